@@ -1,0 +1,2 @@
+import DiscordKit
+print("DiscordKit benchmark: not built yet")

@@ -1,0 +1,2 @@
+import RedisKit
+print("RedisKit benchmark: not built yet")

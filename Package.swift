@@ -1,0 +1,223 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Swift 6 language mode (strict concurrency) comes with tools 6.x; ExistentialAny keeps
+// existentials visible at every use site.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let nio = "swift-nio"
+
+let package = Package(
+    name: "anankor",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "anankor", targets: ["anankor"]),
+        .library(name: "DiscordKit", targets: ["DiscordKit"]),
+        .library(name: "LavalinkKit", targets: ["LavalinkKit"]),
+        .library(name: "RedisKit", targets: ["RedisKit"]),
+        .library(name: "DynamoKit", targets: ["DynamoKit"]),
+        .library(name: "DiscordEmulator", targets: ["DiscordEmulator"]),
+        .library(name: "LavalinkEmulator", targets: ["LavalinkEmulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // MARK: Clients: protocol libraries with no Anankor knowledge.
+        .target(
+            name: "DiscordKit",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: nio),
+                .product(name: "NIOFoundationCompat", package: nio),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LavalinkKit",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: nio),
+                .product(name: "NIOFoundationCompat", package: nio),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RedisKit",
+            dependencies: [
+                .product(name: "NIOCore", package: nio),
+                .product(name: "NIOPosix", package: nio),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DynamoKit",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: nio),
+                .product(name: "NIOFoundationCompat", package: nio),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Domain and adapters.
+        .target(
+            name: "AnankorCore",
+            dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AnankorEmbedded",
+            dependencies: [
+                "AnankorCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AnankorDistributed",
+            dependencies: [
+                "AnankorCore", "RedisKit", "DynamoKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AnankorTesting",
+            dependencies: [
+                "AnankorCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Emulators.
+        .target(
+            name: "DiscordEmulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: nio),
+                .product(name: "NIOFoundationCompat", package: nio),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LavalinkEmulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: nio),
+                .product(name: "NIOFoundationCompat", package: nio),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: The executable (thin: parses arguments, wires modules).
+        .executableTarget(
+            name: "anankor",
+            dependencies: [
+                "DiscordEmulator", "LavalinkEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Benchmarks (run with `swift run -c release <name>`).
+        .executableTarget(
+            name: "DiscordKitBenchmark",
+            dependencies: ["DiscordKit"],
+            path: "Benchmarks/DiscordKitBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "RedisKitBenchmark",
+            dependencies: ["RedisKit", "AnankorTesting"],
+            path: "Benchmarks/RedisKitBenchmark",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests.
+        .testTarget(
+            name: "DiscordKitTests",
+            dependencies: ["DiscordKit", "DiscordEmulator"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DiscordEmulatorTests",
+            dependencies: [
+                "DiscordEmulator",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LavalinkKitTests",
+            dependencies: ["LavalinkKit", "LavalinkEmulator"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RedisKitTests",
+            dependencies: ["RedisKit", "AnankorTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DynamoKitTests",
+            dependencies: ["DynamoKit", "AnankorTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AnankorCoreTests",
+            dependencies: ["AnankorCore"],
+            swiftSettings: swiftSettings
+        ),
+        // One contract suite per port, each run against both adapters.
+        .testTarget(
+            name: "PortContractTests",
+            dependencies: ["AnankorCore", "AnankorEmbedded", "AnankorDistributed", "AnankorTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+@main
+struct AnankorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "anankor",
+        abstract: "Self-hosted Discord music and game-session platform.",
+        subcommands: [Emulate.self]
+    )
+}
+
+struct Emulate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one of the built-in emulators standalone.",
+        subcommands: [EmulateDiscord.self, EmulateLavalink.self]
+    )
+}
