@@ -198,6 +198,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LavalinkEmulatorTests",
+            dependencies: [
+                "LavalinkEmulator",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "RedisKitTests",
             dependencies: ["RedisKit", "AnankorTesting"],
             swiftSettings: swiftSettings
