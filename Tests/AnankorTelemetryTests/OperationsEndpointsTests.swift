@@ -33,7 +33,11 @@ struct OperationsEndpointsTests {
 
     @Test func metricsExposeRegisteredSeries() async throws {
         let registry = PrometheusCollectorRegistry()
-        registry.makeCounter(name: "anankor_commands_total", labels: [("command", "play"), ("outcome", "ok")], help: "Commands by name and outcome").increment(by: Int64(3))
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "anankor", metricName: "commands", unitName: "total", helpText: "Commands by name and outcome"),
+            labels: [("command", "play"), ("outcome", "ok")]
+        ).increment(by: Int64(3))
         let app = Application(router: OperationsEndpoints.router(registry: registry, checks: []))
         try await app.test(.router) { client in
             try await client.execute(uri: "/metrics", method: .get) { response in
