@@ -1,0 +1,84 @@
+/// Everything an operator configures (DESIGN §9), read from environment variables over an
+/// optional JSON file (`ANANKOR_CONFIG_FILE`, keys spelled like the variables). Each field is
+/// validated when read; what a run mode requires is checked by `validate(for:)`.
+public struct AnankorSettings: Sendable {
+    public enum RunMode: String, Sendable, CaseIterable {
+        case sandbox, run, master, worker, commandsSync = "commands sync", doctor
+    }
+
+    public enum LogFormat: String, Sendable, CaseIterable { case json, plain, automatic = "auto" }
+
+    public struct LavalinkNode: Sendable, Equatable {
+        /// `host:port`, used in logs and metrics labels.
+        public var name: String
+        /// Scheme, host and port, without the password.
+        public var baseURL: String
+        public var password: Secret
+    }
+
+    public struct AWS: Sendable {
+        public var region: String
+        public var accessKeyID: Secret
+        public var secretAccessKey: Secret
+        public var sessionToken: Secret?
+    }
+
+    public var masterToken: Secret?
+    /// `DISCORD_WORKER_TOKEN_1…N`, in order.
+    public var workerTokens: [Secret] = []
+    public var redisURL: Secret?
+    public var aws: AWS?
+    public var dynamoEndpoint: String?
+    public var dynamoTable: String = "anankor"
+    public var lavalinkNodes: [LavalinkNode] = []
+    public var otlpEndpoint: String?
+    public var guildSessionCap: Int = 5
+    public var idleTimeout: Duration = .seconds(600)
+    /// The SQLite file of the embedded mode.
+    public var statePath: String = "anankor.sqlite"
+    /// `/health`, `/ready`, `/metrics`.
+    public var httpPort: Int = 9090
+    public var logFormat: LogFormat = .automatic
+    public var logLevel: String = "info"
+    /// Where the Discord REST API and gateway are; set only to point at an emulator.
+    public var discordAPIURL: String = "https://discord.com/api/v10"
+
+    public init() {}
+
+    /// Every secret value, for the log redactor.
+    public var secrets: [String] {
+        var values = workerTokens.map(\.exposedValue)
+        values += [masterToken, redisURL, aws?.accessKeyID, aws?.secretAccessKey, aws?.sessionToken]
+            .compactMap { $0?.exposedValue }
+        values += lavalinkNodes.map(\.password.exposedValue)
+        return values
+    }
+
+    /// What a mode cannot start without; the first problem found, as the one line to print.
+    public func validate(for mode: RunMode) throws(SettingsError) {
+        func require(_ present: Bool, _ key: String, _ expected: String) throws(SettingsError) {
+            if !present { throw SettingsError(key: key, problem: .missing, expected: expected) }
+        }
+        let lavalinkExpected = "LAVALINK_URL and LAVALINK_PASSWORD, or LAVALINK_NODES (see docs/configuration.md)"
+        switch mode {
+        case .sandbox, .doctor:
+            return
+        case .commandsSync:
+            try require(masterToken != nil, "DISCORD_MASTER_TOKEN", "the master bot's token")
+        case .run:
+            try require(masterToken != nil, "DISCORD_MASTER_TOKEN", "the master bot's token")
+            try require(!workerTokens.isEmpty, "DISCORD_WORKER_TOKEN_1", "at least one worker bot token")
+            try require(!lavalinkNodes.isEmpty, "LAVALINK_URL", lavalinkExpected)
+        case .master:
+            try require(masterToken != nil, "DISCORD_MASTER_TOKEN", "the master bot's token")
+            try require(redisURL != nil, "REDIS_URL", "redis://host:6379 (the distributed mode's coordination store)")
+            try require(aws != nil, "AWS_REGION", "the AWS region of the DynamoDB table, with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+            try require(!lavalinkNodes.isEmpty, "LAVALINK_URL", lavalinkExpected)
+        case .worker:
+            try require(!workerTokens.isEmpty, "DISCORD_WORKER_TOKEN_1", "the worker bot tokens this process may claim")
+            try require(redisURL != nil, "REDIS_URL", "redis://host:6379 (the distributed mode's coordination store)")
+            try require(aws != nil, "AWS_REGION", "the AWS region of the DynamoDB table, with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+            try require(!lavalinkNodes.isEmpty, "LAVALINK_URL", lavalinkExpected)
+        }
+    }
+}
