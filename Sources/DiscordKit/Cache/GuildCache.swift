@@ -11,11 +11,14 @@ public final class GuildCache: Sendable {
         var isMember: Bool
     }
 
+    /// 24 bytes: overwrites live in the guild's one flat array (`overwriteStart`…), which saves an
+    /// array allocation per channel.
     struct CachedChannel {
         var id: UInt64
         var parentID: UInt64
-        var type: Int32
-        var overwrites: [Overwrite]
+        var overwriteStart: UInt32
+        var overwriteCount: UInt16
+        var type: UInt8
     }
 
     struct CachedGuild {
@@ -24,6 +27,7 @@ public final class GuildCache: Sendable {
         var roles: [(id: UInt64, permissions: UInt64)] = []
         /// Sorted by channel id.
         var channels: [CachedChannel] = []
+        var overwrites: [Overwrite] = []
         var botRoles: [UInt64] = []
         var voice: [(user: UInt64, channel: UInt64)] = []
     }
@@ -59,7 +63,7 @@ public final class GuildCache: Sendable {
             return ChannelInfo(
                 id: channelID, type: Channel.Kind(rawValue: Int(channel.type)),
                 parentID: channel.parentID == 0 ? nil : Snowflake(channel.parentID),
-                overwrites: channel.overwrites.map {
+                overwrites: guild.overwrites(of: channel).map {
                     PermissionOverwrite(id: $0.id, type: $0.isMember ? .member : .role, allow: Permissions(rawValue: $0.allow),
                                         deny: Permissions(rawValue: $0.deny))
                 })
@@ -79,7 +83,7 @@ public final class GuildCache: Sendable {
             }
             return Permissions.inChannel(
                 base: base, guildID: guildID, userID: userID, memberRoles: memberRoles,
-                overwrites: channel.overwrites.lazy.map {
+                overwrites: guild.overwrites(of: channel).lazy.map {
                     PermissionOverwrite(id: $0.id, type: $0.isMember ? .member : .role,
                                         allow: Permissions(rawValue: $0.allow), deny: Permissions(rawValue: $0.deny))
                 })
@@ -130,18 +134,15 @@ public final class GuildCache: Sendable {
         case .channelCreate(let channel), .channelUpdate(let channel):
             guard let guildID = channel.guildID else { return }
             update(guildID) { guild in
-                let compact = Self.compact(channel)
-                if let index = guild.channels.firstIndex(where: { $0.id == compact.id }) {
-                    guild.channels[index] = compact
-                } else {
-                    guild.channels.append(compact)
-                    guild.channels.sort { $0.id < $1.id }
-                }
+                var all = guild.expandedChannels()
+                all.removeAll { $0.channel.id == channel.id.rawValue }
+                all.append(Self.compact(channel))
+                guild.setChannels(all)
             }
         case .channelDelete(let channel):
             guard let guildID = channel.guildID else { return }
             update(guildID) { guild in
-                guild.channels.removeAll { $0.id == channel.id.rawValue }
+                guild.setChannels(guild.expandedChannels().filter { $0.channel.id != channel.id.rawValue })
                 guild.voice.removeAll { $0.channel == channel.id.rawValue }
             }
         case .guildMemberAdd(let event), .guildMemberUpdate(let event):
@@ -183,7 +184,7 @@ public final class GuildCache: Sendable {
         var cached = CachedGuild()
         cached.ownerID = guild.ownerID?.rawValue ?? 0
         cached.roles = compact(guild.roles ?? [])
-        cached.channels = (guild.channels ?? []).map { compact($0) }.sorted { $0.id < $1.id }
+        cached.setChannels((guild.channels ?? []).map { compact($0) })
         if let bot, let member = guild.members?.first(where: { $0.user?.id.rawValue == bot }) {
             cached.botRoles = member.roles.map(\.rawValue)
         }
@@ -197,12 +198,13 @@ public final class GuildCache: Sendable {
         roles.map { (id: $0.id.rawValue, permissions: $0.permissions.rawValue) }.sorted { $0.id < $1.id }
     }
 
-    static func compact(_ channel: Channel) -> CachedChannel {
-        CachedChannel(
-            id: channel.id.rawValue, parentID: channel.parentID?.rawValue ?? 0, type: Int32(clamping: channel.type.rawValue),
-            overwrites: (channel.permissionOverwrites ?? []).map {
-                Overwrite(id: $0.id, allow: $0.allow.rawValue, deny: $0.deny.rawValue, isMember: $0.type == .member)
-            })
+    static func compact(_ channel: Channel) -> (channel: CachedChannel, overwrites: [Overwrite]) {
+        let overwrites = (channel.permissionOverwrites ?? []).prefix(Int(UInt16.max)).map {
+            Overwrite(id: $0.id, allow: $0.allow.rawValue, deny: $0.deny.rawValue, isMember: $0.type == .member)
+        }
+        let type = UInt8(clamping: max(0, channel.type.rawValue))
+        return (CachedChannel(id: channel.id.rawValue, parentID: channel.parentID?.rawValue ?? 0, overwriteStart: 0,
+                              overwriteCount: 0, type: type), overwrites)
     }
 
     static func setVoice(_ guild: inout CachedGuild, user: UInt64, channel: UInt64?) {
@@ -241,13 +243,42 @@ public final class GuildCache: Sendable {
             for guild in state.guilds.values {
                 total += header + guild.roles.capacity * MemoryLayout<(UInt64, UInt64)>.stride
                 total += header + guild.channels.capacity * MemoryLayout<CachedChannel>.stride
+                total += header + guild.overwrites.capacity * MemoryLayout<Overwrite>.stride
                 total += header + guild.botRoles.capacity * MemoryLayout<UInt64>.stride
                 total += header + guild.voice.capacity * MemoryLayout<(UInt64, UInt64)>.stride
-                for channel in guild.channels where !channel.overwrites.isEmpty {
-                    total += header + channel.overwrites.capacity * MemoryLayout<Overwrite>.stride
-                }
             }
             return total
         }
+    }
+}
+
+extension GuildCache.CachedGuild {
+    func overwrites(of channel: GuildCache.CachedChannel) -> ArraySlice<GuildCache.Overwrite> {
+        let start = Int(channel.overwriteStart)
+        let end = start + Int(channel.overwriteCount)
+        guard start >= 0, end <= overwrites.count else { return [] }
+        return overwrites[start..<end]
+    }
+
+    func expandedChannels() -> [(channel: GuildCache.CachedChannel, overwrites: [GuildCache.Overwrite])] {
+        channels.map { ($0, Array(overwrites(of: $0))) }
+    }
+
+    /// Rebuilds the sorted channel list and the flat overwrite array.
+    mutating func setChannels(_ entries: [(channel: GuildCache.CachedChannel, overwrites: [GuildCache.Overwrite])]) {
+        let sorted = entries.sorted { $0.channel.id < $1.channel.id }
+        var flat: [GuildCache.Overwrite] = []
+        flat.reserveCapacity(sorted.reduce(0) { $0 + $1.overwrites.count })
+        var compacted: [GuildCache.CachedChannel] = []
+        compacted.reserveCapacity(sorted.count)
+        for (channel, overwrites) in sorted {
+            var channel = channel
+            channel.overwriteStart = UInt32(clamping: flat.count)
+            channel.overwriteCount = UInt16(clamping: overwrites.count)
+            flat.append(contentsOf: overwrites)
+            compacted.append(channel)
+        }
+        channels = compacted
+        self.overwrites = flat
     }
 }
