@@ -85,3 +85,11 @@ func eventually(_ what: String, timeout: Duration = .seconds(10), _ condition: (
         try await Task.sleep(for: .milliseconds(2))
     }
 }
+
+/// Values recorded from concurrent tasks.
+final class Recorded<Value: Sendable>: Sendable {
+    private let values = Mutex<[Value]>([])
+    func append(_ value: Value) { values.withLock { $0.append(value) } }
+    var all: [Value] { values.withLock { $0 } }
+    func contains(where predicate: (Value) -> Bool) -> Bool { values.withLock { $0.contains(where: predicate) } }
+}
