@@ -1,0 +1,257 @@
+public import Logging
+import NIOCore
+import NIOWebSocket
+public import ServiceLifecycle
+import Synchronization
+import WSClient
+
+/// One gateway shard: connects, identifies or resumes, heartbeats, reconnects, and yields events.
+/// A `Service`: `run()` returns on graceful shutdown and throws `GatewayError` for the fatal close
+/// codes instead of reconnecting in a loop.
+public final class GatewayShard: Service, Sendable {
+    public struct Configuration: Sendable {
+        public var token: BotToken
+        public var intents: GatewayIntents
+        public var shardID: Int
+        public var shardCount: Int
+        /// The `url` of `GET /gateway/bot`.
+        public var gatewayURL: String
+        /// `compress=zlib-stream` transport compression.
+        public var compression: Bool
+        public var presence: PresenceUpdate?
+        public var largeThreshold: Int?
+        public var properties: [String: String]
+        public var maxPayloadSize: Int
+        public var heartbeatJitter: @Sendable () -> Double
+        public var invalidSessionDelay: @Sendable () -> Duration
+
+        public init(token: BotToken, intents: GatewayIntents, shardID: Int = 0, shardCount: Int = 1,
+                    gatewayURL: String, compression: Bool = true, presence: PresenceUpdate? = nil,
+                    largeThreshold: Int? = nil,
+                    properties: [String: String] = ["os": "linux", "browser": "DiscordKit", "device": "DiscordKit"],
+                    maxPayloadSize: Int = 32 << 20,
+                    heartbeatJitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+                    invalidSessionDelay: @escaping @Sendable () -> Duration = { .milliseconds(Int.random(in: 1000...5000)) }) {
+            self.token = token
+            self.intents = intents
+            self.shardID = shardID
+            self.shardCount = shardCount
+            self.gatewayURL = gatewayURL
+            self.compression = compression
+            self.presence = presence
+            self.largeThreshold = largeThreshold
+            self.properties = properties
+            self.maxPayloadSize = maxPayloadSize
+            self.heartbeatJitter = heartbeatJitter
+            self.invalidSessionDelay = invalidSessionDelay
+        }
+    }
+
+    private struct State {
+        var machine: GatewayStateMachine
+        var writer: WebSocketOutboundWriter?
+    }
+
+    public let configuration: Configuration
+    /// Every dispatch of this shard, in order. Ends when `run()` ends.
+    public let events: AsyncStream<GatewayEvent>
+    private let continuation: AsyncStream<GatewayEvent>.Continuation
+    private let state: Mutex<State>
+    private let sendLimiter: GatewaySendLimiter
+    private let identifyLimiter: IdentifyLimiter
+    private let time: DiscordTimeSource
+    private let logger: Logger
+    private let decoder: GatewayFrameDecoder
+
+    public init(configuration: Configuration, identifyLimiter: IdentifyLimiter? = nil, time: DiscordTimeSource = .continuous,
+                logger: Logger = Logger(label: "discordkit.gateway")) {
+        self.configuration = configuration
+        (self.events, self.continuation) = AsyncStream.makeStream(of: GatewayEvent.self)
+        self.state = Mutex(State(machine: GatewayStateMachine(
+            gatewayURL: configuration.gatewayURL, jitter: configuration.heartbeatJitter,
+            invalidSessionDelay: configuration.invalidSessionDelay)))
+        self.sendLimiter = GatewaySendLimiter(time: time)
+        self.identifyLimiter = identifyLimiter ?? IdentifyLimiter(time: time, maxConcurrency: 1)
+        self.time = time
+        var logger = logger
+        logger[metadataKey: "shard.id"] = "\(configuration.shardID)"
+        self.logger = logger
+        self.decoder = GatewayFrameDecoder(maxPayloadSize: configuration.maxPayloadSize)
+    }
+
+    /// The session id of the current session, if any.
+    public var sessionID: String? { state.withLock { $0.machine.sessionID } }
+    /// The last heartbeat round trip.
+    public var latency: Duration? { state.withLock { $0.machine.latency } }
+
+    // MARK: Commands
+
+    /// Joins, moves within, or (with a nil channel) leaves voice in a guild.
+    public func updateVoiceState(_ update: VoiceStateUpdate) async throws {
+        try await send(.voiceStateUpdate(update))
+    }
+
+    public func updatePresence(_ presence: PresenceUpdate) async throws {
+        try await send(.presenceUpdate(presence))
+    }
+
+    private func send(_ command: GatewayCommand) async throws {
+        let writer = state.withLock { $0.machine.phase == .connected ? $0.writer : nil }
+        guard let writer else {
+            throw GatewayError(code: .notConnected, closeCode: nil,
+                               message: "shard \(configuration.shardID) has no ready connection; retry later")
+        }
+        try await sendLimiter.acquire()
+        try await writer.write(.text(try command.encoded(token: configuration.token)))
+    }
+
+    // MARK: Running
+
+    public func run() async throws {
+        defer { continuation.finish() }
+        do {
+            try await cancelWhenGracefulShutdown { try await self.runConnections() }
+        } catch is CancellationError {
+            return
+        }
+    }
+
+    private func runConnections() async throws {
+        var plan = state.withLock { $0.machine.initialPlan }
+        while true {
+            switch plan {
+            case .stop(let error):
+                logger.error("gateway stopped", metadata: ["error": "\(error)"])
+                throw error
+            case .reconnect(let url, let resume, let delay):
+                try await time.sleep(delay)
+                try Task.checkCancellation()
+                logger.debug("connecting", metadata: ["resume": "\(resume)"])
+                let closeCode = await connect(to: url)
+                try Task.checkCancellation()
+                plan = state.withLock { $0.machine.connectionClosed(closeCode: closeCode) }
+                logger.info("gateway connection closed", metadata: ["close_code": "\(closeCode.map(String.init) ?? "none")"])
+            }
+        }
+    }
+
+    private func connect(to url: String) async -> Int? {
+        var address = url
+        if let query = address.firstIndex(of: "?") { address = String(address[..<query]) }
+        if !address.hasSuffix("/") { address += "/" }
+        address += "?v=\(DiscordAPI.version)&encoding=json"
+        if configuration.compression { address += "&compress=zlib-stream" }
+        let client = WebSocketClient(
+            url: address,
+            configuration: .init(maxFrameSize: configuration.maxPayloadSize, closeTimeout: .seconds(2)),
+            logger: logger
+        ) { inbound, outbound, _ in
+            try await self.handle(inbound: inbound, outbound: outbound)
+        }
+        do {
+            guard let frame = try await client.run() else { return nil }
+            var buffer = ByteBuffer()
+            buffer.write(webSocketErrorCode: frame.closeCode)
+            return buffer.readInteger(as: UInt16.self).map(Int.init)
+        } catch {
+            logger.info("gateway connection failed", metadata: ["error": "\(type(of: error))"])
+            return nil
+        }
+    }
+
+    private func handle(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        await sendLimiter.reset()
+        state.withLock { state in
+            state.machine.connectionOpened(now: time.now())
+            state.writer = outbound
+        }
+        defer { state.withLock { $0.writer = nil } }
+        // Whichever ends first (the socket, or a close decided by the heartbeat) ends the other:
+        // a zombie socket never delivers the close that would end the read loop.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.heartbeat(outbound) }
+            group.addTask { try await self.read(inbound, outbound) }
+            defer { group.cancelAll() }
+            _ = try await group.next()
+        }
+    }
+
+    private func read(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async throws {
+        let inflater = configuration.compression ? try ZlibStreamInflater(maxPayloadSize: configuration.maxPayloadSize) : nil
+        for try await message in inbound.messages(maxSize: configuration.maxPayloadSize) {
+            let payload: ByteBuffer
+            switch message {
+            case .text(let text):
+                payload = ByteBuffer(string: text)
+            case .binary(let bytes):
+                if let inflater {
+                    do {
+                        guard let inflated = try inflater.feed(bytes) else { continue }
+                        payload = inflated
+                    } catch {
+                        logger.warning("compressed gateway stream failed; reconnecting", metadata: ["error": "\(error)"])
+                        let actions = state.withLock { $0.machine.protocolFailure() }
+                        _ = try await perform(actions, outbound)
+                        return
+                    }
+                } else {
+                    payload = bytes
+                }
+            }
+            let decoded: GatewayMessage
+            do {
+                decoded = try decoder.decode(payload)
+            } catch {
+                logger.warning("skipped an undecodable gateway payload", metadata: ["error": "\(error)"])
+                continue
+            }
+            let actions = state.withLock { $0.machine.receive(decoded, now: time.now()) }
+            if try await perform(actions, outbound) { return }
+        }
+    }
+
+    private func heartbeat(_ outbound: WebSocketOutboundWriter) async throws {
+        while !Task.isCancelled {
+            let next = state.withLock { $0.machine.nextHeartbeatAt }
+            let now = time.now()
+            guard let next else {
+                try await time.sleep(.milliseconds(50))
+                continue
+            }
+            if next > now { try await time.sleep(next - now) }
+            let actions = state.withLock { $0.machine.tick(now: time.now()) }
+            if try await perform(actions, outbound) { return }
+        }
+    }
+
+    /// Performs actions; true when the connection is being closed.
+    private func perform(_ actions: [GatewayStateMachine.Action], _ outbound: WebSocketOutboundWriter) async throws -> Bool {
+        for action in actions {
+            switch action {
+            case .sendHeartbeat(let sequence):
+                try await sendLimiter.acquire(heartbeat: true)
+                try await outbound.write(.text(try GatewayCommand.heartbeat(sequence: sequence).encoded(token: configuration.token)))
+            case .identify:
+                try await identifyLimiter.waitForTurn(shardID: configuration.shardID)
+                let identify = GatewayCommand.identify(.init(
+                    intents: configuration.intents, shard: [configuration.shardID, configuration.shardCount],
+                    properties: configuration.properties, presence: configuration.presence,
+                    largeThreshold: configuration.largeThreshold))
+                try await sendLimiter.acquire()
+                try await outbound.write(.text(try identify.encoded(token: configuration.token)))
+                logger.debug("identified")
+            case .resume(let sessionID, let sequence):
+                try await sendLimiter.acquire()
+                try await outbound.write(.text(try GatewayCommand.resume(sessionID: sessionID, sequence: sequence)
+                        .encoded(token: configuration.token)))
+                logger.debug("resuming", metadata: ["sequence": "\(sequence.map(String.init) ?? "null")"])
+            case .dispatch(let event):
+                continuation.yield(event)
+            case .close(let code):
+                try? await outbound.close(.unknown(code), reason: "reconnecting")
+                return true
+            }
+        }
+        return false
+    }
+}
