@@ -25,6 +25,7 @@ public actor LavalinkNode: Service {
     private let broadcast = EventBroadcast<NodeEvent>()
     private var readyThisConnection = false
     private var readyWaiters: [CheckedContinuation<Void, Never>] = []
+    private var outbound: WebSocketOutboundWriter?
 
     public init(
         configuration: NodeConfiguration, httpClient: HTTPClient = .shared,
@@ -124,13 +125,23 @@ public actor LavalinkNode: Service {
                 autoPing: .enabled(timePeriod: .seconds(15))
             ),
             logger: logger
-        ) { inbound, _, _ in
+        ) { inbound, outbound, _ in
+            await self.attach(outbound)
             for try await message in inbound.messages(maxSize: 1 << 24) {
                 guard case .text(let text) = message else { continue }
                 await self.receive(text)
             }
         }
+        defer { outbound = nil }
         try await client.run()
+    }
+
+    private func attach(_ outbound: WebSocketOutboundWriter) { self.outbound = outbound }
+
+    /// Closes the websocket; the node reconnects at once and resumes its session, so players keep
+    /// playing. Useful after network changes, and to exercise resuming.
+    public func reconnect() async {
+        try? await outbound?.close(.goingAway, reason: "reconnecting")
     }
 
     private func receive(_ text: String) async {
