@@ -1,0 +1,98 @@
+extension LavalinkNode {
+    /// Emits everything due by the current virtual time (track ends, faults, stuck reports,
+    /// periodic player updates and stats, expired resume windows) and returns the virtual time
+    /// at which something next falls due.
+    @discardableResult
+    func tick() -> Int64? {
+        let now = self.now
+        var next: Int64?
+        func consider(_ time: Int64?) {
+            guard let time else { return }
+            next = min(next ?? time, time)
+        }
+        for sessionId in Array(sessions.keys) {
+            guard var session = sessions[sessionId] else { continue }
+            if let since = session.disconnectedAt {
+                let expiry = since + session.timeoutSeconds * 1000
+                if now >= expiry {
+                    destroySession(sessionId)
+                    continue
+                }
+                consider(expiry)
+            }
+            for guildId in session.sortedGuildIds {
+                guard var player = session.players[guildId] else { continue }
+                advance(&player, in: &session, to: now)
+                consider(player.nextMilestone(progressWithoutVoice: progressWithoutVoice)?.time)
+                if let since = player.stuckSince, !player.stuckReported {
+                    consider(since + configuration.trackStuckThresholdMs)
+                }
+                if session.connection != nil, player.track != nil {
+                    let due = player.lastUpdateSent + configuration.playerUpdateIntervalMs
+                    if now >= due {
+                        player.lastUpdateSent = now
+                        session.send(playerUpdateMessage(player, now: now), queueIfDisconnected: false)
+                        consider(now + configuration.playerUpdateIntervalMs)
+                    } else {
+                        consider(due)
+                    }
+                }
+                session.players[guildId] = player
+            }
+            sessions[sessionId] = session
+            if session.connection != nil {
+                let due = session.lastStatsSent + configuration.statsIntervalMs
+                if now >= due {
+                    sessions[sessionId]?.lastStatsSent = now
+                    let stats = statsMessage(frameStats: true)
+                    sessions[sessionId]?.send(stats, queueIfDisconnected: false)
+                    consider(now + configuration.statsIntervalMs)
+                } else {
+                    consider(due)
+                }
+            }
+        }
+        return next
+    }
+
+    /// Plays `player` forward to `now`, emitting the events it passes on the way, in order.
+    private func advance(_ player: inout Player, in session: inout Session, to now: Int64) {
+        while let (time, position, milestone) = player.nextMilestone(progressWithoutVoice: progressWithoutVoice), time <= now {
+            player.basePosition = position
+            player.anchor = time
+            guard let track = player.track else { return }
+            switch milestone {
+            case .end:
+                session.send(trackEnd(track, player: player, reason: "finished"), queueIfDisconnected: true)
+                clearTrack(&player)
+            case .fault(.exception(_, let message, let severity)):
+                let exception = TrackException(
+                    message: message, severity: severity,
+                    cause: "java.lang.RuntimeException: \(message)"
+                )
+                session.send(eventMessage("TrackExceptionEvent", guildId: player.guildId, [
+                    ("track", track.json(position: position)), ("exception", exception.json),
+                ]), queueIfDisconnected: true)
+                // lavaplayer: a track that fails before producing audio ends with loadFailed;
+                // one that fails later ends with finished.
+                session.send(trackEnd(track, player: player, reason: position == 0 ? "loadFailed" : "finished"),
+                             queueIfDisconnected: true)
+                clearTrack(&player)
+            case .fault(.stuck):
+                player.fault = nil
+                player.stuckSince = time
+            }
+        }
+        if let since = player.stuckSince, !player.stuckReported, let track = player.track,
+            now >= since + configuration.trackStuckThresholdMs
+        {
+            player.stuckReported = true
+            session.send(eventMessage("TrackStuckEvent", guildId: player.guildId, [
+                ("track", track.json(position: player.basePosition)), ("thresholdMs", .int(configuration.trackStuckThresholdMs)),
+            ]), queueIfDisconnected: true)
+        }
+        if !player.isProgressing(progressWithoutVoice: progressWithoutVoice) {
+            player.anchor = max(player.anchor, now)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// What a node does, independent of where it listens.
+public struct NodeConfiguration: Sendable {
+    /// The `Authorization` value clients must send.
+    public var password: String
+    /// Virtual milliseconds between periodic `playerUpdate`s (Lavalink's default is 5 s).
+    public var playerUpdateIntervalMs: Int64
+    /// Virtual milliseconds between `stats` messages (one minute in Lavalink).
+    public var statsIntervalMs: Int64
+    /// lavaplayer's stuck threshold: how long a frozen track waits before `TrackStuckEvent`.
+    public var trackStuckThresholdMs: Int64
+    /// Let players progress without a voice connection. Real Lavalink does not (playback is
+    /// pulled by the voice connection); switch this on only for tests that skip the voice step.
+    public var progressWithoutVoice: Bool
+    /// The version the node reports (`/version`, `/v4/info`).
+    public var version: String
+
+    public init(
+        password: String = "youshallnotpass",
+        playerUpdateIntervalMs: Int64 = 5000,
+        statsIntervalMs: Int64 = 60000,
+        trackStuckThresholdMs: Int64 = 10000,
+        progressWithoutVoice: Bool = false,
+        version: String = "4.2.2"
+    ) {
+        self.password = password
+        self.playerUpdateIntervalMs = max(1, playerUpdateIntervalMs)
+        self.statsIntervalMs = max(1, statsIntervalMs)
+        self.trackStuckThresholdMs = max(0, trackStuckThresholdMs)
+        self.progressWithoutVoice = progressWithoutVoice
+        self.version = version
+    }
+}

@@ -1,0 +1,193 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import ServiceLifecycle
+import WSClient
+
+/// One Lavalink node: keeps the websocket session up (resuming across drops), tracks stats and
+/// broadcasts what the node says. A swift-service-lifecycle `Service`; `run()` reconnects until
+/// cancelled or shut down, and throws only for errors retrying cannot fix (node too old, wrong
+/// password).
+public actor LavalinkNode: Service {
+    public nonisolated let configuration: NodeConfiguration
+    public nonisolated let rest: LavalinkREST
+    public nonisolated var name: String { configuration.name }
+
+    public private(set) var status: NodeStatus = .connecting
+    public private(set) var lastStats: NodeStats?
+    public private(set) var sessionId: String?
+
+    private let clock: any Clock<Duration>
+    private let logger: Logger
+    private let broadcast = EventBroadcast<NodeEvent>()
+    private var readyThisConnection = false
+    private var readyWaiters: [CheckedContinuation<Void, Never>] = []
+    private var outbound: WebSocketOutboundWriter?
+
+    public init(
+        configuration: NodeConfiguration, httpClient: HTTPClient = .shared,
+        clock: any Clock<Duration> = ContinuousClock(), logger: Logger
+    ) {
+        self.configuration = configuration
+        self.rest = LavalinkREST(
+            endpoint: configuration.endpoint, nodeName: configuration.name,
+            httpClient: httpClient, timeout: configuration.requestTimeout
+        )
+        self.clock = clock
+        var logger = logger
+        logger[metadataKey: "lavalink.node"] = .string(configuration.name)
+        self.logger = logger
+    }
+
+    /// A new stream of everything this node reports from now on.
+    public nonisolated func events() -> AsyncStream<NodeEvent> { broadcast.subscribe() }
+
+    /// The session id, once the node is connected.
+    public func requireSession() throws -> String {
+        guard case .connected(let sessionId) = status else {
+            throw LavalinkError(.notConnected, "the node has no websocket session", node: name)
+        }
+        return sessionId
+    }
+
+    /// Suspends until the node is connected (or the calling task is cancelled).
+    public func waitUntilConnected() async {
+        if status.isAvailable { return }
+        await withCheckedContinuation { readyWaiters.append($0) }
+    }
+
+    public func run() async throws {
+        defer { broadcast.finish() }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.connectLoop()
+            }
+        } catch is CancellationError {
+            // Shutdown.
+        }
+        status = .stopped
+        resumeReadyWaiters()
+    }
+
+    private func connectLoop() async throws {
+        var failedAttempts = 0
+        var announcedLost = false
+        while !Task.isCancelled {
+            readyThisConnection = false
+            do {
+                // A REST probe first: it refuses old servers and wrong passwords with a clear
+                // error, and fails fast when the node is down.
+                try await rest.checkVersion()
+                try await connectOnce()
+            } catch let error as LavalinkError where error.code == .unsupportedVersion || error.code == .unauthorized {
+                logger.error("node refused", metadata: ["error": "\(error)"])
+                status = .refused
+                resumeReadyWaiters()
+                throw error
+            } catch {
+                if Task.isCancelled { return }
+                logger.debug("connection attempt ended", metadata: ["error": "\(error)"])
+            }
+            if Task.isCancelled { return }
+            if readyThisConnection {
+                failedAttempts = 0
+                announcedLost = false
+                broadcast.yield(.disconnected)
+                logger.info("websocket closed; reconnecting")
+            } else {
+                failedAttempts += 1
+                if failedAttempts >= configuration.failedAttemptsBeforeLost, !announcedLost {
+                    announcedLost = true
+                    logger.warning("node lost", metadata: ["failedAttempts": "\(failedAttempts)"])
+                    broadcast.yield(.lost)
+                }
+            }
+            status = .reconnecting(failedAttempts: failedAttempts)
+            try await clock.sleep(for: configuration.backoff.delay(attempt: failedAttempts))
+        }
+    }
+
+    private func connectOnce() async throws {
+        var headers = HTTPFields()
+        headers[HTTPField.Name("Authorization")!] = configuration.endpoint.password.value
+        headers[HTTPField.Name("User-Id")!] = configuration.userId
+        headers[HTTPField.Name("Client-Name")!] = configuration.clientName
+        if let sessionId {
+            headers[HTTPField.Name("Session-Id")!] = sessionId
+        }
+        let client = WebSocketClient(
+            url: configuration.endpoint.websocketURL,
+            configuration: WebSocketClientConfiguration(
+                maxFrameSize: 1 << 24, additionalHeaders: headers,
+                autoPing: .enabled(timePeriod: .seconds(15))
+            ),
+            logger: logger
+        ) { inbound, outbound, _ in
+            await self.attach(outbound)
+            for try await message in inbound.messages(maxSize: 1 << 24) {
+                guard case .text(let text) = message else { continue }
+                await self.receive(text)
+            }
+        }
+        defer { outbound = nil }
+        try await client.run()
+    }
+
+    private func attach(_ outbound: WebSocketOutboundWriter) { self.outbound = outbound }
+
+    /// Closes the websocket; the node reconnects at once and resumes its session, so players keep
+    /// playing. Useful after network changes, and to exercise resuming.
+    public func reconnect() async {
+        try? await outbound?.close(.goingAway, reason: "reconnecting")
+    }
+
+    private func receive(_ text: String) async {
+        let message: NodeMessage
+        do {
+            message = try JSONDecoder().decode(NodeMessage.self, from: Data(text.utf8))
+        } catch {
+            // A malformed message must not take the session down; note it and carry on.
+            logger.warning("undecodable node message", metadata: ["error": "\(error)"])
+            return
+        }
+        switch message {
+        case .ready(let resumed, let sessionId):
+            await becomeReady(sessionId: sessionId, resumed: resumed)
+        case .playerUpdate(let guildId, let state):
+            broadcast.yield(.playerUpdate(guildId: guildId, state: state))
+        case .stats(let stats):
+            lastStats = stats
+            broadcast.yield(.stats(stats))
+        case .event(let event):
+            broadcast.yield(.player(event))
+        case .unknown(let op):
+            logger.debug("ignoring unknown op", metadata: ["op": "\(op)"])
+        }
+    }
+
+    private func becomeReady(sessionId: String, resumed: Bool) async {
+        self.sessionId = sessionId
+        readyThisConnection = true
+        logger.info("ready", metadata: ["resumed": "\(resumed)"])
+        do {
+            let timeout = Int(configuration.resumeTimeout.seconds.rounded())
+            _ = try await rest.updateSession(sessionId, SessionConfiguration(resuming: true, timeout: timeout))
+        } catch {
+            // Playback works without resuming; a drop would then cost the players.
+            logger.warning("could not enable resuming", metadata: ["error": "\(error)"])
+        }
+        status = .connected(sessionId: sessionId)
+        if lastStats == nil { lastStats = try? await rest.stats() }
+        broadcast.yield(.ready(sessionId: sessionId, resumed: resumed))
+        resumeReadyWaiters()
+    }
+
+    private func resumeReadyWaiters() {
+        let waiters = readyWaiters
+        readyWaiters.removeAll()
+        for waiter in waiters { waiter.resume() }
+    }
+}

@@ -1,0 +1,60 @@
+/// How to reach and use one Lavalink node.
+public struct NodeConfiguration: Sendable {
+    /// A name for logs, errors and the pool (e.g. `eu-1`).
+    public var name: String
+    public var endpoint: NodeEndpoint
+    /// The Discord user id of the bot whose players this connection drives.
+    public var userId: String
+    /// Sent as `Client-Name` (`NAME/VERSION`).
+    public var clientName: String
+    /// How long the node keeps the session and its players after the websocket drops.
+    public var resumeTimeout: Duration
+    public var backoff: ReconnectBackoff
+    /// Consecutive failed reconnect attempts after which the node counts as lost (its players are
+    /// moved elsewhere by a pool). A dropped socket that reconnects at once keeps its players.
+    public var failedAttemptsBeforeLost: Int
+    public var requestTimeout: Duration
+
+    public init(
+        name: String, endpoint: NodeEndpoint, userId: String, clientName: String = "LavalinkKit/1.0",
+        resumeTimeout: Duration = .seconds(60), backoff: ReconnectBackoff = ReconnectBackoff(),
+        failedAttemptsBeforeLost: Int = 1, requestTimeout: Duration = .seconds(10)
+    ) {
+        self.name = name
+        self.endpoint = endpoint
+        self.userId = userId
+        self.clientName = clientName
+        self.resumeTimeout = resumeTimeout
+        self.backoff = backoff
+        self.failedAttemptsBeforeLost = max(1, failedAttemptsBeforeLost)
+        self.requestTimeout = requestTimeout
+    }
+}
+
+/// What a node reports to its subscribers.
+public enum NodeEvent: Sendable, Hashable {
+    /// `ready` received; `resumed` says whether the node kept the previous session's players.
+    case ready(sessionId: String, resumed: Bool)
+    case playerUpdate(guildId: String, state: PlayerState)
+    case stats(NodeStats)
+    case player(PlayerEvent)
+    /// The websocket closed; the node is retrying.
+    case disconnected
+    /// Reconnecting failed `failedAttemptsBeforeLost` times in a row: its players need another node.
+    case lost
+}
+
+/// Connection status of a node.
+public enum NodeStatus: Sendable, Hashable {
+    case connecting
+    case connected(sessionId: String)
+    case reconnecting(failedAttempts: Int)
+    /// Refused for good (too old, wrong password); `run()` has thrown.
+    case refused
+    case stopped
+
+    public var isAvailable: Bool {
+        if case .connected = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,76 @@
+/// The last known state of a player, kept by the pool so the player can be rebuilt on another
+/// node (or on the same node after its session was lost).
+public struct PlayerSnapshot: Sendable, Hashable {
+    public var guildId: String
+    /// The node the player lives on; nil while it waits for a node.
+    public var node: String?
+    public var track: Track?
+    /// Last reported position in milliseconds, and the node time of that report.
+    public var position: Int64 = 0
+    public var positionTime: Int64?
+    public var endTime: Int64?
+    public var volume: Int = 100
+    public var paused: Bool = false
+    public var filters: Filters = Filters()
+    public var voice: VoiceState?
+
+    public init(guildId: String, node: String?) {
+        self.guildId = guildId
+        self.node = node
+    }
+
+    /// Merges an update the node confirmed (or that waits for a node).
+    mutating func apply(_ update: PlayerUpdate) {
+        if let track = update.track {
+            switch track {
+            case .stop: self.track = nil
+            case .userData(let data): self.track?.userData = data
+            // Without the node's answer only the encoded form is known; metadata follows on TrackStart.
+            case .encoded(let encoded, let userData):
+                self.track = Track(encoded: encoded, info: Self.unknownInfo, userData: userData ?? .emptyObject)
+                position = 0
+            case .identifier:
+                break
+            }
+        }
+        if let position = update.position { self.position = position }
+        switch update.endTime {
+        case .milliseconds(let value)?: endTime = value
+        case .clear?: endTime = nil
+        case nil: break
+        }
+        if let volume = update.volume { self.volume = volume }
+        if let paused = update.paused { self.paused = paused }
+        if let filters = update.filters { self.filters = filters }
+        if let voice = update.voice { self.voice = voice }
+    }
+
+    /// Takes what the node returned as the truth.
+    mutating func apply(_ player: Player) {
+        track = player.track
+        volume = player.volume
+        paused = player.paused
+        filters = player.filters
+        position = player.state.position
+        positionTime = player.state.time
+    }
+
+    /// The update that recreates this player elsewhere: same track at the same position, volume,
+    /// pause state and filters, and the voice connection.
+    var restoringUpdate: PlayerUpdate {
+        PlayerUpdate(
+            track: track.map { .encoded($0.encoded, userData: $0.userData) },
+            position: track == nil ? nil : position,
+            endTime: endTime.map { .milliseconds($0) },
+            volume: volume,
+            paused: paused,
+            filters: filters,
+            voice: voice
+        )
+    }
+
+    static let unknownInfo = TrackInfo(
+        identifier: "", isSeekable: false, author: "", length: 0, isStream: false, position: 0,
+        title: "", uri: nil, artworkUrl: nil, isrc: nil, sourceName: ""
+    )
+}
