@@ -1,0 +1,188 @@
+/// Why a track ended, as Lavalink reports it; unknown reasons from newer nodes are kept.
+public enum TrackEndReason: Sendable, Hashable, Codable {
+    case finished, loadFailed, stopped, replaced, cleanup
+    case other(String)
+
+    public init(rawValue: String) {
+        switch rawValue {
+        case "finished": self = .finished
+        case "loadFailed": self = .loadFailed
+        case "stopped": self = .stopped
+        case "replaced": self = .replaced
+        case "cleanup": self = .cleanup
+        default: self = .other(rawValue)
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .finished: "finished"
+        case .loadFailed: "loadFailed"
+        case .stopped: "stopped"
+        case .replaced: "replaced"
+        case .cleanup: "cleanup"
+        case .other(let value): value
+        }
+    }
+
+    /// Whether the master should start the next queue entry (Lavalink's `mayStartNext`).
+    public var mayStartNext: Bool { self == .finished || self == .loadFailed }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+public struct TrackStartEvent: VersionedPayload {
+    public static let kind = "trackStart"
+    public static let version = 1
+    public var session: SessionKey
+    public var entry: QueueEntryID
+    public init(session: SessionKey, entry: QueueEntryID) {
+        self.session = session
+        self.entry = entry
+    }
+}
+
+public struct TrackEndEvent: VersionedPayload {
+    public static let kind = "trackEnd"
+    public static let version = 1
+    public var session: SessionKey
+    public var entry: QueueEntryID
+    public var reason: TrackEndReason
+    public init(session: SessionKey, entry: QueueEntryID, reason: TrackEndReason) {
+        self.session = session
+        self.entry = entry
+        self.reason = reason
+    }
+}
+
+public struct TrackExceptionEvent: VersionedPayload {
+    public static let kind = "trackException"
+    public static let version = 1
+    public var session: SessionKey
+    public var entry: QueueEntryID
+    public var message: String?
+    /// Lavalink's severity: `common`, `suspicious` or `fault`.
+    public var severity: String
+    public var cause: String?
+    public init(session: SessionKey, entry: QueueEntryID, message: String?, severity: String, cause: String? = nil) {
+        self.session = session
+        self.entry = entry
+        self.message = message
+        self.severity = severity
+        self.cause = cause
+    }
+}
+
+public struct TrackStuckEvent: VersionedPayload {
+    public static let kind = "trackStuck"
+    public static let version = 1
+    public var session: SessionKey
+    public var entry: QueueEntryID
+    public var thresholdMs: Int64
+    public init(session: SessionKey, entry: QueueEntryID, thresholdMs: Int64) {
+        self.session = session
+        self.entry = entry
+        self.thresholdMs = thresholdMs
+    }
+}
+
+public struct QueueEmptyEvent: VersionedPayload {
+    public static let kind = "queueEmpty"
+    public static let version = 1
+    public var session: SessionKey
+    public init(session: SessionKey) { self.session = session }
+}
+
+public struct PlayerUpdateEvent: VersionedPayload {
+    public static let kind = "playerUpdate"
+    public static let version = 1
+    public var session: SessionKey
+    public var positionMs: Int64
+    public var connected: Bool
+    /// Voice ping in ms, -1 when not connected.
+    public var pingMs: Int
+    /// When the node measured the position, epoch milliseconds (Lavalink's `state.time`).
+    public var timeMs: Int64
+    public init(session: SessionKey, positionMs: Int64, connected: Bool, pingMs: Int, timeMs: Int64) {
+        self.session = session
+        self.positionMs = positionMs
+        self.connected = connected
+        self.pingMs = pingMs
+        self.timeMs = timeMs
+    }
+}
+
+public struct VoiceDisconnectedEvent: VersionedPayload {
+    public static let kind = "voiceDisconnected"
+    public static let version = 1
+    public var session: SessionKey
+    /// The voice websocket close code, when there was one.
+    public var code: Int?
+    public var reason: String?
+    /// Whether Discord (a moderator, a kick) ended it rather than the worker.
+    public var byRemote: Bool
+    public init(session: SessionKey, code: Int?, reason: String?, byRemote: Bool) {
+        self.session = session
+        self.code = code
+        self.reason = reason
+        self.byRemote = byRemote
+    }
+}
+
+public struct WorkerOnlineEvent: VersionedPayload {
+    public static let kind = "workerOnline"
+    public static let version = 1
+    public var worker: WorkerID
+    public var fencingToken: FencingToken
+    public var guildCount: Int
+    public init(worker: WorkerID, fencingToken: FencingToken, guildCount: Int) {
+        self.worker = worker
+        self.fencingToken = fencingToken
+        self.guildCount = guildCount
+    }
+}
+
+public struct WorkerOfflineEvent: VersionedPayload {
+    public static let kind = "workerOffline"
+    public static let version = 1
+    public var worker: WorkerID
+    public var reason: String
+    public init(worker: WorkerID, reason: String) {
+        self.worker = worker
+        self.reason = reason
+    }
+}
+
+/// A job the worker could not carry out (Discord refused it, missing permission, …).
+public struct JobFailedEvent: VersionedPayload {
+    public static let kind = "jobFailed"
+    public static let version = 1
+    public var job: EnvelopeID
+    public var jobKind: String
+    public var reason: String
+    public init(job: EnvelopeID, jobKind: String, reason: String) {
+        self.job = job
+        self.jobKind = jobKind
+        self.reason = reason
+    }
+}
+
+public struct TempChannelCreatedEvent: VersionedPayload {
+    public static let kind = "tempChannelCreated"
+    public static let version = 1
+    public var lobby: LobbyID
+    public var guild: GuildID
+    public var channel: ChannelID
+    public init(lobby: LobbyID, guild: GuildID, channel: ChannelID) {
+        self.lobby = lobby
+        self.guild = guild
+        self.channel = channel
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// Where `/play` puts new tracks.
+public enum QueuePlacement: String, Sendable, Hashable, Codable {
+    case end
+    /// Before everything else (`/play … next`).
+    case next
+}
+
+/// `/loop off|track|queue`.
+public enum LoopMode: String, Sendable, Hashable, Codable, CaseIterable {
+    case off
+    /// The current track repeats when it finishes (a skip still moves on).
+    case track
+    /// A finished or skipped track goes to the end of the queue.
+    case queue
+}
+
+/// Why the queue advances.
+public enum AdvanceReason: String, Sendable, Hashable, Codable {
+    /// The track ended by itself (honours `LoopMode.track`).
+    case finished
+    /// A member skipped (ignores `LoopMode.track`).
+    case skipped
+}
+
+/// The result of advancing a queue.
+public enum AdvanceOutcome: Sendable, Hashable {
+    /// This entry is now playing (position 0).
+    case playing(QueueEntry)
+    /// Nothing left: nothing is playing now.
+    case ended
+    /// The now-playing entry was not the expected one (a duplicate or late event): nothing changed.
+    case stale(current: QueueEntryID?)
+}
+
+/// One page of a queue, for `/queue [page]`.
+public struct QueuePage: Sendable, Hashable {
+    public var entries: [QueueEntry]
+    /// Index of `entries.first` in the whole queue.
+    public var offset: Int
+    public var total: Int
+
+    public init(entries: [QueueEntry], offset: Int, total: Int) {
+        self.entries = entries
+        self.offset = offset
+        self.total = total
+    }
+}
+
+/// What a session plays now.
+public struct NowPlaying: Sendable, Hashable, Codable {
+    public var entry: QueueEntry
+    public var positionMs: Int64
+    public var paused: Bool
+    /// When `positionMs` was measured.
+    public var updatedAt: Date
+
+    public init(entry: QueueEntry, positionMs: Int64, paused: Bool, updatedAt: Date) {
+        self.entry = entry
+        self.positionMs = positionMs
+        self.paused = paused
+        self.updatedAt = updatedAt
+    }
+
+    /// The position extrapolated to `now` while playing.
+    public func position(at now: Date) -> Int64 {
+        guard !paused else { return positionMs }
+        let elapsed = Int64(max(0, now.timeIntervalSince(updatedAt)) * 1000)
+        let position = positionMs + elapsed
+        return entry.track.isStream ? position : min(position, entry.track.lengthMs)
+    }
+}
+
+/// The queue rules both adapters follow, as pure functions on plain arrays so the SQLite adapter
+/// runs them inside a transaction and the contract suite pins the Redis scripts to them.
+public enum QueueRules {
+    /// History entries kept per session for `/previous`.
+    public static let historyLimit = 50
+
+    /// Advances `queue`/`history` from `current`; returns the entry to play next (nil: ended).
+    public static func advance(current: QueueEntry?, mode: LoopMode, reason: AdvanceReason,
+                               queue: inout [QueueEntry], history: inout [QueueEntry]) -> QueueEntry? {
+        if let current, mode == .track, reason == .finished { return current }
+        if let current {
+            history.append(current)
+            if history.count > historyLimit { history.removeFirst(history.count - historyLimit) }
+            if mode == .queue { queue.append(current) }
+        }
+        return queue.isEmpty ? nil : queue.removeFirst()
+    }
+
+    /// Fisher–Yates driven by `SeededGenerator`, so both adapters give the same order for a seed.
+    public static func shuffle<T>(_ items: inout [T], seed: UInt64) {
+        guard items.count > 1 else { return }
+        var generator = SeededGenerator(seed: seed)
+        for index in stride(from: items.count - 1, to: 0, by: -1) {
+            let other = generator.next(below: index + 1)
+            if other != index { items.swapAt(index, other) }
+        }
+    }
+}
+
+/// The Park–Miller "minimal standard" generator. Chosen because every product stays below 2^53,
+/// so the Redis Lua scripts (doubles only) compute exactly the same sequence.
+public struct SeededGenerator: Sendable {
+    static let modulus: UInt64 = 2_147_483_647
+    private var state: UInt64
+
+    public init(seed: UInt64) {
+        let reduced = seed % Self.modulus
+        state = reduced == 0 ? 1 : reduced
+    }
+
+    public mutating func nextState() -> UInt64 {
+        state = (state * 16_807) % Self.modulus
+        return state
+    }
+
+    /// A value in `0..<bound`.
+    public mutating func next(below bound: Int) -> Int {
+        Int(nextState() % UInt64(bound))
+    }
+}
