@@ -1,0 +1,136 @@
+/// The slash commands Anankor registers (DESIGN §4–5), as plain values. The master turns them
+/// into Discord's application-command JSON; names and descriptions in every shipped locale come
+/// from `CommandTexts`, keyed by the command's path (`play`, `play.query`, `game.create.seats`).
+public struct CommandSpec: Sendable, Equatable {
+    public var name: String
+    public var options: [CommandOptionSpec]
+    /// Commands that change what others hear or see are gated by the optional DJ role.
+    public var isDestructive: Bool
+
+    public init(_ name: String, destructive: Bool = false, options: [CommandOptionSpec] = []) {
+        self.name = name
+        self.isDestructive = destructive
+        self.options = options
+    }
+}
+
+public struct CommandOptionSpec: Sendable, Equatable {
+    /// Discord's option types (1 subcommand … 11 attachment).
+    public enum Kind: Int, Sendable {
+        case subcommand = 1, subcommandGroup, string, integer, boolean, user, channel, role, mentionable, number
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var required: Bool
+    /// Fixed choices (value = the choice's key); their names are localized like everything else.
+    public var choices: [String]
+    public var minValue: Int?
+    public var maxValue: Int?
+    public var maxLength: Int?
+    public var autocomplete: Bool
+    /// For `.channel`: the channel types offered (2 voice, 13 stage).
+    public var channelTypes: [Int]
+    /// For subcommands.
+    public var options: [CommandOptionSpec]
+
+    public init(
+        _ name: String, _ kind: Kind, required: Bool = false, choices: [String] = [], min: Int? = nil,
+        max: Int? = nil, maxLength: Int? = nil, autocomplete: Bool = false, channelTypes: [Int] = [],
+        options: [CommandOptionSpec] = []
+    ) {
+        self.name = name
+        self.kind = kind
+        self.required = required
+        self.choices = choices
+        self.minValue = min
+        self.maxValue = max
+        self.maxLength = maxLength
+        self.autocomplete = autocomplete
+        self.channelTypes = channelTypes
+        self.options = options
+    }
+
+    static func subcommand(_ name: String, _ options: [CommandOptionSpec] = []) -> CommandOptionSpec {
+        CommandOptionSpec(name, .subcommand, options: options)
+    }
+}
+
+extension CommandSpec {
+    /// The filter presets `/filter` offers, in the order shown.
+    public static let filterPresets = ["off", "bassboost", "nightcore", "vaporwave", "8d", "karaoke"]
+    public static let loopModes = ["off", "track", "queue"]
+
+    /// Everything Anankor registers, in the order members see them.
+    public static let all: [CommandSpec] = music + [game]
+
+    public static let music: [CommandSpec] = [
+        CommandSpec("play", options: [
+            CommandOptionSpec("query", .string, required: true, maxLength: 500, autocomplete: true),
+            CommandOptionSpec("next", .boolean),
+        ]),
+        CommandSpec("search", options: [CommandOptionSpec("query", .string, required: true, maxLength: 200)]),
+        CommandSpec("skip", destructive: true, options: [CommandOptionSpec("to", .integer, min: 1, max: 10_000)]),
+        CommandSpec("previous", destructive: true),
+        CommandSpec("pause"),
+        CommandSpec("resume"),
+        CommandSpec("stop", destructive: true),
+        CommandSpec("leave", destructive: true),
+        CommandSpec("queue", options: [CommandOptionSpec("page", .integer, min: 1, max: 1_000)]),
+        CommandSpec("nowplaying"),
+        CommandSpec("seek", options: [CommandOptionSpec("position", .string, required: true, maxLength: 16)]),
+        CommandSpec("volume", options: [CommandOptionSpec("level", .integer, required: true, min: 0, max: 200)]),
+        CommandSpec("loop", options: [CommandOptionSpec("mode", .string, required: true, choices: loopModes)]),
+        CommandSpec("shuffle", destructive: true),
+        CommandSpec("remove", destructive: true, options: [
+            CommandOptionSpec("position", .integer, required: true, min: 1, max: 10_000),
+        ]),
+        CommandSpec("move", destructive: true, options: [
+            CommandOptionSpec("from", .integer, required: true, min: 1, max: 10_000),
+            CommandOptionSpec("to", .integer, required: true, min: 1, max: 10_000),
+        ]),
+        CommandSpec("clear", destructive: true),
+        CommandSpec("replay"),
+        CommandSpec("autoplay"),
+        CommandSpec("filter", options: [CommandOptionSpec("preset", .string, required: true, choices: filterPresets)]),
+        CommandSpec("stay", destructive: true),
+        CommandSpec("invite"),
+    ]
+
+    public static let game = CommandSpec("game", options: [
+        .subcommand("create", [
+            CommandOptionSpec("title", .string, required: true, maxLength: 100),
+            CommandOptionSpec("game", .string, maxLength: 100),
+            CommandOptionSpec("seats", .integer, min: 1, max: 99),
+            CommandOptionSpec("start", .string, maxLength: 100),
+            CommandOptionSpec("roles", .string, maxLength: 300),
+            CommandOptionSpec("voice", .channel, channelTypes: [2, 13]),
+            CommandOptionSpec("reminders", .string, maxLength: 100),
+            CommandOptionSpec("music", .string, maxLength: 500),
+        ]),
+        .subcommand("join", [CommandOptionSpec("role", .string, maxLength: 100, autocomplete: true)]),
+        .subcommand("leave"),
+        .subcommand("ready"),
+        .subcommand("start"),
+        .subcommand("end"),
+        .subcommand("cancel"),
+        .subcommand("list"),
+        .subcommand("stats", [CommandOptionSpec("user", .user)]),
+    ])
+
+    /// Every text path of this command: itself, options, subcommand options and choices
+    /// (`loop.mode.track`), each of which has a name and (except choices) a description.
+    public var textPaths: [(path: String, isChoice: Bool)] {
+        var paths: [(String, Bool)] = [(name, false)]
+        func visit(_ options: [CommandOptionSpec], prefix: String) {
+            for option in options {
+                let path = "\(prefix).\(option.name)"
+                paths.append((path, false))
+                for choice in option.choices { paths.append(("\(path).\(choice)", true)) }
+                visit(option.options, prefix: path)
+            }
+        }
+        visit(options, prefix: name)
+        return paths
+    }
+}
