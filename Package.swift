@@ -145,6 +145,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Services.
+        .target(
+            name: "AnankorMaster",
+            dependencies: [
+                "AnankorCore", "DiscordKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Emulators.
         .target(
             name: "DiscordEmulator",
@@ -254,6 +264,11 @@ let package = Package(
         .testTarget(
             name: "AnankorSettingsTests",
             dependencies: ["AnankorSettings"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AnankorMasterTests",
+            dependencies: ["AnankorMaster", "AnankorCore", "DiscordKit"],
             swiftSettings: swiftSettings
         ),
         // One contract suite per port, each run against both adapters.
