@@ -186,7 +186,8 @@ let package = Package(
         .executableTarget(
             name: "anankor",
             dependencies: [
-                "DiscordEmulator", "LavalinkEmulator",
+                "DiscordEmulator", "LavalinkEmulator", "DiscordKit",
+                "AnankorMaster", "AnankorSettings", "AnankorTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

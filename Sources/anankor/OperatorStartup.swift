@@ -1,0 +1,37 @@
+import AnankorSettings
+import AnankorTelemetry
+import ArgumentParser
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What every operator-facing subcommand does first: read and validate the settings (one line on
+/// stderr and exit code 78, EX_CONFIG, when something is wrong), then install logging with every
+/// configured secret registered for redaction.
+enum OperatorStartup {
+    static func settings(for mode: AnankorSettings.RunMode) async throws -> AnankorSettings {
+        do {
+            let settings = try await AnankorSettings.load(environment: ProcessInfo.processInfo.environment)
+            try settings.validate(for: mode)
+            return settings
+        } catch {
+            FileHandle.standardError.write(Data("anankor: \(error.description)\n".utf8))
+            throw ExitCode(78)
+        }
+    }
+
+    static func bootstrapTelemetry(_ settings: AnankorSettings) -> Logger {
+        let format: LogLineHandler.Format = switch settings.logFormat {
+        case .json: .json
+        case .plain: .plain
+        case .automatic: Telemetry.defaultFormat(isTerminal: isatty(STDOUT_FILENO) == 1)
+        }
+        _ = Telemetry.bootstrap(.init(
+            format: format, level: Logger.Level(rawValue: settings.logLevel) ?? .info,
+            redactor: SecretRedactor(secrets: settings.secrets)))
+        return Logger(label: "anankor")
+    }
+}
