@@ -1,0 +1,103 @@
+import Foundation
+
+/// Per-guild configuration an administrator changes with commands.
+public struct GuildSettings: Sendable, Hashable, Codable {
+    public var guild: GuildID
+    /// When set, destructive music commands need this role.
+    public var djRole: RoleID?
+    /// A Discord locale (`de`, `pt-BR`) for channel posts, overriding the guild's own locale.
+    public var localeOverride: String?
+    /// Player volume for new sessions, 0...1000 (Lavalink's range); nil means 100.
+    public var defaultVolume: Int?
+    /// Prefix for text commands (1...8 characters); nil means the default.
+    public var prefix: String?
+    /// Simultaneous music sessions allowed, 1...`Anankor.defaultGuildSessionCap`; nil means the default.
+    public var sessionCap: Int?
+    /// Voice channels exempt from idle reclaim (`/stay`, 24/7).
+    public var stayChannels: Set<ChannelID>
+    /// The version this value was read at; 0 when nothing was ever saved. `saveGuildSettings`
+    /// only succeeds while the stored version still equals it.
+    public var version: Int
+
+    public init(
+        guild: GuildID, djRole: RoleID? = nil, localeOverride: String? = nil, defaultVolume: Int? = nil,
+        prefix: String? = nil, sessionCap: Int? = nil, stayChannels: Set<ChannelID> = [], version: Int = 0
+    ) {
+        self.guild = guild
+        self.djRole = djRole
+        self.localeOverride = localeOverride
+        self.defaultVolume = defaultVolume
+        self.prefix = prefix
+        self.sessionCap = sessionCap
+        self.stayChannels = stayChannels
+        self.version = version
+    }
+
+    /// The most 24/7 channels one guild can have.
+    public static let maxStayChannels = 50
+
+    /// Rejects values outside the documented ranges.
+    public func validate() throws(LedgerError) {
+        if let defaultVolume, !(0...1000).contains(defaultVolume) {
+            throw LedgerError(.invalidInput, "default volume must be 0...1000, got \(defaultVolume)")
+        }
+        if let prefix, !(1...8).contains(prefix.count) || prefix.contains(where: \.isWhitespace) {
+            throw LedgerError(.invalidInput, "prefix must be 1...8 characters without spaces")
+        }
+        if let sessionCap, !(1...Anankor.defaultGuildSessionCap).contains(sessionCap) {
+            throw LedgerError(.invalidInput, "session cap must be 1...\(Anankor.defaultGuildSessionCap), got \(sessionCap)")
+        }
+        if let localeOverride, !(2...10).contains(localeOverride.count)
+            || !localeOverride.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "-") })
+        {
+            throw LedgerError(.invalidInput, "locale override must look like de or pt-BR")
+        }
+        if stayChannels.count > Self.maxStayChannels {
+            throw LedgerError(.invalidInput, "at most \(Self.maxStayChannels) 24/7 channels per guild")
+        }
+        if version < 0 { throw LedgerError(.invalidInput, "version must not be negative") }
+    }
+}
+
+/// Settings of one voice channel (one music session's channel).
+public struct VoiceChannelSettings: Sendable, Hashable, Codable {
+    public var session: SessionKey
+    /// Volume for sessions in this channel, 0...1000; overrides the guild default.
+    public var volume: Int?
+    /// Keep playing related tracks when the queue runs out.
+    public var autoplay: Bool
+    /// Only members with the DJ role may control playback here.
+    public var djOnly: Bool
+    /// Where now-playing messages go; nil means the channel the command came from.
+    public var announceChannel: ChannelID?
+
+    public init(
+        session: SessionKey, volume: Int? = nil, autoplay: Bool = false, djOnly: Bool = false,
+        announceChannel: ChannelID? = nil
+    ) {
+        self.session = session
+        self.volume = volume
+        self.autoplay = autoplay
+        self.djOnly = djOnly
+        self.announceChannel = announceChannel
+    }
+
+    public func validate() throws(LedgerError) {
+        if let volume, !(0...1000).contains(volume) {
+            throw LedgerError(.invalidInput, "volume must be 0...1000, got \(volume)")
+        }
+    }
+}
+
+/// The worker last used in a voice channel; routing prefers it (DESIGN §4).
+public struct WorkerAffinity: Sendable, Hashable, Codable {
+    public var session: SessionKey
+    public var worker: WorkerID
+    public var lastUsed: Date
+
+    public init(session: SessionKey, worker: WorkerID, lastUsed: Date) {
+        self.session = session
+        self.worker = worker
+        self.lastUsed = lastUsed
+    }
+}

@@ -1,0 +1,111 @@
+import AnankorCore
+import Foundation
+import GRDB
+
+extension SQLiteLedger {
+    public func guildSettings(_ guild: GuildID) async throws(LedgerError) -> GuildSettings {
+        try await read("guild settings") { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ledger_guild_settings WHERE guild = ?", arguments: [guild.sqlValue])
+            else { return GuildSettings(guild: guild) }
+            let stay = try Self.decode([ChannelID].self, row["stay_channels"], what: "24/7 channels")
+            return GuildSettings(
+                guild: guild, djRole: (row["dj_role"] as Int64?).map(RoleID.init(sqlValue:)),
+                localeOverride: row["locale"], defaultVolume: row["default_volume"], prefix: row["prefix"],
+                sessionCap: row["session_cap"], stayChannels: Set(stay), version: row["version"])
+        }
+    }
+
+    @discardableResult
+    public func saveGuildSettings(_ settings: GuildSettings) async throws(LedgerError) -> GuildSettings {
+        try settings.validate()
+        let stay: Data
+        do {
+            stay = try Self.encode(settings.stayChannels.sorted())
+        } catch {
+            throw LedgerError(.invalidInput, "24/7 channels could not be encoded", underlying: error)
+        }
+        return try await write("save guild settings") { db in
+            let arguments: StatementArguments = [
+                settings.version + 1, settings.djRole?.sqlValue, settings.localeOverride, settings.defaultVolume,
+                settings.prefix, settings.sessionCap, stay, settings.guild.sqlValue,
+            ]
+            if settings.version == 0 {
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO ledger_guild_settings
+                        (version, dj_role, locale, default_volume, prefix, session_cap, stay_channels, guild)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: arguments)
+            } else {
+                try db.execute(
+                    sql: """
+                        UPDATE ledger_guild_settings SET version = ?, dj_role = ?, locale = ?, default_volume = ?,
+                        prefix = ?, session_cap = ?, stay_channels = ? WHERE guild = ? AND version = ?
+                        """, arguments: arguments + [settings.version])
+            }
+            guard db.changesCount == 1 else {
+                throw LedgerError(.conflict, "settings of guild \(settings.guild) changed since they were read")
+            }
+            var saved = settings
+            saved.version += 1
+            return saved
+        }
+    }
+
+    public func voiceChannelSettings(_ session: SessionKey) async throws(LedgerError) -> VoiceChannelSettings {
+        try await read("voice channel settings") { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM ledger_voice_channel_settings WHERE guild = ? AND channel = ?",
+                    arguments: [session.guild.sqlValue, session.channel.sqlValue])
+            else { return VoiceChannelSettings(session: session) }
+            return VoiceChannelSettings(
+                session: session, volume: row["volume"], autoplay: row["autoplay"], djOnly: row["dj_only"],
+                announceChannel: (row["announce_channel"] as Int64?).map(ChannelID.init(sqlValue:)))
+        }
+    }
+
+    public func saveVoiceChannelSettings(_ settings: VoiceChannelSettings) async throws(LedgerError) {
+        try settings.validate()
+        try await write("save voice channel settings") { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO ledger_voice_channel_settings
+                    (guild, channel, volume, autoplay, dj_only, announce_channel) VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    settings.session.guild.sqlValue, settings.session.channel.sqlValue, settings.volume,
+                    settings.autoplay, settings.djOnly, settings.announceChannel?.sqlValue,
+                ])
+        }
+    }
+
+    public func affinity(_ session: SessionKey) async throws(LedgerError) -> WorkerAffinity? {
+        try await read("affinity") { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT worker, last_used FROM ledger_affinity WHERE guild = ? AND channel = ?",
+                    arguments: [session.guild.sqlValue, session.channel.sqlValue])
+            else { return nil }
+            return WorkerAffinity(
+                session: session, worker: WorkerID(sqlValue: row["worker"]),
+                lastUsed: Date(ledgerMilliseconds: row["last_used"]))
+        }
+    }
+
+    public func recordAffinity(_ affinity: WorkerAffinity) async throws(LedgerError) {
+        try await write("record affinity") { db in
+            // Only a newer (or equally recent) record replaces the stored one.
+            try db.execute(
+                sql: """
+                    INSERT INTO ledger_affinity (guild, channel, worker, last_used) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (guild, channel) DO UPDATE SET worker = excluded.worker, last_used = excluded.last_used
+                    WHERE excluded.last_used >= ledger_affinity.last_used
+                    """,
+                arguments: [
+                    affinity.session.guild.sqlValue, affinity.session.channel.sqlValue, affinity.worker.sqlValue,
+                    affinity.lastUsed.ledgerMilliseconds,
+                ])
+        }
+    }
+}

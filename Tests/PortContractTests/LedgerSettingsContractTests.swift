@@ -1,0 +1,101 @@
+import AnankorCore
+import Foundation
+import Testing
+
+extension LedgerContractTests {
+    @Suite struct Settings {
+        let guild = GuildID(900_000_000_000_000_001)
+        /// Above Int64.max, to prove ids are stored without loss.
+        let bigChannel = ChannelID(UInt64.max - 7)
+
+        @Test("guild settings default, round-trip and refuse stale writes", arguments: LedgerAdapter.allCases)
+        func guildSettingsRoundTrip(_ adapter: LedgerAdapter) async throws {
+            try await adapter.withLedger { ledger in
+                #expect(try await ledger.guildSettings(guild) == GuildSettings(guild: guild))
+
+                let settings = GuildSettings(
+                    guild: guild, djRole: RoleID(42), localeOverride: "pt-BR", defaultVolume: 80, prefix: "!",
+                    sessionCap: 3, stayChannels: [ChannelID(7), bigChannel])
+                let saved = try await ledger.saveGuildSettings(settings)
+                #expect(saved.version == 1)
+                #expect(try await ledger.guildSettings(guild) == saved)
+
+                let stale = await #expect(throws: LedgerError.self) { try await ledger.saveGuildSettings(settings) }
+                #expect(stale?.code == .conflict, "a second writer that read version 0 must not overwrite version 1")
+
+                let updated = try await ledger.updateGuildSettings(guild) { $0.djRole = nil; $0.stayChannels.remove(ChannelID(7)) }
+                #expect(updated.version == 2)
+                let read = try await ledger.guildSettings(guild)
+                #expect(read.djRole == nil)
+                #expect(read.stayChannels == [bigChannel])
+                #expect(read.prefix == "!")
+            }
+        }
+
+        @Test("concurrent updates of guild settings all land", arguments: LedgerAdapter.allCases)
+        func concurrentUpdatesAllLand(_ adapter: LedgerAdapter) async throws {
+            try await adapter.withLedger { ledger in
+                let guild = guild
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<4 {
+                        group.addTask {
+                            try await ledger.updateGuildSettings(guild, attempts: 20) { $0.stayChannels.insert(ChannelID(UInt64(index + 1))) }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                let settings = try await ledger.guildSettings(guild)
+                #expect(settings.stayChannels == Set((1...4).map { ChannelID(UInt64($0)) }))
+                #expect(settings.version == 4)
+            }
+        }
+
+        @Test("out-of-range settings are refused", arguments: LedgerAdapter.allCases)
+        func invalidSettingsAreRefused(_ adapter: LedgerAdapter) async throws {
+            try await adapter.withLedger { ledger in
+                for bad in [
+                    GuildSettings(guild: guild, defaultVolume: 1001), GuildSettings(guild: guild, prefix: "two words"),
+                    GuildSettings(guild: guild, sessionCap: 0), GuildSettings(guild: guild, localeOverride: "x;DROP"),
+                ] {
+                    let error = await #expect(throws: LedgerError.self) { try await ledger.saveGuildSettings(bad) }
+                    #expect(error?.code == .invalidInput)
+                }
+                let untouched = try await ledger.guildSettings(guild)
+                #expect(untouched.version == 0)
+            }
+        }
+
+        @Test("voice channel settings round-trip per channel", arguments: LedgerAdapter.allCases)
+        func voiceChannelSettingsRoundTrip(_ adapter: LedgerAdapter) async throws {
+            try await adapter.withLedger { ledger in
+                let session = SessionKey(guild: guild, channel: bigChannel)
+                #expect(try await ledger.voiceChannelSettings(session) == VoiceChannelSettings(session: session))
+                let settings = VoiceChannelSettings(session: session, volume: 150, autoplay: true, djOnly: true, announceChannel: ChannelID(5))
+                try await ledger.saveVoiceChannelSettings(settings)
+                #expect(try await ledger.voiceChannelSettings(session) == settings)
+                let other = SessionKey(guild: guild, channel: ChannelID(6))
+                #expect(try await ledger.voiceChannelSettings(other) == VoiceChannelSettings(session: other))
+                var changed = settings
+                changed.volume = nil
+                changed.autoplay = false
+                try await ledger.saveVoiceChannelSettings(changed)
+                #expect(try await ledger.voiceChannelSettings(session) == changed)
+            }
+        }
+
+        @Test("affinity keeps the most recent worker", arguments: LedgerAdapter.allCases)
+        func affinityKeepsNewest(_ adapter: LedgerAdapter) async throws {
+            try await adapter.withLedger { ledger in
+                let session = SessionKey(guild: guild, channel: ChannelID(11))
+                #expect(try await ledger.affinity(session) == nil)
+                try await ledger.recordAffinity(WorkerAffinity(session: session, worker: WorkerID(1), lastUsed: LedgerTime.at(100)))
+                try await ledger.recordAffinity(WorkerAffinity(session: session, worker: WorkerID(2), lastUsed: LedgerTime.at(50)))
+                #expect(try await ledger.affinity(session) == WorkerAffinity(session: session, worker: WorkerID(1), lastUsed: LedgerTime.at(100)),
+                        "an older event does not roll affinity back")
+                try await ledger.recordAffinity(WorkerAffinity(session: session, worker: WorkerID(UInt64.max), lastUsed: LedgerTime.at(200)))
+                #expect(try await ledger.affinity(session)?.worker == WorkerID(UInt64.max))
+                #expect(try await ledger.affinity(SessionKey(guild: guild, channel: ChannelID(12))) == nil)
+            }
+        }
+    }
+}
