@@ -83,10 +83,21 @@ public final class LocalServerProcess: Sendable {
         process.waitUntilExit()
     }
 
-    /// Terminates the server (SIGTERM) and waits for it to exit.
-    public func stop() {
+    /// Terminates the server (SIGTERM), and kills it (SIGKILL) when it has not exited within
+    /// `grace`. The fallback matters: a child started from a thread that blocks SIGTERM inherits
+    /// the blocked mask (Foundation's `Process` passes it on), and such a server never exits on
+    /// SIGTERM alone — waiting for it would hang the test run.
+    public func stop(grace: Duration = .seconds(3)) {
         guard process.isRunning else { return }
         process.terminate()
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: grace)
+        while process.isRunning, clock.now < deadline {
+            usleep(10_000)
+        }
+        if process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+        }
         process.waitUntilExit()
     }
 
