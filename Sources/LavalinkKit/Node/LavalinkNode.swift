@@ -28,7 +28,7 @@ public actor LavalinkNode: Service {
     private var outbound: WebSocketOutboundWriter?
 
     public init(
-        configuration: NodeConfiguration, httpClient: HTTPClient = .shared,
+        configuration: NodeConfiguration, httpClient: HTTPClient = LavalinkREST.sharedHTTPClient,
         clock: any Clock<Duration> = ContinuousClock(), logger: Logger
     ) {
         self.configuration = configuration
