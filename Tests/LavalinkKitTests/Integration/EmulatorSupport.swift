@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import LavalinkEmulator
 import Logging
@@ -9,6 +10,9 @@ import Testing
 /// Test support: emulated nodes, running services for the duration of a test, and waiting for
 /// events with a deadline (no fixed sleeps).
 enum Emulated {
+    /// The HTTP client of the current `withEmulator` scope. Each scope shuts its client down
+    /// before its emulator, so no keep-alive connection holds the emulator's shutdown up.
+    @TaskLocal static var httpClient: HTTPClient = LavalinkREST.sharedHTTPClient
     static let logger: Logger = {
         var logger = Logger(label: "lavalinkkit.tests")
         logger.logLevel = .critical
@@ -25,19 +29,25 @@ enum Emulated {
         return emulator
     }
 
-    static func nodeConfiguration(_ name: String, _ emulator: LavalinkEmulator, password: String? = nil) -> LavalinkKit.NodeConfiguration {
+    static func nodeConfiguration(
+        _ name: String, _ emulator: LavalinkEmulator, password: String? = nil, failedAttemptsBeforeLost: Int = 1
+    ) -> LavalinkKit.NodeConfiguration {
         LavalinkKit.NodeConfiguration(
             name: name,
             endpoint: NodeEndpoint(host: "127.0.0.1", port: emulator.port, password: password ?? emulator.password),
             userId: "111111111111111111",
             clientName: "LavalinkKitTests/1.0",
             backoff: ReconnectBackoff(initialDelay: .milliseconds(20), maximumDelay: .milliseconds(200), jitter: 0),
+            failedAttemptsBeforeLost: failedAttemptsBeforeLost,
             requestTimeout: .seconds(5)
         )
     }
 
-    static func node(_ name: String, _ emulator: LavalinkEmulator) -> LavalinkKit.LavalinkNode {
-        LavalinkKit.LavalinkNode(configuration: nodeConfiguration(name, emulator), logger: logger)
+    static func node(_ name: String, _ emulator: LavalinkEmulator, failedAttemptsBeforeLost: Int = 1) -> LavalinkKit.LavalinkNode {
+        LavalinkKit.LavalinkNode(
+            configuration: nodeConfiguration(name, emulator, failedAttemptsBeforeLost: failedAttemptsBeforeLost),
+            httpClient: httpClient, logger: logger
+        )
     }
 
     static let voice = LavalinkKit.VoiceState(
@@ -134,17 +144,21 @@ extension PlayerEvent.Kind {
     }
 }
 
-/// Starts an emulator for `body` and always shuts it down afterwards.
+/// Starts an emulator for `body` and always shuts it down afterwards (after the scope's HTTP client).
 func withEmulator<T>(
     version: String = "4.2.2", _ body: (LavalinkEmulator) async throws -> T
 ) async throws -> T {
     let emulator = try await Emulated.start(version: version)
+    var configuration = HTTPClient.Configuration()
+    configuration.connectionPool.retryConnectionEstablishment = false
+    let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    let result: Result<T, any Error>
     do {
-        let result = try await body(emulator)
-        await emulator.shutdown()
-        return result
+        result = .success(try await Emulated.$httpClient.withValue(client) { try await body(emulator) })
     } catch {
-        await emulator.shutdown()
-        throw error
+        result = .failure(error)
     }
+    try? await client.shutdown()
+    await emulator.shutdown()
+    return try result.get()
 }

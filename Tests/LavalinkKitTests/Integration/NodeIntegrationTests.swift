@@ -37,7 +37,8 @@ struct NodeIntegrationTests {
     @Test func wrongPasswordIsRefusedWithoutRevealingIt() async throws {
         try await withEmulator() { emulator in
             let node = LavalinkKit.LavalinkNode(
-                configuration: Emulated.nodeConfiguration("a", emulator, password: "wrong-pass-7c1"), logger: Emulated.logger
+                configuration: Emulated.nodeConfiguration("a", emulator, password: "wrong-pass-7c1"),
+                httpClient: Emulated.httpClient, logger: Emulated.logger
             )
             let error = try await #require(throws: LavalinkError.self) { try await node.run() }
             #expect(error.code == .unauthorized)
@@ -48,7 +49,9 @@ struct NodeIntegrationTests {
 
     @Test func loadResultsAndTrackDecoding() async throws {
         try await withEmulator() { emulator in
-            let rest = LavalinkREST(endpoint: Emulated.nodeConfiguration("a", emulator).endpoint, nodeName: "a")
+            let rest = LavalinkREST(
+                endpoint: Emulated.nodeConfiguration("a", emulator).endpoint, nodeName: "a", httpClient: Emulated.httpClient
+            )
 
             guard case .track(let track) = try await rest.loadTracks("dQw4w9WgXcQ") else {
                 Issue.record("expected a track"); return
@@ -78,7 +81,9 @@ struct NodeIntegrationTests {
 
     @Test func lavalinkErrorBodyBecomesATypedError() async throws {
         try await withEmulator() { emulator in
-            let rest = LavalinkREST(endpoint: Emulated.nodeConfiguration("a", emulator).endpoint, nodeName: "a")
+            let rest = LavalinkREST(
+                endpoint: Emulated.nodeConfiguration("a", emulator).endpoint, nodeName: "a", httpClient: Emulated.httpClient
+            )
             let error = try await #require(throws: LavalinkError.self) {
                 try await rest.updatePlayer(sessionId: "no-such-session", guildId: "1", PlayerUpdate(volume: 50))
             }

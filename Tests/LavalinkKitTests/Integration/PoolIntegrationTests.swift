@@ -121,4 +121,36 @@ struct PoolIntegrationTests {
             }
         }
     }
+
+    @Test func restartedNodeGetsItsPlayersBackAndDestroyToleratesADeadNode() async throws {
+        try await withEmulator { emulator in
+            // Patient node: it is never declared lost, so it must rebuild players after a restart.
+            try await withPool([Emulated.node("a", emulator, failedAttemptsBeforeLost: 1000)]) { pool, log in
+                try await waitFor("ready", in: log) { $0.isReady("a") }
+                let track = try #require(try await pool.loadTracks("emulator:track:phoenix?length=90000").tracks.first)
+                try await pool.update(guildId: "100", PlayerUpdate(
+                    track: .encoded(track.encoded), volume: 150, filters: FilterPreset.karaoke.filters, voice: Emulated.voice
+                ))
+                await emulator.advance(byMilliseconds: 10_000)
+                try await eventually("position known") { await pool.snapshot(guildId: "100")?.position == 10_000 }
+
+                await emulator.kill()
+                try await waitFor("disconnected", in: log) { $0 == .node("a", .disconnected) }
+                try await emulator.restart()
+                try await waitFor("rebuilt", in: log) { $0 == .playerMoved(guildId: "100", from: "a", to: "a") }
+                let player = try #require(await emulator.player(guildId: "100"))
+                #expect(player.encodedTrack == track.encoded)
+                #expect(player.position == 10_000)
+                #expect(player.volume == 150)
+                #expect(player.filters == ["karaoke": ["level": 1.0, "monoLevel": 1.0, "filterBand": 220.0, "filterWidth": 100.0]])
+
+                await emulator.kill()
+                try await waitFor("disconnected again", in: log, from: 0) {
+                    $0 == .node("a", .disconnected)
+                }
+                await pool.destroy(guildId: "100")
+                #expect(await pool.snapshot(guildId: "100") == nil)
+            }
+        }
+    }
 }
