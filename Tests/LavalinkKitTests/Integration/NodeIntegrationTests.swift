@@ -120,3 +120,39 @@ struct NodeIntegrationTests {
     }
 }
 
+
+@Suite("LavalinkKit node and pool edge cases")
+struct NodeEdgeCaseTests {
+    @Test func waitingForAConnectionEndsWhenCancelled() async throws {
+        let node = LavalinkKit.LavalinkNode(
+            configuration: LavalinkKit.NodeConfiguration(
+                name: "never", endpoint: NodeEndpoint(host: "127.0.0.1", port: 9, password: "x"), userId: "1"
+            ),
+            logger: Emulated.logger
+        )
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await node.waitUntilConnected() }
+            group.cancelAll()
+            await group.waitForAll()
+        }
+        #expect(await node.status == .connecting)
+    }
+
+    @Test func poolSkipsARefusedNode() async throws {
+        try await withEmulator(version: "4.0.8") { old in
+            try await withEmulator { good in
+                try await withPool([Emulated.node("old", old), Emulated.node("good", good)]) { pool, log in
+                    let refused = try await waitFor("refusal", in: log) {
+                        if case .nodeRefused("old", _) = $0 { true } else { false }
+                    }
+                    guard case .nodeRefused(_, let message) = refused else { return }
+                    #expect(message.contains("4.2"))
+                    try await waitFor("ready", in: log) { $0.isReady("good") }
+                    try await pool.update(guildId: "1", PlayerUpdate(voice: Emulated.voice))
+                    #expect(await good.players().count == 1)
+                    #expect(await old.sessions().isEmpty)
+                }
+            }
+        }
+    }
+}
