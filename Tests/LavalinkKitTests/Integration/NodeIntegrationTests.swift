@@ -1,5 +1,6 @@
 import Foundation
 import LavalinkEmulator
+import ServiceLifecycle
 import Testing
 
 @testable import LavalinkKit
@@ -152,6 +153,25 @@ struct NodeEdgeCaseTests {
                     #expect(await good.players().count == 1)
                     #expect(await old.sessions().isEmpty)
                 }
+            }
+        }
+    }
+
+    @Test func poolStopsOnGracefulShutdown() async throws {
+        try await withEmulator { emulator in
+            let node = Emulated.node("a", emulator)
+            let pool = LavalinkNodePool(nodes: [node], logger: Emulated.logger)
+            let services = ServiceGroup(configuration: .init(services: [pool], logger: Emulated.logger))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await services.run() }
+                await node.waitUntilConnected()
+                #expect(await node.status.isAvailable)
+                await services.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+            #expect(await node.status == .stopped)
+            try await eventually("session dropped by the node") {
+                await emulator.sessions().allSatisfy { !$0.connected }
             }
         }
     }
