@@ -106,10 +106,10 @@ func withNode<T>(
 
 /// Runs a pool (and so its nodes) while `body` runs, recording its events.
 func withPool<T>(
-    _ nodes: [LavalinkKit.LavalinkNode], maxConcurrentMoves: Int = 4,
+    _ nodes: [LavalinkKit.LavalinkNode], maxConcurrentMoves: Int = 4, logger: Logger = Emulated.logger,
     _ body: (LavalinkNodePool, EventLog<PoolEvent>) async throws -> T
 ) async throws -> T {
-    let pool = LavalinkNodePool(nodes: nodes, maxConcurrentMoves: maxConcurrentMoves, logger: Emulated.logger)
+    let pool = LavalinkNodePool(nodes: nodes, maxConcurrentMoves: maxConcurrentMoves, logger: logger)
     let log = EventLog<PoolEvent>()
     let events = pool.events()
     return try await withThrowingTaskGroup(of: Void.self) { group in
