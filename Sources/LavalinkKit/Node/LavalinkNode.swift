@@ -113,7 +113,7 @@ public actor LavalinkNode: Service {
                 }
             }
             status = .reconnecting(failedAttempts: failedAttempts)
-            try await clock.sleep(for: configuration.backoff.delay(attempt: failedAttempts))
+            try await clock.sleep(for: configuration.backoff.delay(attempt: max(0, failedAttempts - 1)))
         }
     }
 
