@@ -49,8 +49,14 @@ public final class LavalinkEmulator: Service, Sendable {
 
     private struct RunState {
         var port: Int?
-        var server: Task<Void, Never>?
+        var server: RunningServer?
         var timers: Task<Void, Never>?
+    }
+
+    /// The HTTP server of one start: its service group (for a graceful stop) and the task running it.
+    private struct RunningServer {
+        let group: ServiceGroup
+        let task: Task<Void, Never>
     }
 
     public init(configuration: Configuration = .init(), logger: Logger = Logger(label: "anankor.emulator.lavalink")) {
@@ -77,7 +83,7 @@ public final class LavalinkEmulator: Service, Sendable {
     public func start() async throws {
         let timers = state.withLock { state -> Bool in
             if state.timers != nil { return false }
-            state.timers = Task { [node, clock, wake] in await Self.runTimers(node: node, clock: clock, wake: wake) }
+            state.timers = Task.detached { [node, clock, wake] in await Self.runTimers(node: node, clock: clock, wake: wake) }
             return true
         }
         if !timers { return }
@@ -135,10 +141,15 @@ public final class LavalinkEmulator: Service, Sendable {
             },
             logger: logger
         )
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let logger = self.logger
-        let task = Task {
+        // Owned by `state.server` and ended by `stopServer()`; it cannot be a child task because
+        // the server outlives this call (kill and restart replace it). Detached, so it does not
+        // inherit a caller's graceful-shutdown state (a restart requested from inside a request
+        // handler would otherwise stop as soon as it started).
+        let task = Task.detached {
             do {
-                try await app.run()
+                try await group.run()
             } catch {
                 logger.error("Lavalink emulator server stopped", metadata: ["error": "\(error)"])
             }
@@ -152,19 +163,32 @@ public final class LavalinkEmulator: Service, Sendable {
         }
         state.withLock { state in
             state.port = boundPort
-            state.server = task
+            state.server = RunningServer(group: group, task: task)
         }
         logger.info("Lavalink emulator listening", metadata: ["url": "\(baseURL)"])
     }
 
     private func stopServer() async {
-        let server = state.withLock { state -> Task<Void, Never>? in
+        let server = state.withLock { state -> RunningServer? in
             defer { state.server = nil }
             return state.server
         }
         await node.kill()
-        server?.cancel()
-        await server?.value
+        guard let server else { return }
+        // Graceful: stop accepting, close idle connections, let in-flight requests finish; a
+        // connection that lingers past the grace period is cut by cancellation.
+        await server.group.triggerGracefulShutdown()
+        let stopped = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await server.task.value; return true }
+            group.addTask { try? await Task.sleep(for: .seconds(2)); return false }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if !stopped {
+            server.task.cancel()
+            await server.task.value
+        }
     }
 
     /// Fires due events at virtual deadlines, sleeping in real time in between.

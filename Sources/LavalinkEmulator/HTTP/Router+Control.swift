@@ -105,7 +105,7 @@ extension Router where Context == BasicRequestContext {
             let restartAfter = body["restartAfterMs"]?.int64Value
             // The kill stops the server answering this request, so it runs just after the
             // response is written; the task owns nothing but the emulator reference.
-            Task {
+            Task.detached {
                 try? await Task.sleep(for: .milliseconds(50))
                 await emulator.kill()
                 if let restartAfter {

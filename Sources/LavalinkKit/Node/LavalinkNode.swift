@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOFoundationCompat
 import ServiceLifecycle
+import Synchronization
 import WSClient
 
 /// One Lavalink node: keeps the websocket session up (resuming across drops), tracks stats and
@@ -24,11 +25,11 @@ public actor LavalinkNode: Service {
     private let logger: Logger
     private let broadcast = EventBroadcast<NodeEvent>()
     private var readyThisConnection = false
-    private var readyWaiters: [CheckedContinuation<Void, Never>] = []
+    private let readyWaiters = Waiters()
     private var outbound: WebSocketOutboundWriter?
 
     public init(
-        configuration: NodeConfiguration, httpClient: HTTPClient = .shared,
+        configuration: NodeConfiguration, httpClient: HTTPClient = LavalinkREST.sharedHTTPClient,
         clock: any Clock<Duration> = ContinuousClock(), logger: Logger
     ) {
         self.configuration = configuration
@@ -53,10 +54,16 @@ public actor LavalinkNode: Service {
         return sessionId
     }
 
-    /// Suspends until the node is connected (or the calling task is cancelled).
+    /// Suspends until the node is connected, refused or stopped, or the calling task is cancelled.
     public func waitUntilConnected() async {
-        if status.isAvailable { return }
-        await withCheckedContinuation { readyWaiters.append($0) }
+        if status.isAvailable || status == .refused || status == .stopped { return }
+        let waiters = readyWaiters
+        let id = waiters.makeID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { waiters.add(id, $0) }
+        } onCancel: {
+            waiters.resume(id)
+        }
     }
 
     public func run() async throws {
@@ -106,7 +113,7 @@ public actor LavalinkNode: Service {
                 }
             }
             status = .reconnecting(failedAttempts: failedAttempts)
-            try await clock.sleep(for: configuration.backoff.delay(attempt: failedAttempts))
+            try await clock.sleep(for: configuration.backoff.delay(attempt: max(0, failedAttempts - 1)))
         }
     }
 
@@ -186,8 +193,54 @@ public actor LavalinkNode: Service {
     }
 
     private func resumeReadyWaiters() {
-        let waiters = readyWaiters
-        readyWaiters.removeAll()
-        for waiter in waiters { waiter.resume() }
+        readyWaiters.resumeAll()
+    }
+}
+
+/// Continuations waiting for the node to connect; lock-protected so a cancelled waiter can be
+/// resumed from the cancellation handler, which runs outside the actor.
+private final class Waiters: Sendable {
+    private struct State {
+        var nextID = 0
+        var waiting: [Int: CheckedContinuation<Void, Never>] = [:]
+        var cancelled: Set<Int> = []
+    }
+
+    private let state = Mutex(State())
+
+    func makeID() -> Int {
+        state.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
+    }
+
+    func add(_ id: Int, _ continuation: CheckedContinuation<Void, Never>) {
+        let cancelledAlready = state.withLock { state in
+            if state.cancelled.remove(id) != nil { return true }
+            state.waiting[id] = continuation
+            return false
+        }
+        if cancelledAlready { continuation.resume() }
+    }
+
+    /// Cancellation: resume the waiter, or remember to resume it at once if it is not added yet.
+    func resume(_ id: Int) {
+        let continuation = state.withLock { state in
+            guard let continuation = state.waiting.removeValue(forKey: id) else {
+                state.cancelled.insert(id)
+                return CheckedContinuation<Void, Never>?.none
+            }
+            return continuation
+        }
+        continuation?.resume()
+    }
+
+    func resumeAll() {
+        let continuations = state.withLock { state in
+            defer { state.waiting.removeAll() }
+            return Array(state.waiting.values)
+        }
+        for continuation in continuations { continuation.resume() }
     }
 }

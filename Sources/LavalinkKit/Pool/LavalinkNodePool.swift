@@ -160,14 +160,14 @@ public actor LavalinkNodePool: Service {
             } else {
                 orphans[name] = nil
                 // A fresh session has none of our players: rebuild the ones that lived here.
-                await move(players.values.filter { $0.node == name }.map(\.guildId), from: name, excludingSource: false)
+                await move(players.values.filter { $0.node == name }.map(\.guildId), from: name, excludingSource: false, sourceStillHasThem: false)
             }
-            await move(players.values.filter { $0.node == nil }.map(\.guildId), from: nil, excludingSource: false)
+            await move(players.values.filter { $0.node == nil }.map(\.guildId), from: nil, excludingSource: false, sourceStillHasThem: false)
         case .disconnected:
             available.remove(name)
         case .lost:
             available.remove(name)
-            await move(players.values.filter { $0.node == name }.map(\.guildId), from: name, excludingSource: true)
+            await move(players.values.filter { $0.node == name }.map(\.guildId), from: name, excludingSource: true, sourceStillHasThem: true)
         case .stats(let nodeStats):
             stats[name] = nodeStats
         case .playerUpdate(let guildId, let state):
@@ -205,7 +205,11 @@ public actor LavalinkNodePool: Service {
 
     // MARK: Moving players
 
-    private func move(_ guildIds: [String], from source: String?, excludingSource: Bool) async {
+    /// - Parameters:
+    ///   - excludingSource: never pick the source node (it is lost).
+    ///   - sourceStillHasThem: the source may still hold the players (lost, not restarted), so they
+    ///     are destroyed there after the move.
+    private func move(_ guildIds: [String], from source: String?, excludingSource: Bool, sourceStillHasThem: Bool) async {
         guard !guildIds.isEmpty else { return }
         let pending = guildIds.filter { !moving.contains($0) }
         moving.formUnion(pending)
@@ -216,13 +220,15 @@ public actor LavalinkNodePool: Service {
                     await group.next()
                     inFlight -= 1
                 }
-                group.addTask { await self.moveOne(guildId, from: source, excludingSource: excludingSource) }
+                group.addTask {
+                    await self.moveOne(guildId, from: source, excludingSource: excludingSource, destroyOnSource: sourceStillHasThem)
+                }
                 inFlight += 1
             }
         }
     }
 
-    private func moveOne(_ guildId: String, from source: String?, excludingSource: Bool) async {
+    private func moveOne(_ guildId: String, from source: String?, excludingSource: Bool, destroyOnSource: Bool) async {
         defer { finishMove(guildId) }
         guard var snapshot = players[guildId] else { return }
         let excluded: Set<String> = excludingSource ? Set([source].compactMap { $0 }) : []
@@ -251,7 +257,7 @@ public actor LavalinkNodePool: Service {
             broadcast.yield(.playerWaiting(guildId: guildId))
             return
         }
-        if let source, source != target.name, let sourceNode = node(named: source) {
+        if destroyOnSource, let source, source != target.name, let sourceNode = node(named: source) {
             await destroyTolerantly(guildId, on: sourceNode)
         }
         logger.info("player moved", metadata: ["guild.id": "\(guildId)", "lavalink.node": "\(target.name)"])

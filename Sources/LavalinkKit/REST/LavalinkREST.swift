@@ -32,7 +32,7 @@ public struct LavalinkREST: Sendable {
     /// Bounds what a misbehaving node can make us buffer.
     let maxResponseBytes = 16 * 1024 * 1024
 
-    public init(endpoint: NodeEndpoint, nodeName: String, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(10)) {
+    public init(endpoint: NodeEndpoint, nodeName: String, httpClient: HTTPClient = LavalinkREST.sharedHTTPClient, timeout: Duration = .seconds(10)) {
         self.endpoint = endpoint
         self.nodeName = nodeName
         self.httpClient = httpClient

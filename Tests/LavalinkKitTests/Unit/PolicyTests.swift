@@ -1,3 +1,4 @@
+import Logging
 import Testing
 
 @testable import LavalinkKit
@@ -114,5 +115,44 @@ struct VoiceBridgeTests {
         #expect(bridge.voiceStateUpdate(sessionId: "sess", channelId: "88") == .sendVoice(moved))
         #expect(bridge.voiceStateUpdate(sessionId: "sess", channelId: nil) == .left)
         #expect(bridge.voiceState == nil)
+    }
+}
+
+@Suite("Reconnecting to an unreachable node")
+struct ReconnectScheduleTests {
+    @Test func retriesWithGrowingDelaysOnTheInjectedClockAndReportsLossOnce() async throws {
+        let clock = ManualClock()
+        var logger = Logger(label: "schedule")
+        logger.logLevel = .critical
+        // Port 9 (discard) is closed on loopback: every attempt is refused at once.
+        let node = LavalinkNode(
+            configuration: NodeConfiguration(
+                name: "gone", endpoint: NodeEndpoint(host: "127.0.0.1", port: 9, password: "x"), userId: "1",
+                backoff: ReconnectBackoff(initialDelay: .seconds(1), maximumDelay: .seconds(8), jitter: 0)
+            ),
+            clock: clock, logger: logger
+        )
+        let events = node.events()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await node.run() }
+            for expected in 1...5 {
+                try await pollUntil { clock.requestedSleeps.count == expected }
+                clock.advance(by: .seconds(8))
+            }
+            #expect(clock.requestedSleeps == [1, 2, 4, 8, 8].map { Duration.seconds($0) })
+            group.cancelAll()
+        }
+        var seen: [NodeEvent] = []
+        for await event in events { seen.append(event) }
+        #expect(seen == [.lost])
+    }
+}
+
+/// Polls until `condition` holds; fails after ten seconds instead of hanging.
+func pollUntil(_ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while !condition() {
+        guard ContinuousClock.now < deadline else { throw TimedOut(description: "condition never held") }
+        try await Task.sleep(for: .milliseconds(2))
     }
 }
