@@ -227,7 +227,12 @@ let package = Package(
         ),
         .testTarget(
             name: "LavalinkKitTests",
-            dependencies: ["LavalinkKit", "LavalinkEmulator"],
+            dependencies: [
+                "LavalinkKit", "LavalinkEmulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
