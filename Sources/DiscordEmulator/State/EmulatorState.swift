@@ -45,7 +45,7 @@ actor EmulatorState {
     func activity(applicationID: UInt64?, kind: String?, afterID: Int?) -> [EmulatedActivity] {
         activity.filter { entry in
             (applicationID == nil || entry.applicationID == applicationID)
-                && (kind == nil || entry.kind == kind) && (afterID == nil || entry.id > afterID!)
+                && (kind == nil || entry.kind == kind) && (afterID.map { entry.id > $0 } ?? true)
         }
     }
 }
