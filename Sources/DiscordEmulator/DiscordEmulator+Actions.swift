@@ -99,6 +99,9 @@ extension DiscordEmulator {
 
     public func clearFaults() async { await state.clearFaults() }
 
+    /// Gateway sessions: `{session_id, application_id, shard, intents, seq, connected, resumable}`.
+    public func gatewaySessions() async -> [EmulatorJSON] { await state.sessionsJSON() }
+
     /// Moves emulated time forward (interaction deadlines, token lifetimes, rate-limit windows).
     public func advanceClock(by duration: Duration) { clock.advance(by: duration) }
 }

@@ -147,4 +147,29 @@ struct GatewaySessionTests {
             #expect(try await gateway.closeCode() == 4008)
         }
     }
+
+    @Test func identifyingTooSoonInOneConcurrencyBucketGetsInvalidSession() async throws {
+        var configuration = DiscordEmulatorConfiguration()
+        configuration.identifyWindow = .seconds(5)
+        try await EmulatorFixture.with(configuration: configuration) { fixture in
+            let first = fixture.gateway()
+            try await first.identify(token: fixture.bot.token, shard: [0, 2])
+            let second = fixture.gateway()
+            _ = try await second.nextPayload()
+            second.send(["op": 2, "d": ["token": .string(fixture.bot.token), "intents": 1, "properties": [:],
+                                        "shard": [1, 2]]])
+            let refused = try await second.nextPayload()
+            #expect(refused["op"]?.intValue == 9)
+            #expect(refused["d"]?.boolValue == false)
+            fixture.emulator.advanceClock(by: .seconds(5))
+            second.send(["op": 2, "d": ["token": .string(fixture.bot.token), "intents": 1, "properties": [:],
+                                        "shard": [1, 2]]])
+            _ = try await second.dispatch("READY")
+            let sessions = await fixture.emulator.gatewaySessions()
+            #expect(sessions.count == 2)
+            #expect(sessions.allSatisfy { $0["connected"]?.boolValue == true })
+            await first.close()
+            await second.close()
+        }
+    }
 }

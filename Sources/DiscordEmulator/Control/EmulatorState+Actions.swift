@@ -32,7 +32,7 @@ extension EmulatorState {
             )
             return .json(.array(list.map(\.json)))
         case ("GET", "sessions", 1):
-            return .json(.array(sessions.values.sorted { $0.id < $1.id }.map(sessionJSON)))
+            return .json(.array(sessionsJSON()))
         case ("POST", "faults", 2):
             return .json(try controlFault(path[1], body))
         case ("DELETE", "faults", 1):
@@ -77,6 +77,8 @@ extension EmulatorState {
     func interactionJSON(_ interaction: EmulatedInteraction) -> JSON {
         ["id": .id(interaction.id), "token": .string(interaction.token), "delivered": .bool(interaction.delivered)]
     }
+
+    func sessionsJSON() -> [JSON] { sessions.values.sorted { $0.id < $1.id }.map(sessionJSON) }
 
     private func sessionJSON(_ session: GatewaySession) -> JSON {
         [

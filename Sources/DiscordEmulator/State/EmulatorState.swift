@@ -17,6 +17,8 @@ actor EmulatorState {
     var sessions: [String: GatewaySession] = [:]
     var nextConnectionID = 1
     var identifyCount = 0
+    /// Last IDENTIFY per application and concurrency bucket (when `identifyWindow` is set).
+    var lastIdentify: [String: Duration] = [:]
 
     var interactions: [UInt64: InteractionRecord] = [:]
     var activity: [EmulatedActivity] = []
