@@ -76,6 +76,17 @@ extension DiscordEmulator {
         await state.requestReconnect(applicationID: applicationID)
     }
 
+    /// Stops (or resumes) answering a bot's heartbeats, making its connections zombies.
+    public func setHeartbeatAcks(of applicationID: UInt64, enabled: Bool) async {
+        await state.setHeartbeatAcks(applicationID: applicationID, enabled: enabled)
+    }
+
+    /// Closes a bot's gateway connections with `code` (4000 resumable, 4009, 4004 fatal, …).
+    @discardableResult
+    public func closeConnections(of applicationID: UInt64, code: UInt16) async -> Int {
+        await state.closeConnections(applicationID: applicationID, code: code)
+    }
+
     /// Sends a server heartbeat request (op 1) to a bot's connections.
     @discardableResult
     public func requestHeartbeat(of applicationID: UInt64) async -> Int {

@@ -172,4 +172,25 @@ struct GatewaySessionTests {
             await second.close()
         }
     }
+
+    @Test func withheldHeartbeatAcksAndForcedCloseCodes() async throws {
+        try await EmulatorFixture.with { fixture in
+            let gateway = fixture.gateway()
+            try await gateway.identify(token: fixture.bot.token)
+            _ = try await gateway.dispatch("GUILD_CREATE")
+            await fixture.emulator.setHeartbeatAcks(of: fixture.bot.applicationID, enabled: false)
+            gateway.send(["op": 1, "d": 2])
+            // Op 8 answers with a chunk: nothing (no ACK) may come before it.
+            gateway.send(["op": 8, "d": ["guild_id": .string(String(fixture.guildID)), "query": "", "limit": 0]])
+            #expect(try await gateway.nextPayload()["t"]?.stringValue == "GUILD_MEMBERS_CHUNK")
+            await fixture.emulator.setHeartbeatAcks(of: fixture.bot.applicationID, enabled: true)
+            gateway.send(["op": 1, "d": 2])
+            #expect(try await gateway.nextPayload()["op"]?.intValue == 11)
+            let response = try await fixture.control(.POST, "/faults/close", body: [
+                "application_id": .string(String(fixture.bot.applicationID)), "code": 4009,
+            ])
+            #expect(response.json?["connections"]?.intValue == 1)
+            #expect(try await gateway.closeCode() == 4009)
+        }
+    }
 }

@@ -50,6 +50,7 @@ extension EmulatorState {
         let session = connection.sessionID
         switch op {
         case 1:
+            if let session, let app = sessions[session]?.applicationID, heartbeatAcksWithheld.contains(app) { return }
             send(["op": 11], to: connectionID)
         case 2:
             guard session == nil else {

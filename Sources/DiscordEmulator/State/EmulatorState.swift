@@ -24,6 +24,8 @@ actor EmulatorState {
     var activity: [EmulatedActivity] = []
     var rateLimiter = RateLimiter()
     var faults = FaultPlan()
+    /// Applications whose heartbeats go unanswered (zombie connections, for client tests).
+    var heartbeatAcksWithheld: Set<UInt64> = []
 
     init(configuration: DiscordEmulatorConfiguration, clock: EmulatorClock, logger: Logger) {
         self.configuration = configuration
