@@ -1,4 +1,8 @@
 import ArgumentParser
+import DiscordEmulator
+import Foundation
+import Logging
+import ServiceLifecycle
 
 struct EmulateDiscord: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +13,51 @@ struct EmulateDiscord: AsyncParsableCommand {
     @Option(help: "TCP port to listen on (0 picks a free one).")
     var port: Int = 0
 
+    @Option(help: "Address to bind.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "A world description (JSON) to load at start; see docs/emulators/discord.md.")
+    var world: String?
+
     func run() async throws {
-        throw ValidationError("the Discord emulator is not built yet")
+        let logger = Logger(label: "anankor.emulate.discord")
+        let emulator = DiscordEmulator(configuration: .init(host: host, port: port), logger: logger)
+        if let world {
+            let text: String
+            do {
+                text = try String(contentsOfFile: world, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read the world file \(world): \(error.localizedDescription)")
+            }
+            do {
+                try await emulator.loadWorld(json: text)
+            } catch {
+                throw ValidationError("world file \(world): \(error.message)")
+            }
+        }
+        let announcer = URLAnnouncer(emulator: emulator)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: emulator), .init(service: announcer)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}
+
+/// Prints the URLs once the emulator listens (tests and scripts read these lines).
+private struct URLAnnouncer: Service {
+    let emulator: DiscordEmulator
+
+    func run() async throws {
+        while emulator.port == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let lines = "gateway: \(emulator.gatewayURL)\nrest: \(emulator.restURL)\ncontrol: \(emulator.controlURL)\n"
+        // Unbuffered, so a script waiting for these lines sees them at once.
+        FileHandle.standardOutput.write(Data(lines.utf8))
+        try? await gracefulShutdown()
     }
 }

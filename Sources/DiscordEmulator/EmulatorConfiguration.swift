@@ -1,0 +1,54 @@
+/// How the emulator behaves; defaults are Discord's documented values.
+public struct DiscordEmulatorConfiguration: Sendable {
+    /// Address to bind; keep loopback unless you mean to expose it.
+    public var host: String
+    /// TCP port; 0 picks a free one.
+    public var port: Int
+    /// Milliseconds sent in HELLO.
+    public var heartbeatInterval: Int
+    /// The initial interaction response must arrive within this.
+    public var interactionResponseDeadline: Duration
+    /// Interaction tokens serve followups and edits this long.
+    public var interactionTokenLifetime: Duration
+    /// Client payloads above this many bytes close the gateway with 4002.
+    public var maxClientPayloadBytes: Int
+    /// Gateway send limit: at most `gatewaySendLimit` payloads per `gatewaySendWindow` (else 4008).
+    public var gatewaySendLimit: Int
+    public var gatewaySendWindow: Duration
+    /// More guilds than this on one shard closes IDENTIFY with 4011 (sharding required).
+    public var maxGuildsPerShard: Int
+    /// `max_concurrency` reported by GET /gateway/bot.
+    public var maxConcurrency: Int
+    /// Global REST limit per bot (requests per second); interaction callbacks don't count.
+    public var globalRateLimit: Int
+    /// Events kept per session for RESUME replay.
+    public var resumeBufferSize: Int
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        heartbeatInterval: Int = 41_250,
+        interactionResponseDeadline: Duration = .seconds(3),
+        interactionTokenLifetime: Duration = .seconds(15 * 60),
+        maxClientPayloadBytes: Int = 4096,
+        gatewaySendLimit: Int = 120,
+        gatewaySendWindow: Duration = .seconds(60),
+        maxGuildsPerShard: Int = 2500,
+        maxConcurrency: Int = 1,
+        globalRateLimit: Int = 50,
+        resumeBufferSize: Int = 5000
+    ) {
+        self.host = host
+        self.port = port
+        self.heartbeatInterval = heartbeatInterval
+        self.interactionResponseDeadline = interactionResponseDeadline
+        self.interactionTokenLifetime = interactionTokenLifetime
+        self.maxClientPayloadBytes = maxClientPayloadBytes
+        self.gatewaySendLimit = gatewaySendLimit
+        self.gatewaySendWindow = gatewaySendWindow
+        self.maxGuildsPerShard = maxGuildsPerShard
+        self.maxConcurrency = maxConcurrency
+        self.globalRateLimit = globalRateLimit
+        self.resumeBufferSize = resumeBufferSize
+    }
+}

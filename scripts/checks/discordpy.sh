@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Proof that the Discord emulator speaks Discord, not just DiscordKit's dialect: a plain
+# discord.py 2.7 bot connects (zlib-stream gateway, REST login, command sync), receives READY and
+# GUILD_CREATE, and answers a slash command the emulator's control API sends.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+PYTHON=${PYTHON:-python3}
+work=$(mktemp -d)
+emulator_pid=""
+bot_pid=""
+cleanup() {
+    [ -n "$bot_pid" ] && kill "$bot_pid" 2>/dev/null || true
+    [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null || true
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: discord.py against the Discord emulator: $*"
+    echo "--- emulator output"; cat "$work/emulator.log" 2>/dev/null || true
+    echo "--- bot output"; cat "$work/bot.log" 2>/dev/null || true
+    exit 1
+}
+
+# Waits up to $2 seconds for file $1 to contain pattern $3.
+wait_for() {
+    local file=$1 seconds=$2 pattern=$3
+    timeout "$seconds" bash -c "until grep -q -- \"$pattern\" \"$file\" 2>/dev/null; do sleep 0.2; done" \
+        || fail "no '$pattern' within ${seconds}s"
+}
+
+"$PYTHON" -c 'import discord, sys; sys.exit(0 if discord.version_info[:2] >= (2, 7) else 1)' \
+    || fail "discord.py >= 2.7 is not installed (scripts/test installs it)"
+
+binary=.build/debug/anankor
+if [ ! -x "$binary" ]; then
+    timeout 1800 swift build --product anankor >/dev/null || fail "swift build --product anankor failed"
+fi
+
+port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+token="discordpy-check-token"
+cat > "$work/world.json" <<JSON
+{
+  "applications": [{"name": "PyCheck", "token": "$token"}],
+  "users": [{"username": "alice", "locale": "de"}],
+  "guilds": [{
+    "name": "Check Guild", "owner": "alice",
+    "channels": [{"name": "general", "type": 0}, {"name": "Lobby", "type": 2, "user_limit": 5}],
+    "members": ["PyCheck"]
+  }]
+}
+JSON
+
+"$binary" emulate discord --port "$port" --world "$work/world.json" >"$work/emulator.log" 2>&1 &
+emulator_pid=$!
+wait_for "$work/emulator.log" 30 "control:"
+control="http://127.0.0.1:$port/_emulator"
+
+"$PYTHON" scripts/checks/discordpy_bot.py "$port" "$token" >"$work/bot.log" 2>&1 &
+bot_pid=$!
+wait_for "$work/bot.log" 30 "SYNCED ping"
+wait_for "$work/bot.log" 30 "GUILD "
+wait_for "$work/bot.log" 30 "READY "
+grep -q "voice=\['Lobby'\]" "$work/bot.log" || fail "the bot's guild has no voice channel Lobby"
+
+world=$(curl -sf "$control/world") || fail "GET /_emulator/world failed"
+ids=$(printf '%s' "$world" | "$PYTHON" -c '
+import json, sys
+world = json.load(sys.stdin)
+app = next(a for a in world["applications"] if a["name"] == "PyCheck")
+user = next(u for u in world["users"] if u["username"] == "alice")
+guild = next(g for g in world["guilds"] if g["name"] == "Check Guild")
+channel = next(c for c in guild["channels"] if c["name"] == "general")
+print(app["id"], user["id"], channel["id"])')
+read -r app_id user_id channel_id <<<"$ids"
+
+interaction=$(curl -sf -X POST "$control/interactions/commands" -H 'Content-Type: application/json' \
+    -d "{\"application_id\": \"$app_id\", \"channel_id\": \"$channel_id\", \"user_id\": \"$user_id\",
+         \"name\": \"ping\", \"options\": {\"word\": \"hello\"}}") || fail "invoking /ping failed"
+interaction_id=$(printf '%s' "$interaction" | "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+
+wait_for "$work/bot.log" 15 "ANSWERED $interaction_id"
+record=$(curl -sf "$control/interactions/$interaction_id") || fail "reading the interaction failed"
+printf '%s' "$record" | "$PYTHON" -c '
+import json, sys
+record = json.load(sys.stdin)
+assert record["acknowledged"] and record["callback_type"] == 4, record
+content = record["responses"][0]["body"]["data"]["content"]
+assert content == "pong hello (de)", content
+' || fail "the bot's response is not what it sent: $record"
+
+echo "PASS: discord.py $("$PYTHON" -c 'import discord; print(discord.__version__)') connected to the Discord emulator (READY, GUILD_CREATE, command sync) and answered /ping"
