@@ -316,3 +316,93 @@ struct EmulatorIntegrationTests {
         }
     }
 }
+
+@Suite("DiscordKit REST routes against the Discord emulator", .serialized)
+struct EmulatorRESTRouteTests {
+    @Test("every typed route Anankor uses round-trips with the emulator")
+    func routes() async throws {
+        try await EmulatedWorld.with { world in
+            let rest = world.rest
+            let guild = Snowflake<Guild>(world.guildID)
+            let application = try await rest.getCurrentApplication()
+            #expect(application.id == Snowflake(world.bot.applicationID))
+            let global = try await rest.bulkOverwriteGlobalCommands(applicationID: application.id, [
+                ApplicationCommand(name: "queue", nameLocalizations: ["fr": "file"], description: "Show the queue"),
+            ])
+            #expect(global.map(\.name) == ["queue"])
+
+            let roles = try await rest.getGuildRoles(guildID: guild)
+            #expect(roles.contains { $0.id == guild.cast() }, "@everyone has the guild's id")
+            let channels = try await rest.getGuildChannels(guildID: guild)
+            #expect(Set(channels.map(\.id.rawValue)).isSuperset(of: [world.textChannel, world.voiceChannel]))
+            let member = try await rest.getGuildMember(guildID: guild, userID: Snowflake(world.user))
+            #expect(member.user?.id == Snowflake(world.user))
+
+            let room = try await rest.createGuildChannel(guildID: guild, .voice(name: "Room", userLimit: 3))
+            #expect(room.type == .guildVoice && room.userLimit == 3)
+            let deleted = try await rest.deleteChannel(channelID: room.id)
+            #expect(deleted.id == room.id)
+
+            let dm = try await rest.createDM(recipientID: Snowflake(world.user))
+            #expect(dm.type == .dm)
+
+            let text = Snowflake<Channel>(world.textChannel)
+            let message = try await rest.createMessage(channelID: text, MessageCreate(
+                content: "Now playing", embeds: [Embed(title: "Song", fields: [.init(name: "Length", value: "3:12")])],
+                components: [.actionRow([.stringSelect(.init(customID: "pick", options: [.init(label: "A", value: "a")]))])],
+                allowedMentions: AllowedMentions.none))
+            let edited = try await rest.editMessage(channelID: text, messageID: message.id, MessageEdit(content: "Paused"))
+            #expect(edited.content == "Paused")
+            try await rest.deleteMessage(channelID: text, messageID: message.id)
+            let missing = try await #require(throws: DiscordRESTError.self) {
+                try await rest.deleteMessage(channelID: text, messageID: message.id)
+            }
+            #expect(missing.code == DiscordRESTError.unknownMessage)
+        }
+    }
+
+    @Test("original response and followups: get, edit, delete")
+    func responsesAndFollowups() async throws {
+        try await EmulatedWorld.with { world in
+            let rest = world.rest
+            let application = Snowflake<Application>(world.bot.applicationID)
+            _ = try await rest.bulkOverwriteGuildCommands(applicationID: application, guildID: Snowflake(world.guildID), [
+                ApplicationCommand(name: "ping", description: "Ping"),
+            ])
+            let gateway = ShardedGateway(configuration: .init(shard: world.shardConfiguration(), shardCount: 1))
+            try await world.withGateway(gateway) { log in
+                try await log.wait(for: "READY", isReady)
+                let invoked = try await world.emulator.invokeSlashCommand(
+                    "ping", application: world.bot.applicationID, channel: world.textChannel, user: world.user)
+                let token = InteractionToken(invoked.token)
+                try await rest.createInteractionResponse(interactionID: Snowflake(invoked.id), token: token,
+                                                         .deferredMessage(ephemeral: false))
+                let original = try await rest.editOriginalResponse(applicationID: application, token: token,
+                                                                   MessageEdit(content: "Pong"))
+                #expect(try await rest.getOriginalResponse(applicationID: application, token: token).id == original.id)
+                let followup = try await rest.createFollowup(applicationID: application, token: token, MessageCreate(content: "More"))
+                let changed = try await rest.editFollowup(applicationID: application, token: token, messageID: followup.id,
+                                                          MessageEdit(content: "Even more"))
+                #expect(changed.content == "Even more")
+                try await rest.deleteFollowup(applicationID: application, token: token, messageID: followup.id)
+                try await rest.deleteOriginalResponse(applicationID: application, token: token)
+            }
+        }
+    }
+
+    @Test("role add and remove on a member")
+    func memberRoles() async throws {
+        try await EmulatedWorld.with { world in
+            let role = try await world.emulator.createRole(in: world.guildID, name: "DJ", permissions: 0)
+            // Role hierarchy: the bot may only manage roles below its own highest role.
+            let manager = try await world.emulator.createRole(in: world.guildID, name: "Manager",
+                                                              permissions: EmulatedPermission.manageRoles)
+            try await world.emulator.addMember(world.bot.userID, to: world.guildID, roles: [manager])
+            let guild = Snowflake<Guild>(world.guildID)
+            try await world.rest.addMemberRole(guildID: guild, userID: Snowflake(world.user), roleID: Snowflake(role))
+            #expect(await world.emulator.roles(of: world.user, in: world.guildID)?.contains(role) == true)
+            try await world.rest.removeMemberRole(guildID: guild, userID: Snowflake(world.user), roleID: Snowflake(role))
+            #expect(await world.emulator.roles(of: world.user, in: world.guildID)?.contains(role) == false)
+        }
+    }
+}
