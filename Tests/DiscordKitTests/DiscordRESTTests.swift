@@ -74,7 +74,8 @@ struct DiscordRESTTests {
         #expect(error.message == "Invalid Form Body")
         #expect(error.fieldErrors.map(\.path) == ["activities.0.platform", "activities.0.type"])
         #expect(error.fieldErrors.first?.code == "BASE_TYPE_CHOICES")
-        let text = "\(error) \(String(reflecting: error)) \(token) \(BotToken("very-secret-token"))"
+        let sent = try #require(transport.requests.first?.request)
+        let text = "\(error) \(String(reflecting: error)) \(token) \(BotToken("very-secret-token")) \(sent) \(String(reflecting: sent)) \(rest)"
         #expect(!text.contains("very-secret-token"))
         #expect(!text.contains("interaction-token-secret"))
         #expect(error.route == "PATCH /webhooks/:application/:token/messages/@original")

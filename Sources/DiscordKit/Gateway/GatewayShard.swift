@@ -50,6 +50,8 @@ public final class GatewayShard: Service, Sendable {
     private struct State {
         var machine: GatewayStateMachine
         var writer: WebSocketOutboundWriter?
+        /// An identify slot taken before connecting, so the wait does not hold an open socket.
+        var identifySlotTaken = false
     }
 
     public let configuration: Configuration
@@ -126,6 +128,10 @@ public final class GatewayShard: Service, Sendable {
             case .reconnect(let url, let resume, let delay):
                 try await time.sleep(delay)
                 try Task.checkCancellation()
+                if !resume {
+                    try await identifyLimiter.waitForTurn(shardID: configuration.shardID)
+                    state.withLock { $0.identifySlotTaken = true }
+                }
                 logger.debug("connecting", metadata: ["resume": "\(resume)"])
                 let closeCode = await connect(to: url)
                 try Task.checkCancellation()
@@ -232,7 +238,11 @@ public final class GatewayShard: Service, Sendable {
                 try await sendLimiter.acquire(heartbeat: true)
                 try await outbound.write(.text(try GatewayCommand.heartbeat(sequence: sequence).encoded(token: configuration.token)))
             case .identify:
-                try await identifyLimiter.waitForTurn(shardID: configuration.shardID)
+                let slotTaken = state.withLock { state in
+                    defer { state.identifySlotTaken = false }
+                    return state.identifySlotTaken
+                }
+                if !slotTaken { try await identifyLimiter.waitForTurn(shardID: configuration.shardID) }
                 let identify = GatewayCommand.identify(.init(
                     intents: configuration.intents, shard: [configuration.shardID, configuration.shardCount],
                     properties: configuration.properties, presence: configuration.presence,

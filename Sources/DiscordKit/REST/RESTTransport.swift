@@ -1,8 +1,12 @@
 public import NIOCore
 import AsyncHTTPClient
 
-/// A request as the transport sends it.
-public struct RESTRequest: Sendable {
+/// A request as the transport sends it. Its description names the route template only: the URL
+/// may hold an interaction token and the headers the bot token.
+public struct RESTRequest: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String { "RESTRequest(\(route.template))" }
+    public var debugDescription: String { description }
+
     public var verb: HTTPVerb
     public var url: String
     public var headers: [(String, String)]
