@@ -1,3 +1,4 @@
+import Foundation
 import LavalinkEmulator
 import Testing
 
@@ -7,8 +8,7 @@ struct PlayerUpdateTests {
 
     @Test func deprecatedTopLevelFieldsStillPlay() async throws {
         try await withEmulator { emulator in
-            let (socket, ready) = try await RawLavalinkSocket.connect(emulator)
-            let path = "/v4/sessions/\(try #require(ready["sessionId"]?.stringValue))/players/\(guild)"
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
             let encoded = try #require(try await loadTrack(emulator, "ytsearch:old client")["encoded"])
             let played = try await rest(emulator, .PATCH, path, body: ["encodedTrack": encoded])
             #expect(played.json?["track"]?["encoded"] == encoded)
@@ -22,8 +22,7 @@ struct PlayerUpdateTests {
 
     @Test func endTimeNullClearsAndUserDataAloneReplacesTheTracksUserData() async throws {
         try await withEmulator { emulator in
-            let (socket, ready) = try await RawLavalinkSocket.connect(emulator)
-            let path = "/v4/sessions/\(try #require(ready["sessionId"]?.stringValue))/players/\(guild)"
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
             _ = try await rest(emulator, .PATCH, path, body: [
                 "voice": testVoice, "track": ["identifier": "emulator:track:e?length=10000", "userData": ["n": 1]], "endTime": 2000,
             ])
@@ -43,8 +42,7 @@ struct PlayerUpdateTests {
 
     @Test func malformedBodiesAreRejectedWithoutTouchingThePlayer() async throws {
         try await withEmulator { emulator in
-            let (socket, ready) = try await RawLavalinkSocket.connect(emulator)
-            let path = "/v4/sessions/\(try #require(ready["sessionId"]?.stringValue))/players/\(guild)"
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
             _ = try await rest(emulator, .PATCH, path, body: ["volume": 70])
             for body: JSONValue in [
                 ["volume": "loud"], ["paused": 1], ["position": -5], ["filters": ["timescale": ["speed": -1.0]]],
@@ -58,8 +56,8 @@ struct PlayerUpdateTests {
                 #expect(response.json?["path"]?.stringValue == path)
             }
             #expect(await emulator.player(guildId: guild)?.volume == 70)
-            #expect(try await rest(emulator, .PATCH, "/v4/sessions/\(ready["sessionId"]?.stringValue ?? "")/players/notanumber",
-                                   body: ["volume": 1]).status == 400)
+            let badGuild = path.replacingOccurrences(of: "/players/\(guild)", with: "/players/notanumber")
+            #expect(try await rest(emulator, .PATCH, badGuild, body: ["volume": 1]).status == 400)
             await socket.close()
         }
     }

@@ -137,6 +137,15 @@ final class RawLavalinkSocket: Sendable {
     }
 }
 
+/// Opens a websocket and returns it with the REST path of `guild`'s player in its session.
+func connectPlayer(
+    _ emulator: LavalinkEmulator, guild: String, userId: String = "170939974227541168"
+) async throws -> (socket: RawLavalinkSocket, path: String) {
+    let (socket, ready) = try await RawLavalinkSocket.connect(emulator, userId: userId)
+    let sessionId = try #require(ready["sessionId"]?.stringValue)
+    return (socket, "/v4/sessions/\(sessionId)/players/\(guild)")
+}
+
 /// REST calls with AsyncHTTPClient.
 struct RESTResponse {
     var status: Int
