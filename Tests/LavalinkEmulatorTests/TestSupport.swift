@@ -160,7 +160,7 @@ enum Credentials {
 
 func rest(
     _ emulator: LavalinkEmulator, _ method: HTTPMethod, _ path: String, body: JSONValue? = nil,
-    credentials: Credentials = .correct, headers extra: [(String, String)] = []
+    credentials: Credentials = .correct
 ) async throws -> RESTResponse {
     var request = HTTPClientRequest(url: emulator.baseURL + path)
     request.method = method
@@ -169,7 +169,6 @@ func rest(
     case .wrong(let value): request.headers.add(name: "Authorization", value: value)
     case .none: break
     }
-    for (name, value) in extra { request.headers.add(name: name, value: value) }
     if let body {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body.text))
