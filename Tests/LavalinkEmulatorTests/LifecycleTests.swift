@@ -30,3 +30,14 @@ struct LifecycleTests {
         }
     }
 }
+
+@Suite("Start failures")
+struct StartFailureTests {
+    @Test func aTakenPortIsAnErrorNotAHang() async throws {
+        try await withEmulator { running in
+            let second = LavalinkEmulator(configuration: .init(port: running.port, speed: 0))
+            await #expect(throws: LavalinkEmulator.StartError.self) { try await second.start() }
+            #expect(!second.isListening)
+        }
+    }
+}
