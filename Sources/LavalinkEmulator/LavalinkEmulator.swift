@@ -87,7 +87,12 @@ public final class LavalinkEmulator: Service, Sendable {
             return true
         }
         if !timers { return }
-        try await startServer(port: configuration.port)
+        do {
+            try await startServer(port: configuration.port)
+        } catch {
+            await shutdown()
+            throw error
+        }
     }
 
     /// Stops everything: websockets closed, port released, clock loop ended.

@@ -16,8 +16,7 @@ struct ControlAPITests {
 
     @Test func clockFaultsAndPlayersAreDrivenOverHTTP() async throws {
         try await withEmulator { emulator in
-            let (socket, ready) = try await RawLavalinkSocket.connect(emulator)
-            let path = "/v4/sessions/\(try #require(ready["sessionId"]?.stringValue))/players/\(guild)"
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
             let fault = try await control(emulator, .POST, "faults", ["identifier": "dQw4w9WgXcQ", "fault": "stuck", "atMs": 1000])
             #expect(fault.status == 204)
             _ = try await rest(emulator, .PATCH, path, body: ["voice": testVoice, "track": ["identifier": "dQw4w9WgXcQ"], "volume": 80])
@@ -48,8 +47,7 @@ struct ControlAPITests {
 
     @Test func daveSwitchVoiceCloseAndLoadOverHTTP() async throws {
         try await withEmulator { emulator in
-            let (socket, ready) = try await RawLavalinkSocket.connect(emulator)
-            let path = "/v4/sessions/\(try #require(ready["sessionId"]?.stringValue))/players/\(guild)"
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
             _ = try await rest(emulator, .PATCH, path, body: ["voice": testVoice])
             let closed = try await control(emulator, .POST, "voice-close", ["guildId": .string(guild), "code": 4006])
             #expect(closed.status == 204)
@@ -71,8 +69,7 @@ struct ControlAPITests {
 
     @Test func trackStartsRecordWhenEachPlayRequestArrived() async throws {
         try await withEmulator { emulator in
-            let (socket, ready) = try await RawLavalinkSocket.connect(emulator, userId: "77")
-            let path = "/v4/sessions/\(try #require(ready["sessionId"]?.stringValue))/players/\(guild)"
+            let (socket, path) = try await connectPlayer(emulator, guild: guild, userId: "77")
             let before = Date().timeIntervalSince1970 * 1000
             _ = try await rest(emulator, .PATCH, path, body: ["track": ["identifier": "ytsearch-less-id"]])
             _ = try await rest(emulator, .PATCH, path, body: ["volume": 50])
@@ -92,8 +89,7 @@ struct ControlAPITests {
 
     @Test func playerUpdatesAndStatsArriveOnTheirVirtualIntervals() async throws {
         try await withEmulator(node: .init(playerUpdateIntervalMs: 1000)) { emulator in
-            let (socket, ready) = try await RawLavalinkSocket.connect(emulator)
-            let path = "/v4/sessions/\(try #require(ready["sessionId"]?.stringValue))/players/\(guild)"
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
             _ = try await rest(emulator, .PATCH, path, body: ["voice": testVoice, "track": ["identifier": "emulator:track:t?length=600000"]])
             _ = try await socket.log.first { $0["op"] == "playerUpdate" }
             let before = socket.log.count

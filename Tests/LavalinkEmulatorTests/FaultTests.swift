@@ -7,8 +7,7 @@ struct FaultTests {
 
     @Test func aTrackThatThrowsMidPlaySendsTrackExceptionThenFinished() async throws {
         try await withEmulator { emulator in
-            let (socket, ready) = try await RawLavalinkSocket.connect(emulator)
-            let path = "/v4/sessions/\(try #require(ready["sessionId"]?.stringValue))/players/\(guild)"
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
             _ = try await rest(emulator, .PATCH, path, body: ["voice": testVoice, "track": ["identifier": "emulator:exception:boom?at=3000"]])
             _ = try await socket.log.event("TrackStartEvent")
             await emulator.advance(byMilliseconds: 2999)
@@ -25,8 +24,7 @@ struct FaultTests {
 
     @Test func anInjectedFailureAtStartEndsWithLoadFailed() async throws {
         try await withEmulator { emulator in
-            let (socket, ready) = try await RawLavalinkSocket.connect(emulator)
-            let path = "/v4/sessions/\(try #require(ready["sessionId"]?.stringValue))/players/\(guild)"
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
             await emulator.injectFault(.exception(atMs: 0, message: "Video unavailable", severity: .common), forIdentifier: "dQw4w9WgXcQ")
             _ = try await rest(emulator, .PATCH, path, body: ["voice": testVoice, "track": ["identifier": "dQw4w9WgXcQ"]])
             await emulator.advance(byMilliseconds: 1)
@@ -45,8 +43,7 @@ struct FaultTests {
 
     @Test func aStuckTrackFreezesAndReportsAfterTheThreshold() async throws {
         try await withEmulator { emulator in
-            let (socket, ready) = try await RawLavalinkSocket.connect(emulator)
-            let path = "/v4/sessions/\(try #require(ready["sessionId"]?.stringValue))/players/\(guild)"
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
             _ = try await rest(emulator, .PATCH, path, body: ["voice": testVoice, "track": ["identifier": "emulator:stuck:jam?at=2000"]])
             await emulator.advance(byMilliseconds: 5000)
             #expect(await emulator.player(guildId: guild)?.position == 2000)
@@ -61,8 +58,7 @@ struct FaultTests {
 
     @Test func theDaveSwitchMakesVoiceFailWith4017() async throws {
         try await withEmulator { emulator in
-            let (socket, ready) = try await RawLavalinkSocket.connect(emulator)
-            let path = "/v4/sessions/\(try #require(ready["sessionId"]?.stringValue))/players/\(guild)"
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
             await emulator.setDaveRequired(true)
             let player = try await rest(emulator, .PATCH, path, body: ["voice": testVoice])
             #expect(player.json?["state"]?["connected"] == false)

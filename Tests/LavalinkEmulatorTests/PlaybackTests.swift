@@ -69,8 +69,7 @@ struct PlaybackTests {
 
     @Test func replaceStopAndDestroyEndTracksWithLavalinksReasons() async throws {
         try await withEmulator { emulator in
-            let (socket, ready) = try await RawLavalinkSocket.connect(emulator)
-            let path = "/v4/sessions/\(try #require(ready["sessionId"]?.stringValue))/players/\(guild)"
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
             let first = try #require(try await loadTrack(emulator, "ytsearch:first")["encoded"])
             let second = try #require(try await loadTrack(emulator, "ytsearch:second")["encoded"])
             _ = try await rest(emulator, .PATCH, path, body: ["voice": testVoice, "track": ["encoded": first]])
@@ -101,8 +100,7 @@ struct PlaybackTests {
 
     @Test func pauseSeekVolumeAndFiltersShowInThePlayer() async throws {
         try await withEmulator { emulator in
-            let (socket, ready) = try await RawLavalinkSocket.connect(emulator)
-            let path = "/v4/sessions/\(try #require(ready["sessionId"]?.stringValue))/players/\(guild)"
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
             _ = try await rest(emulator, .PATCH, path, body: ["voice": testVoice, "track": ["identifier": "emulator:track:x?length=300000"]])
             await emulator.advance(byMilliseconds: 10_000)
 
@@ -139,8 +137,7 @@ struct PlaybackTests {
 
     @Test func voiceNeedsChannelIdAndPlaybackWaitsForVoice() async throws {
         try await withEmulator { emulator in
-            let (socket, ready) = try await RawLavalinkSocket.connect(emulator)
-            let path = "/v4/sessions/\(try #require(ready["sessionId"]?.stringValue))/players/\(guild)"
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
             let noChannel: JSONValue = ["token": "t", "endpoint": "e", "sessionId": "s"]
             let rejected = try await rest(emulator, .PATCH, path, body: ["voice": noChannel])
             #expect(rejected.status == 400)
@@ -161,8 +158,7 @@ struct PlaybackTests {
 
     @Test func endTimeEndsTheTrackAsFinished() async throws {
         try await withEmulator { emulator in
-            let (socket, ready) = try await RawLavalinkSocket.connect(emulator)
-            let path = "/v4/sessions/\(try #require(ready["sessionId"]?.stringValue))/players/\(guild)"
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
             _ = try await rest(emulator, .PATCH, path, body: [
                 "voice": testVoice, "track": ["identifier": "emulator:track:z?length=200000"], "position": 1000, "endTime": 3000,
             ])

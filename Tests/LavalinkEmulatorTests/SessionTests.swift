@@ -76,19 +76,6 @@ struct SessionTests {
         }
     }
 
-    @Test func websocketHandshakeChecksPasswordAndUserId() async throws {
-        try await withEmulator { emulator in
-            let upgrade = [("Connection", "Upgrade"), ("Upgrade", "websocket"), ("Sec-WebSocket-Version", "13"),
-                           ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), ("Client-Name", "tests/1")]
-            let wrong = try await rest(emulator, .GET, "/v4/websocket", credentials: .wrong("bad"), headers: upgrade + [("User-Id", "1")])
-            #expect(wrong.status == 401)
-            let noUser = try await rest(emulator, .GET, "/v4/websocket", headers: upgrade)
-            #expect(noUser.status == 400)
-            let zeroUser = try await rest(emulator, .GET, "/v4/websocket", headers: upgrade + [("User-Id", "0")])
-            #expect(zeroUser.status == 400)
-        }
-    }
-
     @Test func aKilledNodeRefusesConnectionsUntilRestartedOnTheSamePort() async throws {
         try await withEmulator { emulator in
             let (socket, ready) = try await RawLavalinkSocket.connect(emulator)

@@ -137,6 +137,15 @@ final class RawLavalinkSocket: Sendable {
     }
 }
 
+/// Opens a websocket and returns it with the REST path of `guild`'s player in its session.
+func connectPlayer(
+    _ emulator: LavalinkEmulator, guild: String, userId: String = "170939974227541168"
+) async throws -> (socket: RawLavalinkSocket, path: String) {
+    let (socket, ready) = try await RawLavalinkSocket.connect(emulator, userId: userId)
+    let sessionId = try #require(ready["sessionId"]?.stringValue)
+    return (socket, "/v4/sessions/\(sessionId)/players/\(guild)")
+}
+
 /// REST calls with AsyncHTTPClient.
 struct RESTResponse {
     var status: Int
@@ -151,7 +160,7 @@ enum Credentials {
 
 func rest(
     _ emulator: LavalinkEmulator, _ method: HTTPMethod, _ path: String, body: JSONValue? = nil,
-    credentials: Credentials = .correct, headers extra: [(String, String)] = []
+    credentials: Credentials = .correct
 ) async throws -> RESTResponse {
     var request = HTTPClientRequest(url: emulator.baseURL + path)
     request.method = method
@@ -160,7 +169,6 @@ func rest(
     case .wrong(let value): request.headers.add(name: "Authorization", value: value)
     case .none: break
     }
-    for (name, value) in extra { request.headers.add(name: name, value: value) }
     if let body {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body.text))

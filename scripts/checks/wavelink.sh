@@ -24,8 +24,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+listening() {
+    "$PYTHON" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()' "$PORT" 2>/dev/null
+}
 for _ in $(seq 1 200); do
-    if curl -fsS -H "Authorization: $PASSWORD" "http://127.0.0.1:$PORT/version" >/dev/null 2>&1; then break; fi
+    if listening; then break; fi
     if ! kill -0 "$EMULATOR_PID" 2>/dev/null; then
         echo "FAIL wavelink: the emulator exited at start"; cat "$LOG"; exit 1
     fi
