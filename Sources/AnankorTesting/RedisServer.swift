@@ -217,7 +217,8 @@ public final class RedisServer: Sendable {
             arguments += ["--port", String(port)]
         }
         if let password = options.password { arguments += ["--requirepass", password] }
-        for user in options.aclUsers { arguments += ["--user", user] }
+        // Redis keeps each argv element as one word, so the rule's words go in separately.
+        for user in options.aclUsers { arguments += ["--user"] + user.split(separator: " ").map(String.init) }
         return arguments + options.extraArguments
     }
 }

@@ -32,7 +32,7 @@ final class RedisConnectionPool: Sendable {
     }
 
     private let configuration: RedisConfiguration
-    private let eventLoopGroup: any EventLoopGroup
+    let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let state: Mutex<State>
 
