@@ -25,13 +25,9 @@ public final class RedisConnection: RedisCommandSender {
     /// If the calling task is cancelled during a blocking command, the connection is closed (the
     /// server would otherwise keep blocking it), and the command fails.
     public func send(_ command: RedisCommand) async throws -> RESPValue {
-        let promise = channel.eventLoop.makePromise(of: RESPValue.self)
-        let request = RedisRequest(
-            bytes: command.bytes, commandName: command.name, promise: promise, deadline: deadline(for: command))
-        channel.writeAndFlush(request, promise: Self.failing(promise))
-        if command.blocking == .none { return try await promise.futureResult.get() }
+        if command.blocking == .none { return try await submit([command])[0].get() }
         return try await withTaskCancellationHandler {
-            try await promise.futureResult.get()
+            try await submit([command])[0].get()
         } onCancel: { [channel] in
             channel.close(promise: nil)
         }
@@ -39,26 +35,36 @@ public final class RedisConnection: RedisCommandSender {
 
     /// Writes all commands with one flush and waits for every reply; one result per command in order.
     public func pipeline(_ commands: [RedisCommand]) async throws -> [Result<RESPValue, RedisError>] {
-        let futures = commands.map { command in
-            let promise = channel.eventLoop.makePromise(of: RESPValue.self)
-            channel.write(RedisRequest(
-                bytes: command.bytes, commandName: command.name, promise: promise, deadline: deadline(for: command)
-            ), promise: Self.failing(promise))
-            return promise.futureResult
+        try await submit(commands)
+    }
+
+    /// Writes the commands and collects their replies with a single hop onto the event loop: the
+    /// writes and the wait for the replies are set up in one task there, and the caller resumes
+    /// once with every result (awaiting each future separately would hop once per command).
+    private func submit(_ commands: [RedisCommand]) async throws -> [Result<RESPValue, RedisError>] {
+        let requests = commands.map { command in
+            RedisRequest(
+                bytes: command.bytes, commandName: command.name,
+                promise: channel.eventLoop.makePromise(of: RESPValue.self), deadline: deadline(for: command))
         }
-        channel.flush()
-        var results: [Result<RESPValue, RedisError>] = []
-        results.reserveCapacity(futures.count)
-        for future in futures {
-            do {
-                results.append(.success(try await future.get()))
-            } catch let error as RedisError {
-                results.append(.failure(error))
-            } catch {
-                results.append(.failure(RedisError(.connectionClosed, "the connection failed", underlying: error)))
+        return try await withCheckedThrowingContinuation { continuation in
+            channel.eventLoop.execute { [channel] in
+                let futures = requests.compactMap { $0.promise?.futureResult }
+                EventLoopFuture.whenAllComplete(futures, on: channel.eventLoop).whenComplete { outcome in
+                    continuation.resume(with: outcome.map { results in results.map(Self.redisResult) })
+                }
+                for request in requests {
+                    channel.write(request, promise: request.promise.map(Self.failing))
+                }
+                channel.flush()
             }
         }
-        return results
+    }
+
+    private static func redisResult(_ result: Result<RESPValue, any Error>) -> Result<RESPValue, RedisError> {
+        result.mapError { error in
+            error as? RedisError ?? RedisError(.connectionClosed, "the connection failed", underlying: error)
+        }
     }
 
     /// A write promise that fails the reply promise when the write itself fails: once a channel is
