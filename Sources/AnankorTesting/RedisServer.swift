@@ -85,15 +85,21 @@ public final class RedisServer: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.options = options
         self.dataDirectory = directory
+        Self.unblockTermination()
         let process = try await LocalServerProcess(
             name: "redis",
             executable: "redis-server",
             arguments: { port in Self.arguments(port: port, directory: directory, options: options) }
         )
         self.port = process.port
-        // Read back the binary the first start resolved, so a restart runs the very same one.
-        self.executablePath = (try? FileManager.default.destinationOfSymbolicLink(
-            atPath: "/proc/\(process.processIdentifier)/exe")) ?? "redis-server"
+        // Reuse the path the first start resolved on PATH. It comes from argv[0], not /proc/…/exe:
+        // redis-server is a symlink to redis-check-rdb, which picks its role from argv[0]. Redis
+        // rewrites its title to "<argv0> <bind>:<port>", hence the cut at the first space.
+        let commandLine = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(process.processIdentifier)/cmdline"))) ?? Data()
+        let argv0 = commandLine.split(whereSeparator: { $0 == 0 || $0 == 0x20 }).first
+            .map { String(decoding: $0, as: UTF8.self) }
+        self.executablePath = argv0.flatMap { FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }
+            ?? "/usr/bin/redis-server"
         self.running = Mutex(.spawned(process))
     }
 
@@ -108,25 +114,50 @@ public final class RedisServer: Sendable {
     }
 
     /// SIGKILL: a crash without a clean shutdown. Waits until the process is gone.
-    public func kill() { end(signal: SIGKILL) }
+    public func kill() { end(signal: SIGKILL, grace: .zero) }
 
-    /// SIGTERM and wait for the exit.
-    public func stop() { end(signal: SIGTERM) }
+    /// SIGTERM, wait for the exit, and SIGKILL after `grace` if the server is still there.
+    ///
+    /// The grace period matters: a child started from a thread that blocks SIGTERM (threads of the
+    /// test runner do) inherits the blocked mask and never sees SIGTERM; see `unblockTermination`.
+    public func stop(grace: Duration = .seconds(3)) { end(signal: SIGTERM, grace: grace) }
 
-    private func end(signal: Int32) {
+    private func end(signal: Int32, grace: Duration) {
         let state = running.withLock { state in
             defer { state = .stopped }
             return state
         }
         switch state {
         case .spawned(let process):
-            signal == SIGKILL ? process.kill() : process.stop()
+            Self.end(signal: signal, pid: process.processIdentifier, grace: grace, isRunning: { process.isRunning }, kill: process.kill)
         case .restarted(let process):
-            guard process.isRunning else { return }
-            Glibc.kill(process.processIdentifier, signal)
-            process.waitUntilExit()
+            Self.end(signal: signal, pid: process.processIdentifier, grace: grace, isRunning: { process.isRunning }) {
+                Glibc.kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
         case .stopped: break
         }
+    }
+
+    private static func end(signal: Int32, pid: Int32, grace: Duration, isRunning: () -> Bool, kill: () -> Void) {
+        guard isRunning() else { return }
+        if signal == SIGKILL { return kill() }
+        Glibc.kill(pid, signal)
+        let clock = ContinuousClock()
+        let deadline = clock.now + grace
+        while isRunning(), clock.now < deadline { usleep(5_000) }
+        if isRunning() { kill() }
+    }
+
+    /// Child processes inherit the spawning thread's signal mask; unblocking SIGTERM/SIGINT on this
+    /// thread lets the servers it starts shut down cleanly. Left unblocked on purpose: a SIGTERM
+    /// for the test process should terminate it anyway.
+    private static func unblockTermination() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 
     /// Stops the server if it still runs (SIGTERM) and starts it again on the same port with the
@@ -136,15 +167,21 @@ public final class RedisServer: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executablePath)
         process.arguments = Self.arguments(port: port, directory: dataDirectory, options: options)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let logFile = dataDirectory.appendingPathComponent("restart.log")
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logFile)
+        process.standardOutput = log
+        process.standardError = log
+        Self.unblockTermination()
         try process.run()
         running.withLock { $0 = .restarted(process) }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: readyTimeout)
         while clock.now < deadline {
             if !process.isRunning {
-                throw LocalServerProcess.LaunchError(description: "redis-server exited on restart (status \(process.terminationStatus))")
+                let output = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+                throw LocalServerProcess.LaunchError(
+                    description: "redis-server exited on restart (status \(process.terminationStatus)):\n\(output.suffix(2000))")
             }
             if FreePort.isAccepting(port: port) { return }
             try await Task.sleep(for: .milliseconds(20))
@@ -180,7 +217,8 @@ public final class RedisServer: Sendable {
             arguments += ["--port", String(port)]
         }
         if let password = options.password { arguments += ["--requirepass", password] }
-        for user in options.aclUsers { arguments += ["--user", user] }
+        // Redis keeps each argv element as one word, so the rule's words go in separately.
+        for user in options.aclUsers { arguments += ["--user"] + user.split(separator: " ").map(String.init) }
         return arguments + options.extraArguments
     }
 }
