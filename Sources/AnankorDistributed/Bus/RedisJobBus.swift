@@ -67,9 +67,10 @@ public final class RedisJobBus: JobBus {
                 try Task.checkCancellation()
                 var batch = try await self.reclaim(stream, consumer, limit: limit)
                 let remaining = deadline - clock.now
-                // Block only when there is nothing yet, and never past the next reclaim check.
+                // Block only when there is nothing yet, never past the next reclaim check, and in
+                // short slices so a cancelled receiver (shutdown) returns promptly.
                 let block: Duration? = batch.isEmpty && remaining > .zero
-                    ? max(.milliseconds(10), min(remaining, self.policy.reclaimIdle / 2)) : nil
+                    ? max(.milliseconds(10), min(remaining, self.policy.reclaimIdle / 2, Self.longestBlock)) : nil
                 let entries = try await self.redis.xreadgroup(
                     group: self.group(stream), consumer: consumer.rawValue, key: self.streamKey(stream), id: ">",
                     count: limit - batch.count, block: block)
@@ -81,6 +82,9 @@ public final class RedisJobBus: JobBus {
             }
         }
     }
+
+    /// The longest single XREADGROUP BLOCK; bounds how long cancellation can take.
+    static let longestBlock: Duration = .seconds(1)
 
     public func acknowledge(_ receipt: DeliveryReceipt) async throws {
         try await call("acknowledge in \(receipt.stream)", receipt.stream) {

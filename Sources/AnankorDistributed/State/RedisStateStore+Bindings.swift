@@ -16,7 +16,10 @@ extension RedisStateStore {
             try await command("index binding", "SADD", keys.workerSessions(worker), session.description)
             return .bound(Binding(session: session, worker: worker, boundAt: Date(epochMilliseconds: nowMs)))
         case "existing" where reply.count == 2:
-            return .existing(try Self.binding(session.guild, channel: session.channel.description, reply[1].string))
+            let existing = try Self.binding(session.guild, channel: session.channel.description, reply[1].string)
+            // Heals the index if the SADD after the original bind was lost (idempotent).
+            try await command("index binding", "SADD", keys.workerSessions(existing.worker), session.description)
+            return .existing(existing)
         case "workerBusy" where reply.count == 3:
             return .refused(.workerBusy(try Self.binding(session.guild, channel: reply[1].string, reply[2].string)))
         case "full":
