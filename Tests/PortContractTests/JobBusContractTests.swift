@@ -217,4 +217,22 @@ struct JobBusContractTests {
         #expect(try await bus.pendingCounts(in: .jobs(worker)).values.reduce(0, +) == 0)
         #expect(try await bus.deadLetters(in: .jobs(worker), limit: 10).map(\.reason) == ["channel deleted"])
     }
+
+    @Test("a waiting receiver returns when its task is cancelled (shutdown)", arguments: JobBusAdapter.all)
+    func cancelledReceiverReturns(adapter: JobBusAdapter) async throws {
+        let fixture = try await adapter.open(Self.patient)
+        defer { fixture.release() }
+        let bus = fixture.bus
+        let worker = self.worker
+        let receiving = Task {
+            try await bus.receiveJobs(for: worker, as: "w-a", limit: 1, waitingUpTo: .seconds(120))
+        }
+        receiving.cancel()
+        let outcome = await receiving.result
+        if case .success(let deliveries) = outcome { #expect(deliveries.isEmpty) }
+        // Nothing was lost by the cancelled receive: the next job still arrives.
+        try await bus.send(BusFixtures.job(3), to: worker)
+        let next = try await bus.receiveJobs(for: worker, as: "w-a", limit: 1, waitingUpTo: .seconds(5))
+        #expect(next.map(\.envelope) == [BusFixtures.job(3)])
+    }
 }

@@ -108,8 +108,14 @@ public struct SeededGenerator: Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) {
-        let reduced = seed % Self.modulus
-        state = reduced == 0 ? 1 : reduced
+        state = Self.initialState(forSeed: seed)
+    }
+
+    /// The first state for `seed` (1…2^31-2): what the Redis shuffle script receives, since Lua
+    /// cannot hold a 64-bit seed exactly.
+    public static func initialState(forSeed seed: UInt64) -> UInt64 {
+        let reduced = seed % modulus
+        return reduced == 0 ? 1 : reduced
     }
 
     public mutating func nextState() -> UInt64 {

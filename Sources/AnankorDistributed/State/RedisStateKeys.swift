@@ -1,0 +1,35 @@
+import AnankorCore
+
+/// The Redis key layout (docs/state.md). Keys one script touches together share a hash tag.
+struct RedisStateKeys: Sendable {
+    let prefix: String
+
+    private func guildKey(_ guild: GuildID, _ suffix: String) -> String { "\(prefix){g:\(guild)}:\(suffix)" }
+
+    func bindings(_ guild: GuildID) -> String { guildKey(guild, "bindings") }
+    func boundWorkers(_ guild: GuildID) -> String { guildKey(guild, "bound-workers") }
+    func queue(_ session: SessionKey) -> String { guildKey(session.guild, "q:\(session.channel)") }
+    func history(_ session: SessionKey) -> String { guildKey(session.guild, "hist:\(session.channel)") }
+    func sessionState(_ session: SessionKey) -> String { guildKey(session.guild, "s:\(session.channel)") }
+    func queueKeys(_ session: SessionKey) -> [String] { [queue(session), history(session), sessionState(session)] }
+
+    func workerSessions(_ worker: WorkerID) -> String { "\(prefix){w:\(worker)}:sessions" }
+
+    var activity: String { "\(prefix){act}:last" }
+    var stay: String { "\(prefix){act}:stay" }
+
+    func lease(_ name: LeaseName) -> String { "\(prefix){coord}:lease:\(name)" }
+    var workerExpiry: String { "\(prefix){coord}:worker-exp" }
+    var workerInfo: String { "\(prefix){coord}:worker-info" }
+    func guildsOfWorker(_ worker: WorkerID) -> String { "\(prefix){coord}:wg:\(worker)" }
+    var workersOfGuildPrefix: String { "\(prefix){coord}:gw:" }
+    func workersOfGuild(_ guild: GuildID) -> String { workersOfGuildPrefix + guild.description }
+
+    var scheduleReady: String { "\(prefix){sched}:ready" }
+    var scheduleItems: String { "\(prefix){sched}:items" }
+    var scheduleClaims: String { "\(prefix){sched}:claims" }
+    var scheduleGroupPrefix: String { "\(prefix){sched}:group:" }
+    var scheduleKeys: [String] { [scheduleReady, scheduleItems, scheduleClaims] }
+
+    func resume(_ key: ResumeKey) -> String { "\(prefix)resume:\(key.bot):\(key.shard)" }
+}
