@@ -188,7 +188,7 @@ actor LavalinkNode {
         ]
         if frameStats {
             members.append(("frameStats", allPlayers.isEmpty ? .null : [
-                "sent": .int(Int64(playing) * 3000 - load.frameDeficit - load.framesNulled),
+                "sent": .int(max(0, Int64(playing) * 3000 - load.frameDeficit - load.framesNulled)),
                 "nulled": .int(load.framesNulled), "deficit": .int(load.frameDeficit),
             ]))
         }
