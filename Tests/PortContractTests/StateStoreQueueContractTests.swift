@@ -163,4 +163,23 @@ struct StateStoreQueueContractTests {
         try await store.setStay(false, for: Fixed.session(1, 4))
         #expect(try await store.idleSessions(since: Fixed.at(50), limit: 2) == [Fixed.session(1, 2), Fixed.session(1, 4)])
     }
+
+    @Test("out-of-range positions and limits are refused without touching the queue", arguments: StateStoreAdapter.all)
+    func hostileArguments(adapter: StateStoreAdapter) async throws {
+        let fixture = try await adapter.open()
+        defer { fixture.release() }
+        let store = fixture.store
+        try await store.enqueue([Fixed.entry(1), Fixed.entry(2)], in: session, at: .end)
+        #expect(try await store.removeFromQueue(session, at: -1) == nil)
+        #expect(try await store.removeFromQueue(session, at: Int.max) == nil)
+        #expect(try await store.moveInQueue(session, from: -1, to: 0) == nil)
+        #expect(try await store.moveInQueue(session, from: 0, to: -5) == nil)
+        await #expect { try await store.queuePage(session, offset: -1, limit: 5) }
+            throws: { ($0 as? StateStoreError)?.code == .invalidArgument }
+        await #expect { try await store.bind(session, to: WorkerID(1), cap: 0, now: Fixed.t0) }
+            throws: { ($0 as? StateStoreError)?.code == .invalidArgument }
+        #expect(try await store.history(session, limit: 0).isEmpty)
+        #expect(try await store.queuePage(session, offset: 0, limit: 0) == QueuePage(entries: [], offset: 0, total: 2))
+        #expect(try await store.queuePage(session, offset: 0, limit: 10).entries == [Fixed.entry(1), Fixed.entry(2)])
+    }
 }

@@ -61,7 +61,8 @@ public protocol SessionQueues: Sendable {
 /// Activity timestamps for idle reclaim.
 public protocol SessionActivity: Sendable {
     func touchSession(_ session: SessionKey, at: Date) async throws
-    /// `/stay`: a session that stays is never listed as idle.
+    /// `/stay`: a session that stays is never listed as idle. A session never touched before is
+    /// registered with activity at the epoch, so turning `/stay` off makes it reclaimable at once.
     func setStay(_ stay: Bool, for session: SessionKey) async throws
     /// Sessions whose last activity is at or before `cutoff`, oldest first, `/stay` ones excluded.
     func idleSessions(since cutoff: Date, limit: Int) async throws -> [SessionKey]
