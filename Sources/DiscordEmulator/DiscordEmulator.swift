@@ -56,7 +56,9 @@ public final class DiscordEmulator: Service, Sendable {
             router: router,
             server: .http1WebSocketUpgrade(
                 webSocketRouter: router,
-                configuration: .init(maxFrameSize: 1 << 20, autoPing: .disabled, closeTimeout: .seconds(2))
+                configuration: .init(
+                    ws: .init(maxFrameSize: 1 << 20, autoPing: .disabled, closeTimeout: .seconds(2))
+                )
             ),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
