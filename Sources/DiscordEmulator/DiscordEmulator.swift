@@ -81,8 +81,9 @@ public final class DiscordEmulator: Service, Sendable {
         try await application.run()
     }
 
-    /// Starts listening and returns once the port is bound.
-    public func start() async throws(DiscordEmulatorError) {
+    /// Starts listening and returns the base URL (`http://host:port`) once the port is bound.
+    @discardableResult
+    public func start() async throws(DiscordEmulatorError) -> String {
         let (started, continuation) = AsyncStream.makeStream(of: Int?.self)
         let application = makeApplication { port in
             await self.serverStarted(port: port)
@@ -110,6 +111,7 @@ public final class DiscordEmulator: Service, Sendable {
                 message: "could not listen on \(configuration.host):\(configuration.port) (port in use?)"
             )
         }
+        return baseURL
     }
 
     /// Stops the server started with `start()` and closes every connection.
