@@ -21,6 +21,8 @@ actor EmulatorState {
     var lastIdentify: [String: Duration] = [:]
 
     var interactions: [UInt64: InteractionRecord] = [:]
+    /// Interaction id by token (webhook routes address interactions by token).
+    var interactionsByToken: [String: UInt64] = [:]
     var activity: [EmulatedActivity] = []
     var rateLimiter = RateLimiter()
     var faults = FaultPlan()
