@@ -26,7 +26,7 @@ public final class DiscordEmulator: Service, Sendable {
 
     public init(configuration: DiscordEmulatorConfiguration = .init(), logger: Logger? = nil) {
         self.configuration = configuration
-        self.clock = EmulatorClock()
+        self.clock = EmulatorClock(followsRealTime: configuration.clockFollowsRealTime)
         var fallback = Logger(label: "anankor.discord-emulator")
         fallback.logLevel = .warning
         let logger = logger ?? fallback

@@ -7,8 +7,13 @@ import Synchronization
 public final class EmulatorClock: Sendable {
     private let offset = Mutex<Duration>(.zero)
     private let origin = ContinuousClock.now
+    private let originDate = Date()
+    private let followsRealTime: Bool
 
-    public init() {}
+    /// - Parameter followsRealTime: false freezes time except for `advance(by:)`.
+    public init(followsRealTime: Bool = true) {
+        self.followsRealTime = followsRealTime
+    }
 
     /// Moves emulated time forward.
     public func advance(by duration: Duration) {
@@ -17,13 +22,13 @@ public final class EmulatorClock: Sendable {
 
     /// Monotonic time since the clock was created (plus advances).
     var elapsed: Duration {
-        (ContinuousClock.now - origin) + offset.withLock { $0 }
+        (followsRealTime ? ContinuousClock.now - origin : .zero) + offset.withLock { $0 }
     }
 
     /// Wall-clock time as the emulator reports it (timestamps, X-RateLimit-Reset).
     var wallClock: Date {
         let shift = offset.withLock { $0 }
-        return Date().addingTimeInterval(shift.seconds)
+        return (followsRealTime ? Date() : originDate).addingTimeInterval(shift.seconds)
     }
 
     var wallClockMillis: UInt64 { UInt64(max(0, wallClock.timeIntervalSince1970 * 1000)) }

@@ -27,6 +27,9 @@ public struct DiscordEmulatorConfiguration: Sendable {
     /// (Discord: 5 s); an early IDENTIFY gets INVALID_SESSION (false). Off by default so tests
     /// that start many shards need not wait.
     public var identifyWindow: Duration?
+    /// When false, emulated time moves only through `advanceClock(by:)`: tests of rate-limit
+    /// windows and deadlines then do not depend on how fast a loaded machine runs them.
+    public var clockFollowsRealTime: Bool = true
 
     public init(
         host: String = "127.0.0.1",

@@ -90,7 +90,9 @@ struct RESTPermissionAndLimitTests {
     }
 
     @Test func bucketRunsOutInto429AndRecoversAfterTheWindow() async throws {
-        try await EmulatorFixture.with { fixture in
+        var configuration = DiscordEmulatorConfiguration()
+        configuration.clockFollowsRealTime = false
+        try await EmulatorFixture.with(configuration: configuration) { fixture in
             let path = "/channels/\(fixture.textChannelID)/messages"
             var bucket: String?
             for index in 0..<5 {
@@ -167,6 +169,7 @@ struct RESTPermissionAndLimitTests {
     @Test func globalLimitSpansBucketsButNotInteractionCallbacks() async throws {
         var configuration = DiscordEmulatorConfiguration()
         configuration.globalRateLimit = 3
+        configuration.clockFollowsRealTime = false
         try await EmulatorFixture.with(configuration: configuration) { fixture in
             for path in ["/users/@me", "/gateway/bot", "/guilds/\(fixture.guildID)"] {
                 #expect(try await fixture.rest(.GET, path).status == 200)
