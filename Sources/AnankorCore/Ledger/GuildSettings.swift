@@ -6,7 +6,7 @@ public struct GuildSettings: Sendable, Hashable, Codable {
     /// When set, destructive music commands need this role.
     public var djRole: RoleID?
     /// A Discord locale (`de`, `pt-BR`) for channel posts, overriding the guild's own locale.
-    public var localeOverride: String?
+    public var localeOverride: DiscordLocale?
     /// Player volume for new sessions, 0...1000 (Lavalink's range); nil means 100.
     public var defaultVolume: Int?
     /// Prefix for text commands (1...8 characters); nil means the default.
@@ -20,7 +20,7 @@ public struct GuildSettings: Sendable, Hashable, Codable {
     public var version: Int
 
     public init(
-        guild: GuildID, djRole: RoleID? = nil, localeOverride: String? = nil, defaultVolume: Int? = nil,
+        guild: GuildID, djRole: RoleID? = nil, localeOverride: DiscordLocale? = nil, defaultVolume: Int? = nil,
         prefix: String? = nil, sessionCap: Int? = nil, stayChannels: Set<ChannelID> = [], version: Int = 0
     ) {
         self.guild = guild
@@ -47,8 +47,8 @@ public struct GuildSettings: Sendable, Hashable, Codable {
         if let sessionCap, !(1...Anankor.defaultGuildSessionCap).contains(sessionCap) {
             throw LedgerError(.invalidInput, "session cap must be 1...\(Anankor.defaultGuildSessionCap), got \(sessionCap)")
         }
-        if let localeOverride, !(2...10).contains(localeOverride.count)
-            || !localeOverride.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "-") })
+        if let locale = localeOverride?.rawValue, !(2...10).contains(locale.count)
+            || !locale.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "-") })
         {
             throw LedgerError(.invalidInput, "locale override must look like de or pt-BR")
         }

@@ -1,10 +1,13 @@
 /// A Discord locale code, as carried by an interaction's `locale` and a guild's `preferred_locale`
 /// and used as the key of `name_localizations` / `description_localizations`.
-public struct DiscordLocale: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct DiscordLocale: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible,
+    ExpressibleByStringLiteral
+{
     public let rawValue: String
 
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
 
     public var description: String { rawValue }
 

@@ -10,7 +10,7 @@ extension SQLiteLedger {
             let stay = try Self.decode([ChannelID].self, row["stay_channels"], what: "24/7 channels")
             return GuildSettings(
                 guild: guild, djRole: (row["dj_role"] as Int64?).map(RoleID.init(sqlValue:)),
-                localeOverride: row["locale"], defaultVolume: row["default_volume"], prefix: row["prefix"],
+                localeOverride: (row["locale"] as String?).map(DiscordLocale.init(rawValue:)), defaultVolume: row["default_volume"], prefix: row["prefix"],
                 sessionCap: row["session_cap"], stayChannels: Set(stay), version: row["version"])
         }
     }
@@ -26,7 +26,7 @@ extension SQLiteLedger {
         }
         return try await write("save guild settings") { db in
             let arguments: StatementArguments = [
-                settings.version + 1, settings.djRole?.sqlValue, settings.localeOverride, settings.defaultVolume,
+                settings.version + 1, settings.djRole?.sqlValue, settings.localeOverride?.rawValue, settings.defaultVolume,
                 settings.prefix, settings.sessionCap, stay, settings.guild.sqlValue,
             ]
             if settings.version == 0 {
