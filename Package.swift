@@ -280,7 +280,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AnankorMasterTests",
-            dependencies: ["AnankorMaster", "AnankorCore", "DiscordKit"],
+            dependencies: [
+                "AnankorMaster", "AnankorCore", "DiscordKit", "DiscordEmulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // One contract suite per port, each run against both adapters.
