@@ -153,4 +153,20 @@ import Testing
             await #expect { try await client.get("x") } throws: { ($0 as? RedisError)?.code == .clientClosed }
         }
     }
+
+    @Test func dedicatedConnectionsAreExclusiveAndReused() async throws {
+        try await withRedis { _, client in
+            let first = try await client.withDedicatedConnection { try await $0.send("CLIENT", "ID").int }
+            let second = try await client.withDedicatedConnection { try await $0.send("CLIENT", "ID").int }
+            #expect(first == second, "an idle dedicated connection is lent again")
+            let shared = try await client.send("CLIENT", "ID").int
+            #expect(shared != first, "dedicated connections are not the shared ones")
+            let (a, b) = try await client.withDedicatedConnection { outer in
+                try await client.withDedicatedConnection { inner in
+                    (try await outer.send("CLIENT", "ID").int, try await inner.send("CLIENT", "ID").int)
+                }
+            }
+            #expect(a != b, "two leases at once get two connections")
+        }
+    }
 }
