@@ -76,6 +76,17 @@ extension DiscordEmulator {
         await state.requestReconnect(applicationID: applicationID)
     }
 
+    /// Stops (or resumes) answering a bot's heartbeats, making its connections zombies.
+    public func setHeartbeatAcks(of applicationID: UInt64, enabled: Bool) async {
+        await state.setHeartbeatAcks(applicationID: applicationID, enabled: enabled)
+    }
+
+    /// Closes a bot's gateway connections with `code` (4000 resumable, 4009, 4004 fatal, …).
+    @discardableResult
+    public func closeConnections(of applicationID: UInt64, code: UInt16) async -> Int {
+        await state.closeConnections(applicationID: applicationID, code: code)
+    }
+
     /// Sends a server heartbeat request (op 1) to a bot's connections.
     @discardableResult
     public func requestHeartbeat(of applicationID: UInt64) async -> Int {
@@ -98,6 +109,9 @@ extension DiscordEmulator {
     }
 
     public func clearFaults() async { await state.clearFaults() }
+
+    /// Gateway sessions: `{session_id, application_id, shard, intents, seq, connected, resumable}`.
+    public func gatewaySessions() async -> [EmulatorJSON] { await state.sessionsJSON() }
 
     /// Moves emulated time forward (interaction deadlines, token lifetimes, rate-limit windows).
     public func advanceClock(by duration: Duration) { clock.advance(by: duration) }

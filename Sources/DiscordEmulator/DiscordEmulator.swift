@@ -56,7 +56,9 @@ public final class DiscordEmulator: Service, Sendable {
             router: router,
             server: .http1WebSocketUpgrade(
                 webSocketRouter: router,
-                configuration: .init(maxFrameSize: 1 << 20, autoPing: .disabled, closeTimeout: .seconds(2))
+                configuration: .init(
+                    ws: .init(maxFrameSize: 1 << 20, autoPing: .disabled, closeTimeout: .seconds(2))
+                )
             ),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
@@ -79,8 +81,9 @@ public final class DiscordEmulator: Service, Sendable {
         try await application.run()
     }
 
-    /// Starts listening and returns once the port is bound.
-    public func start() async throws(DiscordEmulatorError) {
+    /// Starts listening and returns the base URL (`http://host:port`) once the port is bound.
+    @discardableResult
+    public func start() async throws(DiscordEmulatorError) -> String {
         let (started, continuation) = AsyncStream.makeStream(of: Int?.self)
         let application = makeApplication { port in
             await self.serverStarted(port: port)
@@ -108,6 +111,7 @@ public final class DiscordEmulator: Service, Sendable {
                 message: "could not listen on \(configuration.host):\(configuration.port) (port in use?)"
             )
         }
+        return baseURL
     }
 
     /// Stops the server started with `start()` and closes every connection.

@@ -23,6 +23,10 @@ public struct DiscordEmulatorConfiguration: Sendable {
     public var globalRateLimit: Int
     /// Events kept per session for RESUME replay.
     public var resumeBufferSize: Int
+    /// When set, each `shard_id % max_concurrency` bucket may IDENTIFY once per this window
+    /// (Discord: 5 s); an early IDENTIFY gets INVALID_SESSION (false). Off by default so tests
+    /// that start many shards need not wait.
+    public var identifyWindow: Duration?
 
     public init(
         host: String = "127.0.0.1",
@@ -36,7 +40,8 @@ public struct DiscordEmulatorConfiguration: Sendable {
         maxGuildsPerShard: Int = 2500,
         maxConcurrency: Int = 1,
         globalRateLimit: Int = 50,
-        resumeBufferSize: Int = 5000
+        resumeBufferSize: Int = 5000,
+        identifyWindow: Duration? = nil
     ) {
         self.host = host
         self.port = port
@@ -50,5 +55,6 @@ public struct DiscordEmulatorConfiguration: Sendable {
         self.maxConcurrency = maxConcurrency
         self.globalRateLimit = globalRateLimit
         self.resumeBufferSize = resumeBufferSize
+        self.identifyWindow = identifyWindow
     }
 }

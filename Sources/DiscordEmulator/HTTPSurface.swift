@@ -86,8 +86,8 @@ enum HTTPSurface {
         var fields = HTTPFields()
         // Exactly this, without a charset: discord.py parses JSON only then.
         if response.body != nil { fields[.contentType] = "application/json" }
-        fields[HTTPField.Name("Via")!] = "1.1 google"
-        for (name, value) in response.headers {
+        // discord.py treats a 429 without `Via` as a Cloudflare ban; Discord sends it everywhere.
+        for (name, value) in [("Via", "1.1 google")] + response.headers {
             if let field = HTTPField.Name(name) { fields[field] = value }
         }
         let body = response.body.map { ResponseBody(byteBuffer: ByteBuffer(string: $0.encoded())) } ?? ResponseBody()

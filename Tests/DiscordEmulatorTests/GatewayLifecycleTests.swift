@@ -102,4 +102,22 @@ struct GatewayLifecycleTests {
             #expect(try await second.closeCode() == 4013)
         }
     }
+
+    @Test func joiningAGuildLaterSendsGuildCreateAndLeavingSendsGuildDelete() async throws {
+        try await EmulatorFixture.with { fixture in
+            let gateway = fixture.gateway()
+            try await gateway.identify(token: fixture.bot.token, intents: 1 | 2)
+            _ = try await gateway.dispatch("GUILD_CREATE")
+            let second = try await fixture.emulator.createGuild(name: "Second", ownerID: fixture.userID)
+            try await fixture.emulator.addMember(fixture.bot.userID, to: second)
+            let created = try await gateway.dispatch("GUILD_CREATE")
+            #expect(created["d"]?["id"]?.stringValue == String(second))
+            // With GUILD_MEMBERS in a small guild every member is listed.
+            #expect(created["d"]?["members"]?.arrayValue?.count == 2)
+            try await fixture.emulator.removeMember(fixture.bot.userID, from: second)
+            let deleted = try await gateway.dispatch("GUILD_DELETE")
+            #expect(deleted["d"]?["id"]?.stringValue == String(second))
+            await gateway.close()
+        }
+    }
 }

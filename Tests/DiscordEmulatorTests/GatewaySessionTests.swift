@@ -147,4 +147,50 @@ struct GatewaySessionTests {
             #expect(try await gateway.closeCode() == 4008)
         }
     }
+
+    @Test func identifyingTooSoonInOneConcurrencyBucketGetsInvalidSession() async throws {
+        var configuration = DiscordEmulatorConfiguration()
+        configuration.identifyWindow = .seconds(5)
+        try await EmulatorFixture.with(configuration: configuration) { fixture in
+            let first = fixture.gateway()
+            try await first.identify(token: fixture.bot.token, shard: [0, 2])
+            let second = fixture.gateway()
+            _ = try await second.nextPayload()
+            second.send(["op": 2, "d": ["token": .string(fixture.bot.token), "intents": 1, "properties": [:],
+                                        "shard": [1, 2]]])
+            let refused = try await second.nextPayload()
+            #expect(refused["op"]?.intValue == 9)
+            #expect(refused["d"]?.boolValue == false)
+            fixture.emulator.advanceClock(by: .seconds(5))
+            second.send(["op": 2, "d": ["token": .string(fixture.bot.token), "intents": 1, "properties": [:],
+                                        "shard": [1, 2]]])
+            _ = try await second.dispatch("READY")
+            let sessions = await fixture.emulator.gatewaySessions()
+            #expect(sessions.count == 2)
+            #expect(sessions.allSatisfy { $0["connected"]?.boolValue == true })
+            await first.close()
+            await second.close()
+        }
+    }
+
+    @Test func withheldHeartbeatAcksAndForcedCloseCodes() async throws {
+        try await EmulatorFixture.with { fixture in
+            let gateway = fixture.gateway()
+            try await gateway.identify(token: fixture.bot.token)
+            _ = try await gateway.dispatch("GUILD_CREATE")
+            await fixture.emulator.setHeartbeatAcks(of: fixture.bot.applicationID, enabled: false)
+            gateway.send(["op": 1, "d": 2])
+            // Op 8 answers with a chunk: nothing (no ACK) may come before it.
+            gateway.send(["op": 8, "d": ["guild_id": .string(String(fixture.guildID)), "query": "", "limit": 0]])
+            #expect(try await gateway.nextPayload()["t"]?.stringValue == "GUILD_MEMBERS_CHUNK")
+            await fixture.emulator.setHeartbeatAcks(of: fixture.bot.applicationID, enabled: true)
+            gateway.send(["op": 1, "d": 2])
+            #expect(try await gateway.nextPayload()["op"]?.intValue == 11)
+            let response = try await fixture.control(.POST, "/faults/close", body: [
+                "application_id": .string(String(fixture.bot.applicationID)), "code": 4009,
+            ])
+            #expect(response.json?["connections"]?.intValue == 1)
+            #expect(try await gateway.closeCode() == 4009)
+        }
+    }
 }

@@ -45,4 +45,21 @@ struct RESTBasicsTests {
             #expect(response.json?["message"]?.stringValue == "404: Not Found")
         }
     }
+
+    @Test func startReturnsTheBaseURLAndABusyPortFailsClearly() async throws {
+        let first = DiscordEmulator()
+        let url = try await first.start()
+        #expect(url == "http://127.0.0.1:\(first.port)")
+        #expect(first.restURL == url + "/api/v10")
+        let second = DiscordEmulator(configuration: .init(port: first.port))
+        do {
+            try await second.start()
+            Issue.record("a second emulator started on a busy port")
+        } catch {
+            #expect(error.code == .startFailed)
+        }
+        await second.stop()
+        await first.stop()
+        await first.stop()
+    }
 }

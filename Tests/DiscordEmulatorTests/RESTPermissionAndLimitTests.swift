@@ -163,4 +163,24 @@ struct RESTPermissionAndLimitTests {
             #expect(sent.json?["author"]?["id"]?.stringValue == String(fixture.userID))
         }
     }
+
+    @Test func globalLimitSpansBucketsButNotInteractionCallbacks() async throws {
+        var configuration = DiscordEmulatorConfiguration()
+        configuration.globalRateLimit = 3
+        try await EmulatorFixture.with(configuration: configuration) { fixture in
+            for path in ["/users/@me", "/gateway/bot", "/guilds/\(fixture.guildID)"] {
+                #expect(try await fixture.rest(.GET, path).status == 200)
+            }
+            let limited = try await fixture.rest(.GET, "/guilds/\(fixture.guildID)/roles")
+            #expect(limited.status == 429)
+            #expect(limited.json?["global"]?.boolValue == true)
+            #expect(limited.headers.first(name: "X-RateLimit-Global") == "true")
+            #expect(limited.headers.first(name: "X-RateLimit-Scope") == "global")
+            // Interaction endpoints are outside the global limit.
+            let unknown = try await fixture.rest(.POST, "/interactions/1/x/callback", body: ["type": 1], token: .some(nil))
+            #expect(unknown.json?["code"]?.intValue == 10062)
+            fixture.emulator.advanceClock(by: .seconds(1))
+            #expect(try await fixture.rest(.GET, "/guilds/\(fixture.guildID)/roles").status == 200)
+        }
+    }
 }

@@ -32,7 +32,7 @@ extension EmulatorState {
             )
             return .json(.array(list.map(\.json)))
         case ("GET", "sessions", 1):
-            return .json(.array(sessions.values.sorted { $0.id < $1.id }.map(sessionJSON)))
+            return .json(.array(sessionsJSON()))
         case ("POST", "faults", 2):
             return .json(try controlFault(path[1], body))
         case ("DELETE", "faults", 1):
@@ -78,6 +78,8 @@ extension EmulatorState {
         ["id": .id(interaction.id), "token": .string(interaction.token), "delivered": .bool(interaction.delivered)]
     }
 
+    func sessionsJSON() -> [JSON] { sessions.values.sorted { $0.id < $1.id }.map(sessionJSON) }
+
     private func sessionJSON(_ session: GatewaySession) -> JSON {
         [
             "session_id": .string(session.id), "application_id": .id(session.applicationID),
@@ -97,6 +99,15 @@ extension EmulatorState {
             return ["sessions": .int(Int64(count))]
         case "reconnect":
             return ["connections": .int(Int64(requestReconnect(applicationID: try body.id("application_id"))))]
+        case "heartbeat-acks":
+            let app = try body.id("application_id")
+            setHeartbeatAcks(applicationID: app, enabled: body.bool("enabled", default: true))
+            return ["withheld": .bool(heartbeatAcksWithheld.contains(app))]
+        case "close":
+            let code = try body.int("code", default: 4000)
+            guard (1000...4999).contains(code) else { throw ControlBody.missing("code", "a websocket close code") }
+            let count = closeConnections(applicationID: try body.id("application_id"), code: UInt16(code))
+            return ["connections": .int(Int64(count))]
         case "heartbeat-request":
             return ["connections": .int(Int64(requestHeartbeat(applicationID: try body.id("application_id"))))]
         case "routes":
@@ -142,6 +153,17 @@ extension EmulatorState {
             }
         }
         return affected.count
+    }
+
+    func setHeartbeatAcks(applicationID: UInt64, enabled: Bool) {
+        if enabled { heartbeatAcksWithheld.remove(applicationID) } else { heartbeatAcksWithheld.insert(applicationID) }
+    }
+
+    /// Closes a bot's connections with a gateway close code (e.g. 4000 resumable, 4009, 4004).
+    func closeConnections(applicationID: UInt64, code: UInt16) -> Int {
+        let ids = liveConnections(of: applicationID)
+        for id in ids { close(id, code: code, reason: "Closed by the emulator's control API.") }
+        return ids.count
     }
 
     func requestReconnect(applicationID: UInt64) -> Int {

@@ -75,16 +75,15 @@ extension EmulatorState {
                 permissions: try body.permissions("permissions", default: 0), position: body.optionalInt("position"),
                 id: try body.optionalID("id")
             )
-            return .json(world.roleJSON(world.guilds[guildID]!.roles[id]!))
+            return .json(roleJSON(guildID: guildID, roleID: id))
         case ("PATCH", "roles", 2):
             guard let roleID = UInt64(rest[1]) else { throw .unknownRole }
             try setRolePermissions(guildID: guildID, roleID: roleID, permissions: try body.permissions("permissions", default: 0))
-            return .json(world.roleJSON(world.guilds[guildID]!.roles[roleID]!))
+            return .json(roleJSON(guildID: guildID, roleID: roleID))
         case ("PUT", "members", 2):
             guard let userID = UInt64(rest[1]) else { throw .unknownUser }
             try addMember(guildID: guildID, userID: userID, roleIDs: try body.ids("roles"), nick: body.optionalString("nick"))
-            let guild = world.guilds[guildID]!
-            return .json(world.memberJSON(guild.members[userID]!, guild: guild))
+            return .json(memberJSON(guildID: guildID, userID: userID))
         case ("DELETE", "members", 2):
             guard let userID = UInt64(rest[1]) else { throw .unknownUser }
             try removeMember(guildID: guildID, userID: userID)
@@ -95,8 +94,7 @@ extension EmulatorState {
                 guildID: guildID, userID: userID, channelID: try body.optionalID("channel_id"),
                 selfMute: body.bool("self_mute", default: false), selfDeaf: body.bool("self_deaf", default: false)
             )
-            let guild = world.guilds[guildID]!
-            return .json(world.voiceStateJSON(guild.voiceStates[userID], userID: userID, guild: guild, includeGuild: true))
+            return .json(voiceStateJSON(guildID: guildID, userID: userID))
         default:
             throw .notFound
         }

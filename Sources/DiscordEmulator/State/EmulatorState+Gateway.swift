@@ -50,6 +50,7 @@ extension EmulatorState {
         let session = connection.sessionID
         switch op {
         case 1:
+            if let session, let app = sessions[session]?.applicationID, heartbeatAcksWithheld.contains(app) { return }
             send(["op": 11], to: connectionID)
         case 2:
             guard session == nil else {
@@ -96,6 +97,15 @@ extension EmulatorState {
                 return close(connectionID, code: GatewayCloseCode.invalidShard, reason: "Invalid shard.")
             }
             shard = (Int(id), Int(count))
+        }
+        if let window = configuration.identifyWindow {
+            let bucket = "\(application.id)/\(shard.id % max(1, configuration.maxConcurrency))"
+            let now = clock.elapsed
+            if let last = lastIdentify[bucket], now - last < window {
+                send(["op": 9, "d": false], to: connectionID)
+                return
+            }
+            lastIdentify[bucket] = now
         }
         let guildIDs = world.guildIDs(ofMember: application.botUserID).filter {
             Int(($0 >> 22) % UInt64(shard.count)) == shard.id

@@ -101,7 +101,8 @@ extension EmulatorState {
     func interactionWebhook(_ call: RESTCall) throws(DiscordEmulatorError) -> APIResponse {
         let token = call.match.parameters["token"] ?? ""
         guard let applicationID = UInt64(call.match.parameters["webhook_id"] ?? ""),
-            var interaction = interactions.values.first(where: { $0.token == token && $0.applicationID == applicationID })
+            let id = interactionsByToken[token], var interaction = interactions[id],
+            interaction.applicationID == applicationID
         else { throw .unknownWebhook }
         guard clock.elapsed - interaction.createdAt <= configuration.interactionTokenLifetime else {
             throw .invalidWebhookToken

@@ -93,8 +93,7 @@ extension EmulatorState {
             ])
             if changedFields.isEmpty { notifyMemberUpdate(guild.id, userID) }
         }
-        let updated = world.guilds[guild.id]!
-        return .json(world.memberJSON(updated.members[userID]!, guild: updated))
+        return .json(memberJSON(guildID: guild.id, userID: userID))
     }
 
     func updateMember(_ guildID: UInt64, _ userID: UInt64, _ change: (inout MemberRecord) -> Void) {

@@ -126,14 +126,12 @@ extension EmulatorState {
             member.roleIDs = roleIDs
             if nick != nil { member.nick = nick }
             world.guilds[guildID]?.members[userID] = member
-            var data = world.memberJSON(member, guild: world.guilds[guildID]!)
-            data["guild_id"] = .id(guildID)
-            dispatchToGuildBots(guildID, "GUILD_MEMBER_UPDATE", data, intent: Intent.guildMembers)
+            notifyMemberUpdate(guildID, userID)
             return
         }
         let member = MemberRecord(userID: userID, roleIDs: roleIDs, nick: nick, joinedAt: clock.timestamp())
         world.guilds[guildID]?.members[userID] = member
-        var data = world.memberJSON(member, guild: world.guilds[guildID]!)
+        var data = memberJSON(guildID: guildID, userID: userID)
         data["guild_id"] = .id(guildID)
         dispatchToGuildBots(guildID, "GUILD_MEMBER_ADD", data, intent: Intent.guildMembers, except: userID)
         if world.applications[userID] != nil {
@@ -155,5 +153,22 @@ extension EmulatorState {
         if world.applications[userID] != nil {
             dispatch(to: userID, guildID: guildID, "GUILD_DELETE", ["id": .id(guildID)], intent: nil)
         }
+    }
+}
+
+extension EmulatorState {
+    /// Current wire shapes by id (`null` when the object is gone).
+    func memberJSON(guildID: UInt64, userID: UInt64) -> JSON {
+        guard let guild = world.guilds[guildID], let member = guild.members[userID] else { return .null }
+        return world.memberJSON(member, guild: guild)
+    }
+
+    func roleJSON(guildID: UInt64, roleID: UInt64) -> JSON {
+        world.guilds[guildID]?.roles[roleID].map(world.roleJSON) ?? .null
+    }
+
+    func voiceStateJSON(guildID: UInt64, userID: UInt64) -> JSON {
+        guard let guild = world.guilds[guildID] else { return .null }
+        return world.voiceStateJSON(guild.voiceStates[userID], userID: userID, guild: guild, includeGuild: true)
     }
 }

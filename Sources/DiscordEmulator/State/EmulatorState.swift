@@ -17,11 +17,17 @@ actor EmulatorState {
     var sessions: [String: GatewaySession] = [:]
     var nextConnectionID = 1
     var identifyCount = 0
+    /// Last IDENTIFY per application and concurrency bucket (when `identifyWindow` is set).
+    var lastIdentify: [String: Duration] = [:]
 
     var interactions: [UInt64: InteractionRecord] = [:]
+    /// Interaction id by token (webhook routes address interactions by token).
+    var interactionsByToken: [String: UInt64] = [:]
     var activity: [EmulatedActivity] = []
     var rateLimiter = RateLimiter()
     var faults = FaultPlan()
+    /// Applications whose heartbeats go unanswered (zombie connections, for client tests).
+    var heartbeatAcksWithheld: Set<UInt64> = []
 
     init(configuration: DiscordEmulatorConfiguration, clock: EmulatorClock, logger: Logger) {
         self.configuration = configuration
@@ -45,7 +51,7 @@ actor EmulatorState {
     func activity(applicationID: UInt64?, kind: String?, afterID: Int?) -> [EmulatedActivity] {
         activity.filter { entry in
             (applicationID == nil || entry.applicationID == applicationID)
-                && (kind == nil || entry.kind == kind) && (afterID == nil || entry.id > afterID!)
+                && (kind == nil || entry.kind == kind) && (afterID.map { entry.id > $0 } ?? true)
         }
     }
 }
