@@ -1,6 +1,6 @@
 import Foundation
 public import Logging
-public import NIOCore
+import NIOCore
 import NIOFoundationCompat
 
 /// Discord REST v10: authenticated, rate limited, typed calls (see `DiscordREST+*.swift`).
