@@ -126,6 +126,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Test-only support that imports Testing (suite traits); linked by test targets only.
+        .target(
+            name: "AnankorTestSupport",
+            dependencies: ["AnankorTesting"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "AnankorTelemetry",
             dependencies: [
@@ -257,7 +263,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DynamoKitTests",
-            dependencies: ["DynamoKit", "AnankorTesting"],
+            dependencies: ["DynamoKit", "AnankorTesting", "AnankorTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -289,7 +295,7 @@ let package = Package(
         // One contract suite per port, each run against both adapters.
         .testTarget(
             name: "PortContractTests",
-            dependencies: ["AnankorCore", "AnankorEmbedded", "AnankorDistributed", "AnankorTesting"],
+            dependencies: ["AnankorCore", "AnankorEmbedded", "AnankorDistributed", "AnankorTesting", "AnankorTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,6 +1,7 @@
 import AnankorTesting
 import Foundation
 import Logging
+import AnankorTestSupport
 import Testing
 
 @testable import DynamoKit

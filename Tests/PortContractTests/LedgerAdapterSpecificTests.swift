@@ -3,6 +3,7 @@ import AnankorDistributed
 import AnankorEmbedded
 import AnankorTesting
 import Foundation
+import AnankorTestSupport
 import Testing
 
 extension LedgerContractTests {
@@ -29,7 +30,7 @@ extension LedgerContractTests {
         }
 
         @Test func dynamoBootstrapCreatesTheTableOnceEvenWhenRacing() async throws {
-            var environment = try LedgerMotoServer.server().environment
+            var environment = try MotoServerTrait.server().environment
             environment["DYNAMODB_TABLE"] = "ledger-boot-\(UUID().uuidString.prefix(8))"
             let ledger = try DynamoLedger.fromEnvironment(environment)
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -45,7 +46,7 @@ extension LedgerContractTests {
             ["DYNAMODB_TABLE": "a"], ["DYNAMODB_TABLE": "bad name!"], ["AWS_ACCESS_KEY_ID": ""],
         ])
         func dynamoConfigurationErrorsNameTheVariable(_ override: [String: String]) throws {
-            var environment = try LedgerMotoServer.server().environment
+            var environment = try MotoServerTrait.server().environment
             environment.merge(override) { $1 }
             let error = #expect(throws: LedgerError.self) { try DynamoLedger.fromEnvironment(environment) }
             #expect(error?.code == .invalidInput)

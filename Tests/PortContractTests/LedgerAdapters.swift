@@ -3,6 +3,7 @@ import AnankorDistributed
 import AnankorEmbedded
 import AnankorTesting
 import Foundation
+import AnankorTestSupport
 import Testing
 
 /// The two `Ledger` adapters the contract suite runs against.
@@ -24,41 +25,13 @@ enum LedgerAdapter: String, CaseIterable, CustomStringConvertible, Sendable {
             defer { try? FileManager.default.removeItem(at: directory) }
             try await body(try SQLiteLedger(path: directory.appendingPathComponent("ledger.sqlite").path))
         case .dynamo:
-            var environment = try LedgerMotoServer.server().environment
+            var environment = try MotoServerTrait.server().environment
             environment["DYNAMODB_TABLE"] = "ledger-\(UUID().uuidString.prefix(8))"
             let ledger = try DynamoLedger.fromEnvironment(environment)
             try await ledger.bootstrap(timeout: .seconds(30))
             try await body(ledger)
         }
     }
-}
-
-/// One moto_server for the whole ledger contract suite, stopped when the suite ends.
-struct LedgerMotoServer: SuiteTrait, TestScoping {
-    @TaskLocal static var current: MotoServer?
-
-    var isRecursive: Bool { false }
-
-    func provideScope(
-        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
-    ) async throws {
-        try await MotoServer.run { server in
-            try await Self.$current.withValue(server) { try await function() }
-        }
-    }
-
-    struct Missing: Error, CustomStringConvertible {
-        var description: String { "no moto_server: the suite needs the .ledgerMotoServer trait" }
-    }
-
-    static func server() throws -> MotoServer {
-        guard let current else { throw Missing() }
-        return current
-    }
-}
-
-extension Trait where Self == LedgerMotoServer {
-    static var ledgerMotoServer: Self { LedgerMotoServer() }
 }
 
 enum LedgerTime {
@@ -69,4 +42,4 @@ enum LedgerTime {
 }
 
 /// The contract every `Ledger` adapter meets; the nested suites run each test on both adapters.
-@Suite(.ledgerMotoServer) struct LedgerContractTests {}
+@Suite(.motoServer) struct LedgerContractTests {}
