@@ -208,4 +208,19 @@ struct RESTRateLimiterTests {
         clock.advance(by: .seconds(1))
         _ = try await fiftyFirst.value
     }
+
+    @Test("401, 403 and 429 count toward the invalid-request budget, except 429s of scope shared")
+    func invalidRequestCount() async throws {
+        let limiter = RESTRateLimiter(time: time)
+        let route = RESTRoute(.get, "/guilds/1/roles", template: "/guilds/:guild/roles", major: "guild:1")
+        for (status, scope) in [(403, nil), (429, "shared"), (429, "user"), (200, nil)] as [(Int, String?)] {
+            let ticket = try await limiter.acquire(route)
+            let headers = scope.map { [("X-RateLimit-Scope", $0)] } ?? []
+            await limiter.complete(ticket, route: route, response: jsonResponse(
+                status, status == 429 ? #"{"message": "limited", "retry_after": 0.001, "global": false}"# : "{}",
+                headers: headers))
+            clock.advance(by: .seconds(1))
+        }
+        #expect(await limiter.invalidRequestCount == 2)
+    }
 }
