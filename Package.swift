@@ -51,6 +51,7 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: nio),
+                .product(name: "NIOWebSocket", package: nio),
                 .product(name: "NIOFoundationCompat", package: nio),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -218,7 +219,12 @@ let package = Package(
         // MARK: Tests.
         .testTarget(
             name: "DiscordKitTests",
-            dependencies: ["DiscordKit", "DiscordEmulator"],
+            dependencies: [
+                "DiscordKit", "DiscordEmulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
