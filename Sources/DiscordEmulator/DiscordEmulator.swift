@@ -123,7 +123,9 @@ public final class DiscordEmulator: Service, Sendable {
             defer { current = nil }
             return current
         }) else { return }
-        // Graceful first (open gateway sockets get a close frame), bounded by the group's limits.
+        // Gateway sockets get a close frame first, so the graceful shutdown has no open
+        // connection to wait for; the group's limits bound the rest.
+        await state.closeAllConnections()
         await server.group.triggerGracefulShutdown()
         await server.task.value
     }

@@ -134,6 +134,13 @@ extension EmulatorState {
     }
 
     /// Cuts the TCP connections of a bot without a close frame; sessions stay resumable.
+    /// Ends every gateway connection with a close frame, as a server going away does.
+    func closeAllConnections() {
+        for connection in connections.values {
+            connection.outbound.yield(.close(code: 1001, reason: "Server shutting down."))
+        }
+    }
+
     func dropConnections(applicationID: UInt64) -> Int {
         let ids = liveConnections(of: applicationID)
         for id in ids { connections[id]?.outbound.yield(.drop) }

@@ -40,6 +40,10 @@ struct GatewayEndpoint: Sendable {
                 }
                 try await group.next()
                 group.cancelAll()
+                // The reader waits on the socket and does not see task cancellation: when the
+                // writer ends (a close, a drop, or the server shutting down) the channel must be
+                // closed, or the reader — and with it the server's shutdown — never finishes.
+                try? await channel.close()
             }
         } catch {
             // The peer went away mid-write; the session simply becomes resumable.

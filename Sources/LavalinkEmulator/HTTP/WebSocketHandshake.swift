@@ -64,6 +64,10 @@ extension Router where Context == LavalinkWebSocketRequestContext {
                 }
                 await group.next()
                 group.cancelAll()
+                // The reader waits on the socket and does not see task cancellation: once the
+                // writer ends (node killed, server shutting down) the channel must be closed, or
+                // the reader — and the server's shutdown with it — waits for the client forever.
+                try? await context.requestContext.channel.close()
             }
             await node.disconnect(sessionId: connection.sessionId, connectionId: connection.connectionId)
         }
