@@ -162,6 +162,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "AnankorDoctor",
+            dependencies: [
+                "AnankorCore", "AnankorSettings", "AnankorDistributed", "DiscordKit", "LavalinkKit", "RedisKit", "DynamoKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Emulators.
         .target(
             name: "DiscordEmulator",
@@ -194,7 +204,7 @@ let package = Package(
             name: "anankor",
             dependencies: [
                 "DiscordEmulator", "LavalinkEmulator", "DiscordKit",
-                "AnankorMaster", "AnankorSettings", "AnankorTelemetry",
+                "AnankorMaster", "AnankorSettings", "AnankorTelemetry", "AnankorDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -294,6 +304,14 @@ let package = Package(
             name: "AnankorMasterTests",
             dependencies: [
                 "AnankorMaster", "AnankorCore", "DiscordKit", "DiscordEmulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AnankorDoctorTests",
+            dependencies: [
+                "AnankorDoctor", "AnankorSettings", "AnankorTesting", "DiscordEmulator", "LavalinkEmulator",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
