@@ -57,6 +57,10 @@ public final class DiscordEmulator: Service, Sendable {
             server: .http1WebSocketUpgrade(
                 webSocketRouter: router,
                 configuration: .init(
+                    // Idle HTTP connections (a client's keep-alive pool) are closed after a few
+                    // seconds: a connection that never sends a request otherwise holds the
+                    // server's shutdown until the client gives up on it.
+                    http1: .init(idleTimeout: .seconds(3)),
                     ws: .init(maxFrameSize: 1 << 20, autoPing: .disabled, closeTimeout: .seconds(2))
                 )
             ),
@@ -92,10 +96,10 @@ public final class DiscordEmulator: Service, Sendable {
         let logger = self.logger
         var groupConfiguration = ServiceGroupConfiguration(services: [application], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
-        // ServiceLifecycle ends the process with a fatal error when cancellation overruns this
-        // limit, so it must allow for a loaded machine (CI, parallel tests); 2 s crashed a test
-        // run. Only a truly stuck shutdown should ever reach it.
-        groupConfiguration.maximumCancellationDuration = .seconds(60)
+        // No cancellation limit: ServiceLifecycle ends the whole process with a fatal error when
+        // cancellation overruns it, and a server connection that a client opened but never used
+        // (a keep-alive pool's spare) can hold cancellation until the client drops it. `stop()`
+        // bounds its own wait instead.
         let group = ServiceGroup(configuration: groupConfiguration)
         let task = Task {
             do {
@@ -127,6 +131,38 @@ public final class DiscordEmulator: Service, Sendable {
         // connection to wait for; the group's limits bound the rest.
         await state.closeAllConnections()
         await server.group.triggerGracefulShutdown()
-        await server.task.value
+        if await !Self.finishes(server.task, within: .seconds(5)) {
+            // The listener is closed already (the port is free); what is left is a connection
+            // waiting on its client. Cancel it and let it end in the background.
+            logger.debug("Discord emulator server still closing connections; cancelled")
+            server.task.cancel()
+        }
+    }
+
+    /// Whether `task` ends within `limit`, without waiting longer than that (awaiting a task's
+    /// value cannot be cancelled, so the wait runs beside a timer and whichever ends first wins).
+    private static func finishes(_ task: Task<Void, Never>, within limit: Duration) async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let once = ResumeOnce(continuation)
+            // Two unstructured tasks by necessity: one of them is abandoned by design.
+            Task { await task.value; once.resume(true) }
+            Task { try? await Task.sleep(for: limit); once.resume(false) }
+        }
+    }
+}
+
+/// Resumes a continuation with the first value offered and ignores the rest.
+private final class ResumeOnce: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Bool, Never>?>
+
+    init(_ continuation: CheckedContinuation<Bool, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func resume(_ value: Bool) {
+        continuation.withLock { pending in
+            pending?.resume(returning: value)
+            pending = nil
+        }
     }
 }
