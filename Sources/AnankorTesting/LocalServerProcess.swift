@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -58,7 +59,13 @@ public final class LocalServerProcess: Sendable {
             if !process.isRunning {
                 throw LaunchError(description: "\(name) exited at start (status \(process.terminationStatus)):\n\(tail())")
             }
-            if FreePort.isAccepting(port: port) { return }
+            if FreePort.isAccepting(port: port) {
+                // Something accepts; make sure it is ours and not a server that exited at once
+                // because another process holds the port.
+                try await Task.sleep(for: .milliseconds(100))
+                if process.isRunning { return }
+                throw LaunchError(description: "\(name) exited right after start (status \(process.terminationStatus)):\n\(tail())")
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         stop()
@@ -126,8 +133,23 @@ public final class LocalServerProcess: Sendable {
 
 /// Free loopback TCP ports for test servers.
 public enum FreePort {
-    /// Asks the kernel for a free port by binding port 0 on 127.0.0.1 and closing the socket.
+    /// Every port handed out in this process. A server that is killed and restarted on its port
+    /// (the Redis fault tests) leaves that port free for a moment; the kernel may offer it again,
+    /// and a second server would then "start" on a port the first one is about to take back.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A port the kernel says is free and that this process has not handed out before.
     public static func allocate() throws -> Int {
+        for _ in 0..<64 {
+            let port = try askKernel()
+            let fresh = handedOut.withLock { $0.insert(port).inserted }
+            if fresh { return port }
+        }
+        throw LocalServerProcess.LaunchError(description: "no unused free port found after 64 tries")
+    }
+
+    /// Asks the kernel for a free port by binding port 0 on 127.0.0.1 and closing the socket.
+    private static func askKernel() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw LocalServerProcess.LaunchError(description: "socket() failed: errno \(errno)") }
         defer { close(fd) }
