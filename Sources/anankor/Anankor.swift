@@ -5,7 +5,7 @@ struct AnankorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anankor",
         abstract: "Self-hosted Discord music and game-session platform.",
-        subcommands: [Emulate.self, Commands.self, DoctorCommand.self]
+        subcommands: [SandboxCommand.self, Emulate.self, Commands.self, DoctorCommand.self]
     )
 }
 
