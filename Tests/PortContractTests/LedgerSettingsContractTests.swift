@@ -56,6 +56,7 @@ extension LedgerContractTests {
                 for bad in [
                     GuildSettings(guild: guild, defaultVolume: 1001), GuildSettings(guild: guild, prefix: "two words"),
                     GuildSettings(guild: guild, sessionCap: 0), GuildSettings(guild: guild, localeOverride: "x;DROP"),
+                    GuildSettings(guild: guild, sessionCap: Anankor.maximumGuildSessionCap + 1),
                 ] {
                     let error = await #expect(throws: LedgerError.self) { try await ledger.saveGuildSettings(bad) }
                     #expect(error?.code == .invalidInput)

@@ -11,7 +11,8 @@ public struct GuildSettings: Sendable, Hashable, Codable {
     public var defaultVolume: Int?
     /// Prefix for text commands (1...8 characters); nil means the default.
     public var prefix: String?
-    /// Simultaneous music sessions allowed, 1...`Anankor.defaultGuildSessionCap`; nil means the default.
+    /// Simultaneous music sessions this guild wants, 1...`Anankor.maximumGuildSessionCap`; nil means
+    /// the operator's cap. The effective cap is the smaller of this and the operator's.
     public var sessionCap: Int?
     /// Voice channels exempt from idle reclaim (`/stay`, 24/7).
     public var stayChannels: Set<ChannelID>
@@ -44,8 +45,8 @@ public struct GuildSettings: Sendable, Hashable, Codable {
         if let prefix, !(1...8).contains(prefix.count) || prefix.contains(where: \.isWhitespace) {
             throw LedgerError(.invalidInput, "prefix must be 1...8 characters without spaces")
         }
-        if let sessionCap, !(1...Anankor.defaultGuildSessionCap).contains(sessionCap) {
-            throw LedgerError(.invalidInput, "session cap must be 1...\(Anankor.defaultGuildSessionCap), got \(sessionCap)")
+        if let sessionCap, !(1...Anankor.maximumGuildSessionCap).contains(sessionCap) {
+            throw LedgerError(.invalidInput, "session cap must be 1...\(Anankor.maximumGuildSessionCap), got \(sessionCap)")
         }
         if let locale = localeOverride?.rawValue, !(2...10).contains(locale.count)
             || !locale.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "-") })
