@@ -86,7 +86,7 @@ public struct GameSessionSummary: Sendable, Hashable, Codable {
         }
     }
 
-    public var cursor: GameSessionCursor { GameSessionCursor(endedAt: endedAt.ledgerMilliseconds, id: id) }
+    public var cursor: GameSessionCursor { GameSessionCursor(endedAt: endedAt.epochMilliseconds, id: id) }
 }
 
 /// One user's part in one session.

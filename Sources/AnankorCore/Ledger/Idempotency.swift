@@ -119,11 +119,6 @@ extension Duration {
 extension Date {
     /// `self` moved forward by `duration`.
     public func adding(_ duration: Duration) -> Date { addingTimeInterval(duration.ledgerSeconds) }
-
-    /// Milliseconds since 1970, rounded down: the unit both adapters store.
-    public var ledgerMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
-
-    public init(ledgerMilliseconds: Int64) { self.init(timeIntervalSince1970: Double(ledgerMilliseconds) / 1000) }
 }
 
 extension LedgerError {

@@ -14,7 +14,7 @@ extension DynamoLedger {
         let guildPK = Self.guildPK(summary.guild)
         var marker = Self.key(guildPK, "GAMEID#\(summary.id)")
         marker["kind"] = "gameSessionID"
-        marker["endedAtMs"] = .number(summary.endedAt.ledgerMilliseconds)
+        marker["endedAtMs"] = .number(summary.endedAt.epochMilliseconds)
 
         var item = Self.key(guildPK, Self.gameSK(summary.cursor))
         item["kind"] = "gameSession"
@@ -24,7 +24,7 @@ extension DynamoLedger {
             .put(tableName: tableName, item: marker, condition: "attribute_not_exists(pk)"),
             .put(tableName: tableName, item: item),
         ]
-        let millis = Self.paddedMillis(summary.endedAt.ledgerMilliseconds)
+        let millis = Self.paddedMillis(summary.endedAt.epochMilliseconds)
         for participation in summary.participations {
             var row = Self.key("GAMESESSION#\(summary.guild)#\(summary.id)", Self.userPK(participation.user))
             row["kind"] = "gameParticipation"

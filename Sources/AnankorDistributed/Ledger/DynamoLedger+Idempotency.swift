@@ -23,13 +23,13 @@ extension DynamoLedger {
             item["kind"] = "idempotency"
             item["state"] = .s(IdempotencyRecord.State.inProgress.rawValue)
             item["token"] = .s(token.rawValue)
-            item["updatedAtMs"] = .number(now.ledgerMilliseconds)
-            item["expiresAtMs"] = .number(expiresAt.ledgerMilliseconds)
+            item["updatedAtMs"] = .number(now.epochMilliseconds)
+            item["expiresAtMs"] = .number(expiresAt.epochMilliseconds)
             item[Self.ttlAttribute] = Self.ttlSeconds(expiresAt)
             do throws(DynamoError) {
                 let old = try await dynamo.putItem(PutItemInput(
                     tableName: tableName, item: item, condition: "attribute_not_exists(pk) OR expiresAtMs <= :now",
-                    attributes: ExpressionAttributes(values: [":now": .number(now.ledgerMilliseconds)]),
+                    attributes: ExpressionAttributes(values: [":now": .number(now.epochMilliseconds)]),
                     returnValues: .allOld))
                 let takeover = old?["state"]?.stringValue == IdempotencyRecord.State.inProgress.rawValue
                 return .claimed(token, takeover: takeover)
@@ -60,7 +60,7 @@ extension DynamoLedger {
                     values: [
                         ":complete": .s(IdempotencyRecord.State.complete.rawValue),
                         ":inProgress": .s(IdempotencyRecord.State.inProgress.rawValue), ":result": .b(result),
-                        ":now": .number(now.ledgerMilliseconds), ":expires": .number(expiresAt.ledgerMilliseconds),
+                        ":now": .number(now.epochMilliseconds), ":expires": .number(expiresAt.epochMilliseconds),
                         ":ttl": Self.ttlSeconds(expiresAt), ":token": .s(token.rawValue),
                     ])))
         } catch where error.code == .conditionalCheckFailed {
@@ -97,7 +97,7 @@ extension DynamoLedger {
         if case .b(let bytes) = item["result"] { result = bytes }
         return IdempotencyRecord(
             key: key, state: state, token: ClaimToken(rawValue: try item.ledgerString("token")), result: result,
-            updatedAt: Date(ledgerMilliseconds: try item.ledgerInt64("updatedAtMs")),
-            expiresAt: Date(ledgerMilliseconds: try item.ledgerInt64("expiresAtMs")))
+            updatedAt: Date(epochMilliseconds: try item.ledgerInt64("updatedAtMs")),
+            expiresAt: Date(epochMilliseconds: try item.ledgerInt64("expiresAtMs")))
     }
 }

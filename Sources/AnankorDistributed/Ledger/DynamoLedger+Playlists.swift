@@ -17,7 +17,7 @@ extension DynamoLedger {
         item["tracks"] = try Self.encode(playlist.tracks, what: "playlist tracks")
         item["trackCount"] = .number(summary.trackCount)
         item["totalMs"] = .number(summary.totalMilliseconds)
-        item["updatedAtMs"] = .number(playlist.updatedAt.ledgerMilliseconds)
+        item["updatedAtMs"] = .number(playlist.updatedAt.epochMilliseconds)
         try await perform("save playlist") { () async throws(DynamoError) in
             try await dynamo.putItem(PutItemInput(tableName: tableName, item: item))
         }
@@ -35,7 +35,7 @@ extension DynamoLedger {
             summaries.append(SavedPlaylistSummary(
                 owner: owner, name: try item.ledgerString("name"), trackCount: Int(try item.ledgerInt64("trackCount")),
                 totalMilliseconds: try item.ledgerInt64("totalMs"),
-                updatedAt: Date(ledgerMilliseconds: try item.ledgerInt64("updatedAtMs"))))
+                updatedAt: Date(epochMilliseconds: try item.ledgerInt64("updatedAtMs"))))
         }
         return summaries
     }
@@ -50,7 +50,7 @@ extension DynamoLedger {
         return SavedPlaylist(
             owner: owner, name: try item.ledgerString("name"),
             tracks: try Self.decode([SavedPlaylist.Track].self, item["tracks"], what: "playlist tracks"),
-            updatedAt: Date(ledgerMilliseconds: try item.ledgerInt64("updatedAtMs")))
+            updatedAt: Date(epochMilliseconds: try item.ledgerInt64("updatedAtMs")))
     }
 
     @discardableResult

@@ -73,18 +73,18 @@ extension DynamoLedger {
             throw LedgerError(.corruptRecord, "affinity of \(session) holds no worker id")
         }
         return WorkerAffinity(
-            session: session, worker: worker, lastUsed: Date(ledgerMilliseconds: try item.ledgerInt64("lastUsedMs")))
+            session: session, worker: worker, lastUsed: Date(epochMilliseconds: try item.ledgerInt64("lastUsedMs")))
     }
 
     public func recordAffinity(_ affinity: WorkerAffinity) async throws(LedgerError) {
         var item = Self.key(Self.guildPK(affinity.session.guild), "AFFINITY#\(affinity.session.channel)")
         item["kind"] = "affinity"
         item["worker"] = .s(affinity.worker.description)
-        item["lastUsedMs"] = .number(affinity.lastUsed.ledgerMilliseconds)
+        item["lastUsedMs"] = .number(affinity.lastUsed.epochMilliseconds)
         do throws(DynamoError) {
             try await dynamo.putItem(PutItemInput(
                 tableName: tableName, item: item, condition: "attribute_not_exists(pk) OR lastUsedMs <= :at",
-                attributes: ExpressionAttributes(values: [":at": .number(affinity.lastUsed.ledgerMilliseconds)])))
+                attributes: ExpressionAttributes(values: [":at": .number(affinity.lastUsed.epochMilliseconds)])))
         } catch where error.code == .conditionalCheckFailed {
             // A newer affinity is already stored; keep it.
         } catch {

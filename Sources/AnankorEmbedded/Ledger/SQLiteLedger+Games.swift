@@ -15,7 +15,7 @@ extension SQLiteLedger {
         return try await write("record game session") { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO ledger_game_session (guild, id, ended_at, summary) VALUES (?, ?, ?, ?)",
-                arguments: [summary.guild.sqlValue, summary.id, summary.endedAt.ledgerMilliseconds, body])
+                arguments: [summary.guild.column, summary.id, summary.endedAt.epochMilliseconds, body])
             guard db.changesCount == 1 else { return false }
             for participation in summary.participations {
                 try db.execute(
@@ -24,8 +24,8 @@ extension SQLiteLedger {
                         (user, guild, session_id, game, ended_at, no_show, seconds_played) VALUES (?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        participation.user.sqlValue, participation.guild.sqlValue, participation.sessionID,
-                        participation.game, participation.endedAt.ledgerMilliseconds, participation.noShow,
+                        participation.user.column, participation.guild.column, participation.sessionID,
+                        participation.game, participation.endedAt.epochMilliseconds, participation.noShow,
                         participation.secondsPlayed,
                     ])
             }
@@ -50,12 +50,12 @@ extension SQLiteLedger {
                         WHERE guild = ? AND (ended_at < ? OR (ended_at = ? AND id < ?))
                         ORDER BY ended_at DESC, id DESC LIMIT ?
                         """,
-                    arguments: [guild.sqlValue, cursor.endedAt, cursor.endedAt, cursor.id, limit + 1])
+                    arguments: [guild.column, cursor.endedAt, cursor.endedAt, cursor.id, limit + 1])
             } else {
                 rows = try Row.fetchAll(
                     db,
                     sql: "SELECT summary FROM ledger_game_session WHERE guild = ? ORDER BY ended_at DESC, id DESC LIMIT ?",
-                    arguments: [guild.sqlValue, limit + 1])
+                    arguments: [guild.column, limit + 1])
             }
             let summaries = try rows.prefix(limit).map { row in
                 try Self.decode(GameSessionSummary.self, row["summary"], what: "game session summary")
@@ -67,15 +67,15 @@ extension SQLiteLedger {
     public func gameStats(user: UserID, guild: GuildID?) async throws(LedgerError) -> UserGameStats {
         try await read("game stats") { db in
             var sql = "SELECT * FROM ledger_game_participation WHERE user = ?"
-            var arguments: StatementArguments = [user.sqlValue]
+            var arguments: StatementArguments = [user.column]
             if let guild {
                 sql += " AND guild = ?"
-                arguments += [guild.sqlValue]
+                arguments += [guild.column]
             }
             let participations = try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 GameParticipation(
-                    user: user, guild: GuildID(sqlValue: row["guild"]), sessionID: row["session_id"], game: row["game"],
-                    endedAt: Date(ledgerMilliseconds: row["ended_at"]), noShow: row["no_show"],
+                    user: user, guild: GuildID(column: row["guild"]), sessionID: row["session_id"], game: row["game"],
+                    endedAt: Date(epochMilliseconds: row["ended_at"]), noShow: row["no_show"],
                     secondsPlayed: row["seconds_played"])
             }
             return UserGameStats.tally(user: user, participations)

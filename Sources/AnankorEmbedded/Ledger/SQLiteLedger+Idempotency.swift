@@ -14,7 +14,7 @@ extension SQLiteLedger {
                     INSERT OR REPLACE INTO ledger_idempotency (key, state, token, result, updated_at, expires_at)
                     VALUES (?, 'in_progress', ?, x'', ?, ?)
                     """,
-                arguments: [key.rawValue, token.rawValue, now.ledgerMilliseconds, now.adding(lease).ledgerMilliseconds])
+                arguments: [key.rawValue, token.rawValue, now.epochMilliseconds, now.adding(lease).epochMilliseconds])
             return .claimed(token, takeover: existing?.state == .inProgress)
         }
     }
@@ -31,7 +31,7 @@ extension SQLiteLedger {
                     WHERE key = ? AND token = ? AND state = 'in_progress'
                     """,
                 arguments: [
-                    Data(result), now.ledgerMilliseconds, now.adding(retention).ledgerMilliseconds, key.rawValue,
+                    Data(result), now.epochMilliseconds, now.adding(retention).epochMilliseconds, key.rawValue,
                     token.rawValue,
                 ])
             guard db.changesCount == 1 else {
@@ -54,7 +54,7 @@ extension SQLiteLedger {
     public func purgeExpiredClaims(now: Date) async throws(LedgerError) -> Int {
         try await write("purge") { db in
             try db.execute(
-                sql: "DELETE FROM ledger_idempotency WHERE expires_at <= ?", arguments: [now.ledgerMilliseconds])
+                sql: "DELETE FROM ledger_idempotency WHERE expires_at <= ?", arguments: [now.epochMilliseconds])
             return db.changesCount
         }
     }
@@ -71,6 +71,6 @@ extension SQLiteLedger {
         let result: Data = row["result"] ?? Data()
         return IdempotencyRecord(
             key: key, state: state, token: ClaimToken(rawValue: row["token"]), result: Array(result),
-            updatedAt: Date(ledgerMilliseconds: row["updated_at"]), expiresAt: Date(ledgerMilliseconds: row["expires_at"]))
+            updatedAt: Date(epochMilliseconds: row["updated_at"]), expiresAt: Date(epochMilliseconds: row["expires_at"]))
     }
 }

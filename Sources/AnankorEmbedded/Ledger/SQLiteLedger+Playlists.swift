@@ -19,8 +19,8 @@ extension SQLiteLedger {
                     (owner, name_key, name, tracks, track_count, total_ms, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    playlist.owner.sqlValue, SavedPlaylist.nameKey(playlist.name), playlist.name, tracks,
-                    summary.trackCount, summary.totalMilliseconds, playlist.updatedAt.ledgerMilliseconds,
+                    playlist.owner.column, SavedPlaylist.nameKey(playlist.name), playlist.name, tracks,
+                    summary.trackCount, summary.totalMilliseconds, playlist.updatedAt.epochMilliseconds,
                 ])
         }
     }
@@ -30,11 +30,11 @@ extension SQLiteLedger {
             try Row.fetchAll(
                 db,
                 sql: "SELECT name, track_count, total_ms, updated_at FROM ledger_playlist WHERE owner = ? ORDER BY name_key",
-                arguments: [owner.sqlValue]
+                arguments: [owner.column]
             ).map { row in
                 SavedPlaylistSummary(
                     owner: owner, name: row["name"], trackCount: row["track_count"], totalMilliseconds: row["total_ms"],
-                    updatedAt: Date(ledgerMilliseconds: row["updated_at"]))
+                    updatedAt: Date(epochMilliseconds: row["updated_at"]))
             }
         }
     }
@@ -44,12 +44,12 @@ extension SQLiteLedger {
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT name, tracks, updated_at FROM ledger_playlist WHERE owner = ? AND name_key = ?",
-                    arguments: [owner.sqlValue, SavedPlaylist.nameKey(name)])
+                    arguments: [owner.column, SavedPlaylist.nameKey(name)])
             else { return nil }
             return SavedPlaylist(
                 owner: owner, name: row["name"],
                 tracks: try Self.decode([SavedPlaylist.Track].self, row["tracks"], what: "playlist tracks"),
-                updatedAt: Date(ledgerMilliseconds: row["updated_at"]))
+                updatedAt: Date(epochMilliseconds: row["updated_at"]))
         }
     }
 
@@ -58,7 +58,7 @@ extension SQLiteLedger {
         try await write("delete playlist") { db in
             try db.execute(
                 sql: "DELETE FROM ledger_playlist WHERE owner = ? AND name_key = ?",
-                arguments: [owner.sqlValue, SavedPlaylist.nameKey(name)])
+                arguments: [owner.column, SavedPlaylist.nameKey(name)])
             return db.changesCount > 0
         }
     }

@@ -5,11 +5,11 @@ import GRDB
 extension SQLiteLedger {
     public func guildSettings(_ guild: GuildID) async throws(LedgerError) -> GuildSettings {
         try await read("guild settings") { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ledger_guild_settings WHERE guild = ?", arguments: [guild.sqlValue])
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ledger_guild_settings WHERE guild = ?", arguments: [guild.column])
             else { return GuildSettings(guild: guild) }
             let stay = try Self.decode([ChannelID].self, row["stay_channels"], what: "24/7 channels")
             return GuildSettings(
-                guild: guild, djRole: (row["dj_role"] as Int64?).map(RoleID.init(sqlValue:)),
+                guild: guild, djRole: (row["dj_role"] as Int64?).map(RoleID.init(column:)),
                 localeOverride: (row["locale"] as String?).map(DiscordLocale.init(rawValue:)), defaultVolume: row["default_volume"], prefix: row["prefix"],
                 sessionCap: row["session_cap"], stayChannels: Set(stay), version: row["version"])
         }
@@ -26,8 +26,8 @@ extension SQLiteLedger {
         }
         return try await write("save guild settings") { db in
             let arguments: StatementArguments = [
-                settings.version + 1, settings.djRole?.sqlValue, settings.localeOverride?.rawValue, settings.defaultVolume,
-                settings.prefix, settings.sessionCap, stay, settings.guild.sqlValue,
+                settings.version + 1, settings.djRole?.column, settings.localeOverride?.rawValue, settings.defaultVolume,
+                settings.prefix, settings.sessionCap, stay, settings.guild.column,
             ]
             if settings.version == 0 {
                 try db.execute(
@@ -57,11 +57,11 @@ extension SQLiteLedger {
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT * FROM ledger_voice_channel_settings WHERE guild = ? AND channel = ?",
-                    arguments: [session.guild.sqlValue, session.channel.sqlValue])
+                    arguments: [session.guild.column, session.channel.column])
             else { return VoiceChannelSettings(session: session) }
             return VoiceChannelSettings(
                 session: session, volume: row["volume"], autoplay: row["autoplay"], djOnly: row["dj_only"],
-                announceChannel: (row["announce_channel"] as Int64?).map(ChannelID.init(sqlValue:)))
+                announceChannel: (row["announce_channel"] as Int64?).map(ChannelID.init(column:)))
         }
     }
 
@@ -74,8 +74,8 @@ extension SQLiteLedger {
                     (guild, channel, volume, autoplay, dj_only, announce_channel) VALUES (?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    settings.session.guild.sqlValue, settings.session.channel.sqlValue, settings.volume,
-                    settings.autoplay, settings.djOnly, settings.announceChannel?.sqlValue,
+                    settings.session.guild.column, settings.session.channel.column, settings.volume,
+                    settings.autoplay, settings.djOnly, settings.announceChannel?.column,
                 ])
         }
     }
@@ -85,11 +85,11 @@ extension SQLiteLedger {
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT worker, last_used FROM ledger_affinity WHERE guild = ? AND channel = ?",
-                    arguments: [session.guild.sqlValue, session.channel.sqlValue])
+                    arguments: [session.guild.column, session.channel.column])
             else { return nil }
             return WorkerAffinity(
-                session: session, worker: WorkerID(sqlValue: row["worker"]),
-                lastUsed: Date(ledgerMilliseconds: row["last_used"]))
+                session: session, worker: WorkerID(column: row["worker"]),
+                lastUsed: Date(epochMilliseconds: row["last_used"]))
         }
     }
 
@@ -103,8 +103,8 @@ extension SQLiteLedger {
                     WHERE excluded.last_used >= ledger_affinity.last_used
                     """,
                 arguments: [
-                    affinity.session.guild.sqlValue, affinity.session.channel.sqlValue, affinity.worker.sqlValue,
-                    affinity.lastUsed.ledgerMilliseconds,
+                    affinity.session.guild.column, affinity.session.channel.column, affinity.worker.column,
+                    affinity.lastUsed.epochMilliseconds,
                 ])
         }
     }

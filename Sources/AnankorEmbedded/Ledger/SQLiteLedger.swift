@@ -113,8 +113,3 @@ public final class SQLiteLedger: Ledger {
     }
 }
 
-/// Snowflakes are unsigned; SQLite integers are signed. The bit pattern round-trips exactly.
-extension DiscordIdentifier {
-    var sqlValue: Int64 { Int64(bitPattern: rawValue) }
-    init(sqlValue: Int64) { self.init(UInt64(bitPattern: sqlValue)) }
-}
