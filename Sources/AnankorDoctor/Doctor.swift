@@ -77,10 +77,8 @@ public struct Doctor: Sendable {
         var findings: [DoctorFinding] = []
         for node in settings.lavalinkNodes {
             let check = "Lavalink \(node.name)"
-            guard let endpoint = Self.endpoint(node) else {
-                findings.append(DoctorFinding(check, .problem, "cannot read the node's address \(node.baseURL)"))
-                continue
-            }
+            let endpoint = NodeEndpoint(host: node.host, port: node.port, secure: node.secure,
+                                        password: node.password.exposedValue)
             let rest = LavalinkREST(endpoint: endpoint, nodeName: node.name, timeout: .seconds(5))
             do {
                 let version = try await rest.checkVersion()
@@ -96,27 +94,6 @@ public struct Doctor: Sendable {
             }
         }
         return findings
-    }
-
-    // Kept apart from `dynamo()`: nesting these typed-throws calls in one do/catch crashes the
-    // Swift 6.3.1 compiler.
-    private static func describe(_ client: DynamoClient, _ table: String) async -> Result<TableDescription, DynamoError> {
-        do { return .success(try await client.describeTable(table)) } catch { return .failure(error) }
-    }
-
-    private static func bootstrap(_ ledger: DynamoLedger) async -> LedgerError? {
-        do { try await ledger.bootstrap() } catch { return error }
-        return nil
-    }
-
-    static func endpoint(_ node: AnankorSettings.LavalinkNode) -> NodeEndpoint? {
-        let secure = node.baseURL.hasPrefix("https://")
-        let hostPort = node.baseURL.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" }
-        let parts = hostPort.split(separator: ":")
-        guard let host = parts.first.map(String.init), !host.isEmpty else { return nil }
-        let port = parts.count > 1 ? Int(parts[1]) : (secure ? 443 : 80)
-        guard let port else { return nil }
-        return NodeEndpoint(host: host, port: port, secure: secure, password: node.password.exposedValue)
     }
 
     // MARK: Redis
@@ -178,5 +155,16 @@ public struct Doctor: Sendable {
         case .failure(let error):
             return DoctorFinding(check, .problem, "\(error)", fix: "check the AWS credentials, AWS_REGION and DYNAMODB_ENDPOINT")
         }
+    }
+
+    // Kept apart from `dynamo()`: nesting these typed-throws calls in one do/catch crashes the
+    // Swift 6.3.1 compiler.
+    private static func describe(_ client: DynamoClient, _ table: String) async -> Result<TableDescription, DynamoError> {
+        do { return .success(try await client.describeTable(table)) } catch { return .failure(error) }
+    }
+
+    private static func bootstrap(_ ledger: DynamoLedger) async -> LedgerError? {
+        do { try await ledger.bootstrap() } catch { return error }
+        return nil
     }
 }

@@ -13,6 +13,11 @@ public struct AnankorSettings: Sendable {
         public var name: String
         /// Scheme, host and port, without the password.
         public var baseURL: String
+        public var host: String
+        /// The URL's port, or the scheme's default.
+        public var port: Int
+        /// `https://`.
+        public var secure: Bool
         public var password: Secret
     }
 

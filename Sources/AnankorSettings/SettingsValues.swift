@@ -105,7 +105,7 @@ struct SettingsValues {
                     throw SettingsError(key: "LAVALINK_NODES", problem: .malformed(found: "entry \(offset + 1)"),
                                         expected: expected)
                 }
-                nodes.append(.init(name: parsed.hostAndPort, baseURL: parsed.baseURL, password: Secret(password)))
+                nodes.append(parsed.lavalinkNode(password: Secret(password)))
             }
             return nodes
         }
@@ -115,7 +115,7 @@ struct SettingsValues {
         guard let password = try secret("LAVALINK_PASSWORD") ?? parsed.password.map(Secret.init) else {
             throw SettingsError(key: "LAVALINK_PASSWORD", problem: .missing, expected: "the password of LAVALINK_URL's node")
         }
-        return [.init(name: parsed.hostAndPort, baseURL: parsed.baseURL, password: password)]
+        return [parsed.lavalinkNode(password: password)]
     }
 }
 
@@ -151,6 +151,11 @@ struct ParsedURL {
     }
 
     var hostAndPort: String { port.map { "\(host):\($0)" } ?? host }
+
+    func lavalinkNode(password: Secret) -> AnankorSettings.LavalinkNode {
+        .init(name: hostAndPort, baseURL: baseURL, host: host, port: port ?? (scheme == "https" ? 443 : 80),
+              secure: scheme == "https", password: password)
+    }
     var baseURL: String { "\(scheme)://\(hostAndPort)\(path == "/" ? "" : path)" }
 }
 

@@ -67,11 +67,14 @@ public struct LogLineHandler: LogHandler {
     private func jsonLine(_ level: Logger.Level, _ message: String, _ fields: [(String, String)]) -> String {
         var line = "{\"ts\":\(Self.formatSeconds(now())),\"level\":\"\(level.rawValue)\""
         line += ",\"logger\":" + JSONText.quoted(label) + ",\"msg\":" + JSONText.quoted(message)
-        for (key, value) in fields where !["ts", "level", "logger", "msg"].contains(key) {
+        for (key, value) in fields where !Self.reservedJSONKeys.contains(key) {
             line += "," + JSONText.quoted(key) + ":" + JSONText.quoted(value)
         }
         return line + "}"
     }
+
+    /// The line's own fields; metadata may not overwrite them.
+    private static let reservedJSONKeys: Set<String> = ["ts", "level", "logger", "msg"]
 
     private func plainLine(_ level: Logger.Level, _ message: String, _ fields: [(String, String)]) -> String {
         var line = "\(Self.formatSeconds(now())) \(level.rawValue.uppercased()) \(label): \(message)"

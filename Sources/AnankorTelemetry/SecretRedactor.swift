@@ -28,9 +28,12 @@ public struct SecretRedactor: Sendable {
     /// Metadata keys whose values are dropped whatever they contain.
     public static func isSensitiveKey(_ key: String) -> Bool {
         let lower = key.lowercased()
-        return ["token", "password", "secret", "authorization", "credential", "access_key", "accesskey"]
-            .contains { lower.contains($0) } && !lower.hasSuffix(".id") && !lower.hasSuffix("_id")
+        return sensitiveKeyParts.contains { lower.contains($0) } && !lower.hasSuffix(".id") && !lower.hasSuffix("_id")
     }
+
+    private static let sensitiveKeyParts = [
+        "token", "password", "secret", "authorization", "credential", "access_key", "accesskey",
+    ]
 
     public func redact(_ text: String) -> String {
         var result = text
