@@ -47,6 +47,7 @@ public final class LocalServerProcess: Sendable {
         if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         process.standardOutput = handle
         process.standardError = handle
+        Process.unblockTerminationSignals()
         try process.run()
         self.name = name
         self.port = port
@@ -84,29 +85,11 @@ public final class LocalServerProcess: Sendable {
     public var processIdentifier: Int32 { process.processIdentifier }
 
     /// Sends SIGKILL (a crash, no clean shutdown) and waits for the process to end.
-    public func kill() {
-        guard process.isRunning else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
+    public func kill() { process.killAndWait() }
 
     /// Terminates the server (SIGTERM), and kills it (SIGKILL) when it has not exited within
-    /// `grace`. The fallback matters: a child started from a thread that blocks SIGTERM inherits
-    /// the blocked mask (Foundation's `Process` passes it on), and such a server never exits on
-    /// SIGTERM alone — waiting for it would hang the test run.
-    public func stop(grace: Duration = .seconds(3)) {
-        guard process.isRunning else { return }
-        process.terminate()
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: grace)
-        while process.isRunning, clock.now < deadline {
-            usleep(10_000)
-        }
-        if process.isRunning {
-            Glibc.kill(process.processIdentifier, SIGKILL)
-        }
-        process.waitUntilExit()
-    }
+    /// `grace`.
+    public func stop(grace: Duration = .seconds(3)) { process.terminate(grace: grace) }
 
     deinit {
         stop()
@@ -128,6 +111,39 @@ public final class LocalServerProcess: Sendable {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil
+    }
+}
+
+extension Process {
+    /// Child processes inherit the spawning thread's signal mask, and test-runner threads block
+    /// SIGTERM: unblocking it on this thread before a spawn lets the server shut down cleanly.
+    /// Left unblocked on purpose: a SIGTERM for the test process should terminate it anyway.
+    static func unblockTerminationSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+    }
+
+    /// SIGTERM, then SIGKILL when the process is still there after `grace`; waits for the exit.
+    /// The fallback stays even with `unblockTerminationSignals()`: a server spawned from
+    /// elsewhere may still have SIGTERM blocked, and waiting on it would hang the test run.
+    func terminate(grace: Duration) {
+        guard isRunning else { return }
+        terminate()
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: grace)
+        while isRunning, clock.now < deadline { usleep(5_000) }
+        if isRunning { Glibc.kill(processIdentifier, SIGKILL) }
+        waitUntilExit()
+    }
+
+    /// SIGKILL (a crash) and wait for the exit.
+    func killAndWait() {
+        guard isRunning else { return }
+        Glibc.kill(processIdentifier, SIGKILL)
+        waitUntilExit()
     }
 }
 

@@ -85,7 +85,6 @@ public final class RedisServer: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.options = options
         self.dataDirectory = directory
-        Self.unblockTermination()
         let process = try await LocalServerProcess(
             name: "redis",
             executable: "redis-server",
@@ -117,9 +116,6 @@ public final class RedisServer: Sendable {
     public func kill() { end(signal: SIGKILL, grace: .zero) }
 
     /// SIGTERM, wait for the exit, and SIGKILL after `grace` if the server is still there.
-    ///
-    /// The grace period matters: a child started from a thread that blocks SIGTERM (threads of the
-    /// test runner do) inherits the blocked mask and never sees SIGTERM; see `unblockTermination`.
     public func stop(grace: Duration = .seconds(3)) { end(signal: SIGTERM, grace: grace) }
 
     private func end(signal: Int32, grace: Duration) {
@@ -129,35 +125,11 @@ public final class RedisServer: Sendable {
         }
         switch state {
         case .spawned(let process):
-            Self.end(signal: signal, pid: process.processIdentifier, grace: grace, isRunning: { process.isRunning }, kill: process.kill)
+            signal == SIGKILL ? process.kill() : process.stop(grace: grace)
         case .restarted(let process):
-            Self.end(signal: signal, pid: process.processIdentifier, grace: grace, isRunning: { process.isRunning }) {
-                Glibc.kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-            }
+            signal == SIGKILL ? process.killAndWait() : process.terminate(grace: grace)
         case .stopped: break
         }
-    }
-
-    private static func end(signal: Int32, pid: Int32, grace: Duration, isRunning: () -> Bool, kill: () -> Void) {
-        guard isRunning() else { return }
-        if signal == SIGKILL { return kill() }
-        Glibc.kill(pid, signal)
-        let clock = ContinuousClock()
-        let deadline = clock.now + grace
-        while isRunning(), clock.now < deadline { usleep(5_000) }
-        if isRunning() { kill() }
-    }
-
-    /// Child processes inherit the spawning thread's signal mask; unblocking SIGTERM/SIGINT on this
-    /// thread lets the servers it starts shut down cleanly. Left unblocked on purpose: a SIGTERM
-    /// for the test process should terminate it anyway.
-    private static func unblockTermination() {
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGTERM)
-        sigaddset(&signals, SIGINT)
-        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 
     /// Stops the server if it still runs (SIGTERM) and starts it again on the same port with the
@@ -172,7 +144,7 @@ public final class RedisServer: Sendable {
         let log = try FileHandle(forWritingTo: logFile)
         process.standardOutput = log
         process.standardError = log
-        Self.unblockTermination()
+        Process.unblockTerminationSignals()
         try process.run()
         running.withLock { $0 = .restarted(process) }
         let clock = ContinuousClock()
