@@ -156,8 +156,32 @@ let package = Package(
         .target(
             name: "AnankorMaster",
             dependencies: [
-                "AnankorCore", "DiscordKit",
+                "AnankorCore", "DiscordKit", "LavalinkKit",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AnankorWorker",
+            dependencies: [
+                "AnankorCore", "DiscordKit", "LavalinkKit",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Wires master, workers, emulators and the embedded adapters into one process: the
+        // sandbox, its scenario scripts, and the end-to-end tests share it.
+        .target(
+            name: "AnankorSandbox",
+            dependencies: [
+                "AnankorCore", "AnankorEmbedded", "AnankorMaster", "AnankorWorker",
+                "DiscordKit", "LavalinkKit", "DiscordEmulator", "LavalinkEmulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -204,7 +228,8 @@ let package = Package(
             name: "anankor",
             dependencies: [
                 "DiscordEmulator", "LavalinkEmulator", "DiscordKit",
-                "AnankorMaster", "AnankorSettings", "AnankorTelemetry", "AnankorDoctor",
+                "AnankorMaster", "AnankorWorker", "AnankorSandbox", "AnankorSettings", "AnankorTelemetry",
+                "AnankorDoctor", "AnankorEmbedded", "AnankorDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -313,6 +338,28 @@ let package = Package(
             dependencies: [
                 "AnankorDoctor", "AnankorSettings", "AnankorTesting", "DiscordEmulator", "LavalinkEmulator",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AnankorWorkerTests",
+            dependencies: [
+                "AnankorWorker", "AnankorCore", "AnankorEmbedded", "DiscordKit", "LavalinkKit",
+                "DiscordEmulator", "LavalinkEmulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Users' view of the whole system, through the emulators' control APIs, in both modes.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "AnankorSandbox", "AnankorMaster", "AnankorWorker", "AnankorCore", "AnankorEmbedded",
+                "AnankorDistributed", "AnankorTesting", "AnankorTestSupport", "RedisKit", "DynamoKit",
+                "DiscordEmulator", "LavalinkEmulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -128,11 +128,15 @@ public struct VoiceDisconnectedEvent: VersionedPayload {
     public var reason: String?
     /// Whether Discord (a moderator, a kick) ended it rather than the worker.
     public var byRemote: Bool
-    public init(session: SessionKey, code: Int?, reason: String?, byRemote: Bool) {
+    /// Set when a moderator moved the bot to another voice channel of the guild (it still plays,
+    /// now there) rather than disconnecting it.
+    public var movedTo: ChannelID?
+    public init(session: SessionKey, code: Int?, reason: String?, byRemote: Bool, movedTo: ChannelID? = nil) {
         self.session = session
         self.code = code
         self.reason = reason
         self.byRemote = byRemote
+        self.movedTo = movedTo
     }
 }
 

@@ -1,0 +1,1 @@
+// One process with both emulators, the master and worker bots on the embedded adapters.
