@@ -147,6 +147,29 @@ struct StateStoreQueueContractTests {
         #expect(try await store.idleSessions(since: Fixed.at(60), limit: 10).isEmpty)
     }
 
+    @Test("session details are kept per session, replaced on save, and forgotten with the session",
+          arguments: StateStoreAdapter.all)
+    func sessionDetails(adapter: StateStoreAdapter) async throws {
+        let fixture = try await adapter.open()
+        defer { fixture.release() }
+        let store = fixture.store
+        let other = Fixed.session(1, 11)
+        #expect(try await store.sessionDetails(session) == nil)
+        var details = SessionDetails(session: session, textChannel: ChannelID(77), nowPlayingMessage: MessageID(88),
+                                     locale: "de", volume: 80)
+        try await store.saveSessionDetails(details)
+        try await store.saveSessionDetails(SessionDetails(session: other, volume: 30))
+        #expect(try await store.sessionDetails(session) == details)
+        details.filterPreset = "nightcore"
+        details.autoplay = true
+        details.aloneSince = Fixed.at(5)
+        try await store.saveSessionDetails(details)
+        #expect(try await store.sessionDetails(session) == details)
+        try await store.endSession(session)
+        #expect(try await store.sessionDetails(session) == nil)
+        #expect(try await store.sessionDetails(other)?.volume == 30)
+    }
+
     @Test("idle sessions are listed oldest first, without /stay ones", arguments: StateStoreAdapter.all)
     func idleSessions(adapter: StateStoreAdapter) async throws {
         let fixture = try await adapter.open()

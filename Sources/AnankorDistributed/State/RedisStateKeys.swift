@@ -12,6 +12,7 @@ struct RedisStateKeys: Sendable {
     func history(_ session: SessionKey) -> String { guildKey(session.guild, "hist:\(session.channel)") }
     func sessionState(_ session: SessionKey) -> String { guildKey(session.guild, "s:\(session.channel)") }
     func queueKeys(_ session: SessionKey) -> [String] { [queue(session), history(session), sessionState(session)] }
+    func details(_ session: SessionKey) -> String { guildKey(session.guild, "d:\(session.channel)") }
 
     func workerSessions(_ worker: WorkerID) -> String { "\(prefix){w:\(worker)}:sessions" }
 

@@ -100,10 +100,22 @@ extension RedisStateStore {
 
     public func endSession(_ session: SessionKey) async throws {
         try await call("end \(session)") {
-            try await self.redis.send("DEL", arguments: keys.queueKeys(session))
+            try await self.redis.send("DEL", arguments: keys.queueKeys(session) + [keys.details(session)])
         }
         try await command("forget activity", "ZREM", keys.activity, session.description)
         try await command("forget stay", "SREM", keys.stay, session.description)
+    }
+
+    // MARK: - Session details
+
+    public func sessionDetails(_ session: SessionKey) async throws -> SessionDetails? {
+        let value = try await command("read details of \(session)", "GET", keys.details(session))
+        return value.string == nil ? nil : try Self.decode(SessionDetails.self, value)
+    }
+
+    public func saveSessionDetails(_ details: SessionDetails) async throws {
+        try await command("save details of \(details.session)", "SET", keys.details(details.session),
+                          try Self.encode(details))
     }
 
     // MARK: - Session activity

@@ -162,9 +162,30 @@ extension SQLiteStateStore {
     public func endSession(_ session: SessionKey) async throws {
         let key = session.description
         try await write("end \(session)") { db in
-            for table in ["queue_entry", "history_entry", "session_state", "session_activity"] {
+            for table in ["queue_entry", "history_entry", "session_state", "session_activity", "session_details"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE session = ?", arguments: [key])
             }
+        }
+    }
+
+    // MARK: - Session details
+
+    public func sessionDetails(_ session: SessionKey) async throws -> SessionDetails? {
+        let key = session.description
+        let data = try await read("read details of \(session)") { db in
+            try Data.fetchOne(db, sql: "SELECT details FROM session_details WHERE session = ?", arguments: [key])
+        }
+        return try data.map { try StateCoding.decode(SessionDetails.self, $0) }
+    }
+
+    public func saveSessionDetails(_ details: SessionDetails) async throws {
+        let key = details.session.description
+        let data = try StateCoding.encode(details)
+        try await write("save details of \(details.session)") { db in
+            try db.execute(sql: """
+                INSERT INTO session_details (session, details) VALUES (?, ?)
+                ON CONFLICT(session) DO UPDATE SET details = excluded.details
+                """, arguments: [key, data])
         }
     }
 

@@ -28,6 +28,9 @@ public final class SQLiteStateStore: StateStore {
         migrator.registerMigration("state.v1") { db in
             try db.execute(sql: Self.schemaV1)
         }
+        migrator.registerMigration("state.v2") { db in
+            try db.execute(sql: "CREATE TABLE session_details (session TEXT PRIMARY KEY, details BLOB NOT NULL)")
+        }
         return migrator
     }
 
