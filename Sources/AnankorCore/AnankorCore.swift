@@ -5,4 +5,6 @@ public enum Anankor {
     /// The most an operator may allow (`ANANKOR_GUILD_SESSION_CAP` accepts 1…25): more worker
     /// bots per guild than that is not a setup Anankor is built for.
     public static let maximumGuildSessionCap = 25
+    /// The most tracks one `/play` adds (a huge playlist is cut there rather than flooding the queue).
+    public static let maximumQueueAdd = 500
 }

@@ -49,6 +49,10 @@ extension LocalizationCatalog {
         .musicStayOff: "24/7 ist aus: ich verlasse {channel} nach {minutes} Minuten Leerlauf.",
         .musicInviteLinks: "Einladungslinks für die Musik-Bots:\n{links}",
         .musicTrackFailed: "**{title}** konnte nicht abgespielt werden und wurde übersprungen: {reason}",
+        .musicSearchPick: "Wähle einen Titel für die Warteschlange:",
+        .musicPreviousPlaying: "**{title}** läuft noch einmal.",
+        .musicQueuePage: "Warteschlange — Seite {page} von {pages} ({count} Titel):",
+        .musicBotMoved: "Ein Moderator hat den Musik-Bot aus {channel} verschoben; die Wiedergabe dort ist beendet. Starte sie mit /play neu.",
 
         .gameCreated: "Lobby **{title}** ist offen: {seats} Plätze, Start {start}.",
         .gameJoined: "Du bist **{title}** als {role} beigetreten.",

@@ -49,6 +49,10 @@ extension LocalizationCatalog {
         .musicStayOff: "24/7 is off: I leave {channel} after {minutes} idle minutes.",
         .musicInviteLinks: "Invite links for the music bots:\n{links}",
         .musicTrackFailed: "**{title}** failed to play and was skipped: {reason}",
+        .musicSearchPick: "Pick a track to queue:",
+        .musicPreviousPlaying: "Playing **{title}** again.",
+        .musicQueuePage: "Queue — page {page} of {pages} ({count} tracks):",
+        .musicBotMoved: "A moderator moved the music bot out of {channel}; playback there stopped. Use /play to start again.",
 
         .gameCreated: "Lobby **{title}** is open: {seats} seats, starts {start}.",
         .gameJoined: "You joined **{title}** as {role}.",

@@ -49,6 +49,10 @@ extension LocalizationCatalog {
         .musicStayOff: "Modo 24/7 desactivado: salgo de {channel} tras {minutes} minutos inactivo.",
         .musicInviteLinks: "Enlaces de invitación de los bots de música:\n{links}",
         .musicTrackFailed: "**{title}** no se pudo reproducir y se ha saltado: {reason}",
+        .musicSearchPick: "Elige una canción para la cola:",
+        .musicPreviousPlaying: "Vuelve a sonar **{title}**.",
+        .musicQueuePage: "Cola — página {page} de {pages} ({count} canciones):",
+        .musicBotMoved: "Un moderador ha movido el bot de música fuera de {channel}; la reproducción allí se ha detenido. Usa /play para empezar de nuevo.",
 
         .gameCreated: "La sala **{title}** está abierta: {seats} plazas, empieza {start}.",
         .gameJoined: "Te has unido a **{title}** como {role}.",

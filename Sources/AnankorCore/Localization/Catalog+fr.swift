@@ -49,6 +49,10 @@ extension LocalizationCatalog {
         .musicStayOff: "Mode 24/7 désactivé : je quitte {channel} après {minutes} minutes d’inactivité.",
         .musicInviteLinks: "Liens d’invitation des bots musicaux :\n{links}",
         .musicTrackFailed: "**{title}** n’a pas pu être lu et a été passé : {reason}",
+        .musicSearchPick: "Choisis un titre à ajouter :",
+        .musicPreviousPlaying: "**{title}** rejoue.",
+        .musicQueuePage: "File d’attente — page {page} sur {pages} ({count} titres) :",
+        .musicBotMoved: "Un modérateur a déplacé le bot musical hors de {channel} ; la lecture y est arrêtée. Relance-la avec /play.",
 
         .gameCreated: "Le lobby **{title}** est ouvert : {seats} places, début {start}.",
         .gameJoined: "Tu as rejoint **{title}** en tant que {role}.",

@@ -49,6 +49,10 @@ extension LocalizationCatalog {
         .musicStayOff: "24時間モードはオフです: {minutes} 分間何もなければ {channel} から退出します。",
         .musicInviteLinks: "音楽ボットの招待リンク:\n{links}",
         .musicTrackFailed: "**{title}** を再生できなかったためスキップしました: {reason}",
+        .musicSearchPick: "キューに追加する曲を選んでください:",
+        .musicPreviousPlaying: "**{title}** をもう一度再生します。",
+        .musicQueuePage: "キュー — {page}/{pages} ページ（{count} 曲）:",
+        .musicBotMoved: "モデレーターが音楽ボットを {channel} から移動したため、そこでの再生を停止しました。/play で再開できます。",
 
         .gameCreated: "ロビー **{title}** を開きました: 定員 {seats} 人、開始 {start}。",
         .gameJoined: "**{title}** に {role} として参加しました。",

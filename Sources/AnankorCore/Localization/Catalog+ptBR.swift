@@ -49,6 +49,10 @@ extension LocalizationCatalog {
         .musicStayOff: "Modo 24/7 desligado: saio de {channel} após {minutes} minutos parado.",
         .musicInviteLinks: "Links de convite dos bots de música:\n{links}",
         .musicTrackFailed: "**{title}** não pôde ser reproduzida e foi pulada: {reason}",
+        .musicSearchPick: "Escolha uma faixa para a fila:",
+        .musicPreviousPlaying: "Tocando **{title}** de novo.",
+        .musicQueuePage: "Fila — página {page} de {pages} ({count} faixas):",
+        .musicBotMoved: "Um moderador tirou o bot de música de {channel}; a reprodução lá parou. Use /play para começar de novo.",
 
         .gameCreated: "O lobby **{title}** está aberto: {seats} vagas, começa {start}.",
         .gameJoined: "Você entrou em **{title}** como {role}.",

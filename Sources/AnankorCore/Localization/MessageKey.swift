@@ -53,6 +53,10 @@ public enum MessageKey: String, CaseIterable, Sendable, Codable {
     case musicStayOff = "music.stay.off"
     case musicInviteLinks = "music.inviteLinks"
     case musicTrackFailed = "music.trackFailed"
+    case musicSearchPick = "music.searchPick"
+    case musicPreviousPlaying = "music.previousPlaying"
+    case musicQueuePage = "music.queuePage"
+    case musicBotMoved = "music.botMoved"
 
     // Game sessions
     case gameCreated = "game.created"

@@ -30,6 +30,8 @@ public final class GuildCache: Sendable {
         var overwrites: [Overwrite] = []
         var botRoles: [UInt64] = []
         var voice: [(user: UInt64, channel: UInt64)] = []
+        /// The community's `preferred_locale` (for posts in its channels).
+        var locale: String?
     }
 
     /// A cached channel, as callers see it.
@@ -99,6 +101,11 @@ public final class GuildCache: Sendable {
         return permissions(of: Snowflake(bot), roles: roles.map(Snowflake.init), in: channelID, guild: guildID)
     }
 
+    /// The guild's preferred locale (`de`, `pt-BR`), as Discord last reported it.
+    public func preferredLocale(of guildID: Snowflake<Guild>) -> String? {
+        state.withLock { $0.guilds[guildID.rawValue]?.locale }
+    }
+
     /// The voice channel a user is in.
     public func voiceChannel(of userID: Snowflake<User>, in guildID: Snowflake<Guild>) -> Snowflake<Channel>? {
         state.withLock { state in
@@ -127,6 +134,7 @@ public final class GuildCache: Sendable {
                 guard var cached = state.guilds[guild.id.rawValue] else { return }
                 if let owner = guild.ownerID { cached.ownerID = owner.rawValue }
                 if let roles = guild.roles { cached.roles = Self.compact(roles) }
+                if let locale = guild.preferredLocale { cached.locale = locale.rawValue }
                 state.guilds[guild.id.rawValue] = cached
             }
         case .guildDelete(let guild):
@@ -183,6 +191,7 @@ public final class GuildCache: Sendable {
     static func make(_ guild: Guild, bot: UInt64?) -> CachedGuild {
         var cached = CachedGuild()
         cached.ownerID = guild.ownerID?.rawValue ?? 0
+        cached.locale = guild.preferredLocale?.rawValue
         cached.roles = compact(guild.roles ?? [])
         cached.setChannels((guild.channels ?? []).map { compact($0) })
         if let bot, let member = guild.members?.first(where: { $0.user?.id.rawValue == bot }) {

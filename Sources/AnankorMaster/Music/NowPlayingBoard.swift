@@ -1,0 +1,116 @@
+import AnankorCore
+import DiscordKit
+import Foundation
+
+/// The one now-playing message per session (DESIGN §4): an embed with the track and its state,
+/// and buttons, posted once in the session's text channel and then edited in place.
+struct NowPlayingBoard: Sendable {
+    let context: MasterContext
+
+    /// Buttons carry `np:<action>:<guild>:<channel>` so a press acts on that session.
+    enum Action: String, CaseIterable, Sendable {
+        case toggle, previous, skip, stop, loop, shuffle
+
+        var command: String {
+            switch self {
+            case .toggle: "pause"
+            case .previous: "previous"
+            case .skip: "skip"
+            case .stop: "stop"
+            case .loop: "loop"
+            case .shuffle: "shuffle"
+            }
+        }
+
+        var emoji: String {
+            switch self {
+            case .toggle: "⏯️"
+            case .previous: "⏮️"
+            case .skip: "⏭️"
+            case .stop: "⏹️"
+            case .loop: "🔁"
+            case .shuffle: "🔀"
+            }
+        }
+    }
+
+    static func customID(_ action: Action, _ session: SessionKey) -> String {
+        "np:\(action.rawValue):\(session.guild):\(session.channel)"
+    }
+
+    static func parse(customID: String) -> (Action, SessionKey)? {
+        let parts = customID.split(separator: ":")
+        guard parts.count == 4, parts[0] == "np", let action = Action(rawValue: String(parts[1])),
+            let guild = UInt64(parts[2]), let channel = UInt64(parts[3])
+        else { return nil }
+        return (action, SessionKey(guild: GuildID(guild), channel: ChannelID(channel)))
+    }
+
+    /// Posts or edits the message to show what plays now (or that the queue ended).
+    func refresh(_ session: SessionKey) async {
+        do {
+            guard var details = try await context.state.sessionDetails(session), let channel = details.textChannel else {
+                return
+            }
+            let locale = details.locale ?? .englishUS
+            let playing = try await context.state.nowPlaying(session)
+            let loop = try await context.state.loopMode(session)
+            let upNext = try await context.state.queuePage(session, offset: 0, limit: 1)
+            let body = render(playing: playing, loop: loop, details: details, upNext: upNext, locale: locale)
+            if let message = details.nowPlayingMessage {
+                do {
+                    _ = try await context.rest.editMessage(channelID: Snowflake(channel.rawValue),
+                                                           messageID: Snowflake(message.rawValue), body)
+                    return
+                } catch let error as DiscordRESTError where error.status == 404 {
+                    // Deleted by someone: post a fresh one below.
+                }
+            }
+            let posted = try await context.rest.createMessage(channelID: Snowflake(channel.rawValue), body)
+            details.nowPlayingMessage = MessageID(posted.id.rawValue)
+            try await context.state.saveSessionDetails(details)
+        } catch {
+            context.logger.warning("could not refresh the now-playing message",
+                                   metadata: ["session.key": "\(session)", "error": "\(error)"])
+        }
+    }
+
+    /// Takes the buttons off the message (the session they control is gone); the last state stays.
+    func retire(_ details: SessionDetails) async {
+        guard let channel = details.textChannel, let message = details.nowPlayingMessage else { return }
+        let edit = MessageEdit(components: [])
+        _ = try? await context.rest.editMessage(channelID: Snowflake(channel.rawValue),
+                                                messageID: Snowflake(message.rawValue), edit)
+    }
+
+    func render(playing: NowPlaying?, loop: LoopMode, details: SessionDetails, upNext: QueuePage,
+                locale: AnankorCore.DiscordLocale) -> MessageCreate {
+        let session = details.session
+        guard let playing else {
+            let embed = Embed(title: context.text(.musicNowPlayingTitle, locale),
+                              description: context.text(.musicQueueEmpty, locale), color: 0x5865F2)
+            return MessageCreate(content: "", embeds: [embed], components: [], allowedMentions: AllowedMentions.none)
+        }
+        let track = playing.entry.track
+        let position = PlaybackTime.format(milliseconds: playing.position(at: context.now()))
+        let length = track.isStream ? "LIVE" : PlaybackTime.format(milliseconds: track.lengthMs)
+        var lines = ["**\(track.title)** — \(track.author)",
+                     "\(playing.paused ? "⏸️" : "▶️") `\(position) / \(length)` · <@\(playing.entry.requester)>"]
+        if let next = upNext.entries.first {
+            lines.append("\(context.text(.musicUpNext, locale)): \(next.track.title) (\(upNext.total))")
+        }
+        var footer = "🔁 \(loop.rawValue) · 🔊 \(details.volume)%"
+        if let filter = details.filterPreset { footer += " · 🎛️ \(filter)" }
+        if details.autoplay { footer += " · ♾️" }
+        var embed = Embed(title: context.text(.musicNowPlayingTitle, locale), description: lines.joined(separator: "\n"),
+                          url: track.uri, color: 0x5865F2)
+        embed.footer = Embed.Footer(text: footer)
+        let buttons = Action.allCases.map { action in
+            Component.button(Component.Button(style: action == .stop ? .danger : .secondary,
+                                              emoji: PartialEmoji(name: action.emoji),
+                                              customID: Self.customID(action, session)))
+        }
+        return MessageCreate(content: "", embeds: [embed], components: [.actionRow(buttons)],
+                             allowedMentions: AllowedMentions.none)
+    }
+}

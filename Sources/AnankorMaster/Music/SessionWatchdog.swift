@@ -1,0 +1,164 @@
+import AnankorCore
+import DiscordKit
+import Foundation
+import Synchronization
+
+/// Periodic checks (DESIGN §4 failure handling): workers that stopped heartbeating, idle sessions,
+/// and sessions whose channel has had nobody listening. Several masters may run it at once; every
+/// action is guarded in the `StateStore` (unbind only if still bound to that worker), so each
+/// notice is posted once.
+final class SessionWatchdog: Sendable {
+    let context: MasterContext
+    let conductor: PlaybackConductor
+    /// When this master first saw each worker down; it acts after `workerGrace`, which leaves a
+    /// standby process time to take the token over.
+    private let downSince = Mutex<[WorkerID: Date]>([:])
+
+    init(context: MasterContext, conductor: PlaybackConductor) {
+        self.context = context
+        self.conductor = conductor
+    }
+
+    func run() async throws {
+        var tick = 0
+        while !Task.isCancelled {
+            try await Task.sleep(for: context.configuration.watchdogInterval)
+            tick += 1
+            await check(everything: tick % 5 == 0)
+        }
+    }
+
+    func check(everything: Bool) async {
+        do {
+            try await reclaimDeadWorkers()
+            try await reclaimIdleSessions()
+            if everything { try await reclaimLonelySessions() }
+        } catch {
+            context.logger.warning("watchdog pass failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Every worker the master knows of (configured or registered) that is not alive.
+    private func reclaimDeadWorkers() async throws {
+        let now = context.now()
+        let live = try await context.state.liveWorkers(now: now)
+        MasterMetrics.workersAlive(live.count)
+        let liveIDs = Set(live.map(\.worker))
+        let expired = try await context.state.expiredWorkers(now: now)
+        let known = Set(context.configuration.workerBots).union(expired.map(\.worker))
+        let grace = context.configuration.workerGrace
+        let due: [WorkerID] = downSince.withLock { down in
+            for worker in liveIDs { down[worker] = nil }
+            var due: [WorkerID] = []
+            for worker in known where !liveIDs.contains(worker) {
+                let since = down[worker] ?? now
+                down[worker] = since
+                if now.timeIntervalSince(since) >= Double(grace.components.seconds)
+                    + Double(grace.components.attoseconds) / 1e18
+                {
+                    due.append(worker)
+                }
+            }
+            return due
+        }
+        for worker in due {
+            let bindings = try await context.state.bindings(of: worker)
+            for binding in bindings {
+                context.logger.notice("worker is gone: releasing its session",
+                                      metadata: ["worker.id": "\(worker)", "session.key": "\(binding.session)"])
+                try await conductor.detach(binding.session, from: worker, notice: .musicPlaybackCrashed)
+            }
+            if expired.contains(where: { $0.worker == worker }) { try await context.state.removeWorker(worker) }
+        }
+    }
+
+    /// Sessions with nothing playing for `idleTimeout` (and not `/stay`) are left.
+    private func reclaimIdleSessions() async throws {
+        let now = context.now()
+        let cutoff = now.addingTimeInterval(-seconds(context.configuration.idleTimeout))
+        for session in try await context.state.idleSessions(since: cutoff, limit: 50) {
+            if let playing = try await context.state.nowPlaying(session), !playing.paused,
+                try await context.state.binding(for: session) != nil
+            {
+                try await context.state.touchSession(session, at: now)  // still playing: not idle
+                continue
+            }
+            let locale = try await context.state.sessionDetails(session)?.locale ?? .englishUS
+            let minutes = max(1, Int(seconds(context.configuration.idleTimeout) / 60))
+            let note = context.text(.musicIdleLeft, locale, ["channel": context.mention(channel: session.channel),
+                                                             "minutes": "\(minutes)"])
+            let bound = try await context.state.binding(for: session) != nil
+            try await conductor.finish(session, reason: .idle, note: bound ? note : nil)
+        }
+    }
+
+    /// Sessions paused because nobody listened, for longer than `aloneTimeout`, are left.
+    private func reclaimLonelySessions() async throws {
+        let now = context.now()
+        let limit = seconds(context.configuration.aloneTimeout)
+        let workers = Set(context.configuration.workerBots)
+            .union(try await context.state.liveWorkers(now: now).map(\.worker))
+        for worker in workers {
+            for binding in try await context.state.bindings(of: worker) {
+                guard let details = try await context.state.sessionDetails(binding.session),
+                    let since = details.aloneSince, now.timeIntervalSince(since) >= limit
+                else { continue }
+                let note = context.text(.musicLeft, details.locale ?? .englishUS,
+                                        ["channel": context.mention(channel: binding.session.channel)])
+                try await conductor.finish(binding.session, reason: .alone, note: note)
+            }
+        }
+    }
+
+    /// After a voice change in a guild: pause sessions whose channel has no humans left, resume
+    /// those paused that way when someone is back.
+    func voiceChanged(in guild: GuildID) async {
+        do {
+            let bots = Set(context.configuration.workerBots.map(\.rawValue))
+                .union(try await context.state.workers(in: guild).map(\.rawValue))
+                .union(context.cache.botUserID.map { [$0.rawValue] } ?? [])
+            for binding in try await context.state.bindings(in: guild) {
+                let members = context.cache.voiceMembers(of: Snowflake(binding.session.channel.rawValue),
+                                                         in: Snowflake(guild.rawValue))
+                let humans = members.filter { !bots.contains($0.rawValue) }
+                try await listeners(changed: humans.count, binding: binding)
+            }
+        } catch {
+            context.logger.warning("voice change check failed", metadata: ["guild.id": "\(guild)", "error": "\(error)"])
+        }
+    }
+
+    private func listeners(changed humans: Int, binding: Binding) async throws {
+        let session = binding.session
+        guard var details = try await context.state.sessionDetails(session) else { return }
+        let playing = try await context.state.nowPlaying(session)
+        if humans == 0, details.aloneSince == nil {
+            details.aloneSince = context.now()
+            try await context.state.saveSessionDetails(details)
+            if let playing, !playing.paused {
+                try await context.send(.playerUpdate(PlayerUpdateJob(session: session, paused: true)), to: binding.worker)
+                try await context.state.updatePosition(session, entry: playing.entry.id,
+                                                       positionMs: playing.position(at: context.now()), paused: true,
+                                                       at: context.now())
+                await conductor.board.refresh(session)
+            }
+            if let channel = details.textChannel {
+                await context.post(context.text(.musicPausedEmptyChannel, details.locale ?? .englishUS,
+                                                ["channel": context.mention(channel: session.channel)]), in: channel)
+            }
+        } else if humans > 0, details.aloneSince != nil {
+            details.aloneSince = nil
+            try await context.state.saveSessionDetails(details)
+            if let playing, playing.paused {
+                try await context.send(.playerUpdate(PlayerUpdateJob(session: session, paused: false)), to: binding.worker)
+                try await context.state.updatePosition(session, entry: playing.entry.id, positionMs: playing.positionMs,
+                                                       paused: false, at: context.now())
+                await conductor.board.refresh(session)
+            }
+        }
+    }
+
+    private func seconds(_ duration: Duration) -> TimeInterval {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

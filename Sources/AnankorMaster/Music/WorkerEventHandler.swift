@@ -1,0 +1,60 @@
+import AnankorCore
+import Foundation
+
+/// Consumes what workers report (DESIGN §4): advances queues when tracks end, keeps positions,
+/// refreshes now-playing messages, and reacts to bots that were kicked or moved.
+struct WorkerEventHandler: Sendable {
+    let context: MasterContext
+    let conductor: PlaybackConductor
+
+    func handle(_ event: WorkerEvent) async throws {
+        switch event {
+        case .trackStart(let started):
+            try await context.state.touchSession(started.session, at: context.now())
+            await conductor.board.refresh(started.session)
+        case .trackEnd(let ended):
+            guard ended.reason.mayStartNext else { return }  // replaced/stopped: whoever did it moves on
+            try await conductor.advance(ended.session, expecting: ended.entry, reason: .finished, worker: nil)
+        case .trackException(let failed):
+            try await announceFailure(failed)
+        case .trackStuck(let stuck):
+            try await conductor.advance(stuck.session, expecting: stuck.entry, reason: .skipped, worker: nil)
+        case .playerUpdate(let update):
+            guard let playing = try await context.state.nowPlaying(update.session) else { return }
+            try await context.state.updatePosition(update.session, entry: playing.entry.id, positionMs: update.positionMs,
+                                                   paused: playing.paused, at: Date(epochMilliseconds: update.timeMs))
+        case .voiceDisconnected(let disconnected):
+            try await voiceLost(disconnected)
+        case .queueEmpty, .workerOnline, .workerOffline, .tempChannelCreated:
+            // Liveness comes from the registry (the watchdog); lobbies are issue 7's.
+            break
+        case .jobFailed(let failed):
+            context.logger.warning("a worker could not carry out a job",
+                                   metadata: ["job.id": "\(failed.job)", "job.kind": "\(failed.jobKind)",
+                                              "reason": "\(failed.reason)"])
+        }
+    }
+
+    private func announceFailure(_ failed: TrackExceptionEvent) async throws {
+        guard let details = try await context.state.sessionDetails(failed.session), let channel = details.textChannel,
+            let playing = try await context.state.nowPlaying(failed.session), playing.entry.id == failed.entry
+        else { return }
+        let text = context.text(.musicTrackFailed, details.locale ?? .englishUS, [
+            "title": playing.entry.track.title, "reason": failed.message ?? failed.severity,
+        ])
+        await context.post(text, in: channel)
+    }
+
+    /// A moderator disconnected or moved the bot: the session ends there (no stale player), the
+    /// queue is kept for `/play`, and the channel is told.
+    private func voiceLost(_ event: VoiceDisconnectedEvent) async throws {
+        guard event.byRemote, let binding = try await context.state.binding(for: event.session) else { return }
+        if event.movedTo != nil {
+            try await context.send(.voiceLeave(VoiceLeaveJob(session: event.session, reason: .reclaimed)),
+                                   to: binding.worker)
+            try await conductor.detach(event.session, from: binding.worker, notice: .musicBotMoved)
+        } else {
+            try await conductor.detach(event.session, from: binding.worker, notice: .musicWorkerRemoved)
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import AnankorCore
+import DiscordKit
+import Foundation
+import Logging
+
+/// Turns interactions and text commands into invocations, runs each exactly once (ledger
+/// idempotency on the interaction or message id, so several masters and redeliveries answer
+/// once), and answers within Discord's 3 seconds: slow commands are deferred first.
+struct InteractionDispatcher: Sendable {
+    let context: MasterContext
+    let music: MusicCommands
+    /// The master's application id: interaction webhooks are addressed with it.
+    let applicationID: Snowflake<Application>
+
+    // MARK: Interactions
+
+    func handle(_ interaction: Interaction) async {
+        guard let key = IdempotencyKey.interaction(interaction.id.description) else { return }
+        guard let token = await claim(key) else {
+            MasterMetrics.duplicateInteraction()
+            return
+        }
+        let started = ContinuousClock.now
+        let outcome = await answer(interaction)
+        let elapsed = ContinuousClock.now - started
+        MasterMetrics.command(outcome.name, outcome: outcome.result,
+                              seconds: Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))
+        try? await context.ledger.complete(key, token: token, result: [], retention: .seconds(3600), now: context.now())
+    }
+
+    private func claim(_ key: IdempotencyKey) async -> ClaimToken? {
+        guard case .claimed(let token, _) = try? await context.ledger.claim(key, lease: .seconds(60), now: context.now())
+        else { return nil }
+        return token
+    }
+
+    private func answer(_ interaction: Interaction) async -> (name: String, result: String) {
+        switch interaction.data {
+        case .command(let data) where interaction.type == .applicationCommand:
+            return await command(data, interaction)
+        case .command(let data) where interaction.type == .autocomplete:
+            await autocomplete(data, interaction)
+            return ("autocomplete", "ok")
+        case .component(let data):
+            return await component(data, interaction)
+        default:
+            await respond(interaction, Reply(context.text(.errorUnknownCommand, locale(of: interaction)), ephemeral: true))
+            return ("other", "refused")
+        }
+    }
+
+    private func command(_ data: ApplicationCommandData, _ interaction: Interaction) async -> (name: String, result: String) {
+        let parsed: (String, [String: OptionValue])
+        do {
+            parsed = try CommandValidation.slash(data)
+        } catch {
+            await respond(interaction, problemReply(error, locale(of: interaction)))
+            return (data.name, "invalid")
+        }
+        guard var invocation = invocation(parsed.0, parsed.1, interaction) else {
+            await respond(interaction, Reply(context.text(.errorUnknownCommand, locale(of: interaction)), ephemeral: true))
+            return (parsed.0, "invalid")
+        }
+        invocation.targetSession = nil
+        let deferred = MusicCommands.slowCommands.contains(invocation.name)
+        if deferred {
+            do {
+                try await context.rest.createInteractionResponse(interactionID: interaction.id, token: interaction.token,
+                                                                 .deferredMessage(ephemeral: false))
+            } catch {
+                context.logger.warning("could not acknowledge an interaction", metadata: ["error": "\(error)"])
+                return (invocation.name, "expired")
+            }
+        }
+        let (reply, result) = await run(invocation)
+        if deferred {
+            await finishDeferred(interaction, reply)
+        } else {
+            await respond(interaction, reply)
+        }
+        return (invocation.name, result)
+    }
+
+    private func component(_ data: ComponentData, _ interaction: Interaction) async -> (name: String, result: String) {
+        if let (action, session) = NowPlayingBoard.parse(customID: data.customID),
+            var invocation = invocation(action == .toggle ? "toggle" : action.command, [:], interaction)
+        {
+            invocation.targetSession = session
+            let (reply, result) = await run(invocation)
+            await respond(interaction, Reply(reply.content, ephemeral: true))
+            return (invocation.name, result)
+        }
+        if data.customID.hasPrefix("pick:"), let value = data.values?.first,
+            let invocation = invocation("pick", [:], interaction)
+        {
+            let reply: Reply
+            let result: String
+            do {
+                reply = try await music.pick(invocation, value: value)
+                result = "ok"
+            } catch {
+                reply = problemReply(error, invocation.locale)
+                result = error is InvocationProblem ? "refused" : "error"
+            }
+            await respond(interaction, reply)
+            return ("pick", result)
+        }
+        await respond(interaction, Reply(context.text(.errorUnknownCommand, locale(of: interaction)), ephemeral: true))
+        return ("other", "invalid")
+    }
+
+    private func autocomplete(_ data: ApplicationCommandData, _ interaction: Interaction) async {
+        var choices: [ApplicationCommandOption.Choice] = []
+        let typed = data.name == "play" ? data.focusedOption?.value?.string ?? "" : ""
+        let resolution: TrackResolver.Resolution = typed.count >= 2 ? await context.tracks.resolve(typed) : .nothing
+        if case .tracks(let found, _) = resolution {
+            choices = found.prefix(5).compactMap { track in
+                guard let uri = track.uri, uri.utf8.count <= 100 else { return nil }
+                return ApplicationCommandOption.Choice(name: String("\(track.title) — \(track.author)".prefix(100)),
+                                                       value: .string(uri))
+            }
+        }
+        _ = try? await context.rest.createInteractionResponse(interactionID: interaction.id, token: interaction.token,
+                                                              .autocompleteResult(choices))
+    }
+
+    /// Runs an invocation; refusals become the member's localized, ephemeral reply.
+    private func run(_ invocation: CommandInvocation) async -> (Reply, String) {
+        if invocation.name.hasPrefix("game") {
+            return (Reply(context.text(.errorUnknownCommand, invocation.locale), ephemeral: true), "unavailable")
+        }
+        do {
+            return (try await music.run(invocation), "ok")
+        } catch let problem as InvocationProblem {
+            return (problemReply(problem, invocation.locale), "refused")
+        } catch {
+            context.logger.error("command failed", metadata: ["command": "\(invocation.name)", "error": "\(error)"])
+            return (Reply(context.text(.errorGeneric, invocation.locale), ephemeral: true), "error")
+        }
+    }
+
+    func problemReply(_ error: any Error, _ locale: AnankorCore.DiscordLocale) -> Reply {
+        guard let problem = error as? InvocationProblem else {
+            return Reply(context.text(.errorGeneric, locale), ephemeral: true)
+        }
+        let lines = [context.text(problem.key, locale, problem.arguments)]
+            + problem.followUps.map { context.text($0.key, locale, $0.arguments) }
+        return Reply(lines.joined(separator: "\n"), ephemeral: true)
+    }
+
+    private func respond(_ interaction: Interaction, _ reply: Reply) async {
+        do {
+            try await context.rest.createInteractionResponse(interactionID: interaction.id, token: interaction.token,
+                                                             .message(reply.message))
+        } catch {
+            context.logger.warning("could not answer an interaction", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// A deferred answer: public replies replace the "thinking…" message; a refusal removes it and
+    /// goes to the member alone, since a deferred message cannot turn ephemeral.
+    private func finishDeferred(_ interaction: Interaction, _ reply: Reply) async {
+        do {
+            if reply.ephemeral {
+                try await context.rest.deleteOriginalResponse(applicationID: applicationID, token: interaction.token)
+                _ = try await context.rest.createFollowup(applicationID: applicationID, token: interaction.token, reply.message)
+            } else {
+                _ = try await context.rest.editOriginalResponse(applicationID: applicationID, token: interaction.token,
+                                                                MessageEdit(content: reply.content,
+                                                                            components: reply.components,
+                                                                            allowedMentions: AllowedMentions.none))
+            }
+        } catch {
+            context.logger.warning("could not complete a deferred interaction", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func locale(of interaction: Interaction) -> AnankorCore.DiscordLocale {
+        AnankorCore.DiscordLocale(rawValue: interaction.locale?.rawValue ?? interaction.guildLocale?.rawValue ?? "en-US")
+    }
+
+    private func invocation(_ name: String, _ options: [String: OptionValue], _ interaction: Interaction) -> CommandInvocation? {
+        guard let guild = interaction.guildID, let user = interaction.invoker else { return nil }
+        return CommandInvocation(
+            name: name, options: options, guild: GuildID(guild.rawValue),
+            textChannel: interaction.channelID.map { ChannelID($0.rawValue) }, user: UserID(user.id.rawValue),
+            roles: (interaction.member?.roles ?? []).map { RoleID($0.rawValue) },
+            permissions: interaction.member?.permissions, locale: locale(of: interaction), targetSession: nil)
+    }
+
+    // MARK: Text commands
+
+    /// `!play …` when the message-content intent is on: the same commands, answered in the channel.
+    func handle(_ message: Message) async {
+        guard context.configuration.textCommands, message.author?.bot != true, let guild = message.guildID,
+            let author = message.author, let content = message.content
+        else { return }
+        let settings = try? await context.ledger.guildSettings(GuildID(guild.rawValue))
+        let prefix = settings?.prefix ?? context.configuration.defaultPrefix
+        guard content.hasPrefix(prefix), content.count > prefix.count else { return }
+        let body = content.dropFirst(prefix.count)
+        let name = body.prefix { !$0.isWhitespace }.lowercased()
+        guard CommandValidation.specs[name] != nil, name != "game" else { return }
+        guard let key = IdempotencyKey("message:\(message.id)"), let token = await claim(key) else { return }
+        let locale = await context.channelLocale(of: GuildID(guild.rawValue))
+        let reply: Reply
+        do {
+            let (command, options) = try CommandValidation.text(command: name, arguments: String(body.dropFirst(name.count)))
+            let invocation = CommandInvocation(
+                name: command, options: options, guild: GuildID(guild.rawValue),
+                textChannel: ChannelID(message.channelID.rawValue), user: UserID(author.id.rawValue),
+                roles: (message.member?.roles ?? []).map { RoleID($0.rawValue) }, permissions: nil, locale: locale,
+                targetSession: nil)
+            reply = await run(invocation).0
+        } catch {
+            reply = problemReply(error, locale)
+        }
+        _ = try? await context.rest.createMessage(channelID: message.channelID,
+                                                  MessageCreate(content: reply.content, components: reply.components,
+                                                                allowedMentions: AllowedMentions.none))
+        try? await context.ledger.complete(key, token: token, result: [], retention: .seconds(3600), now: context.now())
+    }
+}

@@ -1,0 +1,73 @@
+public import AnankorCore
+public import DiscordKit
+public import Foundation
+public import LavalinkKit
+
+/// How a master runs. One init with documented defaults; the executable fills it from settings.
+public struct MasterConfiguration: Sendable {
+    /// The master bot's token (it never joins voice).
+    public var token: BotToken
+    /// nil means discord.com; the emulator's `restURL` in the sandbox and tests.
+    public var discordRESTBaseURL: String?
+    /// Nodes the master resolves tracks on (`/v4/loadtracks`); it creates no players.
+    public var lavalinkNodes: [(name: String, endpoint: NodeEndpoint)]
+    /// The worker bots' user ids (for `/invite` links and to tell bots from humans in voice).
+    public var workerBots: [WorkerID]
+    /// The operator's per-guild cap on simultaneous sessions; a guild may ask for fewer.
+    public var guildSessionCap: Int
+    /// A session with nothing queued or playing for this long is left (unless `/stay`).
+    public var idleTimeout: Duration
+    /// A session whose channel has had no humans for this long is left.
+    public var aloneTimeout: Duration
+    /// How long after a worker's heartbeat lapsed it counts as dead. Leaves a standby process time
+    /// to take the token over before anyone is told playback crashed.
+    public var workerGrace: Duration
+    /// How often dead workers, idle and lonely sessions are looked for.
+    public var watchdogInterval: Duration
+    /// Text commands (`!play …`) need the privileged message-content intent.
+    public var textCommands: Bool
+    /// The default text-command prefix (a guild can set its own).
+    public var defaultPrefix: String
+    /// Register slash commands at start (skipped when unchanged).
+    public var registerCommands: Bool
+    /// Names this master in the event consumer group and in leases.
+    public var consumer: ConsumerName
+    public var gatewayCompression: Bool
+
+    public init(
+        token: BotToken, discordRESTBaseURL: String? = nil, lavalinkNodes: [(name: String, endpoint: NodeEndpoint)],
+        workerBots: [WorkerID] = [], guildSessionCap: Int = Anankor.defaultGuildSessionCap,
+        idleTimeout: Duration = .seconds(600), aloneTimeout: Duration = .seconds(120),
+        workerGrace: Duration = .seconds(8), watchdogInterval: Duration = .seconds(1), textCommands: Bool = false,
+        defaultPrefix: String = "!", registerCommands: Bool = true,
+        consumer: ConsumerName = ConsumerName("master-\(ProcessInfo.processInfo.processIdentifier)"),
+        gatewayCompression: Bool = true
+    ) {
+        self.token = token
+        self.discordRESTBaseURL = discordRESTBaseURL
+        self.lavalinkNodes = lavalinkNodes
+        self.workerBots = workerBots
+        self.guildSessionCap = min(max(1, guildSessionCap), Anankor.maximumGuildSessionCap)
+        self.idleTimeout = idleTimeout
+        self.aloneTimeout = aloneTimeout
+        self.workerGrace = workerGrace
+        self.watchdogInterval = watchdogInterval
+        self.textCommands = textCommands
+        self.defaultPrefix = defaultPrefix
+        self.registerCommands = registerCommands
+        self.consumer = consumer
+        self.gatewayCompression = gatewayCompression
+    }
+}
+
+/// The user id a Discord bot token belongs to: its first segment is the id in base64. Nil for a
+/// token of another shape (callers then ask `GET /users/@me`).
+public enum BotTokenIdentity {
+    public static func userID(of token: String) -> UInt64? {
+        guard let first = token.split(separator: ".", maxSplits: 1).first else { return nil }
+        var base64 = first.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
+        return UInt64(text)
+    }
+}

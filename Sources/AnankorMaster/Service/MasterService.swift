@@ -1,0 +1,131 @@
+public import AnankorCore
+public import DiscordKit
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// The master (DESIGN §1): the master bot's gateway, command registration, validation and
+/// routing of commands, the authoritative queues, job dispatch, worker events, now-playing
+/// messages, dead-worker detection and idle reclaim. It never joins voice. Any number of masters
+/// can run side by side: interactions are claimed once in the ledger, events are shared through
+/// the bus's consumer group, and every state change is guarded in the `StateStore`.
+public final class MasterService: Service, Sendable {
+    private let configuration: MasterConfiguration
+    private let bus: any JobBus
+    private let state: any StateStore
+    private let ledger: any Ledger
+    private let now: @Sendable () -> Date
+    private let logger: Logger
+    private let status = Mutex(Status())
+
+    private struct Status {
+        var gatewayReady = false
+        var botUser: UInt64?
+    }
+
+    public init(configuration: MasterConfiguration, bus: any JobBus, state: any StateStore, ledger: any Ledger,
+                now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+        self.configuration = configuration
+        self.bus = bus
+        self.state = state
+        self.ledger = ledger
+        self.now = now
+        self.logger = logger
+    }
+
+    /// Gateway READY received (for `/ready`).
+    public var isReady: Bool { status.withLock { $0.gatewayReady } }
+
+    public func run() async throws {
+        let rest = DiscordREST(token: configuration.token,
+                               configuration: configuration.discordRESTBaseURL.map { .init(baseURL: $0) } ?? .init(),
+                               logger: logger)
+        let application = try await rest.getCurrentApplication()
+        if configuration.registerCommands {
+            let registry = GlobalCommandRegistry(rest: rest, applicationID: application.id)
+            _ = try await CommandRegistration(registry: registry).sync(logger: logger)
+        }
+        var intents: GatewayIntents = [.guilds, .guildVoiceStates]
+        if configuration.textCommands { intents.formUnion([.guildMessages, .messageContent]) }
+        let gateway = try await ShardedGateway.recommended(
+            rest: rest,
+            shard: GatewayShard.Configuration(token: configuration.token, intents: intents, gatewayURL: "",
+                                              compression: configuration.gatewayCompression),
+            logger: logger)
+        let cache = GuildCache()
+        let context = MasterContext(configuration: configuration, rest: rest, cache: cache, bus: bus, state: state,
+                                    ledger: ledger, tracks: TrackResolver(nodes: configuration.lavalinkNodes, logger: logger),
+                                    catalog: .standard, now: now, logger: logger)
+        let music = MusicCommands(context: context)
+        let dispatcher = InteractionDispatcher(context: context, music: music, applicationID: application.id)
+        let events = WorkerEventHandler(context: context, conductor: music.conductor)
+        let watchdog = SessionWatchdog(context: context, conductor: music.conductor)
+        logger.notice("master starting", metadata: ["shards": "\(gateway.shardCount)"])
+        defer { status.withLock { $0.gatewayReady = false } }
+
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await gateway.run() }
+            group.addTask {
+                await withDiscardingTaskGroup { handlers in
+                    for await shardEvent in gateway.events.cancelOnGracefulShutdown() {
+                        cache.apply(shardEvent.event)
+                        self.route(shardEvent.event, dispatcher: dispatcher, watchdog: watchdog, into: &handlers)
+                    }
+                }
+            }
+            group.addTask { try await self.consumeEvents(events) }
+            group.addTask { try? await watchdog.run() }
+            try await gracefulShutdown()
+            group.cancelAll()
+        }
+    }
+
+    private func route(_ event: GatewayEvent, dispatcher: InteractionDispatcher, watchdog: SessionWatchdog,
+                       into handlers: inout DiscardingTaskGroup) {
+        switch event {
+        case .ready(let ready):
+            status.withLock {
+                $0.gatewayReady = true
+                $0.botUser = ready.user.id.rawValue
+            }
+        case .interactionCreate(let interaction):
+            handlers.addTask { await dispatcher.handle(interaction) }
+        case .messageCreate(let message):
+            handlers.addTask { await dispatcher.handle(message) }
+        case .voiceStateUpdate(let voice):
+            guard let guild = voice.guildID else { return }
+            handlers.addTask { await watchdog.voiceChanged(in: GuildID(guild.rawValue)) }
+        default:
+            break
+        }
+    }
+
+    /// Worker events, shared with other masters through the consumer group. A handler failure
+    /// leaves the event unacknowledged so it comes back (at-least-once); the handlers are written
+    /// to be safe to repeat (stale advances change nothing).
+    private func consumeEvents(_ handler: WorkerEventHandler) async throws {
+        while !Task.isCancelled {
+            let deliveries: [Delivery<WorkerEvent>]
+            do {
+                deliveries = try await bus.receiveEvents(as: configuration.consumer, limit: 32, waitingUpTo: .seconds(1))
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("could not read worker events", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: .seconds(1))
+                continue
+            }
+            for delivery in deliveries {
+                MasterMetrics.event(kind: delivery.envelope.kind)
+                if delivery.isRedelivery { MasterMetrics.eventRedelivered() }
+                do {
+                    try await handler.handle(delivery.envelope.body)
+                    try await bus.acknowledge(delivery)
+                } catch {
+                    logger.warning("worker event failed; it will be redelivered",
+                                   metadata: ["event.kind": "\(delivery.envelope.kind)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+}
