@@ -229,7 +229,8 @@ let package = Package(
             dependencies: [
                 "DiscordEmulator", "LavalinkEmulator", "DiscordKit",
                 "AnankorMaster", "AnankorWorker", "AnankorSandbox", "AnankorSettings", "AnankorTelemetry",
-                "AnankorDoctor", "AnankorEmbedded", "AnankorDistributed",
+                "AnankorDoctor", "AnankorEmbedded", "AnankorDistributed", "AnankorCore", "RedisKit", "LavalinkKit",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

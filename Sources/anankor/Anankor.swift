@@ -5,7 +5,8 @@ struct AnankorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anankor",
         abstract: "Self-hosted Discord music and game-session platform.",
-        subcommands: [SandboxCommand.self, Emulate.self, Commands.self, DoctorCommand.self]
+        subcommands: [SandboxCommand.self, RunCommand.self, MasterCommand.self, WorkerCommand.self, Emulate.self, Commands.self,
+                      DoctorCommand.self]
     )
 }
 

@@ -3,6 +3,7 @@ import AnankorTelemetry
 import ArgumentParser
 import Foundation
 import Logging
+import Prometheus
 
 #if canImport(Glibc)
 import Glibc
@@ -24,14 +25,19 @@ enum OperatorStartup {
     }
 
     static func bootstrapTelemetry(_ settings: AnankorSettings) -> Logger {
+        bootstrapTelemetryWithMetrics(settings).logger
+    }
+
+    /// Also returns the Prometheus registry that `/metrics` exposes.
+    static func bootstrapTelemetryWithMetrics(_ settings: AnankorSettings) -> (logger: Logger, registry: PrometheusCollectorRegistry) {
         let format: LogLineHandler.Format = switch settings.logFormat {
         case .json: .json
         case .plain: .plain
         case .automatic: Telemetry.defaultFormat(isTerminal: isatty(STDOUT_FILENO) == 1)
         }
-        _ = Telemetry.bootstrap(.init(
+        let registry = Telemetry.bootstrap(.init(
             format: format, level: Logger.Level(rawValue: settings.logLevel) ?? .info,
             redactor: SecretRedactor(secrets: settings.secrets)))
-        return Logger(label: "anankor")
+        return (Logger(label: "anankor"), registry)
     }
 }

@@ -1,0 +1,115 @@
+public import AnankorCore
+public import AnankorMaster
+public import AnankorWorker
+import DiscordKit
+public import Foundation
+import LavalinkKit
+public import Logging
+public import ServiceLifecycle
+
+/// The three ports a deployment shares: the embedded adapters in the sandbox and `anankor run`,
+/// Redis + DynamoDB for `anankor master` / `anankor worker` (and in the distributed tests).
+public struct SandboxPorts: Sendable {
+    public var bus: any JobBus
+    public var state: any StateStore
+    public var ledger: any Ledger
+
+    public init(bus: any JobBus, state: any StateStore, ledger: any Ledger) {
+        self.bus = bus
+        self.state = state
+        self.ledger = ledger
+    }
+}
+
+/// Timing knobs, shortened in tests so failures show within seconds.
+public struct SandboxTuning: Sendable {
+    public var guildSessionCap: Int
+    public var idleTimeout: Duration
+    public var aloneTimeout: Duration
+    public var leaseTTL: Duration
+    public var heartbeatInterval: Duration
+    public var workerGrace: Duration
+    public var watchdogInterval: Duration
+
+    public init(guildSessionCap: Int = Anankor.defaultGuildSessionCap, idleTimeout: Duration = .seconds(600),
+                aloneTimeout: Duration = .seconds(120), leaseTTL: Duration = .seconds(15),
+                heartbeatInterval: Duration = .seconds(3), workerGrace: Duration = .seconds(8),
+                watchdogInterval: Duration = .seconds(1)) {
+        self.guildSessionCap = guildSessionCap
+        self.idleTimeout = idleTimeout
+        self.aloneTimeout = aloneTimeout
+        self.leaseTTL = leaseTTL
+        self.heartbeatInterval = heartbeatInterval
+        self.workerGrace = workerGrace
+        self.watchdogInterval = watchdogInterval
+    }
+
+    /// Quick timings for tests: a dead worker is noticed within about three seconds.
+    public static let quick = SandboxTuning(idleTimeout: .seconds(600), aloneTimeout: .seconds(600),
+                                            leaseTTL: .seconds(2), heartbeatInterval: .milliseconds(500),
+                                            workerGrace: .seconds(1), watchdogInterval: .milliseconds(250))
+}
+
+/// Builds masters and workers wired to a sandbox world's emulators.
+public enum SandboxCluster {
+    public static func master(world: SandboxWorld, ports: SandboxPorts, tuning: SandboxTuning,
+                              name: String = "master-1", logger: Logger) -> MasterService {
+        let configuration = MasterConfiguration(
+            token: BotToken(world.master.token), discordRESTBaseURL: world.discord.restURL,
+            lavalinkNodes: [lavalinkNode(world)], workerBots: world.workers.map { WorkerID($0.userID) },
+            guildSessionCap: tuning.guildSessionCap, idleTimeout: tuning.idleTimeout, aloneTimeout: tuning.aloneTimeout,
+            workerGrace: tuning.workerGrace, watchdogInterval: tuning.watchdogInterval, textCommands: true,
+            consumer: ConsumerName(name))
+        var logger = logger
+        logger[metadataKey: "process"] = "\(name)"
+        return MasterService(configuration: configuration, bus: ports.bus, state: ports.state, ledger: ports.ledger,
+                             logger: logger)
+    }
+
+    /// A worker process; by default it may hold any of the world's worker tokens (spares wait).
+    public static func worker(world: SandboxWorld, ports: SandboxPorts, tuning: SandboxTuning,
+                              tokens: [String]? = nil, name: String, logger: Logger) -> WorkerService {
+        let endpoint = lavalinkNode(world).endpoint
+        let configuration = WorkerConfiguration(
+            tokens: (tokens ?? world.workers.map(\.token)).map(BotToken.init),
+            discordRESTBaseURL: world.discord.restURL,
+            lavalinkNodes: [LavalinkNodeSpec(name: "sandbox", host: endpoint.host, port: endpoint.port, secure: false,
+                                             password: SandboxWorld.lavalinkPassword)],
+            holder: LeaseHolder("\(name)-\(UUID().uuidString.prefix(8))"), consumer: ConsumerName(name),
+            leaseTTL: tuning.leaseTTL, heartbeatInterval: tuning.heartbeatInterval)
+        var logger = logger
+        logger[metadataKey: "process"] = "\(name)"
+        return WorkerService(configuration: configuration, bus: ports.bus, state: ports.state, ledger: ports.ledger,
+                             logger: logger)
+    }
+
+    static func lavalinkNode(_ world: SandboxWorld) -> (name: String, endpoint: NodeEndpoint) {
+        ("sandbox", NodeEndpoint(host: world.lavalink.configuration.host, port: world.lavalink.port,
+                                 password: SandboxWorld.lavalinkPassword))
+    }
+}
+
+/// One service running in its own service group, the way a separate process would: `stop()` is a
+/// graceful shutdown, `kill()` cancels it on the spot (no goodbye, leases left to lapse).
+public final class RunningService: Sendable {
+    private let group: ServiceGroup
+    private let task: Task<Void, Never>
+
+    public init(_ service: any Service, logger: Logger) {
+        let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
+        self.group = group
+        self.task = Task {
+            do { try await group.run() } catch { logger.warning("service ended", metadata: ["error": "\(error)"]) }
+        }
+    }
+
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        await task.value
+    }
+
+    public func kill() async {
+        task.cancel()
+        await task.value
+    }
+}

@@ -1,0 +1,136 @@
+public import DiscordEmulator
+public import LavalinkEmulator
+import Logging
+
+/// The demo world of the sandbox and the end-to-end tests: both emulators, a master bot, worker
+/// bots, and one guild with a text channel, several voice channels and a few members.
+public final class SandboxWorld: Sendable {
+    public struct Plan: Sendable {
+        public var workerBots: Int
+        public var voiceChannels: [String]
+        public var users: [String]
+        /// The Lavalink emulator's clock: 1 = real time, 0 = manual (tests move it), 1000 = fast.
+        public var lavalinkSpeed: Double
+        /// Ports (0 = any free one); the sandbox uses fixed ones so its printed URLs are stable.
+        public var discordPort: Int
+        public var lavalinkPort: Int
+        public var guildLocale: String
+        /// Voice-state and interaction events reach bots quickly; a short heartbeat keeps
+        /// connection loss detection quick too.
+        public var heartbeatInterval: Int
+
+        public init(workerBots: Int = 3,
+                    voiceChannels: [String] = ["Lounge", "Gaming", "Study", "Karaoke", "Chill", "Stage"],
+                    users: [String] = ["alice", "bob", "carol", "dave", "erin", "frank"], lavalinkSpeed: Double = 1,
+                    discordPort: Int = 0, lavalinkPort: Int = 0, guildLocale: String = "en-US",
+                    heartbeatInterval: Int = 41_250) {
+            self.workerBots = workerBots
+            self.voiceChannels = voiceChannels
+            self.users = users
+            self.lavalinkSpeed = lavalinkSpeed
+            self.discordPort = discordPort
+            self.lavalinkPort = lavalinkPort
+            self.guildLocale = guildLocale
+            self.heartbeatInterval = heartbeatInterval
+        }
+    }
+
+    public let discord: DiscordEmulator
+    public let lavalink: LavalinkEmulator
+    public let master: EmulatedBot
+    public let workers: [EmulatedBot]
+    public let guild: UInt64
+    public let textChannel: UInt64
+    /// Voice channels in plan order.
+    public let voiceChannels: [(name: String, id: UInt64)]
+    public let users: [(name: String, id: UInt64)]
+    /// A role with Manage Server, for DJ-role tests and scripts.
+    public let moderatorRole: UInt64
+
+    public static let lavalinkPassword = "sandbox"
+
+    private init(discord: DiscordEmulator, lavalink: LavalinkEmulator, master: EmulatedBot, workers: [EmulatedBot],
+                 guild: UInt64, textChannel: UInt64, voiceChannels: [(name: String, id: UInt64)],
+                 users: [(name: String, id: UInt64)], moderatorRole: UInt64) {
+        self.discord = discord
+        self.lavalink = lavalink
+        self.master = master
+        self.workers = workers
+        self.guild = guild
+        self.textChannel = textChannel
+        self.voiceChannels = voiceChannels
+        self.users = users
+        self.moderatorRole = moderatorRole
+    }
+
+    /// Starts both emulators and builds the world.
+    public static func start(_ plan: Plan = Plan(), logger: Logger = Logger(label: "anankor.sandbox")) async throws
+        -> SandboxWorld
+    {
+        var discordConfiguration = DiscordEmulatorConfiguration(port: plan.discordPort,
+                                                                heartbeatInterval: plan.heartbeatInterval)
+        discordConfiguration.clockFollowsRealTime = true
+        let discord = DiscordEmulator(configuration: discordConfiguration, logger: logger)
+        _ = try await discord.start()
+        let lavalink = LavalinkEmulator(configuration: .init(
+            port: plan.lavalinkPort, speed: plan.lavalinkSpeed,
+            node: NodeConfiguration(password: lavalinkPassword, playerUpdateIntervalMs: 5_000)), logger: logger)
+        do {
+            try await lavalink.start()
+            return try await populate(plan, discord: discord, lavalink: lavalink)
+        } catch {
+            await lavalink.shutdown()
+            await discord.stop()
+            throw error
+        }
+    }
+
+    private static func populate(_ plan: Plan, discord: DiscordEmulator, lavalink: LavalinkEmulator) async throws
+        -> SandboxWorld
+    {
+        let master = await discord.createBot(name: "Anankor", username: "anankor")
+        var workers: [EmulatedBot] = []
+        for index in 1...max(1, plan.workerBots) {
+            workers.append(await discord.createBot(name: "Anankor Music \(index)", username: "anankor-music-\(index)"))
+        }
+        var users: [(name: String, id: UInt64)] = []
+        for name in plan.users { users.append((name, await discord.createUser(username: name, locale: plan.guildLocale))) }
+        let guild = try await discord.createGuild(name: "Anankor Sandbox", ownerID: users.first?.id,
+                                                  preferredLocale: plan.guildLocale)
+        let textChannel = try await discord.createChannel(in: guild, name: "general", type: .text)
+        var voiceChannels: [(name: String, id: UInt64)] = []
+        for name in plan.voiceChannels {
+            voiceChannels.append((name, try await discord.createChannel(in: guild, name: name, type: .voice)))
+        }
+        // View, send, connect, speak, move members, manage channels and roles: what the bots use.
+        let botPermissions: UInt64 = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 20) | (1 << 21) | (1 << 24) | (1 << 4)
+            | (1 << 28)
+        let botRole = try await discord.createRole(in: guild, name: "Anankor bots", permissions: botPermissions)
+        let moderatorRole = try await discord.createRole(in: guild, name: "Moderators", permissions: 1 << 5)
+        try await discord.addMember(master.userID, to: guild, roles: [botRole])
+        for worker in workers { try await discord.addMember(worker.userID, to: guild, roles: [botRole]) }
+        for user in users { try await discord.addMember(user.id, to: guild) }
+        return SandboxWorld(discord: discord, lavalink: lavalink, master: master, workers: workers, guild: guild,
+                            textChannel: textChannel, voiceChannels: voiceChannels, users: users,
+                            moderatorRole: moderatorRole)
+    }
+
+    public func user(_ name: String) -> UInt64? { users.first { $0.name.lowercased() == name.lowercased() }?.id }
+
+    public func voiceChannel(_ name: String) -> UInt64? {
+        voiceChannels.first { $0.name.lowercased() == name.lowercased() }?.id
+    }
+
+    public func name(ofVoiceChannel id: UInt64) -> String? { voiceChannels.first { $0.id == id }?.name }
+
+    public func name(ofUser id: UInt64) -> String? {
+        if let user = users.first(where: { $0.id == id }) { return user.name }
+        if id == master.userID { return master.name }
+        return workers.first { $0.userID == id }?.name
+    }
+
+    public func stop() async {
+        await lavalink.shutdown()
+        await discord.stop()
+    }
+}

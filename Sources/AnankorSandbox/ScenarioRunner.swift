@@ -1,0 +1,110 @@
+public import DiscordEmulator
+import Foundation
+
+/// Plays a `ScenarioScript` against a running sandbox and writes what members see: their
+/// commands and the answers, the bots joining and leaving voice, and the messages posted or
+/// edited in the text channel.
+public struct ScenarioRunner: Sendable {
+    public let world: SandboxWorld
+    /// How long to let the system react after each step before reporting what changed.
+    public var settle: Duration
+
+    public init(world: SandboxWorld, settle: Duration = .milliseconds(700)) {
+        self.world = world
+        self.settle = settle
+    }
+
+    /// Runs every step; returns the number of steps that failed (each failure is in the transcript).
+    @discardableResult
+    public func run(_ script: ScenarioScript, write: @Sendable (String) -> Void) async -> Int {
+        var seen = await world.discord.activity().last?.id ?? 0
+        var failures = 0
+        let started = ContinuousClock.now
+        for (line, step) in script.steps {
+            let elapsed = ContinuousClock.now - started
+            let stamp = String(format: "%6.1fs", Double(elapsed.components.seconds)
+                + Double(elapsed.components.attoseconds) / 1e18)
+            do {
+                for text in try await perform(step) { write("\(stamp)  \(text)") }
+            } catch {
+                failures += 1
+                write("\(stamp)  ⚠️ line \(line): \(error)")
+            }
+            try? await Task.sleep(for: settle)
+            let (lines, last) = await changes(after: seen)
+            seen = last
+            for text in lines { write("         \(text)") }
+        }
+        return failures
+    }
+
+    private func perform(_ step: ScenarioScript.Step) async throws -> [String] {
+        switch step {
+        case .join(let user, let channel):
+            try await member(user).join(channel)
+            return [channel.map { "\(user) joins 🔊 \($0)" } ?? "\(user) leaves voice"]
+        case .slash(let user, let command, let options):
+            let json = EmulatorJSON.object(options.mapValues { value in
+                if let number = Int64(value) { return .int(number) }
+                if value == "true" || value == "false" { return .bool(value == "true") }
+                return .string(value)
+            })
+            let shown = options.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
+            let answer = try await member(user).run(command, options.isEmpty ? nil : json)
+            return ["\(user) › /\(command)\(shown.isEmpty ? "" : " " + shown)", "   ↳ \(answer)"]
+        case .text(let user, let message):
+            try await member(user).say(message)
+            return ["\(user) › \(message)"]
+        case .press(let user, let action, let channel):
+            let answer = try await member(user).press(action, forSessionIn: channel)
+            return ["\(user) presses [\(action)] on the player of 🔊 \(channel)", "   ↳ \(answer)"]
+        case .advance(let milliseconds):
+            await world.lavalink.advance(byMilliseconds: milliseconds)
+            return ["⏩ playback time moves on \(milliseconds / 1000) s"]
+        case .wait(let milliseconds):
+            try await Task.sleep(for: .milliseconds(milliseconds))
+            return ["⏳ \(milliseconds / 1000) s pass"]
+        case .note(let text):
+            return ["— \(text)"]
+        }
+    }
+
+    private func member(_ name: String) throws -> SandboxMember {
+        guard let member = SandboxMember(name, in: world) else { throw SandboxError("no member named \(name)") }
+        return member
+    }
+
+    /// What bots did since activity id `after`, as members would notice it.
+    private func changes(after: Int) async -> ([String], Int) {
+        let entries = await world.discord.activity(after: after)
+        var lines: [String] = []
+        for entry in entries {
+            let bot = world.name(ofUser: entry.applicationID) ?? "a bot"
+            let details = entry.details
+            switch entry.kind {
+            case "voice_joined":
+                let channel = details["channel_id"]?.snowflakeValue.flatMap(world.name(ofVoiceChannel:)) ?? "?"
+                lines.append("🎧 \(bot) joined 🔊 \(channel)")
+            case "voice_left":
+                let channel = details["channel_id"]?.snowflakeValue.flatMap(world.name(ofVoiceChannel:)) ?? "?"
+                lines.append("👋 \(bot) left 🔊 \(channel)")
+            case "message_created", "message_edited":
+                guard let message = Self.render(details) else { continue }
+                lines.append("#general \(bot)\(entry.kind == "message_edited" ? " (edited)" : ""): \(message)")
+            default:
+                continue
+            }
+        }
+        return (lines, entries.last?.id ?? after)
+    }
+
+    static func render(_ details: EmulatorJSON) -> String? {
+        let content = details["content"]?.stringValue ?? ""
+        let embed = details["embeds"]?.arrayValue?.first.map { embed in
+            [embed["title"]?.stringValue, embed["description"]?.stringValue, embed["footer"]?["text"]?.stringValue]
+                .compactMap { $0 }.joined(separator: " | ")
+        }
+        let text = [content, embed ?? ""].filter { !$0.isEmpty }.joined(separator: " ")
+        return text.isEmpty ? nil : text.replacingOccurrences(of: "\n", with: " | ")
+    }
+}

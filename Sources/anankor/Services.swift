@@ -1,0 +1,179 @@
+import AnankorCore
+import AnankorDistributed
+import AnankorEmbedded
+import AnankorMaster
+import AnankorSettings
+import AnankorTelemetry
+import AnankorWorker
+import ArgumentParser
+import DiscordKit
+import Foundation
+import LavalinkKit
+import Logging
+import Prometheus
+import RedisKit
+import ServiceLifecycle
+
+/// `anankor run`: the master and one worker per configured worker token in one process, on the
+/// embedded adapters (a SQLite file and the in-process bus), against real Discord and Lavalink.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the master and every worker bot in one process (embedded state in a SQLite file)."
+    )
+
+    @Option(help: "Port of /health, /ready and /metrics (overrides ANANKOR_HTTP_PORT).")
+    var httpPort: Int?
+
+    func run() async throws {
+        let loaded = try await OperatorStartup.settings(for: .run)
+        var settings = loaded
+        if let httpPort { settings.httpPort = httpPort }
+        let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
+        let state: SQLiteStateStore
+        let ledger: SQLiteLedger
+        do {
+            state = try SQLiteStateStore(path: settings.statePath)
+            ledger = try SQLiteLedger(path: settings.statePath)
+        } catch {
+            FileHandle.standardError.write(Data("anankor: ANANKOR_STATE_PATH: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        let bus = InProcessJobBus()
+        let master = ServiceWiring.master(settings, bus: bus, state: state, ledger: ledger, logger: logger)
+        // One worker per token, each holding just its own: every bot plays, none waits as a spare.
+        let workers = settings.workerTokens.enumerated().map { index, token in
+            ServiceWiring.worker(settings, tokens: [token], name: "worker-\(index + 1)", bus: bus, state: state,
+                                 ledger: ledger, logger: logger)
+        }
+        try await ServiceWiring.runServices([master] + workers, settings: settings, registry: registry, checks: [
+            ReadinessCheck("gateway") { master.isReady },
+            ReadinessCheck("workers") { workers.allSatisfy(\.isReady) },
+        ], logger: logger)
+    }
+}
+
+/// `anankor master`: a master process of the distributed mode (Redis + DynamoDB).
+struct MasterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "master", abstract: "Run a master process (distributed mode: Redis + DynamoDB)."
+    )
+
+    @Option(help: "Port of /health, /ready and /metrics (overrides ANANKOR_HTTP_PORT).")
+    var httpPort: Int?
+
+    func run() async throws {
+        let loaded = try await OperatorStartup.settings(for: .master)
+        var settings = loaded
+        if let httpPort { settings.httpPort = httpPort }
+        let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
+        let ports = try await ServiceWiring.distributedPorts(settings, logger: logger)
+        let master = ServiceWiring.master(settings, bus: ports.bus, state: ports.state, ledger: ports.ledger, logger: logger)
+        try await ServiceWiring.runServices([master], settings: settings, registry: registry, checks: [
+            ReadinessCheck("gateway") { master.isReady },
+            ReadinessCheck("redis") { (try? await ports.redis.send("PING")) != nil },
+        ], logger: logger)
+    }
+}
+
+/// `anankor worker`: a worker process; it claims one free worker token and waits as a spare when
+/// every token is held.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "Run a worker process (claims one free worker bot token; spares wait)."
+    )
+
+    @Option(help: "Port of /health, /ready and /metrics (overrides ANANKOR_HTTP_PORT).")
+    var httpPort: Int?
+
+    func run() async throws {
+        let loaded = try await OperatorStartup.settings(for: .worker)
+        var settings = loaded
+        if let httpPort { settings.httpPort = httpPort }
+        let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
+        let ports = try await ServiceWiring.distributedPorts(settings, logger: logger)
+        let worker = ServiceWiring.worker(settings, tokens: settings.workerTokens,
+                                          name: "worker-\(ProcessInfo.processInfo.processIdentifier)", bus: ports.bus,
+                                          state: ports.state, ledger: ports.ledger, logger: logger)
+        try await ServiceWiring.runServices([worker], settings: settings, registry: registry, checks: [
+            ReadinessCheck("worker") { worker.isReady },
+            ReadinessCheck("redis") { (try? await ports.redis.send("PING")) != nil },
+        ], logger: logger)
+    }
+}
+
+/// Turns settings into services. Only the executable knows the adapters (DESIGN §3).
+enum ServiceWiring {
+    static func lavalinkNodes(_ settings: AnankorSettings) -> [(name: String, endpoint: NodeEndpoint)] {
+        settings.lavalinkNodes.map {
+            ($0.name, NodeEndpoint(host: $0.host, port: $0.port, secure: $0.secure, password: $0.password.exposedValue))
+        }
+    }
+
+    static var processTag: String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6))"
+    }
+
+    static func master(_ settings: AnankorSettings, bus: any JobBus, state: any StateStore, ledger: any Ledger,
+                       logger: Logger) -> MasterService {
+        let workerBots = settings.workerTokens.compactMap { BotTokenIdentity.userID(of: $0.exposedValue) }.map(WorkerID.init)
+        let configuration = MasterConfiguration(
+            token: BotToken(settings.masterToken?.exposedValue ?? ""),
+            discordRESTBaseURL: settings.discordAPIURL, lavalinkNodes: lavalinkNodes(settings),
+            workerBots: workerBots, guildSessionCap: settings.guildSessionCap, idleTimeout: settings.idleTimeout,
+            consumer: ConsumerName("master-\(processTag)"))
+        return MasterService(configuration: configuration, bus: bus, state: state, ledger: ledger, logger: logger)
+    }
+
+    static func worker(_ settings: AnankorSettings, tokens: [Secret], name: String, bus: any JobBus,
+                       state: any StateStore, ledger: any Ledger, logger: Logger) -> WorkerService {
+        let configuration = WorkerConfiguration(
+            tokens: tokens.map { BotToken($0.exposedValue) }, discordRESTBaseURL: settings.discordAPIURL,
+            lavalinkNodes: settings.lavalinkNodes.map {
+                LavalinkNodeSpec(name: $0.name, host: $0.host, port: $0.port, secure: $0.secure,
+                                 password: $0.password.exposedValue)
+            },
+            holder: LeaseHolder("\(name)-\(processTag)"), consumer: ConsumerName(name))
+        var logger = logger
+        logger[metadataKey: "process"] = "\(name)"
+        return WorkerService(configuration: configuration, bus: bus, state: state, ledger: ledger, logger: logger)
+    }
+
+    struct DistributedPorts {
+        var redis: RedisClient
+        var bus: RedisJobBus
+        var state: RedisStateStore
+        var ledger: DynamoLedger
+    }
+
+    static func distributedPorts(_ settings: AnankorSettings, logger: Logger) async throws -> DistributedPorts {
+        let redis: RedisClient
+        do {
+            redis = try RedisClient(url: settings.redisURL?.exposedValue ?? "")
+        } catch {
+            FileHandle.standardError.write(Data("anankor: REDIS_URL: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        let ledger: DynamoLedger
+        do {
+            ledger = try DynamoLedger.fromEnvironment(ProcessInfo.processInfo.environment, logger: logger)
+            try await ledger.bootstrap()
+        } catch {
+            FileHandle.standardError.write(Data("anankor: DynamoDB: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        return DistributedPorts(redis: redis, bus: RedisJobBus(redis: redis), state: RedisStateStore(redis: redis),
+                                ledger: ledger)
+    }
+
+    /// Runs the services with `/health`, `/ready` and `/metrics`, until SIGTERM or SIGINT.
+    static func runServices(_ services: [any Service], settings: AnankorSettings, registry: PrometheusCollectorRegistry,
+                            checks: [ReadinessCheck], logger: Logger) async throws {
+        let endpoints = OperationsEndpoints.application(host: "0.0.0.0", port: settings.httpPort, registry: registry,
+                                                        checks: checks, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) } + [.init(service: endpoints)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

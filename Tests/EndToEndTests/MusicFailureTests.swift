@@ -1,0 +1,185 @@
+import AnankorCore
+import AnankorSandbox
+import AnankorTestSupport
+import DiscordEmulator
+import Foundation
+import LavalinkEmulator
+import Testing
+
+/// DESIGN §4 failure handling, observed the way members would notice it.
+@Suite("Music failures end to end", .motoServer, .serialized)
+struct MusicFailureTests {
+    /// Alice plays in Lounge; returns the bot that took the session.
+    static func startPlaying(_ stage: MusicStage, _ query: String = "https://youtu.be/crash") async throws -> UInt64 {
+        let alice = stage.member("alice")
+        try await alice.join("Lounge")
+        let answer = try await alice.run("play", ["query": .string(query)])
+        #expect(answer.text.hasPrefix("Queued"), "\(answer)")
+        #expect(await stage.world.eventually { await stage.player(in: "Lounge")?.track != nil })
+        return try #require(await stage.boundBot("Lounge"))
+    }
+
+    @Test("a worker process killed mid-track with no standby: the channel is told, the binding cleared, /play resumes the queue",
+          arguments: Mode.allCases)
+    func workerDiesWithoutStandby(mode: Mode) async throws {
+        try await withStage(mode, masters: mode == .distributed ? 2 : 1) { stage in
+            let world = stage.world
+            let bot = try await Self.startPlaying(stage)
+            let title = await stage.player(of: bot)?.track?.title
+            _ = try await stage.member("alice").run("play", ["query": "https://youtu.be/after-crash"])
+            let process = try #require(stage.workerProcess(holding: bot))
+            await stage.killWorker(process)
+            #expect(await world.eventually(timeout: .seconds(20)) {
+                await world.notices().contains { $0.content == "Playback crashed, retry /play. Your queue is kept." }
+            }, "members are told in the text channel")
+            #expect(await world.notices().filter { $0.content.hasPrefix("Playback crashed") }.count == 1,
+                    "one notice even with two masters")
+            #expect(await stage.boundBot("Lounge") == nil)
+            let kept = try await stage.ports.state.queuePage(stage.session("Lounge"), offset: 0, limit: 10)
+            #expect(kept.total == 1, "the queue is kept")
+
+            let again = try await stage.member("alice").run("play", ["query": "https://youtu.be/third"])
+            #expect(again.text.hasPrefix("Queued"), "\(again)")
+            #expect(await world.eventually {
+                guard let next = await stage.boundBot("Lounge"), next != bot else { return false }
+                return await stage.player(of: next)?.track?.title == title
+            }, "another bot takes over and resumes the track that was playing")
+        }
+    }
+
+    @Test("a standby worker process takes the token over and playback goes on without anyone doing anything",
+          arguments: Mode.allCases)
+    func standbyTakesOver(mode: Mode) async throws {
+        // Three tokens, four processes: one waits as a spare.
+        try await withStage(mode, workerProcesses: 4) { stage in
+            let world = stage.world
+            let bot = try await Self.startPlaying(stage)
+            let process = try #require(stage.workerProcess(holding: bot))
+            await stage.killWorker(process)
+            #expect(await world.eventually(timeout: .seconds(20)) { stage.workerProcess(holding: bot) != nil },
+                    "the spare claims the dead holder's token")
+            #expect(await world.eventually(timeout: .seconds(10)) {
+                let live = (try? await stage.ports.state.liveWorkers(now: Date()))?.contains { $0.worker.rawValue == bot }
+                return live == true
+            })
+            // Still bound to the same bot, still playing, and the members were not told of a crash.
+            try await Task.sleep(for: .seconds(2))
+            #expect(await stage.boundBot("Lounge") == bot)
+            #expect(await stage.player(of: bot)?.track != nil)
+            #expect(!(await world.notices().contains { $0.content.hasPrefix("Playback crashed") }))
+        }
+    }
+
+    @Test("a moderator disconnects the bot: the binding is cleared, the player is gone, the channel is told")
+    func botKicked() async throws {
+        try await withStage(.embedded) { stage in
+            let world = stage.world
+            let bot = try await Self.startPlaying(stage)
+            try await world.discord.setVoiceChannel(of: bot, in: world.guild, to: nil)
+            #expect(await world.eventually {
+                await world.notices().contains { $0.content.hasPrefix("The music bot was disconnected from <#\(stage.voice("Lounge"))>") }
+            })
+            #expect(await world.eventually { await stage.boundBot("Lounge") == nil })
+            #expect(await world.eventually { await stage.player(of: bot) == nil }, "no stale player")
+        }
+    }
+
+    @Test("a moderator moves the bot elsewhere: it leaves, nothing plays in the wrong channel, the channel is told")
+    func botMoved() async throws {
+        try await withStage(.embedded) { stage in
+            let world = stage.world
+            let bot = try await Self.startPlaying(stage)
+            try await world.discord.setVoiceChannel(of: bot, in: world.guild, to: stage.voice("Karaoke"))
+            #expect(await world.eventually {
+                await world.notices().contains { $0.content.contains("moved the music bot out of <#\(stage.voice("Lounge"))>") }
+            })
+            #expect(await world.eventually { await world.voiceChannel(of: bot) == nil })
+            #expect(await world.eventually { await stage.player(of: bot) == nil })
+            #expect(await stage.boundBot("Lounge") == nil)
+        }
+    }
+
+    @Test("idle reclaim: with nothing queued the bot leaves after the idle timeout unless /stay is on")
+    func idleReclaim() async throws {
+        var tuning = SandboxTuning.quick
+        tuning.idleTimeout = .seconds(2)
+        try await withStage(.embedded, tuning: tuning) { stage in
+            let world = stage.world
+            let bot = try await Self.startPlaying(stage)
+            // bob's channel stays 24/7.
+            try await stage.member("bob").join("Gaming")
+            #expect(try await stage.member("bob").run("stay").text.hasPrefix("24/7 is on"))
+            _ = try await stage.member("bob").run("play", ["query": "https://youtu.be/stays"])
+            let stayer = try #require(await stage.boundBot("Gaming"))
+            await world.lavalink.advance(byMilliseconds: 7 * 60_000)  // both queues run dry
+            #expect(await world.eventually(timeout: .seconds(15)) { await world.voiceChannel(of: bot) == nil },
+                    "the idle bot leaves")
+            #expect(await world.notices().contains { $0.content.hasPrefix("Left <#\(stage.voice("Lounge"))>") })
+            #expect(await stage.boundBot("Lounge") == nil)
+            try await Task.sleep(for: .seconds(3))
+            #expect(await world.voiceChannel(of: stayer) == stage.voice("Gaming"), "/stay keeps the other one")
+        }
+    }
+
+    @Test("an empty channel pauses playback, someone coming back resumes it, nobody coming back reclaims it")
+    func emptyChannel() async throws {
+        var tuning = SandboxTuning.quick
+        tuning.aloneTimeout = .seconds(2)
+        try await withStage(.embedded, tuning: tuning) { stage in
+            let world = stage.world
+            let bot = try await Self.startPlaying(stage)
+            try await stage.member("alice").join(nil)
+            #expect(await world.eventually {
+                await world.notices().contains { $0.content == "Paused: nobody is listening in <#\(stage.voice("Lounge"))>." }
+            })
+            #expect(await world.eventually { await stage.player(of: bot)?.paused == true })
+            try await stage.member("alice").join("Lounge")
+            #expect(await world.eventually { await stage.player(of: bot)?.paused == false }, "resumed when alice is back")
+            try await stage.member("alice").join(nil)
+            #expect(await world.eventually(timeout: .seconds(20)) { await world.voiceChannel(of: bot) == nil },
+                    "left after nobody came back")
+        }
+    }
+
+    @Test("a master restart: the queue and the now-playing message carry on under the new master",
+          arguments: Mode.allCases)
+    func masterRestart(mode: Mode) async throws {
+        try await withStage(mode) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            _ = try await Self.startPlaying(stage)
+            let next = try #require(boldTitle(try await alice.run("play", ["query": "https://youtu.be/next-up"]).text))
+            #expect(await world.eventually { await world.nowPlayingMessages().count == 1 })
+            await stage.stopMaster("master-1")
+            await world.lavalink.advance(byMilliseconds: 7 * 60_000)  // the track ends while no master runs
+            #expect(await stage.player(in: "Lounge")?.track != nil, "workers keep their players meanwhile")
+            stage.startMaster("master-2")
+            #expect(await world.eventually(timeout: .seconds(20)) {
+                await stage.player(in: "Lounge")?.track?.title == next
+            }, "the new master consumes the pending trackEnd and plays the next entry")
+            let boards = await world.nowPlayingMessages()
+            #expect(boards.count == 1 && boards[0].edited, "the same message is edited, not re-posted")
+            #expect(try await alice.run("queue").text.contains(next))
+        }
+    }
+
+    @Test("two masters see every interaction; each is answered once and queues once")
+    func duplicateInteractions() async throws {
+        try await withStage(.embedded, masters: 2) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            try await alice.join("Lounge")
+            let interaction = try await world.discord.invokeSlashCommand(
+                "play", application: world.master.applicationID, channel: world.textChannel, user: alice.id,
+                options: ["query": "https://youtu.be/once"])
+            #expect(await world.answer(to: interaction)?.text.hasPrefix("Queued") == true)
+            try await Task.sleep(for: .seconds(1))
+            let record = try #require(await world.discord.interactionRecord(interaction.id))
+            let callbacks = (record["responses"]?.arrayValue ?? []).filter { $0["kind"]?.stringValue == "callback" }
+            #expect(callbacks.count == 1)
+            let playing = try await stage.ports.state.nowPlaying(stage.session("Lounge"))
+            let queued = try await stage.ports.state.queuePage(stage.session("Lounge"), offset: 0, limit: 10)
+            #expect(playing != nil && queued.total == 0, "queued exactly once")
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import AnankorCore
+import AnankorDistributed
+import AnankorEmbedded
+import AnankorSandbox
+import AnankorTestSupport
+import AnankorTesting
+import DiscordEmulator
+import Foundation
+import LavalinkEmulator
+import Logging
+import RedisKit
+import Synchronization
+import Testing
+
+/// Which adapters a stage runs on.
+enum Mode: String, CaseIterable, CustomStringConvertible, Sendable {
+    /// SQLite state and ledger, the in-process bus (`anankor run`, the sandbox).
+    case embedded
+    /// A real redis-server (bus and state) and moto's DynamoDB (ledger) (`anankor master/worker`).
+    case distributed
+
+    var description: String { rawValue }
+}
+
+/// A running system for one test: the sandbox world (both emulators), one or more masters and
+/// worker processes on the chosen adapters. Processes are services in their own groups, so a test
+/// can stop one gracefully, kill one on the spot, or start another, like processes on a host.
+final class MusicStage: Sendable {
+    let world: SandboxWorld
+    let ports: SandboxPorts
+    let tuning: SandboxTuning
+    let mode: Mode
+    /// What an `anankor master`/`anankor worker` process needs to join this stage (distributed mode).
+    let processEnvironment: [String: String]
+    private let masters = Mutex<[String: RunningService]>([:])
+    private let workers = Mutex<[String: RunningService]>([:])
+    private let workerServices = Mutex<[String: WorkerService]>([:])
+    private let teardown: @Sendable () async -> Void
+    private let logger: Logger
+
+    private init(world: SandboxWorld, ports: SandboxPorts, tuning: SandboxTuning, mode: Mode, logger: Logger,
+                 processEnvironment: [String: String], teardown: @escaping @Sendable () async -> Void) {
+        self.processEnvironment = processEnvironment
+        self.world = world
+        self.ports = ports
+        self.tuning = tuning
+        self.mode = mode
+        self.logger = logger
+        self.teardown = teardown
+    }
+
+    /// Starts the world and the processes and waits until every worker bot is online.
+    static func start(_ mode: Mode, plan: SandboxWorld.Plan = SandboxWorld.Plan(lavalinkSpeed: 0),
+                      tuning: SandboxTuning = .quick, masters: Int = 1, workerProcesses: Int? = nil) async throws
+        -> MusicStage
+    {
+        var logger = Logger(label: "e2e")
+        logger.logLevel = ProcessInfo.processInfo.environment["E2E_LOG"] == nil ? .critical : .debug
+        let world = try await SandboxWorld.start(plan, logger: logger)
+        let (ports, storeEnvironment, teardown) = try await makePorts(mode)
+        var environment = storeEnvironment
+        environment["DISCORD_API_URL"] = world.discord.restURL
+        environment["LAVALINK_URL"] = world.lavalink.baseURL
+        environment["LAVALINK_PASSWORD"] = SandboxWorld.lavalinkPassword
+        for (index, bot) in world.workers.enumerated() { environment["DISCORD_WORKER_TOKEN_\(index + 1)"] = bot.token }
+        environment["DISCORD_MASTER_TOKEN"] = world.master.token
+        environment["ANANKOR_LOG_FORMAT"] = "json"
+        let stage = MusicStage(world: world, ports: ports, tuning: tuning, mode: mode, logger: logger,
+                               processEnvironment: environment) {
+            await world.stop()
+            await teardown()
+        }
+        for index in 1...masters { stage.startMaster("master-\(index)") }
+        for index in stride(from: 1, through: workerProcesses ?? plan.workerBots, by: 1) {
+            stage.startWorker("worker-\(index)")
+        }
+        let online = await world.eventually(timeout: .seconds(30)) {
+            let live = (try? await ports.state.liveWorkers(now: Date()).count) ?? 0
+            return live == min(plan.workerBots, workerProcesses ?? plan.workerBots)
+        }
+        if !online {
+            await stage.shutdown()
+            throw SandboxError("the worker bots did not come online within 30 s")
+        }
+        return stage
+    }
+
+    private static func makePorts(_ mode: Mode) async throws
+        -> (SandboxPorts, [String: String], @Sendable () async -> Void)
+    {
+        switch mode {
+        case .embedded:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("anankor-e2e-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let ports = SandboxPorts(
+                bus: InProcessJobBus(policy: JobBusPolicy(reclaimIdle: .seconds(3))),
+                state: try SQLiteStateStore(path: directory.appendingPathComponent("state.sqlite").path),
+                ledger: try SQLiteLedger(path: directory.appendingPathComponent("ledger.sqlite").path))
+            return (ports, ["ANANKOR_STATE_PATH": directory.appendingPathComponent("run.sqlite").path],
+                    { try? FileManager.default.removeItem(at: directory) })
+        case .distributed:
+            let redis = try await RedisServer(options: RedisServer.Options())
+            let client = try RedisClient(url: redis.url)
+            var environment = try MotoServerTrait.server().environment
+            environment["DYNAMODB_TABLE"] = "e2e-\(UUID().uuidString.prefix(8))"
+            let ledger = try DynamoLedger.fromEnvironment(environment)
+            try await ledger.bootstrap(timeout: .seconds(30))
+            let ports = SandboxPorts(bus: RedisJobBus(redis: client, policy: JobBusPolicy(reclaimIdle: .seconds(3))),
+                                     state: RedisStateStore(redis: client), ledger: ledger)
+            environment["REDIS_URL"] = redis.url
+            return (ports, environment, { redis.kill() })
+        }
+    }
+
+    func startMaster(_ name: String) {
+        let service = SandboxCluster.master(world: world, ports: ports, tuning: tuning, name: name, logger: logger)
+        masters.withLock { $0[name] = RunningService(service, logger: logger) }
+    }
+
+    func startWorker(_ name: String, tokens: [String]? = nil) {
+        let service = SandboxCluster.worker(world: world, ports: ports, tuning: tuning, tokens: tokens, name: name,
+                                            logger: logger)
+        workerServices.withLock { $0[name] = service }
+        workers.withLock { $0[name] = RunningService(service, logger: logger) }
+    }
+
+    /// The worker process currently playing as `bot`.
+    func workerProcess(holding bot: UInt64) -> String? {
+        workerServices.withLock { services in
+            services.first { $0.value.heldWorker?.rawValue == bot }?.key
+        }
+    }
+
+    func stopMaster(_ name: String) async {
+        guard let service = masters.withLock({ $0.removeValue(forKey: name) }) else { return }
+        await service.stop()
+    }
+
+    /// Ends a worker process without any goodbye (its lease and heartbeat simply lapse).
+    func killWorker(_ name: String) async {
+        guard let service = workers.withLock({ $0.removeValue(forKey: name) }) else { return }
+        workerServices.withLock { _ = $0.removeValue(forKey: name) }
+        await service.kill()
+    }
+
+    func member(_ name: String) -> SandboxMember { SandboxMember(name, in: world)! }
+
+    func voice(_ name: String) -> UInt64 { world.voiceChannel(name)! }
+
+    func session(_ channel: String) -> SessionKey {
+        SessionKey(guild: GuildID(world.guild), channel: ChannelID(voice(channel)))
+    }
+
+    /// The worker bot bound to a session, if any.
+    func boundBot(_ channel: String) async -> UInt64? {
+        try? await ports.state.binding(for: session(channel))?.worker.rawValue
+    }
+
+    /// The Lavalink player a bot has in the sandbox guild.
+    func player(of bot: UInt64) async -> PlayerSnapshot? {
+        await world.lavalink.players().first { $0.userId == "\(bot)" && $0.guildId == "\(world.guild)" }
+    }
+
+    /// The player of whichever bot plays in `channel`.
+    func player(in channel: String) async -> PlayerSnapshot? {
+        guard let bot = await boundBot(channel) else { return nil }
+        return await player(of: bot)
+    }
+
+    func shutdown() async {
+        let running = masters.withLock { Array($0.values) } + workers.withLock { Array($0.values) }
+        for service in running { await service.stop() }
+        await teardown()
+    }
+}
+
+/// Runs `body` with a stage and always shuts it down.
+func withStage(_ mode: Mode, plan: SandboxWorld.Plan = SandboxWorld.Plan(lavalinkSpeed: 0), tuning: SandboxTuning = .quick,
+               masters: Int = 1, workerProcesses: Int? = nil, _ body: (MusicStage) async throws -> Void) async throws {
+    let stage = try await MusicStage.start(mode, plan: plan, tuning: tuning, masters: masters,
+                                           workerProcesses: workerProcesses)
+    do {
+        try await body(stage)
+    } catch {
+        await stage.shutdown()
+        throw error
+    }
+    await stage.shutdown()
+}

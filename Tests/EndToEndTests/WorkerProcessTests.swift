@@ -1,0 +1,54 @@
+import AnankorCore
+import AnankorSandbox
+import AnankorTestSupport
+import AnankorTesting
+import Foundation
+import Testing
+
+/// Real `anankor worker` processes (distributed mode: redis-server + moto), one of them SIGKILLed
+/// in the middle of a track.
+@Suite("Worker processes end to end", .motoServer, .serialized)
+struct WorkerProcessTests {
+    /// The `anankor` executable `swift build` produced next to this test bundle.
+    static var executable: String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/anankor").path
+    }
+
+    @Test("SIGKILL of the worker process playing a track: the channel is told within the lease time and /play resumes")
+    func sigkillMidTrack() async throws {
+        let plan = SandboxWorld.Plan(lavalinkSpeed: 0)
+        try await withStage(.distributed, plan: plan, masters: 2, workerProcesses: 0) { stage in
+            let world = stage.world
+            var processes: [LocalServerProcess] = []
+            defer { for process in processes { process.kill() } }
+            for index in 1...3 {
+                processes.append(try await LocalServerProcess(
+                    name: "anankor-worker-\(index)", executable: Self.executable,
+                    arguments: { port in ["worker", "--http-port", "\(port)"] },
+                    environment: stage.processEnvironment, readyTimeout: .seconds(60)))
+            }
+            #expect(await world.eventually(timeout: .seconds(30)) {
+                (try? await stage.ports.state.liveWorkers(now: Date()).count) == 3
+            }, "three worker processes hold the three tokens")
+            let alice = stage.member("alice")
+            try await alice.join("Lounge")
+            #expect(try await alice.run("play", ["query": "https://youtu.be/sigkill"]).text.hasPrefix("Queued"))
+            #expect(await world.eventually { await stage.player(in: "Lounge")?.track != nil })
+            let bot = try #require(await stage.boundBot("Lounge"))
+            let holder = try #require(try await stage.ports.state.currentLease(.workerToken(WorkerID(bot)), now: Date()))
+            let victim = try #require(processes.first { holder.holder.rawValue.contains("worker-\($0.processIdentifier)-") })
+            victim.kill()  // SIGKILL: no goodbye, the lease lapses
+            #expect(await world.eventually(timeout: .seconds(40)) {
+                await world.notices().contains { $0.content == "Playback crashed, retry /play. Your queue is kept." }
+            })
+            #expect(await stage.boundBot("Lounge") == nil)
+            #expect(try await alice.run("play", ["query": "https://youtu.be/again"]).text.hasPrefix("Queued"))
+            #expect(await world.eventually(timeout: .seconds(20)) {
+                guard let next = await stage.boundBot("Lounge"), next != bot else { return false }
+                return await stage.player(of: next)?.track != nil
+            }, "a live worker process picks the session up")
+        }
+    }
+}
