@@ -87,8 +87,12 @@ extension WorkerBot {
             logger.debug("job in progress elsewhere; leaving it pending")
             context.metrics.recordJob(kind: kind, outcome: .retry, duration: nil)
         case .claimed(let token, _):
-            let outcome = await run(envelope, logger: logger)
+            var outcome = await run(envelope, logger: logger)
             let duration = ContinuousClock.now - started
+            if case .transient(let reason)? = outcome, delivery.deliveryCount >= context.bus.policy.maxDeliveries {
+                // The bus would dead-letter it next: tell the master instead of failing silently.
+                outcome = .refused("gave up after \(delivery.deliveryCount) deliveries: \(reason)")
+            }
             switch outcome {
             case nil:
                 await completeJob(key, token: token, logger: logger)

@@ -69,6 +69,12 @@ extension WorkerBot {
             await events.publish(.trackStuck(TrackStuckEvent(session: session, entry: entry, thresholdMs: thresholdMs)))
         case .webSocketClosed(let code, let reason, let byRemote):
             guard let session = await voice.session(in: guild) else { return dropped(event) }
+            if code == Self.voiceDisconnectedByDiscord {
+                // Discord's voice side of a kick or a move: the gateway's VOICE_STATE_UPDATE
+                // reports those (with `movedTo` for a move, and the player follows the bot).
+                logger.debug("voice close 4014 left to the gateway's voice state", metadata: ["session.key": "\(session)"])
+                return
+            }
             await voice.voiceConnectionClosed(guild: guild)
             logger.info("Lavalink's voice connection closed", metadata: [
                 "session.key": "\(session)", "code": "\(code)", "by_remote": "\(byRemote)",
@@ -79,6 +85,9 @@ extension WorkerBot {
             logger.debug("ignoring an unknown Lavalink event", metadata: ["type": "\(type)"])
         }
     }
+
+    /// Discord's voice close code for "disconnected" (kicked, moved, channel deleted).
+    static let voiceDisconnectedByDiscord = 4014
 
     private func dropped(_ event: PlayerEvent) {
         // A player the worker no longer has a session for (left, kicked): nobody to tell.

@@ -80,7 +80,7 @@ actor VoiceSessions {
     /// The key under which the entry id travels in Lavalink's `userData`.
     static let userDataEntryKey = "anankorEntry"
 
-    let attempts = AttemptWaiters<ConnectResult>()
+    nonisolated let attempts = AttemptWaiters<ConnectResult>()
     private var guilds: [GuildID: GuildVoice] = [:]
     private let sessionsMeter: Meter
 

@@ -126,6 +126,27 @@ struct PlaybackTests {
         }
     }
 
+    @Test("Lavalink's voice close is reported with its code (4014 is left to the gateway); connecting again restores it")
+    func voiceClosed() async throws {
+        try await WorkerWorld.with { world in
+            let worker = world.makeWorker()
+            try await world.running(worker) {
+                try await world.connect(to: world.music)
+                let before = world.recorder.all.count
+                let guild = String(world.guild)
+                #expect(await world.lavalink.closeVoice(guildId: guild, code: 4014, reason: "Disconnected."))
+                #expect(await world.lavalink.closeVoice(guildId: guild, code: 4006, reason: "Session is no longer valid."))
+                let closed = try await world.recorder.wait(for: "voiceDisconnected 4006", after: before) {
+                    $0.voiceDisconnected
+                }
+                // Events arrive in order, so a 4014 report would have come first.
+                #expect(closed.code == 4006 && closed.byRemote && closed.session == world.session(world.music))
+                #expect(await world.lavalink.player(guildId: guild)?.voiceConnected == false)
+                try await world.connect(to: world.music)
+            }
+        }
+    }
+
     @Test("voiceLeave destroys the player and leaves; the leave is not reported as a kick")
     func leave() async throws {
         try await WorkerWorld.with { world in

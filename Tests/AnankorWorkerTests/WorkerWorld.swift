@@ -60,7 +60,8 @@ struct WorkerWorld {
     private static func start() async throws -> WorkerWorld {
         let discord = DiscordEmulator(configuration: .init())
         try await discord.start()
-        let lavalink = LavalinkEmulator(configuration: .init(speed: 0, node: .init(password: "worker-tests")))
+        let lavalink = LavalinkEmulator(configuration: .init(speed: 0, node: .init(password: "worker-tests")),
+                                        logger: logger)
         try await lavalink.start()
         let bot = await discord.createBot(name: "Anankor Worker 1")
         let alice = await discord.createUser(username: "alice")
