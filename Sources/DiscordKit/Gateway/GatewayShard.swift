@@ -24,6 +24,9 @@ public final class GatewayShard: Service, Sendable {
         public var maxPayloadSize: Int
         public var heartbeatJitter: @Sendable () -> Double
         public var invalidSessionDelay: @Sendable () -> Duration
+        /// A saved session to RESUME on the first connection (falls back to IDENTIFY when the
+        /// gateway no longer knows it).
+        public var resume: GatewayResumeState?
 
         public init(token: BotToken, intents: GatewayIntents, shardID: Int = 0, shardCount: Int = 1,
                     gatewayURL: String, compression: Bool = true, presence: PresenceUpdate? = nil,
@@ -31,7 +34,8 @@ public final class GatewayShard: Service, Sendable {
                     properties: [String: String] = ["os": "linux", "browser": "DiscordKit", "device": "DiscordKit"],
                     maxPayloadSize: Int = 32 << 20,
                     heartbeatJitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-                    invalidSessionDelay: @escaping @Sendable () -> Duration = { .milliseconds(Int.random(in: 1000...5000)) }) {
+                    invalidSessionDelay: @escaping @Sendable () -> Duration = { .milliseconds(Int.random(in: 1000...5000)) },
+                    resume: GatewayResumeState? = nil) {
             self.token = token
             self.intents = intents
             self.shardID = shardID
@@ -44,6 +48,7 @@ public final class GatewayShard: Service, Sendable {
             self.maxPayloadSize = maxPayloadSize
             self.heartbeatJitter = heartbeatJitter
             self.invalidSessionDelay = invalidSessionDelay
+            self.resume = resume
         }
     }
 
@@ -71,7 +76,7 @@ public final class GatewayShard: Service, Sendable {
         (self.events, self.continuation) = AsyncStream.makeStream(of: GatewayEvent.self)
         self.state = Mutex(State(machine: GatewayStateMachine(
             gatewayURL: configuration.gatewayURL, jitter: configuration.heartbeatJitter,
-            invalidSessionDelay: configuration.invalidSessionDelay)))
+            invalidSessionDelay: configuration.invalidSessionDelay, resume: configuration.resume)))
         self.sendLimiter = GatewaySendLimiter(time: time)
         self.identifyLimiter = identifyLimiter ?? IdentifyLimiter(time: time, maxConcurrency: 1)
         self.time = time
@@ -85,6 +90,11 @@ public final class GatewayShard: Service, Sendable {
     public var sessionID: String? { state.withLock { $0.machine.sessionID } }
     /// The last heartbeat round trip.
     public var latency: Duration? { state.withLock { $0.machine.latency } }
+    /// What a later shard (in this or another process) needs to RESUME the current session:
+    /// session id, last sequence, resume URL. Save it periodically; nil before READY.
+    public var resumeState: GatewayResumeState? { state.withLock { $0.machine.resumeState } }
+    /// Whether the shard has a ready session on an open connection (after READY or RESUMED).
+    public var isConnected: Bool { state.withLock { $0.machine.phase == .connected } }
 
     // MARK: Commands
 

@@ -43,18 +43,32 @@ public struct GatewayStateMachine: Sendable {
     /// - Parameters:
     ///   - jitter: a value in [0, 1); the first heartbeat waits `interval × jitter`.
     ///   - invalidSessionDelay: the wait after INVALID_SESSION, documented as 1–5 s.
+    ///   - resume: a session saved by an earlier connection (possibly another process): the first
+    ///     connection RESUMEs it at its resume URL; if the gateway refuses (op 9 `false`) the
+    ///     machine forgets it and IDENTIFYs on `gatewayURL`.
     public init(gatewayURL: String, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-                invalidSessionDelay: @escaping @Sendable () -> Duration = { .milliseconds(Int.random(in: 1000...5000)) }) {
+                invalidSessionDelay: @escaping @Sendable () -> Duration = { .milliseconds(Int.random(in: 1000...5000)) },
+                resume: GatewayResumeState? = nil) {
         self.gatewayURL = gatewayURL
         self.jitter = jitter
         self.invalidSessionDelay = invalidSessionDelay
+        if let resume, !resume.sessionID.isEmpty {
+            sessionID = resume.sessionID
+            sequence = resume.sequence
+            resumeURL = resume.resumeURL
+        }
     }
 
     /// Whether the next connection will RESUME rather than IDENTIFY.
     public var canResume: Bool { sessionID != nil }
 
-    /// Where and how to connect first.
-    public var initialPlan: Plan { .reconnect(url: gatewayURL, resume: false, after: .zero) }
+    /// Where and how to connect first: RESUME when a saved session was given, else IDENTIFY.
+    public var initialPlan: Plan { .reconnect(url: reconnectURL, resume: canResume, after: .zero) }
+
+    /// What another connection (or process) needs to RESUME this session; nil without a session.
+    public var resumeState: GatewayResumeState? {
+        sessionID.map { GatewayResumeState(sessionID: $0, sequence: sequence, resumeURL: resumeURL) }
+    }
 
     public mutating func connectionOpened(now: Duration) {
         phase = .awaitingHello
@@ -172,5 +186,21 @@ public struct GatewayStateMachine: Sendable {
         pendingPlan = plan
         nextHeartbeatAt = nil
         return [.close(code: Self.reconnectCloseCode)]
+    }
+}
+
+/// A gateway session as far as resuming needs it: saved by one connection, handed to a new
+/// `GatewayShard` (even in another process) so it RESUMEs instead of IDENTIFYing.
+public struct GatewayResumeState: Sendable, Hashable, Codable {
+    public var sessionID: String
+    /// The last sequence number received (`s`), nil before the first dispatch.
+    public var sequence: Int?
+    /// READY's `resume_gateway_url`; nil resumes on the configured gateway URL.
+    public var resumeURL: String?
+
+    public init(sessionID: String, sequence: Int?, resumeURL: String?) {
+        self.sessionID = sessionID
+        self.sequence = sequence
+        self.resumeURL = resumeURL
     }
 }

@@ -18,13 +18,18 @@ public final class ShardedGateway: Service, Sendable {
         public var shardIDs: [Int]?
         /// `session_start_limit.max_concurrency` of `GET /gateway/bot`.
         public var maxConcurrency: Int
+        /// Saved sessions by shard id: those shards RESUME instead of IDENTIFYing. `shard.resume`
+        /// is not used (one session cannot serve several shards).
+        public var resumeStates: [Int: GatewayResumeState]
 
         /// `shard`'s id and count are replaced for each shard.
-        public init(shard: GatewayShard.Configuration, shardCount: Int, shardIDs: [Int]? = nil, maxConcurrency: Int = 1) {
+        public init(shard: GatewayShard.Configuration, shardCount: Int, shardIDs: [Int]? = nil, maxConcurrency: Int = 1,
+                    resumeStates: [Int: GatewayResumeState] = [:]) {
             self.shard = shard
             self.shardCount = max(1, shardCount)
             self.shardIDs = shardIDs
             self.maxConcurrency = max(1, maxConcurrency)
+            self.resumeStates = resumeStates
         }
     }
 
@@ -46,6 +51,7 @@ public final class ShardedGateway: Service, Sendable {
             var shardConfiguration = configuration.shard
             shardConfiguration.shardID = id
             shardConfiguration.shardCount = configuration.shardCount
+            shardConfiguration.resume = configuration.resumeStates[id]
             return GatewayShard(configuration: shardConfiguration, identifyLimiter: limiter, time: time, logger: logger)
         }
         (self.events, self.continuation) = AsyncStream.makeStream(of: ShardEvent.self)
@@ -69,6 +75,18 @@ public final class ShardedGateway: Service, Sendable {
         let id = guildID.shard(of: shardCount)
         return shards.first { $0.configuration.shardID == id }
     }
+
+    /// The current session of every shard that has one, by shard id (see `GatewayShard.resumeState`).
+    public var resumeStates: [Int: GatewayResumeState] {
+        var states: [Int: GatewayResumeState] = [:]
+        for shard in shards {
+            if let state = shard.resumeState { states[shard.configuration.shardID] = state }
+        }
+        return states
+    }
+
+    /// Whether every shard this process runs has a ready session.
+    public var isConnected: Bool { shards.allSatisfy(\.isConnected) }
 
     /// Sends op 4 through the guild's shard.
     public func updateVoiceState(_ update: VoiceStateUpdate) async throws {

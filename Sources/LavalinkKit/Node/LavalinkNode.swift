@@ -19,6 +19,8 @@ public actor LavalinkNode: Service {
 
     public private(set) var status: NodeStatus = .connecting
     public private(set) var lastStats: NodeStats?
+    /// The session id of the last `ready` (before the first one: `configuration.resumeSessionId`).
+    /// Save it to resume the session from another process (see `NodeConfiguration.resumeSessionId`).
     public private(set) var sessionId: String?
 
     private let clock: any Clock<Duration>
@@ -38,6 +40,8 @@ public actor LavalinkNode: Service {
             httpClient: httpClient, timeout: configuration.requestTimeout
         )
         self.clock = clock
+        // Sent as `Session-Id` on the first connection; replaced by whatever `ready` says.
+        self.sessionId = configuration.resumeSessionId
         var logger = logger
         logger[metadataKey: "lavalink.node"] = .string(configuration.name)
         self.logger = logger

@@ -14,11 +14,16 @@ public struct NodeConfiguration: Sendable {
     /// moved elsewhere by a pool). A dropped socket that reconnects at once keeps its players.
     public var failedAttemptsBeforeLost: Int
     public var requestTimeout: Duration
+    /// A session id saved by an earlier connection (possibly another process of the same bot):
+    /// the first connection sends it as `Session-Id`, so a node that still keeps that session
+    /// answers `ready {resumed: true}` with its players still playing. A node that no longer
+    /// knows it starts a fresh session.
+    public var resumeSessionId: String?
 
     public init(
         name: String, endpoint: NodeEndpoint, userId: String, clientName: String = "LavalinkKit/1.0",
         resumeTimeout: Duration = .seconds(60), backoff: ReconnectBackoff = ReconnectBackoff(),
-        failedAttemptsBeforeLost: Int = 1, requestTimeout: Duration = .seconds(10)
+        failedAttemptsBeforeLost: Int = 1, requestTimeout: Duration = .seconds(10), resumeSessionId: String? = nil
     ) {
         self.name = name
         self.endpoint = endpoint
@@ -28,6 +33,7 @@ public struct NodeConfiguration: Sendable {
         self.backoff = backoff
         self.failedAttemptsBeforeLost = max(1, failedAttemptsBeforeLost)
         self.requestTimeout = requestTimeout
+        self.resumeSessionId = resumeSessionId.flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 

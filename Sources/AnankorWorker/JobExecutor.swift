@@ -1,0 +1,200 @@
+import AnankorCore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Consuming the token's job stream: each job once (ledger claim on the envelope id), in order
+/// per guild, different guilds side by side.
+extension WorkerBot {
+    /// How long a claim blocks other executions of the same job: longer than any job runs.
+    static let jobClaimLease: Duration = .seconds(120)
+    /// How long a completed job id is remembered (redeliveries come within minutes).
+    static let jobRetention: Duration = .seconds(24 * 3600)
+    static let jobBatch = 16
+
+    /// Runs until graceful shutdown (returns `.shutdown`) or cancellation (nil). Waits for the
+    /// gateway first: voice jobs need it, and jobs left in the stream meanwhile are not lost.
+    func consumeJobs() async -> HoldEnd? {
+        do {
+            try await cancelWhenGracefulShutdown {
+                await self.gatewayReady.wait()
+                try Task.checkCancellation()
+            }
+        } catch {
+            return Task.isShuttingDownGracefully ? .shutdown : nil
+        }
+        // A moment for Lavalink too, so the first play does not fail for want of a node.
+        _ = await lavalinkReady.wait(upTo: .seconds(10))
+        while true {
+            if Task.isCancelled { return nil }
+            if Task.isShuttingDownGracefully { return .shutdown }
+            let deliveries: [Delivery<Job>]
+            do {
+                deliveries = try await context.bus.receiveJobs(
+                    for: worker, as: context.configuration.consumer, limit: Self.jobBatch, waitingUpTo: .seconds(1))
+            } catch {
+                if Task.isCancelled { return nil }
+                logger.warning("could not receive jobs", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            await execute(deliveries)
+        }
+    }
+
+    /// One lane per guild: a guild's jobs run in the order they were sent.
+    private func execute(_ deliveries: [Delivery<Job>]) async {
+        var lanes: [GuildID: [Delivery<Job>]] = [:]
+        var order: [GuildID] = []
+        for delivery in deliveries {
+            let guild = delivery.envelope.body.guild
+            if lanes[guild] == nil { order.append(guild) }
+            lanes[guild, default: []].append(delivery)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for guild in order {
+                let lane = lanes[guild] ?? []
+                group.addTask {
+                    for delivery in lane { await self.handle(delivery) }
+                }
+            }
+        }
+    }
+
+    private func handle(_ delivery: Delivery<Job>) async {
+        let envelope = delivery.envelope
+        let kind = envelope.body.kind
+        var logger = self.logger
+        logger[metadataKey: "job.id"] = "\(envelope.id)"
+        logger[metadataKey: "job.kind"] = "\(kind)"
+        if let session = envelope.body.session { logger[metadataKey: "session.key"] = "\(session)" }
+        guard let key = IdempotencyKey.job(envelope.id.description) else { return }
+        let started = ContinuousClock.now
+        let claim: IdempotencyClaim
+        switch await claimJob(key) {
+        case .success(let value): claim = value
+        case .failure(let error):
+            logger.warning("ledger unavailable; the job stays pending", metadata: ["error": "\(error)"])
+            context.metrics.recordJob(kind: kind, outcome: .retry, duration: nil)
+            return
+        }
+        switch claim {
+        case .completed:
+            logger.debug("redelivered job already done; acknowledging")
+            await acknowledge(delivery, logger: logger)
+            context.metrics.recordJob(kind: kind, outcome: .duplicate, duration: nil)
+        case .inProgress:
+            logger.debug("job in progress elsewhere; leaving it pending")
+            context.metrics.recordJob(kind: kind, outcome: .retry, duration: nil)
+        case .claimed(let token, _):
+            var outcome = await run(envelope, logger: logger)
+            let duration = ContinuousClock.now - started
+            if case .transient(let reason)? = outcome, delivery.deliveryCount >= context.bus.policy.maxDeliveries {
+                // The bus would dead-letter it next: tell the master instead of failing silently.
+                outcome = .refused("gave up after \(delivery.deliveryCount) deliveries: \(reason)")
+            }
+            switch outcome {
+            case nil:
+                await completeJob(key, token: token, logger: logger)
+                await acknowledge(delivery, logger: logger)
+                context.metrics.recordJob(kind: kind, outcome: .done, duration: duration)
+                logger.debug("job done")
+            case .refused(let reason)?:
+                logger.info("job failed", metadata: ["reason": "\(reason)"])
+                await events.publish(.jobFailed(JobFailedEvent(job: envelope.id, jobKind: kind, reason: reason)))
+                await completeJob(key, token: token, logger: logger)
+                await acknowledge(delivery, logger: logger)
+                context.metrics.recordJob(kind: kind, outcome: .failed, duration: duration)
+            case .transient(let reason)?:
+                logger.info("job will be retried", metadata: ["reason": "\(reason)"])
+                await releaseJob(key, token: token)
+                context.metrics.recordJob(kind: kind, outcome: .retry, duration: duration)
+            }
+        }
+    }
+
+    /// Executes the job; nil when it succeeded.
+    private func run(_ envelope: JobEnvelope, logger: Logger) async -> JobFailure? {
+        do {
+            switch envelope.body {
+            case .voiceConnect(let job): try await connect(job, logger: logger)
+            case .voiceLeave(let job): try await leave(job, logger: logger)
+            case .playbackPlay(let job): try await play(job)
+            case .playerUpdate(let job): try await updatePlayer(job)
+            case .reminderPost(let job): try await postReminder(job)
+            case .voiceMove(let job): try await moveMembers(job)
+            case .roleAdd(let job): try await changeRole(job.change, add: true)
+            case .roleRemove(let job): try await changeRole(job.change, add: false)
+            case .tempChannelCreate(let job): try await createTempChannel(job)
+            case .tempChannelDelete(let job): try await deleteTempChannel(job)
+            }
+            return nil
+        } catch {
+            return JobFailure.classify(error)
+        }
+    }
+
+    // The ledger throws typed errors; each call sits in its own function (nested typed-throws
+    // do/catch blocks crash the 6.3 compiler).
+
+    private func claimJob(_ key: IdempotencyKey) async -> Result<IdempotencyClaim, LedgerError> {
+        do {
+            return .success(try await context.ledger.claim(key, lease: Self.jobClaimLease, now: context.now()))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func completeJob(_ key: IdempotencyKey, token: ClaimToken, logger: Logger) async {
+        do {
+            try await context.ledger.complete(key, token: token, result: [], retention: Self.jobRetention, now: context.now())
+        } catch {
+            logger.warning("could not record the job as done", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func releaseJob(_ key: IdempotencyKey, token: ClaimToken) async {
+        do {
+            try await context.ledger.release(key, token: token)
+        } catch {
+            logger.debug("could not release the job claim", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func acknowledge(_ delivery: Delivery<Job>, logger: Logger) async {
+        do {
+            try await context.bus.acknowledge(delivery)
+        } catch {
+            logger.warning("could not acknowledge; the job will be redelivered and skipped", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension Job {
+    /// The guild a job acts in: jobs of one guild run in order.
+    var guild: GuildID {
+        switch self {
+        case .voiceConnect(let job): job.session.guild
+        case .voiceLeave(let job): job.session.guild
+        case .playbackPlay(let job): job.session.guild
+        case .playerUpdate(let job): job.session.guild
+        case .reminderPost(let job): job.guild
+        case .voiceMove(let job): job.guild
+        case .roleAdd(let job): job.change.guild
+        case .roleRemove(let job): job.change.guild
+        case .tempChannelCreate(let job): job.guild
+        case .tempChannelDelete(let job): job.guild
+        }
+    }
+
+    /// The music session a job concerns, if any.
+    var session: SessionKey? {
+        switch self {
+        case .voiceConnect(let job): job.session
+        case .voiceLeave(let job): job.session
+        case .playbackPlay(let job): job.session
+        case .playerUpdate(let job): job.session
+        default: nil
+        }
+    }
+}

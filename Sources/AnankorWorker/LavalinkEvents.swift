@@ -1,0 +1,159 @@
+import AnankorCore
+import LavalinkKit
+
+/// Lavalink pool events → `WorkerEvent`s, with the session key and queue entry the worker keeps
+/// per guild; and, after taking a token over, adoption of the players of the resumed session.
+extension WorkerBot {
+    func handle(_ event: PoolEvent) async {
+        switch event {
+        case .node(let name, let nodeEvent):
+            await handle(nodeEvent, from: name)
+        case .nodeRefused(let name, let message):
+            context.board.node(name, connected: false)
+            logger.error("Lavalink node refused", metadata: ["lavalink.node": "\(name)", "error": "\(message)"])
+        case .player(let playerEvent):
+            await handle(playerEvent)
+        case .playerUpdate(let guildId, let state):
+            guard let guild = GuildID(guildId), let session = await voice.session(in: guild) else { return }
+            await events.publish(.playerUpdate(PlayerUpdateEvent(
+                session: session, positionMs: state.position, connected: state.connected, pingMs: Int(state.ping),
+                timeMs: state.time)))
+        case .playerMoved(let guildId, let from, let to):
+            logger.info("player moved to another Lavalink node", metadata: [
+                "guild.id": "\(guildId)", "from": "\(from ?? "none")", "lavalink.node": "\(to)",
+            ])
+        case .playerWaiting(let guildId):
+            logger.warning("player waits for a Lavalink node", metadata: ["guild.id": "\(guildId)"])
+        }
+    }
+
+    private func handle(_ event: NodeEvent, from node: String) async {
+        switch event {
+        case .ready(let sessionId, let resumed):
+            noteLavalinkSession(node: node, sessionId: sessionId)
+            context.board.node(node, connected: true)
+            lavalinkReady.open()
+            if firstReady(of: node), resumed { await adoptPlayers(on: node, sessionId: sessionId) }
+        case .disconnected, .lost:
+            context.board.node(node, connected: false)
+        case .playerUpdate, .stats, .player:
+            break
+        }
+    }
+
+    private func handle(_ event: PlayerEvent) async {
+        guard let guild = GuildID(event.guildId) else { return }
+        switch event.kind {
+        case .trackStart(let track):
+            guard let (session, entry) = await voice.trackStarted(
+                guild: guild, encoded: track.encoded, userDataEntry: Self.entry(in: track))
+            else { return dropped(event) }
+            await events.publish(.trackStart(TrackStartEvent(session: session, entry: entry)))
+        case .trackEnd(let track, let reason):
+            guard let (session, entry) = await voice.trackEnded(
+                guild: guild, encoded: track.encoded, userDataEntry: Self.entry(in: track))
+            else { return dropped(event) }
+            await events.publish(.trackEnd(TrackEndEvent(
+                session: session, entry: entry, reason: AnankorCore.TrackEndReason(rawValue: reason.rawValue))))
+        case .trackException(let track, let exception):
+            guard let (session, entry) = await voice.trackEntry(
+                guild: guild, encoded: track.encoded, userDataEntry: Self.entry(in: track))
+            else { return dropped(event) }
+            await events.publish(.trackException(TrackExceptionEvent(
+                session: session, entry: entry, message: exception.message, severity: exception.severity.rawValue,
+                cause: exception.cause)))
+        case .trackStuck(let track, let thresholdMs):
+            guard let (session, entry) = await voice.trackEntry(
+                guild: guild, encoded: track.encoded, userDataEntry: Self.entry(in: track))
+            else { return dropped(event) }
+            await events.publish(.trackStuck(TrackStuckEvent(session: session, entry: entry, thresholdMs: thresholdMs)))
+        case .webSocketClosed(let code, let reason, let byRemote):
+            guard let session = await voice.session(in: guild) else { return dropped(event) }
+            if code == Self.voiceDisconnectedByDiscord {
+                // Discord's voice side of a kick or a move: the gateway's VOICE_STATE_UPDATE
+                // reports those (with `movedTo` for a move, and the player follows the bot).
+                logger.debug("voice close 4014 left to the gateway's voice state", metadata: ["session.key": "\(session)"])
+                return
+            }
+            await voice.voiceConnectionClosed(guild: guild)
+            logger.info("Lavalink's voice connection closed", metadata: [
+                "session.key": "\(session)", "code": "\(code)", "by_remote": "\(byRemote)",
+            ])
+            await events.publish(.voiceDisconnected(VoiceDisconnectedEvent(
+                session: session, code: code, reason: reason, byRemote: byRemote)))
+        case .unknown(let type):
+            logger.debug("ignoring an unknown Lavalink event", metadata: ["type": "\(type)"])
+        }
+    }
+
+    /// Discord's voice close code for "disconnected" (kicked, moved, channel deleted).
+    static let voiceDisconnectedByDiscord = 4014
+
+    private func dropped(_ event: PlayerEvent) {
+        // A player the worker no longer has a session for (left, kicked): nobody to tell.
+        logger.debug("Lavalink event without a session", metadata: ["guild.id": "\(event.guildId)"])
+    }
+
+    /// The `userData` the worker attaches to every track it plays.
+    static func userData(for entry: QueueEntryID) -> LavalinkKit.JSONValue {
+        .object([VoiceSessions.userDataEntryKey: .string(entry.rawValue)])
+    }
+
+    static func entry(in track: LavalinkKit.Track) -> QueueEntryID? {
+        guard case .object(let data) = track.userData, case .string(let id)? = data[VoiceSessions.userDataEntryKey],
+            !id.isEmpty
+        else { return nil }
+        return QueueEntryID(id)
+    }
+
+    /// After resuming the previous holder's Lavalink session: its players become this worker's
+    /// sessions again (entry ids from `userData`), owned by the pool, and the masters learn that
+    /// this worker plays them through a `playerUpdate` each.
+    private func adoptPlayers(on nodeName: String, sessionId: String) async {
+        guard let node = await pool.node(named: nodeName) else { return }
+        let players: [Player]
+        do {
+            players = try await node.rest.players(sessionId: sessionId)
+        } catch {
+            logger.warning("could not list the resumed session's players", metadata: ["error": "\(error)"])
+            return
+        }
+        let placesHere = await pool.bestNode()?.name == nodeName
+        for player in players {
+            await adopt(player, node: node, sessionId: sessionId, placesHere: placesHere)
+        }
+    }
+
+    private func adopt(_ player: Player, node: LavalinkNode, sessionId: String, placesHere: Bool) async {
+        guard let guild = GuildID(player.guildId), let state = player.voice, !state.token.isEmpty,
+            let channel = state.channelId.flatMap({ ChannelID($0) }), await membership.contains(guild)
+        else {
+            // Nothing this worker can carry on with (no voice, a guild it left).
+            try? await node.rest.destroyPlayer(sessionId: sessionId, guildId: player.guildId)
+            return
+        }
+        let session = SessionKey(guild: guild, channel: channel)
+        let playing = player.track.flatMap { track in Self.entry(in: track).map { (track.encoded, $0) } }
+        guard await voice.adopt(session, voice: state, playing: playing) else { return }
+        do {
+            if placesHere {
+                // Registers the player with the pool on the node it lives on (same voice: no reconnect).
+                try await pool.update(guildId: player.guildId, PlayerUpdate(voice: state), noReplace: true)
+            } else {
+                try? await node.rest.destroyPlayer(sessionId: sessionId, guildId: player.guildId)
+                try await pool.update(guildId: player.guildId, PlayerUpdate(
+                    track: player.track.map { .encoded($0.encoded, userData: $0.userData) },
+                    position: player.track == nil ? nil : player.state.position, volume: player.volume,
+                    paused: player.paused, filters: player.filters, voice: state))
+            }
+        } catch {
+            logger.warning("could not adopt a resumed player", metadata: ["session.key": "\(session)", "error": "\(error)"])
+            await voice.forget(guild)
+            return
+        }
+        logger.info("adopted a player of the resumed Lavalink session", metadata: ["session.key": "\(session)"])
+        await events.publish(.playerUpdate(PlayerUpdateEvent(
+            session: session, positionMs: player.state.position, connected: player.state.connected,
+            pingMs: Int(player.state.ping), timeMs: player.state.time)))
+    }
+}

@@ -1,0 +1,284 @@
+import AnankorCore
+import LavalinkKit
+import Metrics
+
+/// The worker's voice presence, one entry per guild (a bot is in at most one voice channel per
+/// guild): the session key, the bridge that turns the bot's own Discord voice events into
+/// Lavalink's voice update, the join in progress, and which queue entry each track it was told
+/// to play belongs to, so Lavalink's events can be reported with the right entry id.
+///
+/// The actor only decides; the caller performs what its answers say (gateway op 4, Lavalink
+/// calls, events), so no I/O runs while its state is borrowed.
+actor VoiceSessions {
+    /// How a join attempt ended.
+    enum ConnectResult: Sendable, Hashable {
+        case connected
+        case failed(String)
+    }
+
+    /// What `beginConnect` asks the caller to do.
+    enum ConnectStart: Sendable, Hashable {
+        /// Already in that channel with the voice handed to Lavalink: nothing to do.
+        case alreadyConnected
+        /// Send op 4 for the session's channel, then wait for `attempt`.
+        case join(attempt: UInt64)
+    }
+
+    /// What to do after the bot's own voice event.
+    enum VoiceAction: Sendable, Hashable {
+        case none
+        /// Hand this voice state to the guild's Lavalink player, then report `voiceDelivered`.
+        case sendVoice(LavalinkKit.VoiceState)
+        /// Nobody asked the bot to leave: destroy the player and report the session as ended.
+        case kicked(SessionKey)
+        /// A moderator moved the bot: the session continues in `to`.
+        case moved(from: SessionKey, to: ChannelID, voice: LavalinkKit.VoiceState?)
+    }
+
+    /// What to do after a join timed out.
+    enum Abandon: Sendable, Hashable {
+        /// The bot never got in: send op 4 with no channel in case Discord answers late.
+        case leave
+        /// The bot still has its previous channel (a move failed), or is in voice without Lavalink
+        /// having the voice yet: keep the session.
+        case keep
+        /// The attempt is no longer current.
+        case nothing
+    }
+
+    private struct TrackSlot {
+        var encoded: String
+        var entry: QueueEntryID
+        var started: Bool
+    }
+
+    private struct GuildVoice {
+        var session: SessionKey
+        var textChannel: ChannelID?
+        var selfDeaf: Bool
+        var bridge = VoiceBridge()
+        /// A channel the worker asked to join (op 4 sent) that Discord has not confirmed yet.
+        var joining: ChannelID?
+        /// Whether Discord ever confirmed the bot in a channel of this guild.
+        var confirmed = false
+        /// Whether Lavalink has the voice state of `session.channel`.
+        var connected = false
+        var attempt: (id: UInt64, channel: ChannelID)?
+        /// Tracks handed to Lavalink, oldest first; bounded.
+        var tracks: [TrackSlot] = []
+
+        init(session: SessionKey, textChannel: ChannelID?, selfDeaf: Bool) {
+            self.session = session
+            self.textChannel = textChannel
+            self.selfDeaf = selfDeaf
+        }
+    }
+
+    /// The most tracks remembered per guild: the playing one, the one replacing it, and a few
+    /// whose events may still arrive.
+    private static let trackMemory = 8
+    /// The key under which the entry id travels in Lavalink's `userData`.
+    static let userDataEntryKey = "anankorEntry"
+
+    nonisolated let attempts = AttemptWaiters<ConnectResult>()
+    private var guilds: [GuildID: GuildVoice] = [:]
+    private let sessionsMeter: Meter
+
+    init(sessionsMeter: Meter) {
+        self.sessionsMeter = sessionsMeter
+    }
+
+    var count: Int { guilds.count }
+
+    func session(in guild: GuildID) -> SessionKey? { guilds[guild]?.session }
+
+    var sessions: [SessionKey] { guilds.values.map(\.session) }
+
+    // MARK: Jobs
+
+    /// A `music.voice.connect`: join `session`'s channel, or move there from another channel of
+    /// the guild.
+    func beginConnect(_ session: SessionKey, textChannel: ChannelID?, selfDeaf: Bool) -> ConnectStart {
+        var voice = guilds[session.guild] ?? GuildVoice(session: session, textChannel: textChannel, selfDeaf: selfDeaf)
+        if guilds[session.guild] == nil { sessionsMeter.increment() }
+        if let textChannel { voice.textChannel = textChannel }
+        voice.selfDeaf = selfDeaf
+        if voice.session.channel == session.channel, voice.joining == nil, voice.connected {
+            guilds[session.guild] = voice
+            return .alreadyConnected
+        }
+        if let previous = voice.attempt { attempts.resolve(previous.id, with: .failed("superseded by another join")) }
+        let attempt = attempts.makeAttempt()
+        voice.attempt = (attempt, session.channel)
+        voice.joining = session.channel
+        if !voice.confirmed { voice.session = session }
+        guilds[session.guild] = voice
+        return .join(attempt: attempt)
+    }
+
+    /// A join that was not confirmed in time.
+    func abandonConnect(_ guild: GuildID, attempt: UInt64) -> Abandon {
+        guard var voice = guilds[guild], voice.attempt?.id == attempt else { return .nothing }
+        voice.attempt = nil
+        voice.joining = nil
+        if !voice.confirmed {
+            guilds[guild] = nil
+            sessionsMeter.decrement()
+            return .leave
+        }
+        guilds[guild] = voice
+        return .keep
+    }
+
+    /// Forgets the guild's session (a leave job, a kick handled): its tracks and pending join.
+    @discardableResult
+    func forget(_ guild: GuildID) -> SessionKey? {
+        guard let voice = guilds.removeValue(forKey: guild) else { return nil }
+        sessionsMeter.decrement()
+        if let attempt = voice.attempt { attempts.resolve(attempt.id, with: .failed("the session was ended")) }
+        return voice.session
+    }
+
+    /// Forgets everything (the token was given up); the gauge drops by what was held.
+    func closeAll() {
+        for voice in guilds.values {
+            if let attempt = voice.attempt { attempts.resolve(attempt.id, with: .failed("the worker stopped")) }
+        }
+        sessionsMeter.decrement(by: Double(guilds.count))
+        guilds.removeAll()
+    }
+
+    // MARK: The bot's own voice events
+
+    func botVoiceState(guild: GuildID, channel: ChannelID?, sessionID: String) -> VoiceAction {
+        guard var voice = guilds[guild] else { return .none }
+        guard let channel else {
+            // Leave jobs forget the session before sending op 4, so this one nobody asked for.
+            _ = forget(guild)
+            return .kicked(voice.session)
+        }
+        let bridged = voice.bridge.voiceStateUpdate(sessionId: sessionID, channelId: channel.description)
+        voice.confirmed = true
+        if channel == voice.joining {
+            // The join or move the worker asked for.
+            voice.joining = nil
+            voice.session = SessionKey(guild: guild, channel: channel)
+            voice.connected = false
+            guilds[guild] = voice
+            if case .sendVoice(let state) = bridged { return .sendVoice(state) }
+            // A rejoin of the same channel may bring no new voice server: hand over what we have.
+            if let state = voice.bridge.voiceState { return .sendVoice(state) }
+            return .none
+        }
+        if channel == voice.session.channel {
+            // Same channel (mute, deafen, a new voice session id).
+            guilds[guild] = voice
+            if case .sendVoice(let state) = bridged { return .sendVoice(state) }
+            return .none
+        }
+        let from = voice.session
+        voice.session = SessionKey(guild: guild, channel: channel)
+        voice.connected = false
+        guilds[guild] = voice
+        if case .sendVoice(let state) = bridged { return .moved(from: from, to: channel, voice: state) }
+        return .moved(from: from, to: channel, voice: nil)
+    }
+
+    func botVoiceServer(guild: GuildID, token: String, endpoint: String?) -> VoiceAction {
+        guard var voice = guilds[guild] else { return .none }
+        let bridged = voice.bridge.voiceServerUpdate(token: token, endpoint: endpoint)
+        guilds[guild] = voice
+        if case .sendVoice(let state) = bridged { return .sendVoice(state) }
+        return .none
+    }
+
+    /// Lavalink accepted `state`: the session is connected, a join waiting for it succeeds.
+    func voiceDelivered(guild: GuildID, _ state: LavalinkKit.VoiceState) {
+        guard var voice = guilds[guild], state.channelId == voice.session.channel.description else { return }
+        voice.connected = true
+        if let attempt = voice.attempt, attempt.channel == voice.session.channel {
+            voice.attempt = nil
+            attempts.resolve(attempt.id, with: .connected)
+        }
+        guilds[guild] = voice
+    }
+
+    /// Lavalink refused the voice state (or no node is available).
+    func voiceDeliveryFailed(guild: GuildID, reason: String) {
+        guard var voice = guilds[guild], let attempt = voice.attempt else { return }
+        voice.attempt = nil
+        guilds[guild] = voice
+        attempts.resolve(attempt.id, with: .failed(reason))
+    }
+
+    /// Lavalink lost the voice connection (WebSocketClosedEvent): the next connect job rejoins.
+    func voiceConnectionClosed(guild: GuildID) {
+        guilds[guild]?.connected = false
+    }
+
+    // MARK: Tracks
+
+    /// Remembers that `encoded` now plays `entry` in the guild's session; nil without a session.
+    func recordPlay(guild: GuildID, encoded: String, entry: QueueEntryID) -> SessionKey? {
+        guard var voice = guilds[guild] else { return nil }
+        voice.tracks.removeAll { $0.entry == entry }
+        voice.tracks.append(TrackSlot(encoded: encoded, entry: entry, started: false))
+        if voice.tracks.count > Self.trackMemory { voice.tracks.removeFirst(voice.tracks.count - Self.trackMemory) }
+        guilds[guild] = voice
+        return voice.session
+    }
+
+    /// TrackStart: the oldest not yet started slot of that track (or the one `userData` names).
+    func trackStarted(guild: GuildID, encoded: String, userDataEntry: QueueEntryID?) -> (SessionKey, QueueEntryID)? {
+        guard var voice = guilds[guild] else { return nil }
+        let index = userDataEntry.flatMap { entry in voice.tracks.firstIndex { $0.entry == entry } }
+            ?? voice.tracks.firstIndex { $0.encoded == encoded && !$0.started }
+            ?? voice.tracks.lastIndex { $0.encoded == encoded }
+        guard let index else { return userDataEntry.map { (voice.session, $0) } }
+        voice.tracks[index].started = true
+        guilds[guild] = voice
+        return (voice.session, voice.tracks[index].entry)
+    }
+
+    /// TrackEnd: the oldest started slot of that track (a `replaced` end names the old entry,
+    /// whose slot started before the new one's); the slot is forgotten.
+    func trackEnded(guild: GuildID, encoded: String, userDataEntry: QueueEntryID?) -> (SessionKey, QueueEntryID)? {
+        guard var voice = guilds[guild] else { return nil }
+        let index = userDataEntry.flatMap { entry in voice.tracks.firstIndex { $0.entry == entry } }
+            ?? voice.tracks.firstIndex { $0.encoded == encoded && $0.started }
+            ?? voice.tracks.firstIndex { $0.encoded == encoded }
+        guard let index else { return userDataEntry.map { (voice.session, $0) } }
+        let entry = voice.tracks.remove(at: index).entry
+        guilds[guild] = voice
+        return (voice.session, entry)
+    }
+
+    /// TrackException / TrackStuck: the playing slot of that track.
+    func trackEntry(guild: GuildID, encoded: String, userDataEntry: QueueEntryID?) -> (SessionKey, QueueEntryID)? {
+        guard let voice = guilds[guild] else { return nil }
+        if let userDataEntry { return (voice.session, userDataEntry) }
+        let slot = voice.tracks.last { $0.encoded == encoded && $0.started } ?? voice.tracks.last { $0.encoded == encoded }
+        return slot.map { (voice.session, $0.entry) }
+    }
+
+    // MARK: Taking over from an earlier holder
+
+    /// A player found on a resumed Lavalink session: its guild becomes a session again, already
+    /// connected (seeded with the voice state the player has). False when the guild has one.
+    func adopt(_ session: SessionKey, voice state: LavalinkKit.VoiceState?, playing: (encoded: String, entry: QueueEntryID)?)
+        -> Bool
+    {
+        guard guilds[session.guild] == nil else { return false }
+        var voice = GuildVoice(session: session, textChannel: nil, selfDeaf: true)
+        if let state {
+            _ = voice.bridge.voiceStateUpdate(sessionId: state.sessionId, channelId: session.channel.description)
+            _ = voice.bridge.voiceServerUpdate(token: state.token, endpoint: state.endpoint)
+        }
+        voice.confirmed = true
+        voice.connected = state != nil
+        if let playing { voice.tracks = [TrackSlot(encoded: playing.encoded, entry: playing.entry, started: true)] }
+        guilds[session.guild] = voice
+        sessionsMeter.increment()
+        return true
+    }
+}

@@ -1,0 +1,254 @@
+import AnankorCore
+import DiscordKit
+import Foundation
+import LavalinkKit
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Why holding a token ended.
+enum HoldEnd: Sendable {
+    /// Renewal failed: another process holds the token now. Nothing was touched.
+    case leaseLost
+    /// Graceful shutdown: voice left, `workerOffline` published, lease released.
+    case shutdown
+    /// The token cannot be used (Discord refused it): released; do not take it again.
+    case refused(any Error)
+    /// Could not run (Discord or the state store unreachable): released; retry later.
+    case failed(any Error)
+    /// The task was cancelled: stopped at once, the lease left to lapse.
+    case cancelled
+}
+
+/// What every part of a holding worker shares.
+struct WorkerContext: Sendable {
+    let configuration: WorkerConfiguration
+    let bus: any JobBus
+    let state: any StateStore
+    let ledger: any Ledger
+    let now: @Sendable () -> Date
+    let metrics: WorkerMetrics
+    let board: WorkerStatusBoard
+}
+
+/// The worker while it holds one token: runs as the last service of a group after its gateway
+/// and its Lavalink pool, so a graceful shutdown reaches it first and it can still leave voice
+/// through them before they stop. It consumes the token's jobs, turns gateway and Lavalink
+/// events into `WorkerEvent`s, and keeps the lease (renewal, registry heartbeat, resume records).
+final class WorkerBot: Service, Sendable {
+    let worker: WorkerID
+    let context: WorkerContext
+    let rest: DiscordREST
+    let gateway: ShardedGateway
+    let pool: LavalinkNodePool
+    let voice: VoiceSessions
+    let membership: GuildMembership
+    let events: EventPublisher
+    let logger: Logger
+    /// Opened by the first READY/RESUMED of every shard; jobs wait for it.
+    let gatewayReady = Latch()
+    /// Opened by the first Lavalink `ready`.
+    let lavalinkReady = Latch()
+
+    private let poolEvents: AsyncStream<PoolEvent>
+    private let lease: Mutex<Lease>
+    private let lavalinkSessions = Mutex<[String: String]>([:])
+    /// Nodes whose first `ready` was handled (players of a resumed session adopted).
+    private let nodesSeen = Mutex<Set<String>>([])
+    private let end = Mutex<HoldEnd?>(nil)
+
+    init(worker: WorkerID, lease: Lease, context: WorkerContext, rest: DiscordREST, gateway: ShardedGateway,
+         pool: LavalinkNodePool, knownGuilds: Set<GuildID>, lavalinkSessions: [String: String], logger: Logger) {
+        self.worker = worker
+        self.context = context
+        self.rest = rest
+        self.gateway = gateway
+        self.pool = pool
+        self.voice = VoiceSessions(sessionsMeter: context.metrics.sessionsActive)
+        self.membership = GuildMembership(known: knownGuilds)
+        self.events = EventPublisher(bus: context.bus, now: context.now, logger: logger)
+        self.logger = logger
+        self.lease = Mutex(lease)
+        self.lavalinkSessions.withLock { $0 = lavalinkSessions }
+        // Subscribed before the pool runs, so its first events are not missed.
+        self.poolEvents = pool.events()
+    }
+
+    var currentLease: Lease { lease.withLock { $0 } }
+    var fencingToken: FencingToken { currentLease.fencingToken }
+    /// How the run ended on its own (lease lost, graceful shutdown); nil while running or when it
+    /// was cancelled (by its task, or because the gateway failed).
+    var outcome: HoldEnd? { end.withLock { $0 } }
+
+    func run() async throws {
+        let ended = await withTaskGroup(of: HoldEnd?.self) { group in
+            group.addTask {
+                for await event in self.gateway.events { await self.handle(event) }
+                return nil
+            }
+            group.addTask {
+                for await event in self.poolEvents { await self.handle(event) }
+                return nil
+            }
+            group.addTask { await self.keepLease() }
+            group.addTask { await self.consumeJobs() }
+            var ended: HoldEnd?
+            while let result = await group.next() {
+                if let result {
+                    ended = result
+                    break
+                }
+            }
+            group.cancelAll()
+            return ended
+        }
+        if case .shutdown = ended { await stepDown(reason: "shutdown") }
+        await voice.closeAll()
+        end.withLock { $0 = ended }
+    }
+
+    // MARK: Lease, heartbeat, resume records
+
+    private func keepLease() async -> HoldEnd? {
+        await heartbeat(now: context.now())
+        while true {
+            do {
+                try await Task.sleep(for: context.configuration.heartbeatInterval)
+            } catch {
+                return nil
+            }
+            if await !renew() {
+                logger.warning("token lease lost; stopping without touching voice")
+                return .leaseLost
+            }
+        }
+    }
+
+    /// Renews the lease, heartbeats in the registry and saves the resume records; false when the
+    /// lease is lost (or cannot be confirmed before it would have expired).
+    private func renew() async -> Bool {
+        let now = context.now()
+        let current = currentLease
+        do {
+            guard let renewed = try await context.state.renewLease(current, ttl: context.configuration.leaseTTL, now: now)
+            else { return false }
+            lease.withLock { $0 = renewed }
+        } catch {
+            logger.warning("could not renew the token lease", metadata: ["error": "\(error)"])
+            return now < current.expiresAt
+        }
+        guard await heartbeat(now: now) else { return false }
+        await saveResumeRecords(now: now)
+        return true
+    }
+
+    /// False when the registry says the fencing token is stale.
+    @discardableResult
+    private func heartbeat(now: Date) async -> Bool {
+        do {
+            try await context.state.heartbeat(worker, fencingToken: fencingToken, load: await voice.count,
+                                              ttl: context.configuration.leaseTTL, now: now)
+        } catch let error as StateStoreError where error.code == .staleFence {
+            return false
+        } catch {
+            logger.warning("registry heartbeat failed", metadata: ["error": "\(error)"])
+        }
+        return true
+    }
+
+    private func saveResumeRecords(now: Date) async {
+        let states = gateway.resumeStates
+        let lavalink = ResumeRecords.encodeLavalink(lavalinkSessions.withLock { $0 })
+        for shard in gateway.shards.map(\.configuration.shardID) {
+            let info = ResumeRecords.info(gateway: states[shard], lavalink: shard == 0 ? lavalink : nil, now: now)
+            do {
+                try await context.state.saveResumeInfo(info, for: ResumeRecords.key(worker, shard: shard))
+            } catch {
+                logger.debug("could not save resume information", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    func noteLavalinkSession(node: String, sessionId: String) {
+        lavalinkSessions.withLock { $0[node] = sessionId }
+    }
+
+    /// True the first time a node's `ready` is seen in this hold.
+    func firstReady(of node: String) -> Bool {
+        nodesSeen.withLock { $0.insert(node).inserted }
+    }
+
+    // MARK: Graceful shutdown
+
+    /// Leaves every voice channel (players destroyed), then tells the masters and frees the token.
+    private func stepDown(reason: String) async {
+        for session in await voice.sessions {
+            await voice.forget(session.guild)
+            await pool.destroy(guildId: session.guild.description)
+            do {
+                try await gateway.updateVoiceState(VoiceStateUpdate(
+                    guildID: Snowflake(session.guild.rawValue), channelID: nil, selfMute: false, selfDeaf: false))
+            } catch {
+                logger.debug("could not leave voice", metadata: ["session.key": "\(session)", "error": "\(error)"])
+            }
+        }
+        await WorkerBot.release(worker: worker, lease: currentLease, reason: reason,
+                                shards: gateway.shards.map(\.configuration.shardID), context: context, events: events,
+                                logger: logger)
+    }
+
+    /// Publishes `workerOffline`, releases the lease, leaves the registry and forgets the resume
+    /// records (the sessions they name were ended).
+    static func release(worker: WorkerID, lease: Lease, reason: String, shards: [Int], context: WorkerContext,
+                        events: EventPublisher, logger: Logger) async {
+        await events.publish(.workerOffline(WorkerOfflineEvent(worker: worker, reason: reason)))
+        do {
+            try await context.state.releaseLease(lease)
+            try await context.state.removeWorker(worker)
+            for shard in Set(shards + [0]) {
+                try await context.state.clearResumeInfo(for: ResumeRecords.key(worker, shard: shard))
+            }
+        } catch {
+            logger.warning("could not release the token cleanly; the lease will lapse", metadata: ["error": "\(error)"])
+        }
+        logger.info("token released", metadata: ["reason": "\(reason)"])
+    }
+}
+
+/// The guilds the worker bot is in, kept in the registry (`setGuilds` / `setMembership`).
+actor GuildMembership {
+    private var guilds: Set<GuildID>
+    private var readyShards: Set<Int> = []
+    private var announced = false
+
+    init(known: Set<GuildID>) {
+        guilds = known
+    }
+
+    var count: Int { guilds.count }
+
+    func contains(_ guild: GuildID) -> Bool { guilds.contains(guild) }
+
+    /// READY on `shard`: its guilds replace what was known for that shard. Returns every guild
+    /// and whether all shards are now ready for the first time.
+    func ready(shard: Int, shardCount: Int, guilds shardGuilds: [GuildID]) -> (all: Set<GuildID>, firstOnline: Bool) {
+        guilds = guilds.filter { Snowflake<Guild>($0.rawValue).shard(of: shardCount) != shard }.union(shardGuilds)
+        return (guilds, markReady(shard: shard, shardCount: shardCount))
+    }
+
+    /// RESUMED on `shard`: whether all shards are now ready for the first time.
+    func resumed(shard: Int, shardCount: Int) -> Bool { markReady(shard: shard, shardCount: shardCount) }
+
+    /// True when the guild is new.
+    func joined(_ guild: GuildID) -> Bool { guilds.insert(guild).inserted }
+
+    /// True when the guild was known.
+    func left(_ guild: GuildID) -> Bool { guilds.remove(guild) != nil }
+
+    private func markReady(shard: Int, shardCount: Int) -> Bool {
+        readyShards.insert(shard)
+        guard !announced, readyShards.count >= shardCount else { return false }
+        announced = true
+        return true
+    }
+}

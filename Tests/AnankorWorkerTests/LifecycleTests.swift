@@ -1,0 +1,116 @@
+import AnankorCore
+@testable import AnankorWorker
+import DiscordEmulator
+import Foundation
+import LavalinkEmulator
+import ServiceLifecycle
+import Testing
+
+@Suite("Worker: token lease, spares, takeover, shutdown", .serialized)
+struct LifecycleTests {
+    @Test("one token, two workers: one holds, the other waits; the holder dies, the spare takes over, resumes and plays")
+    func spareTakesOver() async throws {
+        try await WorkerWorld.with { world in
+            let first = world.makeWorker(holder: "first", leaseTTL: .seconds(2), heartbeat: .milliseconds(300))
+            let second = world.makeWorker(holder: "second", leaseTTL: .seconds(2), heartbeat: .milliseconds(300))
+            let firstTask = Task { try await first.run() }
+            let secondTask = Task<Void, any Error> {
+                // Started once the first holds the token, so which one holds is known.
+                try await eventually("the first worker is ready", timeout: .seconds(30)) { first.isReady }
+                try await second.run()
+            }
+            func stopAll() async {
+                firstTask.cancel()
+                secondTask.cancel()
+                _ = await firstTask.result
+                _ = await secondTask.result
+            }
+            do {
+                try await eventually("the first worker is ready", timeout: .seconds(30)) { first.isReady }
+                try await world.connect(to: world.music)
+                let entry = world.entry(try await world.track("emulator:track:survivor?length=600000"))
+                try await world.send(.playbackPlay(PlaybackPlayJob(session: world.session(world.music), entry: entry)))
+                try await world.recorder.wait(for: "trackStart") { $0.trackStart }
+
+                // The second is a spare: the lease is the first's.
+                let lease = try #require(try await world.state.currentLease(.workerToken(world.worker), now: Date()))
+                #expect(lease.holder == LeaseHolder("first"))
+                #expect(second.heldWorker == nil && !second.isReady)
+                let key = ResumeKey(bot: UserID(world.bot.userID))
+                try await eventually("the holder saved its resume records") {
+                    let info = try await world.state.resumeInfo(for: key)
+                    return info?.gatewaySessionID != nil && info?.sequence != nil && info?.lavalinkSessionID != nil
+                }
+                let gatewaySession = try #require(await world.discord.gatewaySessions().first?["session_id"]?.stringValue)
+                let lavalinkSession = try #require(await world.lavalink.sessions().first { $0.userId == String(world.bot.userID) })
+
+                // The holder dies: nothing released, its lease lapses after the 2 s TTL.
+                firstTask.cancel()
+                _ = await firstTask.result
+                try await eventually("the spare holds the token", timeout: .seconds(15)) { second.heldWorker == world.worker }
+                try await eventually("the spare is ready", timeout: .seconds(30)) { second.isReady }
+                let online = try await world.recorder.wait(for: "workerOnline with a higher fencing token") {
+                    $0.workerOnline.flatMap { $0.fencingToken > lease.fencingToken ? $0 : nil }
+                }
+                #expect(online.worker == world.worker)
+
+                // The gateway session was resumed (no second session), the Lavalink session too,
+                // and the player never stopped.
+                let sessions = await world.discord.gatewaySessions()
+                #expect(sessions.compactMap { $0["session_id"]?.stringValue } == [gatewaySession])
+                let lavalinkSessions = await world.lavalink.sessions().filter { $0.userId == String(world.bot.userID) }
+                #expect(lavalinkSessions.map(\.sessionId) == [lavalinkSession.sessionId])
+                #expect(lavalinkSessions.first?.connected == true)
+                let player = try #require(await world.lavalink.player(guildId: String(world.guild)))
+                #expect(player.encodedTrack == entry.track.encoded && player.voiceConnected)
+
+                // The spare plays for the same bot; the adopted entry is still known.
+                let next = world.entry(try await world.track("emulator:track:after-takeover?length=600000"))
+                try await world.send(.playbackPlay(PlaybackPlayJob(session: world.session(world.music), entry: next)))
+                let replaced = try await world.recorder.wait(for: "trackEnd of the adopted entry") {
+                    $0.trackEnd.flatMap { $0.reason == .replaced ? $0 : nil }
+                }
+                #expect(replaced.entry == entry.id)
+                try await world.recorder.wait(for: "trackStart by the spare") {
+                    $0.trackStart.flatMap { $0.entry == next.id ? $0 : nil }
+                }
+                #expect(try await world.state.currentLease(.workerToken(world.worker), now: Date())?.holder
+                    == LeaseHolder("second"))
+            } catch {
+                await stopAll()
+                throw error
+            }
+            await stopAll()
+        }
+    }
+
+    @Test("graceful shutdown leaves voice, publishes workerOffline, releases the token and leaves the registry")
+    func gracefulShutdown() async throws {
+        try await WorkerWorld.with { world in
+            let worker = world.makeWorker()
+            let group = ServiceGroup(configuration: .init(services: [worker], logger: WorkerWorld.logger))
+            let task = Task { try await group.run() }
+            do {
+                try await eventually("the worker is ready", timeout: .seconds(30)) { worker.isReady }
+                try await world.connect(to: world.music)
+                #expect(try await world.state.liveWorkers(now: Date()).map(\.worker) == [world.worker])
+                await group.triggerGracefulShutdown()
+                try await task.value
+            } catch {
+                task.cancel()
+                _ = await task.result
+                throw error
+            }
+            let offline = try await world.recorder.wait(for: "workerOffline") { $0.workerOffline }
+            #expect(offline.worker == world.worker)
+            try await eventually("the bot left voice") {
+                await world.discord.voiceChannel(of: world.bot.userID, in: world.guild) == nil
+            }
+            #expect(await world.lavalink.player(guildId: String(world.guild)) == nil)
+            #expect(try await world.state.currentLease(.workerToken(world.worker), now: Date()) == nil)
+            #expect(try await world.state.liveWorkers(now: Date()).isEmpty)
+            #expect(try await world.state.resumeInfo(for: ResumeKey(bot: UserID(world.bot.userID))) == nil)
+            #expect(worker.heldWorker == nil)
+        }
+    }
+}
