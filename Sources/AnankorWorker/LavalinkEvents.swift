@@ -126,7 +126,7 @@ extension WorkerBot {
 
     private func adopt(_ player: Player, node: LavalinkNode, sessionId: String, placesHere: Bool) async {
         guard let guild = GuildID(player.guildId), let state = player.voice, !state.token.isEmpty,
-            let channel = state.channelId.flatMap({ ChannelID($0) }), await membership.contains(guild)
+            let channel = state.channelId.flatMap({ ChannelID($0) }), await membership.mayBeMember(guild)
         else {
             // Nothing this worker can carry on with (no voice, a guild it left).
             try? await node.rest.destroyPlayer(sessionId: sessionId, guildId: player.guildId)

@@ -9,7 +9,7 @@ extension WorkerBot {
     /// connection. Discord does not answer a join it refuses, so no answer in time is a failure.
     func connect(_ job: VoiceConnectJob, logger: Logger) async throws {
         let guild = job.session.guild
-        guard await membership.contains(guild) else {
+        guard await membership.mayBeMember(guild) else {
             throw JobFailure.refused("the worker bot is not a member of guild \(guild)")
         }
         guard case .join(let attempt) = await voice.beginConnect(job.session, textChannel: job.textChannel,

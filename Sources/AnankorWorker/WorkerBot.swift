@@ -219,6 +219,10 @@ final class WorkerBot: Service, Sendable {
 actor GuildMembership {
     private var guilds: Set<GuildID>
     private var readyShards: Set<Int> = []
+    /// Shards whose READY listed their guilds in this hold. A resumed shard gets no READY, so
+    /// for its guilds only what the registry had is known.
+    private var listedShards: Set<Int> = []
+    private var shardCount = 1
     private var announced = false
 
     init(known: Set<GuildID>) {
@@ -227,17 +231,26 @@ actor GuildMembership {
 
     var count: Int { guilds.count }
 
-    func contains(_ guild: GuildID) -> Bool { guilds.contains(guild) }
+    /// False only when the bot is known not to be in the guild (its shard listed its guilds and
+    /// this one was not among them, nor joined since).
+    func mayBeMember(_ guild: GuildID) -> Bool {
+        guilds.contains(guild) || !listedShards.contains(Snowflake<Guild>(guild.rawValue).shard(of: shardCount))
+    }
 
     /// READY on `shard`: its guilds replace what was known for that shard. Returns every guild
     /// and whether all shards are now ready for the first time.
     func ready(shard: Int, shardCount: Int, guilds shardGuilds: [GuildID]) -> (all: Set<GuildID>, firstOnline: Bool) {
+        self.shardCount = shardCount
+        listedShards.insert(shard)
         guilds = guilds.filter { Snowflake<Guild>($0.rawValue).shard(of: shardCount) != shard }.union(shardGuilds)
         return (guilds, markReady(shard: shard, shardCount: shardCount))
     }
 
     /// RESUMED on `shard`: whether all shards are now ready for the first time.
-    func resumed(shard: Int, shardCount: Int) -> Bool { markReady(shard: shard, shardCount: shardCount) }
+    func resumed(shard: Int, shardCount: Int) -> Bool {
+        self.shardCount = shardCount
+        return markReady(shard: shard, shardCount: shardCount)
+    }
 
     /// True when the guild is new.
     func joined(_ guild: GuildID) -> Bool { guilds.insert(guild).inserted }

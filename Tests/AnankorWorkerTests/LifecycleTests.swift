@@ -1,6 +1,7 @@
 import AnankorCore
 @testable import AnankorWorker
 import DiscordEmulator
+import DiscordKit
 import Foundation
 import LavalinkEmulator
 import ServiceLifecycle
@@ -81,6 +82,22 @@ struct LifecycleTests {
                 throw error
             }
             await stopAll()
+        }
+    }
+
+    @Test("a token Discord refuses is released and, when it is the only one, ends run() with an error")
+    func refusedToken() async throws {
+        try await WorkerWorld.with { world in
+            // Shaped like the bot's token (same user id), but not its secret.
+            let head = try #require(world.bot.token.split(separator: ".").first)
+            var configuration = world.configuration(holder: "refused")
+            configuration.tokens = [BotToken("\(head).AAAAAA.not-the-secret")]
+            let worker = WorkerService(configuration: configuration, bus: world.bus, state: world.state,
+                                       ledger: world.ledger, logger: WorkerWorld.logger)
+            let error = try await #require(throws: WorkerError.self) { try await worker.run() }
+            #expect(error.code == .tokensRefused)
+            #expect(try await world.state.currentLease(.workerToken(world.worker), now: Date()) == nil)
+            #expect(worker.heldWorker == nil)
         }
     }
 
