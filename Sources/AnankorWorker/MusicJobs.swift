@@ -31,6 +31,8 @@ extension WorkerBot {
         case .failed(let reason)?:
             throw JobFailure.refused(reason)
         case nil:
+            // Stopping (lease lost, death): leave voice as it is for whoever holds the token next.
+            try Task.checkCancellation()
             if await voice.abandonConnect(guild, attempt: attempt) == .leave {
                 // In case Discord answers after all: do not stay in a channel nobody plays in.
                 try? await gateway.updateVoiceState(VoiceStateUpdate(
