@@ -1,8 +1,15 @@
 import AnankorCore
 import LavalinkKit
 
-/// Lavalink pool events → `WorkerEvent`s, with the session key and queue entry the worker keeps
-/// per guild; and, after taking a token over, adoption of the players of the resumed session.
+/// Lavalink events → `WorkerEvent`s, with the session key and queue entry the worker keeps per
+/// guild; and, after taking a token over, adoption of the players of the resumed session.
+///
+/// Player events are read from each node (not from the pool), accepted when the pool places the
+/// guild's player on that node — the pool's own rule. The pool drops events of players it does
+/// not know, and after a takeover it does not know the resumed session's players until they are
+/// adopted; the events the node queued while nobody was connected (a track that ended in the gap)
+/// arrive right after `ready`. So each node's event stream waits at its resumed `ready` until
+/// adoption is done, then carries on with those queued events.
 extension WorkerBot {
     func handle(_ event: PoolEvent) async {
         switch event {
@@ -11,8 +18,9 @@ extension WorkerBot {
         case .nodeRefused(let name, let message):
             context.board.node(name, connected: false)
             logger.error("Lavalink node refused", metadata: ["lavalink.node": "\(name)", "error": "\(message)"])
-        case .player(let playerEvent):
-            await handle(playerEvent)
+        case .player:
+            // Taken from the nodes (`handle(_:fromNode:)`).
+            break
         case .playerUpdate(let guildId, let state):
             guard let guild = GuildID(guildId), let session = await voice.session(in: guild) else { return }
             await events.publish(.playerUpdate(PlayerUpdateEvent(
@@ -33,10 +41,27 @@ extension WorkerBot {
             noteLavalinkSession(node: node, sessionId: sessionId)
             context.board.node(node, connected: true)
             lavalinkReady.open()
-            if firstReady(of: node), resumed { await adoptPlayers(on: node, sessionId: sessionId) }
+            if firstReady(of: node) {
+                if resumed { await adoptPlayers(on: node, sessionId: sessionId) }
+                adoptionDone[node]?.open()
+            }
         case .disconnected, .lost:
             context.board.node(node, connected: false)
         case .playerUpdate, .stats, .player:
+            break
+        }
+    }
+
+    /// A node's own event stream: player events of the players the pool places on that node.
+    func handle(_ event: NodeEvent, fromNode node: String) async {
+        switch event {
+        case .ready:
+            // The events queued for a resumed session come next: adopt its players first.
+            await adoptionDone[node]?.wait()
+        case .player(let playerEvent):
+            guard await pool.snapshot(guildId: playerEvent.guildId)?.node == node else { return dropped(playerEvent) }
+            await handle(playerEvent)
+        case .playerUpdate, .stats, .disconnected, .lost:
             break
         }
     }

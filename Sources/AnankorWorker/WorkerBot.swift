@@ -51,6 +51,10 @@ final class WorkerBot: Service, Sendable {
     let lavalinkReady = Latch()
 
     private let poolEvents: AsyncStream<PoolEvent>
+    /// Each node's own events: player events are taken from here (see `LavalinkEvents.swift`).
+    private let nodeEvents: [(name: String, events: AsyncStream<NodeEvent>)]
+    /// Per node, opened once the players of a resumed session were adopted (at once otherwise).
+    let adoptionDone: [String: Latch]
     private let lease: Mutex<Lease>
     private let lavalinkSessions = Mutex<[String: String]>([:])
     /// Nodes whose first `ready` was handled (players of a resumed session adopted).
@@ -70,8 +74,10 @@ final class WorkerBot: Service, Sendable {
         self.logger = logger
         self.lease = Mutex(lease)
         self.lavalinkSessions.withLock { $0 = lavalinkSessions }
-        // Subscribed before the pool runs, so its first events are not missed.
+        // Subscribed before the pool runs its nodes, so their first events are not missed.
         self.poolEvents = pool.events()
+        self.nodeEvents = pool.nodes.map { ($0.name, $0.events()) }
+        self.adoptionDone = Dictionary(pool.nodes.map { ($0.name, Latch()) }, uniquingKeysWith: { first, _ in first })
     }
 
     var currentLease: Lease { lease.withLock { $0 } }
@@ -89,6 +95,12 @@ final class WorkerBot: Service, Sendable {
             group.addTask {
                 for await event in self.poolEvents { await self.handle(event) }
                 return nil
+            }
+            for (name, events) in self.nodeEvents {
+                group.addTask {
+                    for await event in events { await self.handle(event, fromNode: name) }
+                    return nil
+                }
             }
             group.addTask { await self.keepLease() }
             group.addTask { await self.consumeJobs() }
