@@ -159,6 +159,8 @@ extension WorkerBot {
         }
         let session = SessionKey(guild: guild, channel: channel)
         let playing = player.track.flatMap { track in Self.entry(in: track).map { (track.encoded, $0) } }
+        // Read before adopting: what the resumed gateway said about the bot in the meantime.
+        let seen = await voice.unclaimedVoiceState(in: guild)
         guard await voice.adopt(session, voice: state, playing: playing) else { return }
         do {
             if placesHere {
@@ -177,8 +179,13 @@ extension WorkerBot {
             return
         }
         logger.info("adopted a player of the resumed Lavalink session", metadata: ["session.key": "\(session)"])
+        if let seen {
+            // Kicked or moved while the token changed hands: handled as if it happened now.
+            await perform(await voice.botVoiceState(guild: guild, channel: seen.channel, sessionID: seen.sessionID), in: guild)
+        }
+        guard let current = await voice.session(in: guild) else { return }
         await events.publish(.playerUpdate(PlayerUpdateEvent(
-            session: session, positionMs: player.state.position, connected: player.state.connected,
+            session: current, positionMs: player.state.position, connected: player.state.connected,
             pingMs: Int(player.state.ping), timeMs: player.state.time)))
     }
 }

@@ -93,6 +93,48 @@ struct LifecycleTests {
         }
     }
 
+    @Test("a kick while the token changes hands is noticed by the new holder: reported, no stale player")
+    func kickedDuringTakeover() async throws {
+        try await WorkerWorld.with { world in
+            let first = world.makeWorker(holder: "first", leaseTTL: .seconds(2), heartbeat: .milliseconds(300))
+            let second = world.makeWorker(holder: "second", leaseTTL: .seconds(2), heartbeat: .milliseconds(300))
+            let firstTask = Task { try await first.run() }
+            var secondTask: Task<Void, any Error>?
+            func stopAll() async {
+                firstTask.cancel()
+                secondTask?.cancel()
+                _ = await firstTask.result
+                _ = await secondTask?.result
+            }
+            do {
+                try await eventually("the first worker is ready", timeout: .seconds(30)) { first.isReady }
+                try await world.connect(to: world.music)
+                let entry = world.entry(try await world.track("emulator:track:kicked?length=600000"))
+                try await world.send(.playbackPlay(PlaybackPlayJob(session: world.session(world.music), entry: entry)))
+                try await world.recorder.wait(for: "trackStart") { $0.trackStart }
+                try await eventually("the holder saved its resume records") {
+                    try await world.state.resumeInfo(for: ResumeKey(bot: UserID(world.bot.userID)))?.lavalinkSessionID != nil
+                }
+                firstTask.cancel()
+                _ = await firstTask.result
+                let before = world.recorder.all.count
+                // Nobody holds the token: the gateway session buffers the kick for the resume.
+                try await world.discord.setVoiceChannel(of: world.bot.userID, in: world.guild, to: nil)
+                secondTask = Task { try await second.run() }
+                try await eventually("the spare holds the token", timeout: .seconds(15)) { second.heldWorker == world.worker }
+                let kicked = try await world.recorder.wait(for: "the kick reported by the new holder", after: before) {
+                    $0.voiceDisconnected
+                }
+                #expect(kicked.session == world.session(world.music) && kicked.byRemote && kicked.movedTo == nil)
+                try await eventually("no stale player") { await world.lavalink.player(guildId: String(world.guild)) == nil }
+            } catch {
+                await stopAll()
+                throw error
+            }
+            await stopAll()
+        }
+    }
+
     @Test("a token Discord refuses is released and, when it is the only one, ends run() with an error")
     func refusedToken() async throws {
         try await WorkerWorld.with { world in
