@@ -14,7 +14,7 @@ extension WorkerBot {
     func handle(_ event: PoolEvent) async {
         switch event {
         case .node(let name, let nodeEvent):
-            await handle(nodeEvent, from: name)
+            await nodeStatus(nodeEvent, of: name)
         case .nodeRefused(let name, let message):
             context.board.node(name, connected: false)
             logger.error("Lavalink node refused", metadata: ["lavalink.node": "\(name)", "error": "\(message)"])
@@ -35,7 +35,8 @@ extension WorkerBot {
         }
     }
 
-    private func handle(_ event: NodeEvent, from node: String) async {
+    /// A node's connection as the pool reports it: readiness, the session id to save, adoption.
+    private func nodeStatus(_ event: NodeEvent, of node: String) async {
         switch event {
         case .ready(let sessionId, let resumed):
             noteLavalinkSession(node: node, sessionId: sessionId)

@@ -56,7 +56,7 @@ final class WorkerBot: Service, Sendable {
     /// Per node, opened once the players of a resumed session were adopted (at once otherwise).
     let adoptionDone: [String: Latch]
     private let lease: Mutex<Lease>
-    private let lavalinkSessions = Mutex<[String: String]>([:])
+    private let lavalinkSessions: Mutex<[String: String]>
     /// Nodes whose first `ready` was handled (players of a resumed session adopted).
     private let nodesSeen = Mutex<Set<String>>([])
     private let end = Mutex<HoldEnd?>(nil)
@@ -73,7 +73,7 @@ final class WorkerBot: Service, Sendable {
         self.events = EventPublisher(bus: context.bus, now: context.now, logger: logger)
         self.logger = logger
         self.lease = Mutex(lease)
-        self.lavalinkSessions.withLock { $0 = lavalinkSessions }
+        self.lavalinkSessions = Mutex(lavalinkSessions)
         // Subscribed before the pool runs its nodes, so their first events are not missed.
         self.poolEvents = pool.events()
         self.nodeEvents = pool.nodes.map { ($0.name, $0.events()) }
