@@ -65,7 +65,7 @@ extension WorkerBot {
         }
     }
 
-    private func perform(_ action: VoiceSessions.VoiceAction, in guild: GuildID) async {
+    func perform(_ action: VoiceSessions.VoiceAction, in guild: GuildID) async {
         switch action {
         case .none:
             return

@@ -1,18 +1,26 @@
 import AnankorCore
 import LavalinkKit
 
-/// Lavalink pool events → `WorkerEvent`s, with the session key and queue entry the worker keeps
-/// per guild; and, after taking a token over, adoption of the players of the resumed session.
+/// Lavalink events → `WorkerEvent`s, with the session key and queue entry the worker keeps per
+/// guild; and, after taking a token over, adoption of the players of the resumed session.
+///
+/// Player events are read from each node (not from the pool), accepted when the pool places the
+/// guild's player on that node — the pool's own rule. The pool drops events of players it does
+/// not know, and after a takeover it does not know the resumed session's players until they are
+/// adopted; the events the node queued while nobody was connected (a track that ended in the gap)
+/// arrive right after `ready`. So each node's event stream waits at its resumed `ready` until
+/// adoption is done, then carries on with those queued events.
 extension WorkerBot {
     func handle(_ event: PoolEvent) async {
         switch event {
         case .node(let name, let nodeEvent):
-            await handle(nodeEvent, from: name)
+            await nodeStatus(nodeEvent, of: name)
         case .nodeRefused(let name, let message):
             context.board.node(name, connected: false)
             logger.error("Lavalink node refused", metadata: ["lavalink.node": "\(name)", "error": "\(message)"])
-        case .player(let playerEvent):
-            await handle(playerEvent)
+        case .player:
+            // Taken from the nodes (`handle(_:fromNode:)`).
+            break
         case .playerUpdate(let guildId, let state):
             guard let guild = GuildID(guildId), let session = await voice.session(in: guild) else { return }
             await events.publish(.playerUpdate(PlayerUpdateEvent(
@@ -27,16 +35,34 @@ extension WorkerBot {
         }
     }
 
-    private func handle(_ event: NodeEvent, from node: String) async {
+    /// A node's connection as the pool reports it: readiness, the session id to save, adoption.
+    private func nodeStatus(_ event: NodeEvent, of node: String) async {
         switch event {
         case .ready(let sessionId, let resumed):
             noteLavalinkSession(node: node, sessionId: sessionId)
             context.board.node(node, connected: true)
             lavalinkReady.open()
-            if firstReady(of: node), resumed { await adoptPlayers(on: node, sessionId: sessionId) }
+            if firstReady(of: node) {
+                if resumed { await adoptPlayers(on: node, sessionId: sessionId) }
+                adoptionDone[node]?.open()
+            }
         case .disconnected, .lost:
             context.board.node(node, connected: false)
         case .playerUpdate, .stats, .player:
+            break
+        }
+    }
+
+    /// A node's own event stream: player events of the players the pool places on that node.
+    func handle(_ event: NodeEvent, fromNode node: String) async {
+        switch event {
+        case .ready:
+            // The events queued for a resumed session come next: adopt its players first.
+            await adoptionDone[node]?.wait()
+        case .player(let playerEvent):
+            guard await pool.snapshot(guildId: playerEvent.guildId)?.node == node else { return dropped(playerEvent) }
+            await handle(playerEvent)
+        case .playerUpdate, .stats, .disconnected, .lost:
             break
         }
     }
@@ -126,7 +152,7 @@ extension WorkerBot {
 
     private func adopt(_ player: Player, node: LavalinkNode, sessionId: String, placesHere: Bool) async {
         guard let guild = GuildID(player.guildId), let state = player.voice, !state.token.isEmpty,
-            let channel = state.channelId.flatMap({ ChannelID($0) }), await membership.contains(guild)
+            let channel = state.channelId.flatMap({ ChannelID($0) }), await membership.mayBeMember(guild)
         else {
             // Nothing this worker can carry on with (no voice, a guild it left).
             try? await node.rest.destroyPlayer(sessionId: sessionId, guildId: player.guildId)
@@ -134,6 +160,8 @@ extension WorkerBot {
         }
         let session = SessionKey(guild: guild, channel: channel)
         let playing = player.track.flatMap { track in Self.entry(in: track).map { (track.encoded, $0) } }
+        // Read before adopting: what the resumed gateway said about the bot in the meantime.
+        let seen = await voice.unclaimedVoiceState(in: guild)
         guard await voice.adopt(session, voice: state, playing: playing) else { return }
         do {
             if placesHere {
@@ -152,8 +180,13 @@ extension WorkerBot {
             return
         }
         logger.info("adopted a player of the resumed Lavalink session", metadata: ["session.key": "\(session)"])
+        if let seen {
+            // Kicked or moved while the token changed hands: handled as if it happened now.
+            await perform(await voice.botVoiceState(guild: guild, channel: seen.channel, sessionID: seen.sessionID), in: guild)
+        }
+        guard let current = await voice.session(in: guild) else { return }
         await events.publish(.playerUpdate(PlayerUpdateEvent(
-            session: session, positionMs: player.state.position, connected: player.state.connected,
+            session: current, positionMs: player.state.position, connected: player.state.connected,
             pingMs: Int(player.state.ping), timeMs: player.state.time)))
     }
 }

@@ -9,7 +9,7 @@ extension WorkerBot {
     /// connection. Discord does not answer a join it refuses, so no answer in time is a failure.
     func connect(_ job: VoiceConnectJob, logger: Logger) async throws {
         let guild = job.session.guild
-        guard await membership.contains(guild) else {
+        guard await membership.mayBeMember(guild) else {
             throw JobFailure.refused("the worker bot is not a member of guild \(guild)")
         }
         guard case .join(let attempt) = await voice.beginConnect(job.session, textChannel: job.textChannel,
@@ -31,6 +31,8 @@ extension WorkerBot {
         case .failed(let reason)?:
             throw JobFailure.refused(reason)
         case nil:
+            // Stopping (lease lost, death): leave voice as it is for whoever holds the token next.
+            try Task.checkCancellation()
             if await voice.abandonConnect(guild, attempt: attempt) == .leave {
                 // In case Discord answers after all: do not stay in a channel nobody plays in.
                 try? await gateway.updateVoiceState(VoiceStateUpdate(

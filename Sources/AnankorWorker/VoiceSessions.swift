@@ -82,6 +82,9 @@ actor VoiceSessions {
 
     nonisolated let attempts = AttemptWaiters<ConnectResult>()
     private var guilds: [GuildID: GuildVoice] = [:]
+    /// The bot's last voice state in guilds without a session, so a player adopted after a
+    /// takeover catches up with a kick or move the resumed gateway replayed before adoption.
+    private var unclaimed: [GuildID: (channel: ChannelID?, sessionID: String)] = [:]
     private let sessionsMeter: Meter
 
     init(sessionsMeter: Meter) {
@@ -99,6 +102,7 @@ actor VoiceSessions {
     /// A `music.voice.connect`: join `session`'s channel, or move there from another channel of
     /// the guild.
     func beginConnect(_ session: SessionKey, textChannel: ChannelID?, selfDeaf: Bool) -> ConnectStart {
+        unclaimed[session.guild] = nil
         var voice = guilds[session.guild] ?? GuildVoice(session: session, textChannel: textChannel, selfDeaf: selfDeaf)
         if guilds[session.guild] == nil { sessionsMeter.increment() }
         if let textChannel { voice.textChannel = textChannel }
@@ -151,7 +155,10 @@ actor VoiceSessions {
     // MARK: The bot's own voice events
 
     func botVoiceState(guild: GuildID, channel: ChannelID?, sessionID: String) -> VoiceAction {
-        guard var voice = guilds[guild] else { return .none }
+        guard var voice = guilds[guild] else {
+            unclaimed[guild] = (channel, sessionID)
+            return .none
+        }
         guard let channel else {
             // Leave jobs forget the session before sending op 4, so this one nobody asked for.
             _ = forget(guild)
@@ -269,6 +276,7 @@ actor VoiceSessions {
         -> Bool
     {
         guard guilds[session.guild] == nil else { return false }
+        defer { unclaimed[session.guild] = nil }
         var voice = GuildVoice(session: session, textChannel: nil, selfDeaf: true)
         if let state {
             _ = voice.bridge.voiceStateUpdate(sessionId: state.sessionId, channelId: session.channel.description)
@@ -281,4 +289,7 @@ actor VoiceSessions {
         sessionsMeter.increment()
         return true
     }
+
+    /// The bot's voice state seen in `guild` while it had no session (nil when none was seen).
+    func unclaimedVoiceState(in guild: GuildID) -> (channel: ChannelID?, sessionID: String)? { unclaimed[guild] }
 }

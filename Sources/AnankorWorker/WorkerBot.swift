@@ -51,8 +51,12 @@ final class WorkerBot: Service, Sendable {
     let lavalinkReady = Latch()
 
     private let poolEvents: AsyncStream<PoolEvent>
+    /// Each node's own events: player events are taken from here (see `LavalinkEvents.swift`).
+    private let nodeEvents: [(name: String, events: AsyncStream<NodeEvent>)]
+    /// Per node, opened once the players of a resumed session were adopted (at once otherwise).
+    let adoptionDone: [String: Latch]
     private let lease: Mutex<Lease>
-    private let lavalinkSessions = Mutex<[String: String]>([:])
+    private let lavalinkSessions: Mutex<[String: String]>
     /// Nodes whose first `ready` was handled (players of a resumed session adopted).
     private let nodesSeen = Mutex<Set<String>>([])
     private let end = Mutex<HoldEnd?>(nil)
@@ -69,9 +73,11 @@ final class WorkerBot: Service, Sendable {
         self.events = EventPublisher(bus: context.bus, now: context.now, logger: logger)
         self.logger = logger
         self.lease = Mutex(lease)
-        self.lavalinkSessions.withLock { $0 = lavalinkSessions }
-        // Subscribed before the pool runs, so its first events are not missed.
+        self.lavalinkSessions = Mutex(lavalinkSessions)
+        // Subscribed before the pool runs its nodes, so their first events are not missed.
         self.poolEvents = pool.events()
+        self.nodeEvents = pool.nodes.map { ($0.name, $0.events()) }
+        self.adoptionDone = Dictionary(pool.nodes.map { ($0.name, Latch()) }, uniquingKeysWith: { first, _ in first })
     }
 
     var currentLease: Lease { lease.withLock { $0 } }
@@ -89,6 +95,12 @@ final class WorkerBot: Service, Sendable {
             group.addTask {
                 for await event in self.poolEvents { await self.handle(event) }
                 return nil
+            }
+            for (name, events) in self.nodeEvents {
+                group.addTask {
+                    for await event in events { await self.handle(event, fromNode: name) }
+                    return nil
+                }
             }
             group.addTask { await self.keepLease() }
             group.addTask { await self.consumeJobs() }
@@ -219,6 +231,10 @@ final class WorkerBot: Service, Sendable {
 actor GuildMembership {
     private var guilds: Set<GuildID>
     private var readyShards: Set<Int> = []
+    /// Shards whose READY listed their guilds in this hold. A resumed shard gets no READY, so
+    /// for its guilds only what the registry had is known.
+    private var listedShards: Set<Int> = []
+    private var shardCount = 1
     private var announced = false
 
     init(known: Set<GuildID>) {
@@ -227,17 +243,26 @@ actor GuildMembership {
 
     var count: Int { guilds.count }
 
-    func contains(_ guild: GuildID) -> Bool { guilds.contains(guild) }
+    /// False only when the bot is known not to be in the guild (its shard listed its guilds and
+    /// this one was not among them, nor joined since).
+    func mayBeMember(_ guild: GuildID) -> Bool {
+        guilds.contains(guild) || !listedShards.contains(Snowflake<Guild>(guild.rawValue).shard(of: shardCount))
+    }
 
     /// READY on `shard`: its guilds replace what was known for that shard. Returns every guild
     /// and whether all shards are now ready for the first time.
     func ready(shard: Int, shardCount: Int, guilds shardGuilds: [GuildID]) -> (all: Set<GuildID>, firstOnline: Bool) {
+        self.shardCount = shardCount
+        listedShards.insert(shard)
         guilds = guilds.filter { Snowflake<Guild>($0.rawValue).shard(of: shardCount) != shard }.union(shardGuilds)
         return (guilds, markReady(shard: shard, shardCount: shardCount))
     }
 
     /// RESUMED on `shard`: whether all shards are now ready for the first time.
-    func resumed(shard: Int, shardCount: Int) -> Bool { markReady(shard: shard, shardCount: shardCount) }
+    func resumed(shard: Int, shardCount: Int) -> Bool {
+        self.shardCount = shardCount
+        return markReady(shard: shard, shardCount: shardCount)
+    }
 
     /// True when the guild is new.
     func joined(_ guild: GuildID) -> Bool { guilds.insert(guild).inserted }

@@ -1,6 +1,7 @@
 import AnankorCore
 @testable import AnankorWorker
 import DiscordEmulator
+import DiscordKit
 import Foundation
 import LavalinkEmulator
 import ServiceLifecycle
@@ -28,7 +29,7 @@ struct LifecycleTests {
             do {
                 try await eventually("the first worker is ready", timeout: .seconds(30)) { first.isReady }
                 try await world.connect(to: world.music)
-                let entry = world.entry(try await world.track("emulator:track:survivor?length=600000"))
+                let entry = world.entry(try await world.track("emulator:track:survivor?length=5000"))
                 try await world.send(.playbackPlay(PlaybackPlayJob(session: world.session(world.music), entry: entry)))
                 try await world.recorder.wait(for: "trackStart") { $0.trackStart }
 
@@ -44,9 +45,16 @@ struct LifecycleTests {
                 let gatewaySession = try #require(await world.discord.gatewaySessions().first?["session_id"]?.stringValue)
                 let lavalinkSession = try #require(await world.lavalink.sessions().first { $0.userId == String(world.bot.userID) })
 
-                // The holder dies: nothing released, its lease lapses after the 2 s TTL.
+                // The holder dies: nothing released, its lease lapses after the 2 s TTL. While
+                // nobody is connected the player keeps playing and the track ends; Lavalink
+                // queues the TrackEnd for whoever resumes the session.
                 firstTask.cancel()
                 _ = await firstTask.result
+                try await eventually("Lavalink saw the holder's connection go") {
+                    await world.lavalink.sessions().first { $0.sessionId == lavalinkSession.sessionId }?.connected == false
+                }
+                await world.lavalink.advance(byMilliseconds: 6_000)
+                #expect(await world.lavalink.sessions().first { $0.sessionId == lavalinkSession.sessionId }?.queuedEvents ?? 0 > 0)
                 try await eventually("the spare holds the token", timeout: .seconds(15)) { second.heldWorker == world.worker }
                 try await eventually("the spare is ready", timeout: .seconds(30)) { second.isReady }
                 let online = try await world.recorder.wait(for: "workerOnline with a higher fencing token") {
@@ -55,25 +63,26 @@ struct LifecycleTests {
                 #expect(online.worker == world.worker)
 
                 // The gateway session was resumed (no second session), the Lavalink session too,
-                // and the player never stopped.
+                // and the end that happened in between is reported with its entry.
                 let sessions = await world.discord.gatewaySessions()
                 #expect(sessions.compactMap { $0["session_id"]?.stringValue } == [gatewaySession])
                 let lavalinkSessions = await world.lavalink.sessions().filter { $0.userId == String(world.bot.userID) }
                 #expect(lavalinkSessions.map(\.sessionId) == [lavalinkSession.sessionId])
                 #expect(lavalinkSessions.first?.connected == true)
-                let player = try #require(await world.lavalink.player(guildId: String(world.guild)))
-                #expect(player.encodedTrack == entry.track.encoded && player.voiceConnected)
+                let ended = try await world.recorder.wait(for: "trackEnd of the track that ended during the takeover") {
+                    $0.trackEnd
+                }
+                #expect(ended.entry == entry.id && ended.reason == .finished && ended.session == world.session(world.music))
+                #expect(await world.lavalink.player(guildId: String(world.guild))?.voiceConnected == true)
 
-                // The spare plays for the same bot; the adopted entry is still known.
+                // The spare plays for the same bot in the adopted session, without a new connect.
                 let next = world.entry(try await world.track("emulator:track:after-takeover?length=600000"))
                 try await world.send(.playbackPlay(PlaybackPlayJob(session: world.session(world.music), entry: next)))
-                let replaced = try await world.recorder.wait(for: "trackEnd of the adopted entry") {
-                    $0.trackEnd.flatMap { $0.reason == .replaced ? $0 : nil }
-                }
-                #expect(replaced.entry == entry.id)
                 try await world.recorder.wait(for: "trackStart by the spare") {
                     $0.trackStart.flatMap { $0.entry == next.id ? $0 : nil }
                 }
+                let player = try #require(await world.lavalink.player(guildId: String(world.guild)))
+                #expect(player.encodedTrack == next.track.encoded && player.sessionId == lavalinkSession.sessionId)
                 #expect(try await world.state.currentLease(.workerToken(world.worker), now: Date())?.holder
                     == LeaseHolder("second"))
             } catch {
@@ -81,6 +90,64 @@ struct LifecycleTests {
                 throw error
             }
             await stopAll()
+        }
+    }
+
+    @Test("a kick while the token changes hands is noticed by the new holder: reported, no stale player")
+    func kickedDuringTakeover() async throws {
+        try await WorkerWorld.with { world in
+            let first = world.makeWorker(holder: "first", leaseTTL: .seconds(2), heartbeat: .milliseconds(300))
+            let second = world.makeWorker(holder: "second", leaseTTL: .seconds(2), heartbeat: .milliseconds(300))
+            let firstTask = Task { try await first.run() }
+            var secondTask: Task<Void, any Error>?
+            func stopAll() async {
+                firstTask.cancel()
+                secondTask?.cancel()
+                _ = await firstTask.result
+                _ = await secondTask?.result
+            }
+            do {
+                try await eventually("the first worker is ready", timeout: .seconds(30)) { first.isReady }
+                try await world.connect(to: world.music)
+                let entry = world.entry(try await world.track("emulator:track:kicked?length=600000"))
+                try await world.send(.playbackPlay(PlaybackPlayJob(session: world.session(world.music), entry: entry)))
+                try await world.recorder.wait(for: "trackStart") { $0.trackStart }
+                try await eventually("the holder saved its resume records") {
+                    try await world.state.resumeInfo(for: ResumeKey(bot: UserID(world.bot.userID)))?.lavalinkSessionID != nil
+                }
+                firstTask.cancel()
+                _ = await firstTask.result
+                let before = world.recorder.all.count
+                // Nobody holds the token: the gateway session buffers the kick for the resume.
+                try await world.discord.setVoiceChannel(of: world.bot.userID, in: world.guild, to: nil)
+                secondTask = Task { try await second.run() }
+                try await eventually("the spare holds the token", timeout: .seconds(15)) { second.heldWorker == world.worker }
+                let kicked = try await world.recorder.wait(for: "the kick reported by the new holder", after: before) {
+                    $0.voiceDisconnected
+                }
+                #expect(kicked.session == world.session(world.music) && kicked.byRemote && kicked.movedTo == nil)
+                try await eventually("no stale player") { await world.lavalink.player(guildId: String(world.guild)) == nil }
+            } catch {
+                await stopAll()
+                throw error
+            }
+            await stopAll()
+        }
+    }
+
+    @Test("a token Discord refuses is released and, when it is the only one, ends run() with an error")
+    func refusedToken() async throws {
+        try await WorkerWorld.with { world in
+            // Shaped like the bot's token (same user id), but not its secret.
+            let head = try #require(world.bot.token.split(separator: ".").first)
+            var configuration = world.configuration(holder: "refused")
+            configuration.tokens = [BotToken("\(head).AAAAAA.not-the-secret")]
+            let worker = WorkerService(configuration: configuration, bus: world.bus, state: world.state,
+                                       ledger: world.ledger, logger: WorkerWorld.logger)
+            let error = try await #require(throws: WorkerError.self) { try await worker.run() }
+            #expect(error.code == .tokensRefused)
+            #expect(try await world.state.currentLease(.workerToken(world.worker), now: Date()) == nil)
+            #expect(worker.heldWorker == nil)
         }
     }
 
