@@ -18,12 +18,16 @@ public final class SandboxWorld: Sendable {
         /// Voice-state and interaction events reach bots quickly; a short heartbeat keeps
         /// connection loss detection quick too.
         public var heartbeatInterval: Int
+        /// Discord's 3 seconds to acknowledge an interaction. Tests on a loaded machine may allow
+        /// more so that a starved scheduler is not mistaken for a slow bot.
+        public var interactionDeadline: Duration
 
         public init(workerBots: Int = 3,
                     voiceChannels: [String] = ["Lounge", "Gaming", "Study", "Karaoke", "Chill", "Stage"],
                     users: [String] = ["alice", "bob", "carol", "dave", "erin", "frank"], lavalinkSpeed: Double = 1,
                     discordPort: Int = 0, lavalinkPort: Int = 0, guildLocale: String = "en-US",
-                    heartbeatInterval: Int = 41_250) {
+                    heartbeatInterval: Int = 41_250, interactionDeadline: Duration = .seconds(3)) {
+            self.interactionDeadline = interactionDeadline
             self.workerBots = workerBots
             self.voiceChannels = voiceChannels
             self.users = users
@@ -68,7 +72,8 @@ public final class SandboxWorld: Sendable {
         -> SandboxWorld
     {
         var discordConfiguration = DiscordEmulatorConfiguration(port: plan.discordPort,
-                                                                heartbeatInterval: plan.heartbeatInterval)
+                                                                heartbeatInterval: plan.heartbeatInterval,
+                                                                interactionResponseDeadline: plan.interactionDeadline)
         discordConfiguration.clockFollowsRealTime = true
         let discord = DiscordEmulator(configuration: discordConfiguration, logger: logger)
         _ = try await discord.start()

@@ -7,7 +7,8 @@ import LavalinkEmulator
 import Testing
 
 /// DESIGN §4 failure handling, observed the way members would notice it.
-@Suite("Music failures end to end", .motoServer, .serialized)
+extension EndToEnd {
+@Suite("Music failures end to end")
 struct MusicFailureTests {
     /// Alice plays in Lounge; returns the bot that took the session.
     static func startPlaying(_ stage: MusicStage, _ query: String = "https://youtu.be/crash") async throws -> UInt64 {
@@ -151,14 +152,16 @@ struct MusicFailureTests {
             let next = try #require(boldTitle(try await alice.run("play", ["query": "https://youtu.be/next-up"]).text))
             #expect(await world.eventually { await world.nowPlayingMessages().count == 1 })
             await stage.stopMaster("master-1")
+            #expect(await stage.player(in: "Lounge")?.track != nil, "workers keep playing meanwhile")
             await world.lavalink.advance(byMilliseconds: 7 * 60_000)  // the track ends while no master runs
-            #expect(await stage.player(in: "Lounge")?.track != nil, "workers keep their players meanwhile")
             stage.startMaster("master-2")
             #expect(await world.eventually(timeout: .seconds(20)) {
                 await stage.player(in: "Lounge")?.track?.title == next
             }, "the new master consumes the pending trackEnd and plays the next entry")
-            let boards = await world.nowPlayingMessages()
-            #expect(boards.count == 1 && boards[0].edited, "the same message is edited, not re-posted")
+            #expect(await world.eventually {
+                let boards = await world.nowPlayingMessages()
+                return boards.count == 1 && boards[0].edited && boards[0].embed?.contains(next) == true
+            }, "the same message is edited, not re-posted")
             #expect(try await alice.run("queue").text.contains(next))
         }
     }
@@ -182,4 +185,5 @@ struct MusicFailureTests {
             #expect(playing != nil && queued.total == 0, "queued exactly once")
         }
     }
+}
 }

@@ -6,7 +6,8 @@ import Testing
 
 /// DESIGN §4 routing, seen by members: several channels of one guild play at once on different
 /// worker bots, the cap holds, and a full guild gets a clear answer.
-@Suite("Music routing end to end", .motoServer, .serialized)
+extension EndToEnd {
+@Suite("Music routing end to end")
 struct MusicRoutingTests {
     @Test("three members in three channels each /play: three worker bots join the right channels and play at once",
           arguments: Mode.allCases)
@@ -18,7 +19,7 @@ struct MusicRoutingTests {
                 try await stage.member(name).join(channel)
             }
             for (name, channel) in seats {
-                let answer = try await stage.member(name).run("play", ["query": "https://youtu.be/\(channel.lowercased())"])
+                let answer = try await stage.member(name).run("play", ["query": .string("https://youtu.be/\(channel.lowercased())")])
                 #expect(answer.text.hasPrefix("Queued **"), "\(name): \(answer)")
                 #expect(!answer.ephemeral)
             }
@@ -46,13 +47,13 @@ struct MusicRoutingTests {
 
     @Test("a sixth channel beyond a cap of 5 gets the cap reply naming the busy channels")
     func capOfFive() async throws {
-        let plan = SandboxWorld.Plan(workerBots: 6, lavalinkSpeed: 0)
+        let plan = SandboxWorld.Plan.testing(workerBots: 6)
         try await withStage(.embedded, plan: plan) { stage in
             let channels = stage.world.voiceChannels.map(\.name)
             let users = stage.world.users.map(\.name)
             for (user, channel) in zip(users, channels) { try await stage.member(user).join(channel) }
             for (user, channel) in zip(users.prefix(5), channels.prefix(5)) {
-                let answer = try await stage.member(user).run("play", ["query": "lofi \(channel)"])
+                let answer = try await stage.member(user).run("play", ["query": .string("lofi \(channel)")])
                 #expect(answer.text.hasPrefix("Queued"), "\(user): \(answer)")
             }
             let refused = try await stage.member(users[5]).run("play", ["query": "one more"])
@@ -68,7 +69,7 @@ struct MusicRoutingTests {
 
     @Test("with every worker bot in the guild busy the reply says so and links the bot that is missing")
     func noFreeWorker() async throws {
-        let plan = SandboxWorld.Plan(workerBots: 2, lavalinkSpeed: 0)
+        let plan = SandboxWorld.Plan.testing(workerBots: 2)
         try await withStage(.embedded, plan: plan) { stage in
             let world = stage.world
             let outsider = world.workers[1].userID
@@ -98,4 +99,5 @@ struct MusicRoutingTests {
             #expect(german.text.contains("Sprachkanal"), "\(german)")
         }
     }
+}
 }

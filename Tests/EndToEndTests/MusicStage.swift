@@ -1,9 +1,11 @@
 import AnankorCore
 import AnankorDistributed
 import AnankorEmbedded
+import AnankorMaster
 import AnankorSandbox
 import AnankorTestSupport
 import AnankorTesting
+import AnankorWorker
 import DiscordEmulator
 import Foundation
 import LavalinkEmulator
@@ -11,6 +13,11 @@ import Logging
 import RedisKit
 import Synchronization
 import Testing
+
+/// Every end-to-end suite, one at a time: each starts a whole system (emulators, masters, workers,
+/// redis-server), and two at once on a small machine would measure the scheduler, not Anankor.
+/// moto_server runs once for all of them.
+@Suite("End to end", .motoServer, .serialized) struct EndToEnd {}
 
 /// Which adapters a stage runs on.
 enum Mode: String, CaseIterable, CustomStringConvertible, Sendable {
@@ -35,6 +42,7 @@ final class MusicStage: Sendable {
     private let masters = Mutex<[String: RunningService]>([:])
     private let workers = Mutex<[String: RunningService]>([:])
     private let workerServices = Mutex<[String: WorkerService]>([:])
+    private let masterServices = Mutex<[String: MasterService]>([:])
     private let teardown: @Sendable () async -> Void
     private let logger: Logger
 
@@ -50,7 +58,7 @@ final class MusicStage: Sendable {
     }
 
     /// Starts the world and the processes and waits until every worker bot is online.
-    static func start(_ mode: Mode, plan: SandboxWorld.Plan = SandboxWorld.Plan(lavalinkSpeed: 0),
+    static func start(_ mode: Mode, plan: SandboxWorld.Plan = .testing,
                       tuning: SandboxTuning = .quick, masters: Int = 1, workerProcesses: Int? = nil) async throws
         -> MusicStage
     {
@@ -75,6 +83,7 @@ final class MusicStage: Sendable {
             stage.startWorker("worker-\(index)")
         }
         let online = await world.eventually(timeout: .seconds(30)) {
+            guard stage.mastersReady else { return false }
             let live = (try? await ports.state.liveWorkers(now: Date()).count) ?? 0
             return live == min(plan.workerBots, workerProcesses ?? plan.workerBots)
         }
@@ -112,8 +121,12 @@ final class MusicStage: Sendable {
         }
     }
 
+    /// Every running master has registered the commands and is connected to the gateway.
+    var mastersReady: Bool { masterServices.withLock { $0.values.allSatisfy(\.isReady) } }
+
     func startMaster(_ name: String) {
         let service = SandboxCluster.master(world: world, ports: ports, tuning: tuning, name: name, logger: logger)
+        masterServices.withLock { $0[name] = service }
         masters.withLock { $0[name] = RunningService(service, logger: logger) }
     }
 
@@ -133,6 +146,7 @@ final class MusicStage: Sendable {
 
     func stopMaster(_ name: String) async {
         guard let service = masters.withLock({ $0.removeValue(forKey: name) }) else { return }
+        masterServices.withLock { _ = $0.removeValue(forKey: name) }
         await service.stop()
     }
 
@@ -175,7 +189,7 @@ final class MusicStage: Sendable {
 }
 
 /// Runs `body` with a stage and always shuts it down.
-func withStage(_ mode: Mode, plan: SandboxWorld.Plan = SandboxWorld.Plan(lavalinkSpeed: 0), tuning: SandboxTuning = .quick,
+func withStage(_ mode: Mode, plan: SandboxWorld.Plan = .testing, tuning: SandboxTuning = .quick,
                masters: Int = 1, workerProcesses: Int? = nil, _ body: (MusicStage) async throws -> Void) async throws {
     let stage = try await MusicStage.start(mode, plan: plan, tuning: tuning, masters: masters,
                                            workerProcesses: workerProcesses)
@@ -186,4 +200,15 @@ func withStage(_ mode: Mode, plan: SandboxWorld.Plan = SandboxWorld.Plan(lavalin
         throw error
     }
     await stage.shutdown()
+}
+
+extension SandboxWorld.Plan {
+    /// Lavalink's clock moved by hand; 10 s to acknowledge interactions (see `interactionDeadline`).
+    static var testing: Self { Self(lavalinkSpeed: 0, interactionDeadline: .seconds(10)) }
+
+    static func testing(workerBots: Int) -> Self {
+        var plan = testing
+        plan.workerBots = workerBots
+        return plan
+    }
 }

@@ -7,7 +7,8 @@ import Testing
 
 /// Real `anankor worker` processes (distributed mode: redis-server + moto), one of them SIGKILLed
 /// in the middle of a track.
-@Suite("Worker processes end to end", .motoServer, .serialized)
+extension EndToEnd {
+@Suite("Worker processes end to end")
 struct WorkerProcessTests {
     /// The `anankor` executable `swift build` produced next to this test bundle.
     static var executable: String {
@@ -18,7 +19,7 @@ struct WorkerProcessTests {
 
     @Test("SIGKILL of the worker process playing a track: the channel is told within the lease time and /play resumes")
     func sigkillMidTrack() async throws {
-        let plan = SandboxWorld.Plan(lavalinkSpeed: 0)
+        let plan = SandboxWorld.Plan.testing
         try await withStage(.distributed, plan: plan, masters: 2, workerProcesses: 0) { stage in
             let world = stage.world
             var processes: [LocalServerProcess] = []
@@ -51,4 +52,5 @@ struct WorkerProcessTests {
             }, "a live worker process picks the session up")
         }
     }
+}
 }

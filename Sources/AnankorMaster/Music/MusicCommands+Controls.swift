@@ -49,7 +49,7 @@ extension MusicCommands {
             details.aloneSince = nil
             try await context.state.saveSessionDetails(details)
         }
-        await conductor.board.refresh(session)
+        conductor.refresh(session)
     }
 
     func stop(_ invocation: CommandInvocation) async throws -> Reply {
@@ -57,7 +57,8 @@ extension MusicCommands {
         try await context.state.setLoopMode(.off, for: session)
         try await context.state.clearQueue(session)
         let current = try await context.state.nowPlaying(session)
-        try await conductor.advance(session, expecting: current?.entry.id, reason: .skipped, worker: binding.worker)
+        try await conductor.advance(session, expecting: current?.entry.id, reason: .skipped, worker: binding.worker,
+                                    autoplay: false)
         if current == nil {
             try await context.send(.playerUpdate(PlayerUpdateJob(session: session, stop: true)), to: binding.worker)
         }
@@ -125,7 +126,7 @@ extension MusicCommands {
         var details = try await context.state.sessionDetails(session) ?? SessionDetails(session: session)
         details.volume = level
         try await context.state.saveSessionDetails(details)
-        await conductor.board.refresh(session)
+        conductor.refresh(session)
         return Reply(text(invocation, .musicVolumeSet, ["volume": "\(level)"]))
     }
 
@@ -141,7 +142,7 @@ extension MusicCommands {
             mode = all[(all.firstIndex(of: current)! + 1) % all.count]
         }
         try await context.state.setLoopMode(mode, for: session)
-        await conductor.board.refresh(session)
+        conductor.refresh(session)
         let key: MessageKey = switch mode {
         case .off: .musicLoopOff
         case .track: .musicLoopTrack
@@ -154,7 +155,7 @@ extension MusicCommands {
         let (session, _) = try await boundSession(invocation)
         let count = try await context.state.queuePage(session, offset: 0, limit: 0).total
         try await context.state.shuffleQueue(session, seed: UInt64.random(in: 1...UInt64(Int32.max)))
-        await conductor.board.refresh(session)
+        conductor.refresh(session)
         return Reply(text(invocation, .musicShuffled, ["count": "\(count)"]), ephemeral: invocation.targetSession != nil)
     }
 
@@ -185,7 +186,7 @@ extension MusicCommands {
     func clear(_ invocation: CommandInvocation) async throws -> Reply {
         let (session, _) = try await boundSession(invocation)
         try await context.state.clearQueue(session)
-        await conductor.board.refresh(session)
+        conductor.refresh(session)
         return Reply(text(invocation, .musicCleared))
     }
 
@@ -203,7 +204,7 @@ extension MusicCommands {
         var details = try await context.state.sessionDetails(session) ?? SessionDetails(session: session)
         details.autoplay.toggle()
         try await context.state.saveSessionDetails(details)
-        await conductor.board.refresh(session)
+        conductor.refresh(session)
         return Reply(text(invocation, details.autoplay ? .musicAutoplayOn : .musicAutoplayOff))
     }
 
@@ -215,7 +216,7 @@ extension MusicCommands {
         var details = try await context.state.sessionDetails(session) ?? SessionDetails(session: session)
         details.filterPreset = preset == "off" ? nil : preset
         try await context.state.saveSessionDetails(details)
-        await conductor.board.refresh(session)
+        conductor.refresh(session)
         return Reply(text(invocation, .musicFilterApplied, ["filter": preset]))
     }
 

@@ -10,10 +10,10 @@ struct MusicCommands: Sendable {
     let router: SessionRouter
     let conductor: PlaybackConductor
 
-    init(context: MasterContext) {
+    init(context: MasterContext, refresher: CoalescedWork<SessionKey>) {
         self.context = context
         self.router = SessionRouter(context: context)
-        self.conductor = PlaybackConductor(context: context)
+        self.conductor = PlaybackConductor(context: context, refresher: refresher)
     }
 
     /// Commands that take a while (Lavalink lookups) and are acknowledged first.

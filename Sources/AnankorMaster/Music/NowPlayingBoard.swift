@@ -9,7 +9,7 @@ struct NowPlayingBoard: Sendable {
 
     /// Buttons carry `np:<action>:<guild>:<channel>` so a press acts on that session.
     enum Action: String, CaseIterable, Sendable {
-        case toggle, previous, skip, stop, loop, shuffle
+        case previous, toggle, skip, stop, loop, shuffle
 
         var command: String {
             switch self {
@@ -49,9 +49,10 @@ struct NowPlayingBoard: Sendable {
     /// Posts or edits the message to show what plays now (or that the queue ended).
     func refresh(_ session: SessionKey) async {
         do {
-            guard var details = try await context.state.sessionDetails(session), let channel = details.textChannel else {
-                return
-            }
+            // A session without a worker has no player to show (it crashed or was left).
+            guard var details = try await context.state.sessionDetails(session), let channel = details.textChannel,
+                try await context.state.binding(for: session) != nil
+            else { return }
             let locale = details.locale ?? .englishUS
             let playing = try await context.state.nowPlaying(session)
             let loop = try await context.state.loopMode(session)
@@ -110,7 +111,9 @@ struct NowPlayingBoard: Sendable {
                                               emoji: PartialEmoji(name: action.emoji),
                                               customID: Self.customID(action, session)))
         }
-        return MessageCreate(content: "", embeds: [embed], components: [.actionRow(buttons)],
+        // Discord allows at most 5 buttons per row: transport controls, then modes.
+        return MessageCreate(content: "", embeds: [embed],
+                             components: [.actionRow(Array(buttons.prefix(3))), .actionRow(Array(buttons.dropFirst(3)))],
                              allowedMentions: AllowedMentions.none)
     }
 }

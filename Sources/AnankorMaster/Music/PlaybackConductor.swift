@@ -7,11 +7,16 @@ import Foundation
 struct PlaybackConductor: Sendable {
     let context: MasterContext
     let board: NowPlayingBoard
+    let refresher: CoalescedWork<SessionKey>
 
-    init(context: MasterContext) {
+    init(context: MasterContext, refresher: CoalescedWork<SessionKey>) {
         self.context = context
         self.board = NowPlayingBoard(context: context)
+        self.refresher = refresher
     }
+
+    /// Asks for the session's now-playing message to be brought up to date (soon, coalesced).
+    func refresh(_ session: SessionKey) { refresher.request(session) }
 
     /// After binding (or re-binding after a crash): join the channel and play what is current, at
     /// its last position, or else the next entry.
@@ -34,9 +39,9 @@ struct PlaybackConductor: Sendable {
     /// trackEnd, a skip racing a natural end) changes nothing.
     @discardableResult
     func advance(_ session: SessionKey, expecting expected: QueueEntryID?, reason: AdvanceReason,
-                 worker: WorkerID?) async throws -> AdvanceOutcome {
+                 worker: WorkerID?, autoplay allowAutoplay: Bool = true) async throws -> AdvanceOutcome {
         var outcome = try await context.state.advance(session, expecting: expected, reason: reason, now: context.now())
-        if case .ended = outcome, try await autoplay(session) {
+        if case .ended = outcome, allowAutoplay, try await autoplay(session) {
             outcome = try await context.state.advance(session, expecting: nil, reason: .finished, now: context.now())
         }
         var bound = worker
@@ -49,7 +54,7 @@ struct PlaybackConductor: Sendable {
                 try await context.send(.playerUpdate(PlayerUpdateJob(session: session, stop: true)), to: bound)
             }
             try await context.state.touchSession(session, at: context.now())
-            await board.refresh(session)
+            refresh(session)
         case .stale:
             break
         }

@@ -140,7 +140,7 @@ final class SessionWatchdog: Sendable {
                 try await context.state.updatePosition(session, entry: playing.entry.id,
                                                        positionMs: playing.position(at: context.now()), paused: true,
                                                        at: context.now())
-                await conductor.board.refresh(session)
+                conductor.refresh(session)
             }
             if let channel = details.textChannel {
                 await context.post(context.text(.musicPausedEmptyChannel, details.locale ?? .englishUS,
@@ -153,7 +153,7 @@ final class SessionWatchdog: Sendable {
                 try await context.send(.playerUpdate(PlayerUpdateJob(session: session, paused: false)), to: binding.worker)
                 try await context.state.updatePosition(session, entry: playing.entry.id, positionMs: playing.positionMs,
                                                        paused: false, at: context.now())
-                await conductor.board.refresh(session)
+                conductor.refresh(session)
             }
         }
     }

@@ -11,7 +11,7 @@ struct WorkerEventHandler: Sendable {
         switch event {
         case .trackStart(let started):
             try await context.state.touchSession(started.session, at: context.now())
-            await conductor.board.refresh(started.session)
+            conductor.refresh(started.session)
         case .trackEnd(let ended):
             guard ended.reason.mayStartNext else { return }  // replaced/stopped: whoever did it moves on
             try await conductor.advance(ended.session, expecting: ended.entry, reason: .finished, worker: nil)
@@ -49,9 +49,10 @@ struct WorkerEventHandler: Sendable {
     /// queue is kept for `/play`, and the channel is told.
     private func voiceLost(_ event: VoiceDisconnectedEvent) async throws {
         guard event.byRemote, let binding = try await context.state.binding(for: event.session) else { return }
-        if event.movedTo != nil {
-            try await context.send(.voiceLeave(VoiceLeaveJob(session: event.session, reason: .reclaimed)),
-                                   to: binding.worker)
+        if let movedTo = event.movedTo {
+            // The worker now sits in `movedTo`: that is the channel it must leave.
+            let moved = SessionKey(guild: event.session.guild, channel: movedTo)
+            try await context.send(.voiceLeave(VoiceLeaveJob(session: moved, reason: .reclaimed)), to: binding.worker)
             try await conductor.detach(event.session, from: binding.worker, notice: .musicBotMoved)
         } else {
             try await conductor.detach(event.session, from: binding.worker, notice: .musicWorkerRemoved)

@@ -2,6 +2,7 @@ import AnankorCore
 import DiscordKit
 import Foundation
 import Logging
+import Synchronization
 
 /// Turns interactions and text commands into invocations, runs each exactly once (ledger
 /// idempotency on the interaction or message id, so several masters and redeliveries answer
@@ -62,22 +63,9 @@ struct InteractionDispatcher: Sendable {
             return (parsed.0, "invalid")
         }
         invocation.targetSession = nil
-        let deferred = MusicCommands.slowCommands.contains(invocation.name)
-        if deferred {
-            do {
-                try await context.rest.createInteractionResponse(interactionID: interaction.id, token: interaction.token,
-                                                                 .deferredMessage(ephemeral: false))
-            } catch {
-                context.logger.warning("could not acknowledge an interaction", metadata: ["error": "\(error)"])
-                return (invocation.name, "expired")
-            }
-        }
-        let (reply, result) = await run(invocation)
-        if deferred {
-            await finishDeferred(interaction, reply)
-        } else {
-            await respond(interaction, reply)
-        }
+        let command = invocation
+        let slow = MusicCommands.slowCommands.contains(invocation.name)
+        let result = await answerInTime(interaction, deferAtOnce: slow) { await self.run(command) }
         return (invocation.name, result)
     }
 
@@ -86,23 +74,23 @@ struct InteractionDispatcher: Sendable {
             var invocation = invocation(action == .toggle ? "toggle" : action.command, [:], interaction)
         {
             invocation.targetSession = session
-            let (reply, result) = await run(invocation)
-            await respond(interaction, Reply(reply.content, ephemeral: true))
+            let command = invocation
+            let result = await answerInTime(interaction, deferAtOnce: false) {
+                let (reply, result) = await self.run(command)
+                return (Reply(reply.content, ephemeral: true), result)
+            }
             return (invocation.name, result)
         }
         if data.customID.hasPrefix("pick:"), let value = data.values?.first,
             let invocation = invocation("pick", [:], interaction)
         {
-            let reply: Reply
-            let result: String
-            do {
-                reply = try await music.pick(invocation, value: value)
-                result = "ok"
-            } catch {
-                reply = problemReply(error, invocation.locale)
-                result = error is InvocationProblem ? "refused" : "error"
+            let result = await answerInTime(interaction, deferAtOnce: true) {
+                do {
+                    return (try await self.music.pick(invocation, value: value), "ok")
+                } catch {
+                    return (self.problemReply(error, invocation.locale), error is InvocationProblem ? "refused" : "error")
+                }
             }
-            await respond(interaction, reply)
             return ("pick", result)
         }
         await respond(interaction, Reply(context.text(.errorUnknownCommand, locale(of: interaction)), ephemeral: true))
@@ -122,6 +110,52 @@ struct InteractionDispatcher: Sendable {
         }
         _ = try? await context.rest.createInteractionResponse(interactionID: interaction.id, token: interaction.token,
                                                               .autocompleteResult(choices))
+    }
+
+    /// Answers with what `work` replies. Discord drops an interaction not acknowledged within 3 s,
+    /// so when the work is slow (a Lavalink lookup, a rate-limited store or REST call) the
+    /// interaction is acknowledged first ("thinking…") and the answer edited in when it is ready.
+    private func answerInTime(_ interaction: Interaction, deferAtOnce: Bool,
+                              _ work: @escaping @Sendable () async -> (Reply, String)) async -> String {
+        let progress = AnswerProgress()
+        let patience: Duration = deferAtOnce ? .zero : .milliseconds(2_000)
+        let outcome = await withTaskGroup(of: (Reply, String)?.self) { group in
+            group.addTask { await work() }
+            group.addTask {
+                if patience > .zero { try? await Task.sleep(for: patience) }
+                let shouldDefer = progress.state.withLock { state -> Bool in
+                    guard !state.done else { return false }
+                    state.deferred = true
+                    return true
+                }
+                if shouldDefer { await self.acknowledge(interaction) }
+                return nil
+            }
+            var outcome: (Reply, String)?
+            for await value in group {
+                if let value {
+                    outcome = value
+                    progress.state.withLock { $0.done = true }
+                    group.cancelAll()
+                }
+            }
+            return outcome ?? (Reply(context.text(.errorGeneric, locale(of: interaction)), ephemeral: true), "error")
+        }
+        if progress.state.withLock({ $0.deferred }) {
+            await finishDeferred(interaction, outcome.0)
+        } else {
+            await respond(interaction, outcome.0)
+        }
+        return outcome.1
+    }
+
+    private func acknowledge(_ interaction: Interaction) async {
+        do {
+            try await context.rest.createInteractionResponse(interactionID: interaction.id, token: interaction.token,
+                                                             .deferredMessage(ephemeral: false))
+        } catch {
+            context.logger.warning("could not acknowledge an interaction", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Runs an invocation; refusals become the member's localized, ephemeral reply.
@@ -220,4 +254,9 @@ struct InteractionDispatcher: Sendable {
                                                                 allowedMentions: AllowedMentions.none))
         try? await context.ledger.complete(key, token: token, result: [], retention: .seconds(3600), now: context.now())
     }
+}
+
+/// Whether an answer is ready and whether the interaction was acknowledged while waiting for it.
+private final class AnswerProgress: Sendable {
+    let state = Mutex<(done: Bool, deferred: Bool)>((false, false))
 }

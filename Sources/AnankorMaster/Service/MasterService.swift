@@ -57,7 +57,9 @@ public final class MasterService: Service, Sendable {
         let context = MasterContext(configuration: configuration, rest: rest, cache: cache, bus: bus, state: state,
                                     ledger: ledger, tracks: TrackResolver(nodes: configuration.lavalinkNodes, logger: logger),
                                     catalog: .standard, now: now, logger: logger)
-        let music = MusicCommands(context: context)
+        let refresher = CoalescedWork<SessionKey>()
+        let voiceChecks = CoalescedWork<GuildID>()
+        let music = MusicCommands(context: context, refresher: refresher)
         let dispatcher = InteractionDispatcher(context: context, music: music, applicationID: application.id)
         let events = WorkerEventHandler(context: context, conductor: music.conductor)
         let watchdog = SessionWatchdog(context: context, conductor: music.conductor)
@@ -70,18 +72,22 @@ public final class MasterService: Service, Sendable {
                 await withDiscardingTaskGroup { handlers in
                     for await shardEvent in gateway.events.cancelOnGracefulShutdown() {
                         cache.apply(shardEvent.event)
-                        self.route(shardEvent.event, dispatcher: dispatcher, watchdog: watchdog, into: &handlers)
+                        self.route(shardEvent.event, dispatcher: dispatcher, voiceChecks: voiceChecks, into: &handlers)
                     }
                 }
             }
             group.addTask { try await self.consumeEvents(events) }
             group.addTask { try? await watchdog.run() }
+            group.addTask { await refresher.run { await music.conductor.board.refresh($0) } }
+            group.addTask { await voiceChecks.run { await watchdog.voiceChanged(in: $0) } }
             try await gracefulShutdown()
+            refresher.finish()
+            voiceChecks.finish()
             group.cancelAll()
         }
     }
 
-    private func route(_ event: GatewayEvent, dispatcher: InteractionDispatcher, watchdog: SessionWatchdog,
+    private func route(_ event: GatewayEvent, dispatcher: InteractionDispatcher, voiceChecks: CoalescedWork<GuildID>,
                        into handlers: inout DiscardingTaskGroup) {
         switch event {
         case .ready(let ready):
@@ -95,7 +101,7 @@ public final class MasterService: Service, Sendable {
             handlers.addTask { await dispatcher.handle(message) }
         case .voiceStateUpdate(let voice):
             guard let guild = voice.guildID else { return }
-            handlers.addTask { await watchdog.voiceChanged(in: GuildID(guild.rawValue)) }
+            voiceChecks.request(GuildID(guild.rawValue))
         default:
             break
         }
