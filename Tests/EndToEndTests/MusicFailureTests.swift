@@ -115,7 +115,9 @@ struct MusicFailureTests {
             await world.lavalink.advance(byMilliseconds: 7 * 60_000)  // both queues run dry
             #expect(await world.eventually(timeout: .seconds(15)) { await world.voiceChannel(of: bot) == nil },
                     "the idle bot leaves")
-            #expect(await world.notices().contains { $0.content.hasPrefix("Left <#\(stage.voice("Lounge"))>") })
+            #expect(await world.eventually {
+                await world.notices().contains { $0.content.hasPrefix("Left <#\(stage.voice("Lounge"))>") }
+            })
             #expect(await stage.boundBot("Lounge") == nil)
             try await Task.sleep(for: .seconds(3))
             #expect(await world.voiceChannel(of: stayer) == stage.voice("Gaming"), "/stay keeps the other one")

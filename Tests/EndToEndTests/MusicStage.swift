@@ -84,8 +84,10 @@ final class MusicStage: Sendable {
         }
         let online = await world.eventually(timeout: .seconds(30)) {
             guard stage.mastersReady else { return false }
+            let expected = min(plan.workerBots, workerProcesses ?? plan.workerBots)
             let live = (try? await ports.state.liveWorkers(now: Date()).count) ?? 0
-            return live == min(plan.workerBots, workerProcesses ?? plan.workerBots)
+            let members = (try? await ports.state.workers(in: GuildID(world.guild)).count) ?? 0
+            return live == expected && members >= expected
         }
         if !online {
             await stage.shutdown()

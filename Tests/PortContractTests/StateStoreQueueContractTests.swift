@@ -129,6 +129,11 @@ struct StateStoreQueueContractTests {
         let playing = try #require(try await store.nowPlaying(session))
         #expect(playing.positionMs == 30_000 && !playing.paused && playing.updatedAt == Fixed.at(30))
         #expect(playing.position(at: Fixed.at(40)) == 40_000)
+        // A position report without a pause state keeps the pause decided meanwhile.
+        #expect(try await store.updatePosition(session, entry: Fixed.entry(1).id, positionMs: 41_000, paused: true, at: Fixed.at(41)))
+        #expect(try await store.updatePosition(session, entry: Fixed.entry(1).id, positionMs: 41_500, paused: nil, at: Fixed.at(42)))
+        let paused = try #require(try await store.nowPlaying(session))
+        #expect(paused.paused && paused.positionMs == 41_500)
     }
 
     @Test("ending a session forgets its queue, history, loop mode and activity", arguments: StateStoreAdapter.all)
@@ -147,7 +152,7 @@ struct StateStoreQueueContractTests {
         #expect(try await store.idleSessions(since: Fixed.at(60), limit: 10).isEmpty)
     }
 
-    @Test("session details are kept per session, replaced on save, and forgotten with the session",
+    @Test("session details are kept per session, saved only on the version read, and forgotten with the session",
           arguments: StateStoreAdapter.all)
     func sessionDetails(adapter: StateStoreAdapter) async throws {
         let fixture = try await adapter.open()
@@ -155,18 +160,30 @@ struct StateStoreQueueContractTests {
         let store = fixture.store
         let other = Fixed.session(1, 11)
         #expect(try await store.sessionDetails(session) == nil)
-        var details = SessionDetails(session: session, textChannel: ChannelID(77), nowPlayingMessage: MessageID(88),
+        let details = SessionDetails(session: session, textChannel: ChannelID(77), nowPlayingMessage: MessageID(88),
                                      locale: "de", volume: 80)
-        try await store.saveSessionDetails(details)
-        try await store.saveSessionDetails(SessionDetails(session: other, volume: 30))
-        #expect(try await store.sessionDetails(session) == details)
-        details.filterPreset = "nightcore"
-        details.autoplay = true
-        details.aloneSince = Fixed.at(5)
-        try await store.saveSessionDetails(details)
-        #expect(try await store.sessionDetails(session) == details)
+        let saved = try #require(try await store.saveSessionDetails(details))
+        #expect(saved.version == 1)
+        #expect(try await store.saveSessionDetails(SessionDetails(session: other, volume: 30))?.version == 1)
+        #expect(try await store.sessionDetails(session) == saved)
+
+        // A writer that read version 1 wins once; a second writer that read version 1 too loses.
+        var first = saved
+        first.filterPreset = "nightcore"
+        var second = saved
+        second.autoplay = true
+        #expect(try await store.saveSessionDetails(first)?.version == 2)
+        #expect(try await store.saveSessionDetails(second) == nil)
+        #expect(try await store.sessionDetails(session)?.autoplay == false)
+
+        // The update helper retries on the fresh version, so both changes land.
+        let updated = try await store.updateSessionDetails(session) { $0.autoplay = true }
+        #expect(updated.filterPreset == "nightcore" && updated.autoplay && updated.version == 3)
+        #expect(try await store.sessionDetails(session) == updated)
+
         try await store.endSession(session)
         #expect(try await store.sessionDetails(session) == nil)
+        #expect(try await store.updateExistingSessionDetails(session) { $0.volume = 1 } == nil)
         #expect(try await store.sessionDetails(other)?.volume == 30)
     }
 

@@ -51,8 +51,10 @@ public protocol SessionQueues: Sendable {
     func loopMode(_ session: SessionKey) async throws -> LoopMode
     func nowPlaying(_ session: SessionKey) async throws -> NowPlaying?
     /// Records a position report for `entry`; ignored (false) when another entry plays now.
+    /// `paused` nil keeps the stored flag: a periodic position report must not undo a pause that
+    /// was decided while it travelled.
     @discardableResult
-    func updatePosition(_ session: SessionKey, entry: QueueEntryID, positionMs: Int64, paused: Bool, at: Date)
+    func updatePosition(_ session: SessionKey, entry: QueueEntryID, positionMs: Int64, paused: Bool?, at: Date)
         async throws -> Bool
     /// Forgets everything of a session: queue, history, now-playing, loop mode, activity.
     func endSession(_ session: SessionKey) async throws

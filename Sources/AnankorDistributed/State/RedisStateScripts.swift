@@ -138,10 +138,20 @@ enum RedisStateScripts {
         return count
         """)
 
-    /// KEYS: session hash. ARGV: entry id, positionMs, paused (0/1), atMs. → 1 when recorded.
+    /// KEYS: session hash. ARGV: entry id, positionMs, paused (0/1, empty: keep), atMs. → 1 when recorded.
     static let updatePosition = RedisScript("""
         if redis.call('HGET', KEYS[1], 'npid') ~= ARGV[1] then return 0 end
-        redis.call('HSET', KEYS[1], 'pos', ARGV[2], 'paused', ARGV[3], 'at', ARGV[4])
+        redis.call('HSET', KEYS[1], 'pos', ARGV[2], 'at', ARGV[4])
+        if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'paused', ARGV[3]) end
+        return 1
+        """)
+
+    /// KEYS: session details hash (`v`, `json`). ARGV: expected version, details JSON (with the new
+    /// version). → 1 when saved, 0 when another writer saved first.
+    static let saveDetails = RedisScript("""
+        local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+        if current ~= tonumber(ARGV[1]) then return 0 end
+        redis.call('HSET', KEYS[1], 'v', current + 1, 'json', ARGV[2])
         return 1
         """)
 

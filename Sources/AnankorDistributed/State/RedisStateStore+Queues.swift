@@ -90,11 +90,11 @@ extension RedisStateStore {
                           paused: fields[2].int == 1, updatedAt: Date(epochMilliseconds: fields[3].int ?? 0))
     }
 
-    public func updatePosition(_ session: SessionKey, entry: QueueEntryID, positionMs: Int64, paused: Bool, at: Date)
+    public func updatePosition(_ session: SessionKey, entry: QueueEntryID, positionMs: Int64, paused: Bool?, at: Date)
         async throws -> Bool
     {
         let reply = try await script(RedisStateScripts.updatePosition, "update position", keys: [keys.sessionState(session)],
-                                     [entry.rawValue, positionMs, paused ? 1 : 0, at.epochMilliseconds])
+                                     [entry.rawValue, positionMs, paused.map { $0 ? "1" : "0" } ?? "", at.epochMilliseconds])
         return reply.int == 1
     }
 
@@ -109,13 +109,16 @@ extension RedisStateStore {
     // MARK: - Session details
 
     public func sessionDetails(_ session: SessionKey) async throws -> SessionDetails? {
-        let value = try await command("read details of \(session)", "GET", keys.details(session))
+        let value = try await command("read details of \(session)", "HGET", keys.details(session), "json")
         return value.string == nil ? nil : try Self.decode(SessionDetails.self, value)
     }
 
-    public func saveSessionDetails(_ details: SessionDetails) async throws {
-        try await command("save details of \(details.session)", "SET", keys.details(details.session),
-                          try Self.encode(details))
+    public func saveSessionDetails(_ details: SessionDetails) async throws -> SessionDetails? {
+        var saved = details
+        saved.version = details.version + 1
+        let reply = try await script(RedisStateScripts.saveDetails, "save details of \(details.session)",
+                                     keys: [keys.details(details.session)], [details.version, try Self.encode(saved)])
+        return reply.int == 1 ? saved : nil
     }
 
     // MARK: - Session activity

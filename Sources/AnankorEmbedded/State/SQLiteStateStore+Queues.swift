@@ -145,7 +145,7 @@ extension SQLiteStateStore {
         }
     }
 
-    public func updatePosition(_ session: SessionKey, entry: QueueEntryID, positionMs: Int64, paused: Bool, at: Date)
+    public func updatePosition(_ session: SessionKey, entry: QueueEntryID, positionMs: Int64, paused: Bool?, at: Date)
         async throws -> Bool
     {
         let key = session.description
@@ -153,7 +153,9 @@ extension SQLiteStateStore {
             guard let data = try Self.sessionState(db, key).nowPlaying,
                 try StateCoding.decode(QueueEntry.self, data).id == entry
             else { return false }
-            try db.execute(sql: "UPDATE session_state SET position_ms = ?, paused = ?, position_at = ? WHERE session = ?",
+            try db.execute(sql: """
+                UPDATE session_state SET position_ms = ?, paused = COALESCE(?, paused), position_at = ? WHERE session = ?
+                """,
                            arguments: [positionMs, paused, at.epochMilliseconds, key])
             return true
         }
@@ -178,15 +180,23 @@ extension SQLiteStateStore {
         return try data.map { try StateCoding.decode(SessionDetails.self, $0) }
     }
 
-    public func saveSessionDetails(_ details: SessionDetails) async throws {
+    public func saveSessionDetails(_ details: SessionDetails) async throws -> SessionDetails? {
         let key = details.session.description
-        let data = try StateCoding.encode(details)
-        try await write("save details of \(details.session)") { db in
+        var saved = details
+        saved.version = details.version + 1
+        let data = try StateCoding.encode(saved)
+        let expected = details.version
+        let stored = try await write("save details of \(details.session)") { db -> Bool in
+            let current = try Int.fetchOne(db, sql: "SELECT version FROM session_details WHERE session = ?",
+                                           arguments: [key]) ?? 0
+            guard current == expected else { return false }
             try db.execute(sql: """
-                INSERT INTO session_details (session, details) VALUES (?, ?)
-                ON CONFLICT(session) DO UPDATE SET details = excluded.details
-                """, arguments: [key, data])
+                INSERT INTO session_details (session, version, details) VALUES (?, ?, ?)
+                ON CONFLICT(session) DO UPDATE SET version = excluded.version, details = excluded.details
+                """, arguments: [key, expected + 1, data])
+            return true
         }
+        return stored ? saved : nil
     }
 
     // MARK: - Helpers inside a transaction

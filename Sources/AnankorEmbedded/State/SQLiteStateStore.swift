@@ -29,7 +29,10 @@ public final class SQLiteStateStore: StateStore {
             try db.execute(sql: Self.schemaV1)
         }
         migrator.registerMigration("state.v2") { db in
-            try db.execute(sql: "CREATE TABLE session_details (session TEXT PRIMARY KEY, details BLOB NOT NULL)")
+            try db.execute(sql: """
+                CREATE TABLE session_details (
+                    session TEXT PRIMARY KEY, version INTEGER NOT NULL, details BLOB NOT NULL)
+                """)
         }
         return migrator
     }

@@ -45,9 +45,8 @@ extension MusicCommands {
         try await context.send(.playerUpdate(PlayerUpdateJob(session: session, paused: paused)), to: worker)
         try await context.state.updatePosition(session, entry: current.entry.id, positionMs: current.position(at: context.now()),
                                                paused: paused, at: context.now())
-        if var details = try await context.state.sessionDetails(session), !paused, details.aloneSince != nil {
-            details.aloneSince = nil
-            try await context.state.saveSessionDetails(details)
+        if !paused, try await context.state.sessionDetails(session)?.aloneSince != nil {
+            try await context.state.updateExistingSessionDetails(session) { $0.aloneSince = nil }
         }
         conductor.refresh(session)
     }
@@ -123,9 +122,7 @@ extension MusicCommands {
         let (session, binding) = try await boundSession(invocation)
         let level = Int(invocation.integer("level") ?? 100)
         try await context.send(.playerUpdate(PlayerUpdateJob(session: session, volume: level)), to: binding.worker)
-        var details = try await context.state.sessionDetails(session) ?? SessionDetails(session: session)
-        details.volume = level
-        try await context.state.saveSessionDetails(details)
+        try await context.state.updateSessionDetails(session) { $0.volume = level }
         conductor.refresh(session)
         return Reply(text(invocation, .musicVolumeSet, ["volume": "\(level)"]))
     }
@@ -201,9 +198,7 @@ extension MusicCommands {
 
     func autoplay(_ invocation: CommandInvocation) async throws -> Reply {
         let (session, _) = try await boundSession(invocation)
-        var details = try await context.state.sessionDetails(session) ?? SessionDetails(session: session)
-        details.autoplay.toggle()
-        try await context.state.saveSessionDetails(details)
+        let details = try await context.state.updateSessionDetails(session) { $0.autoplay.toggle() }
         conductor.refresh(session)
         return Reply(text(invocation, details.autoplay ? .musicAutoplayOn : .musicAutoplayOff))
     }
@@ -213,9 +208,7 @@ extension MusicCommands {
         let preset = invocation.string("preset") ?? "off"
         try await context.send(.playerUpdate(PlayerUpdateJob(session: session, filterPreset: preset == "off" ? "none" : preset)),
                                to: binding.worker)
-        var details = try await context.state.sessionDetails(session) ?? SessionDetails(session: session)
-        details.filterPreset = preset == "off" ? nil : preset
-        try await context.state.saveSessionDetails(details)
+        try await context.state.updateSessionDetails(session) { $0.filterPreset = preset == "off" ? nil : preset }
         conductor.refresh(session)
         return Reply(text(invocation, .musicFilterApplied, ["filter": preset]))
     }

@@ -154,17 +154,17 @@ struct MusicCommands: Sendable {
 
     /// Where the session talks and in which language; kept across restarts.
     private func rememberChannel(_ session: SessionKey, invocation: CommandInvocation) async throws {
-        var details = try await context.state.sessionDetails(session) ?? SessionDetails(session: session)
-        let fresh = details.textChannel == nil
-        if let channel = invocation.textChannel, details.textChannel != channel {
-            details.textChannel = channel
-            details.nowPlayingMessage = nil
+        let locale = await context.channelLocale(of: session.guild)
+        let volume = try? await context.ledger.guildSettings(session.guild).defaultVolume
+        try await context.state.updateSessionDetails(session) { details in
+            let fresh = details.version == 0
+            if let channel = invocation.textChannel, details.textChannel != channel {
+                details.textChannel = channel
+                details.nowPlayingMessage = nil
+            }
+            if fresh || details.locale == nil { details.locale = locale }
+            if fresh, let volume { details.volume = volume }
         }
-        if fresh || details.locale == nil { details.locale = await context.channelLocale(of: session.guild) }
-        if fresh, let volume = try? await context.ledger.guildSettings(session.guild).defaultVolume {
-            details.volume = volume
-        }
-        try await context.state.saveSessionDetails(details)
     }
 
     private func search(_ invocation: CommandInvocation) async throws -> Reply {

@@ -50,7 +50,7 @@ struct NowPlayingBoard: Sendable {
     func refresh(_ session: SessionKey) async {
         do {
             // A session without a worker has no player to show (it crashed or was left).
-            guard var details = try await context.state.sessionDetails(session), let channel = details.textChannel,
+            guard let details = try await context.state.sessionDetails(session), let channel = details.textChannel,
                 try await context.state.binding(for: session) != nil
             else { return }
             let locale = details.locale ?? .englishUS
@@ -68,8 +68,9 @@ struct NowPlayingBoard: Sendable {
                 }
             }
             let posted = try await context.rest.createMessage(channelID: Snowflake(channel.rawValue), body)
-            details.nowPlayingMessage = MessageID(posted.id.rawValue)
-            try await context.state.saveSessionDetails(details)
+            try await context.state.updateExistingSessionDetails(session) {
+                $0.nowPlayingMessage = MessageID(posted.id.rawValue)
+            }
         } catch {
             context.logger.warning("could not refresh the now-playing message",
                                    metadata: ["session.key": "\(session)", "error": "\(error)"])

@@ -110,9 +110,7 @@ struct PlaybackConductor: Sendable {
         let locale = details.locale ?? .englishUS
         let text = context.text(notice, locale, ["channel": context.mention(channel: session.channel)])
         await board.retire(details)
-        var cleared = details
-        cleared.nowPlayingMessage = nil
-        try await context.state.saveSessionDetails(cleared)
+        try await context.state.updateExistingSessionDetails(session) { $0.nowPlayingMessage = nil }
         if let channel = details.textChannel { await context.post(text, in: channel) }
     }
 }

@@ -121,6 +121,8 @@ final class SessionWatchdog: Sendable {
                 let members = context.cache.voiceMembers(of: Snowflake(binding.session.channel.rawValue),
                                                          in: Snowflake(guild.rawValue))
                 let humans = members.filter { !bots.contains($0.rawValue) }
+                context.logger.debug("listeners counted", metadata: ["session.key": "\(binding.session)",
+                                                                      "listeners": "\(humans.count)"])
                 try await listeners(changed: humans.count, binding: binding)
             }
         } catch {
@@ -130,11 +132,11 @@ final class SessionWatchdog: Sendable {
 
     private func listeners(changed humans: Int, binding: Binding) async throws {
         let session = binding.session
-        guard var details = try await context.state.sessionDetails(session) else { return }
+        guard let details = try await context.state.sessionDetails(session) else { return }
         let playing = try await context.state.nowPlaying(session)
         if humans == 0, details.aloneSince == nil {
-            details.aloneSince = context.now()
-            try await context.state.saveSessionDetails(details)
+            let now = context.now()
+            try await context.state.updateExistingSessionDetails(session) { $0.aloneSince = $0.aloneSince ?? now }
             if let playing, !playing.paused {
                 try await context.send(.playerUpdate(PlayerUpdateJob(session: session, paused: true)), to: binding.worker)
                 try await context.state.updatePosition(session, entry: playing.entry.id,
@@ -147,8 +149,7 @@ final class SessionWatchdog: Sendable {
                                                 ["channel": context.mention(channel: session.channel)]), in: channel)
             }
         } else if humans > 0, details.aloneSince != nil {
-            details.aloneSince = nil
-            try await context.state.saveSessionDetails(details)
+            try await context.state.updateExistingSessionDetails(session) { $0.aloneSince = nil }
             if let playing, playing.paused {
                 try await context.send(.playerUpdate(PlayerUpdateJob(session: session, paused: false)), to: binding.worker)
                 try await context.state.updatePosition(session, entry: playing.entry.id, positionMs: playing.positionMs,

@@ -22,7 +22,7 @@ struct WorkerEventHandler: Sendable {
         case .playerUpdate(let update):
             guard let playing = try await context.state.nowPlaying(update.session) else { return }
             try await context.state.updatePosition(update.session, entry: playing.entry.id, positionMs: update.positionMs,
-                                                   paused: playing.paused, at: Date(epochMilliseconds: update.timeMs))
+                                                   paused: nil, at: Date(epochMilliseconds: update.timeMs))
         case .voiceDisconnected(let disconnected):
             try await voiceLost(disconnected)
         case .queueEmpty, .workerOnline, .workerOffline, .tempChannelCreated:

@@ -135,8 +135,13 @@ struct InteractionDispatcher: Sendable {
             for await value in group {
                 if let value {
                     outcome = value
-                    progress.state.withLock { $0.done = true }
-                    group.cancelAll()
+                    // Cut the wait short, but never an acknowledgement already on its way: the
+                    // answer must follow it, not race it.
+                    let acknowledging = progress.state.withLock { state -> Bool in
+                        state.done = true
+                        return state.deferred
+                    }
+                    if !acknowledging { group.cancelAll() }
                 }
             }
             return outcome ?? (Reply(context.text(.errorGeneric, locale(of: interaction)), ephemeral: true), "error")
