@@ -169,9 +169,14 @@ final class WorkerBot: Service, Sendable {
     }
 
     private func saveResumeRecords(now: Date) async {
+        // A hold being torn down (cancelled, as when the process dies) must not overwrite the last
+        // good records with the empty state of a gateway that is already closing: the next holder
+        // resumes from them.
+        guard !Task.isCancelled else { return }
         let states = gateway.resumeStates
         let lavalink = ResumeRecords.encodeLavalink(lavalinkSessions.withLock { $0 })
         for shard in gateway.shards.map(\.configuration.shardID) {
+            guard states[shard] != nil else { continue }  // not connected right now: keep what was saved
             let info = ResumeRecords.info(gateway: states[shard], lavalink: shard == 0 ? lavalink : nil, now: now)
             do {
                 try await context.state.saveResumeInfo(info, for: ResumeRecords.key(worker, shard: shard))

@@ -44,6 +44,14 @@ struct LifecycleTests {
                 }
                 let gatewaySession = try #require(await world.discord.gatewaySessions().first?["session_id"]?.stringValue)
                 let lavalinkSession = try #require(await world.lavalink.sessions().first { $0.userId == String(world.bot.userID) })
+                // On a busy machine the holder may still be setting up: resuming must be enabled and
+                // the voice connected (a player only progresses with voice) before it "dies".
+                try await eventually("Lavalink keeps the session for a resume") {
+                    await world.lavalink.sessions().first { $0.sessionId == lavalinkSession.sessionId }?.resuming == true
+                }
+                try await eventually("the player has its voice connection") {
+                    await world.lavalink.player(guildId: String(world.guild))?.voiceConnected == true
+                }
 
                 // The holder dies: nothing released, its lease lapses after the 2 s TTL. While
                 // nobody is connected the player keeps playing and the track ends; Lavalink
