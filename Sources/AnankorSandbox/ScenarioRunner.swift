@@ -25,7 +25,7 @@ public struct ScenarioRunner: Sendable {
             let stamp = String(format: "%6.1fs", Double(elapsed.components.seconds)
                 + Double(elapsed.components.attoseconds) / 1e18)
             do {
-                for text in try await perform(step) { write("\(stamp)  \(text)") }
+                for text in try await perform(step) { write("\(stamp)  \(readable(text))") }
             } catch {
                 failures += 1
                 write("\(stamp)  ⚠️ line \(line): \(error)")
@@ -33,7 +33,7 @@ public struct ScenarioRunner: Sendable {
             try? await Task.sleep(for: settle)
             let (lines, last) = await changes(after: seen)
             seen = last
-            for text in lines { write("         \(text)") }
+            for text in lines { write("         \(readable(text))") }
         }
         return failures
     }
@@ -67,6 +67,16 @@ public struct ScenarioRunner: Sendable {
         case .note(let text):
             return ["— \(text)"]
         }
+    }
+
+    /// Mentions as a Discord client shows them (`#Lounge`, `@alice`), and continuation lines of a
+    /// multi-line answer indented under it.
+    func readable(_ text: String) -> String {
+        var result = text.replacingOccurrences(of: "\n", with: "\n              ")
+        for channel in world.voiceChannels { result = result.replacingOccurrences(of: "<#\(channel.id)>", with: "#\(channel.name)") }
+        result = result.replacingOccurrences(of: "<#\(world.textChannel)>", with: "#general")
+        for user in world.users { result = result.replacingOccurrences(of: "<@\(user.id)>", with: "@\(user.name)") }
+        return result
     }
 
     private func member(_ name: String) throws -> SandboxMember {

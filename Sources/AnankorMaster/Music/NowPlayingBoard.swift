@@ -88,15 +88,17 @@ struct NowPlayingBoard: Sendable {
     func render(playing: NowPlaying?, loop: LoopMode, details: SessionDetails, upNext: QueuePage,
                 locale: AnankorCore.DiscordLocale) -> MessageCreate {
         let session = details.session
+        // Several sessions share a text channel: each message names its voice channel first.
+        let channelLine = "🔊 \(context.mention(channel: session.channel))"
         guard let playing else {
             let embed = Embed(title: context.text(.musicNowPlayingTitle, locale),
-                              description: context.text(.musicQueueEmpty, locale), color: 0x5865F2)
+                              description: "\(channelLine)\n\(context.text(.musicQueueEmpty, locale))", color: 0x5865F2)
             return MessageCreate(content: "", embeds: [embed], components: [], allowedMentions: AllowedMentions.none)
         }
         let track = playing.entry.track
         let position = PlaybackTime.format(milliseconds: playing.position(at: context.now()))
         let length = track.isStream ? "LIVE" : PlaybackTime.format(milliseconds: track.lengthMs)
-        var lines = ["**\(track.title)** — \(track.author)",
+        var lines = [channelLine, "**\(track.title)** — \(track.author)",
                      "\(playing.paused ? "⏸️" : "▶️") `\(position) / \(length)` · <@\(playing.entry.requester)>"]
         if let next = upNext.entries.first {
             lines.append("\(context.text(.musicUpNext, locale)): \(next.track.title) (\(upNext.total))")

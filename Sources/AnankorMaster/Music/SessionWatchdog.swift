@@ -33,8 +33,10 @@ final class SessionWatchdog: Sendable {
             try await reclaimDeadWorkers()
             try await reclaimIdleSessions()
             if everything { try await reclaimLonelySessions() }
-        } catch {
+        } catch where !Task.isCancelled {
             context.logger.warning("watchdog pass failed", metadata: ["error": "\(error)"])
+        } catch {
+            return  // shutting down
         }
     }
 
@@ -125,8 +127,10 @@ final class SessionWatchdog: Sendable {
                                                                       "listeners": "\(humans.count)"])
                 try await listeners(changed: humans.count, binding: binding)
             }
-        } catch {
+        } catch where !Task.isCancelled {
             context.logger.warning("voice change check failed", metadata: ["guild.id": "\(guild)", "error": "\(error)"])
+        } catch {
+            return  // shutting down
         }
     }
 
