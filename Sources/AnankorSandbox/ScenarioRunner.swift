@@ -1,3 +1,4 @@
+import AnankorCore
 public import DiscordEmulator
 import Foundation
 
@@ -22,8 +23,7 @@ public struct ScenarioRunner: Sendable {
         let started = ContinuousClock.now
         for (line, step) in script.steps {
             let elapsed = ContinuousClock.now - started
-            let stamp = String(format: "%6.1fs", Double(elapsed.components.seconds)
-                + Double(elapsed.components.attoseconds) / 1e18)
+            let stamp = String(format: "%6.1fs", elapsed.timeInterval)
             do {
                 for text in try await perform(step) { write("\(stamp)  \(readable(text))") }
             } catch {

@@ -108,17 +108,9 @@ public struct IdempotencyRecord: Sendable, Hashable {
     }
 }
 
-extension Duration {
-    /// The duration in seconds as a `TimeInterval`.
-    var ledgerSeconds: TimeInterval {
-        let parts = components
-        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
-    }
-}
-
 extension Date {
     /// `self` moved forward by `duration`.
-    public func adding(_ duration: Duration) -> Date { addingTimeInterval(duration.ledgerSeconds) }
+    public func adding(_ duration: Duration) -> Date { addingTimeInterval(duration.timeInterval) }
 }
 
 extension LedgerError {

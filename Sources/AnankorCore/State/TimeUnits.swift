@@ -14,3 +14,11 @@ extension Duration {
         return max(0, parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000)
     }
 }
+
+extension Duration {
+    /// The duration in seconds, fractions included (for `Date` arithmetic and metrics).
+    public var timeInterval: TimeInterval {
+        let parts = components
+        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
+    }
+}

@@ -55,9 +55,7 @@ final class SessionWatchdog: Sendable {
             for worker in known where !liveIDs.contains(worker) {
                 let since = down[worker] ?? now
                 down[worker] = since
-                if now.timeIntervalSince(since) >= Double(grace.components.seconds)
-                    + Double(grace.components.attoseconds) / 1e18
-                {
+                if now.timeIntervalSince(since) >= grace.timeInterval {
                     due.append(worker)
                 }
             }
@@ -77,7 +75,7 @@ final class SessionWatchdog: Sendable {
     /// Sessions with nothing playing for `idleTimeout` (and not `/stay`) are left.
     private func reclaimIdleSessions() async throws {
         let now = context.now()
-        let cutoff = now.addingTimeInterval(-seconds(context.configuration.idleTimeout))
+        let cutoff = now.addingTimeInterval(-context.configuration.idleTimeout.timeInterval)
         for session in try await context.state.idleSessions(since: cutoff, limit: 50) {
             if let playing = try await context.state.nowPlaying(session), !playing.paused,
                 try await context.state.binding(for: session) != nil
@@ -86,7 +84,7 @@ final class SessionWatchdog: Sendable {
                 continue
             }
             let locale = try await context.state.sessionDetails(session)?.locale ?? .englishUS
-            let minutes = max(1, Int(seconds(context.configuration.idleTimeout) / 60))
+            let minutes = max(1, Int(context.configuration.idleTimeout.timeInterval / 60))
             let note = context.text(.musicIdleLeft, locale, ["channel": context.mention(channel: session.channel),
                                                              "minutes": "\(minutes)"])
             let bound = try await context.state.binding(for: session) != nil
@@ -97,7 +95,7 @@ final class SessionWatchdog: Sendable {
     /// Sessions paused because nobody listened, for longer than `aloneTimeout`, are left.
     private func reclaimLonelySessions() async throws {
         let now = context.now()
-        let limit = seconds(context.configuration.aloneTimeout)
+        let limit = context.configuration.aloneTimeout.timeInterval
         let workers = Set(context.configuration.workerBots)
             .union(try await context.state.liveWorkers(now: now).map(\.worker))
         for worker in workers {
@@ -161,9 +159,5 @@ final class SessionWatchdog: Sendable {
                 conductor.refresh(session)
             }
         }
-    }
-
-    private func seconds(_ duration: Duration) -> TimeInterval {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

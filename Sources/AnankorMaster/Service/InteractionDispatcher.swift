@@ -25,7 +25,7 @@ struct InteractionDispatcher: Sendable {
         let outcome = await answer(interaction)
         let elapsed = ContinuousClock.now - started
         MasterMetrics.command(outcome.name, outcome: outcome.result,
-                              seconds: Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))
+                              seconds: elapsed.timeInterval)
         try? await context.ledger.complete(key, token: token, result: [], retention: .seconds(3600), now: context.now())
     }
 
