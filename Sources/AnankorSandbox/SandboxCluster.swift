@@ -56,7 +56,7 @@ public enum SandboxCluster {
                               name: String = "master-1", logger: Logger) -> MasterService {
         let configuration = MasterConfiguration(
             token: BotToken(world.master.token), discordRESTBaseURL: world.discord.restURL,
-            lavalinkNodes: [lavalinkNode(world)], workerBots: world.workers.map { WorkerID($0.userID) },
+            lavalinkNodes: lavalinkNodes(world), workerBots: world.workers.map { WorkerID($0.userID) },
             guildSessionCap: tuning.guildSessionCap, idleTimeout: tuning.idleTimeout, aloneTimeout: tuning.aloneTimeout,
             workerGrace: tuning.workerGrace, watchdogInterval: tuning.watchdogInterval, textCommands: true,
             consumer: ConsumerName(name))
@@ -69,12 +69,13 @@ public enum SandboxCluster {
     /// A worker process; by default it may hold any of the world's worker tokens (spares wait).
     public static func worker(world: SandboxWorld, ports: SandboxPorts, tuning: SandboxTuning,
                               tokens: [String]? = nil, name: String, logger: Logger) -> WorkerService {
-        let endpoint = lavalinkNode(world).endpoint
         let configuration = WorkerConfiguration(
             tokens: (tokens ?? world.workers.map(\.token)).map(BotToken.init),
             discordRESTBaseURL: world.discord.restURL,
-            lavalinkNodes: [LavalinkNodeSpec(name: "sandbox", host: endpoint.host, port: endpoint.port, secure: false,
-                                             password: SandboxWorld.lavalinkPassword)],
+            lavalinkNodes: lavalinkNodes(world).map {
+                LavalinkNodeSpec(name: $0.name, host: $0.endpoint.host, port: $0.endpoint.port, secure: false,
+                                 password: SandboxWorld.lavalinkPassword)
+            },
             holder: LeaseHolder("\(name)-\(UUID().uuidString.prefix(8))"), consumer: ConsumerName(name),
             leaseTTL: tuning.leaseTTL, heartbeatInterval: tuning.heartbeatInterval)
         var logger = logger
@@ -83,9 +84,11 @@ public enum SandboxCluster {
                              logger: logger)
     }
 
-    static func lavalinkNode(_ world: SandboxWorld) -> (name: String, endpoint: NodeEndpoint) {
-        ("sandbox", NodeEndpoint(host: world.lavalink.configuration.host, port: world.lavalink.port,
-                                 password: SandboxWorld.lavalinkPassword))
+    static func lavalinkNodes(_ world: SandboxWorld) -> [(name: String, endpoint: NodeEndpoint)] {
+        world.lavalinkNodes.enumerated().map { index, node in
+            ("sandbox-\(index + 1)", NodeEndpoint(host: node.configuration.host, port: node.port,
+                                                  password: SandboxWorld.lavalinkPassword))
+        }
     }
 }
 

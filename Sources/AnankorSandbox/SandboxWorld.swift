@@ -21,12 +21,16 @@ public final class SandboxWorld: Sendable {
         /// Discord's 3 seconds to acknowledge an interaction. Tests on a loaded machine may allow
         /// more so that a starved scheduler is not mistaken for a slow bot.
         public var interactionDeadline: Duration
+        /// Further Lavalink nodes beside the first (the pool moves players there when a node dies).
+        public var extraLavalinkNodes: Int
 
         public init(workerBots: Int = 3,
                     voiceChannels: [String] = ["Lounge", "Gaming", "Study", "Karaoke", "Chill", "Stage"],
                     users: [String] = ["alice", "bob", "carol", "dave", "erin", "frank"], lavalinkSpeed: Double = 1,
                     discordPort: Int = 0, lavalinkPort: Int = 0, guildLocale: String = "en-US",
-                    heartbeatInterval: Int = 41_250, interactionDeadline: Duration = .seconds(3)) {
+                    heartbeatInterval: Int = 41_250, interactionDeadline: Duration = .seconds(3),
+                    extraLavalinkNodes: Int = 0) {
+            self.extraLavalinkNodes = extraLavalinkNodes
             self.interactionDeadline = interactionDeadline
             self.workerBots = workerBots
             self.voiceChannels = voiceChannels
@@ -40,7 +44,10 @@ public final class SandboxWorld: Sendable {
     }
 
     public let discord: DiscordEmulator
+    /// The first Lavalink node.
     public let lavalink: LavalinkEmulator
+    /// Every Lavalink node, the first one first.
+    public let lavalinkNodes: [LavalinkEmulator]
     public let master: EmulatedBot
     public let workers: [EmulatedBot]
     public let guild: UInt64
@@ -53,11 +60,12 @@ public final class SandboxWorld: Sendable {
 
     public static let lavalinkPassword = "sandbox"
 
-    private init(discord: DiscordEmulator, lavalink: LavalinkEmulator, master: EmulatedBot, workers: [EmulatedBot],
+    private init(discord: DiscordEmulator, lavalinkNodes: [LavalinkEmulator], master: EmulatedBot, workers: [EmulatedBot],
                  guild: UInt64, textChannel: UInt64, voiceChannels: [(name: String, id: UInt64)],
                  users: [(name: String, id: UInt64)], moderatorRole: UInt64) {
         self.discord = discord
-        self.lavalink = lavalink
+        self.lavalink = lavalinkNodes[0]
+        self.lavalinkNodes = lavalinkNodes
         self.master = master
         self.workers = workers
         self.guild = guild
@@ -77,20 +85,24 @@ public final class SandboxWorld: Sendable {
         discordConfiguration.clockFollowsRealTime = true
         let discord = DiscordEmulator(configuration: discordConfiguration, logger: logger)
         _ = try await discord.start()
-        let lavalink = LavalinkEmulator(configuration: .init(
-            port: plan.lavalinkPort, speed: plan.lavalinkSpeed,
-            node: NodeConfiguration(password: lavalinkPassword, playerUpdateIntervalMs: 5_000)), logger: logger)
+        var nodes: [LavalinkEmulator] = []
         do {
-            try await lavalink.start()
-            return try await populate(plan, discord: discord, lavalink: lavalink)
+            for index in 0...max(0, plan.extraLavalinkNodes) {
+                let node = LavalinkEmulator(configuration: .init(
+                    port: index == 0 ? plan.lavalinkPort : 0, speed: plan.lavalinkSpeed,
+                    node: NodeConfiguration(password: lavalinkPassword, playerUpdateIntervalMs: 5_000)), logger: logger)
+                nodes.append(node)
+                try await node.start()
+            }
+            return try await populate(plan, discord: discord, lavalinkNodes: nodes)
         } catch {
-            await lavalink.shutdown()
+            for node in nodes { await node.shutdown() }
             await discord.stop()
             throw error
         }
     }
 
-    private static func populate(_ plan: Plan, discord: DiscordEmulator, lavalink: LavalinkEmulator) async throws
+    private static func populate(_ plan: Plan, discord: DiscordEmulator, lavalinkNodes: [LavalinkEmulator]) async throws
         -> SandboxWorld
     {
         let master = await discord.createBot(name: "Anankor", username: "anankor")
@@ -115,7 +127,7 @@ public final class SandboxWorld: Sendable {
         try await discord.addMember(master.userID, to: guild, roles: [botRole])
         for worker in workers { try await discord.addMember(worker.userID, to: guild, roles: [botRole]) }
         for user in users { try await discord.addMember(user.id, to: guild) }
-        return SandboxWorld(discord: discord, lavalink: lavalink, master: master, workers: workers, guild: guild,
+        return SandboxWorld(discord: discord, lavalinkNodes: lavalinkNodes, master: master, workers: workers, guild: guild,
                             textChannel: textChannel, voiceChannels: voiceChannels, users: users,
                             moderatorRole: moderatorRole)
     }
@@ -135,7 +147,7 @@ public final class SandboxWorld: Sendable {
     }
 
     public func stop() async {
-        await lavalink.shutdown()
+        for node in lavalinkNodes { await node.shutdown() }
         await discord.stop()
     }
 }

@@ -168,6 +168,25 @@ struct MusicFailureTests {
         }
     }
 
+    @Test("a Lavalink node dies mid-track: the player moves to the other node at its position", arguments: Mode.allCases)
+    func lavalinkNodeDies(mode: Mode) async throws {
+        var plan = SandboxWorld.Plan.testing
+        plan.extraLavalinkNodes = 1
+        try await withStage(mode, plan: plan) { stage in
+            let world = stage.world
+            let bot = try await Self.startPlaying(stage, "https://youtu.be/long-track")
+            #expect(try await stage.member("alice").run("seek", ["position": "1:00"]).text == "Jumped to 1:00.")
+            let (before, node) = try #require(await stage.playerAndNode(of: bot))
+            #expect(await world.eventually { await stage.player(of: bot)?.position == 60_000 })
+            await node.kill()
+            #expect(await world.eventually(timeout: .seconds(30)) {
+                guard let (moved, other) = await stage.playerAndNode(of: bot), other !== node else { return false }
+                return moved.track?.title == before.track?.title && moved.position >= 60_000 && !moved.paused
+            }, "the same track goes on on the surviving node, not from the start")
+            #expect(await stage.boundBot("Lounge") == bot, "members notice nothing: same bot, same session")
+        }
+    }
+
     @Test("two masters see every interaction; each is answered once and queues once")
     func duplicateInteractions() async throws {
         try await withStage(.embedded, masters: 2) { stage in

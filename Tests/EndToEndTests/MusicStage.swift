@@ -172,9 +172,18 @@ final class MusicStage: Sendable {
         try? await ports.state.binding(for: session(channel))?.worker.rawValue
     }
 
-    /// The Lavalink player a bot has in the sandbox guild.
+    /// The Lavalink player a bot has in the sandbox guild, on whichever node holds it.
     func player(of bot: UInt64) async -> PlayerSnapshot? {
-        await world.lavalink.players().first { $0.userId == "\(bot)" && $0.guildId == "\(world.guild)" }
+        await playerAndNode(of: bot)?.player
+    }
+
+    func playerAndNode(of bot: UInt64) async -> (player: PlayerSnapshot, node: LavalinkEmulator)? {
+        for node in world.lavalinkNodes where node.isListening {
+            if let player = await node.players().first(where: { $0.userId == "\(bot)" && $0.guildId == "\(world.guild)" }) {
+                return (player, node)
+            }
+        }
+        return nil
     }
 
     /// The player of whichever bot plays in `channel`.

@@ -1,0 +1,74 @@
+import AnankorCore
+import AnankorSandbox
+import Foundation
+import Testing
+
+extension EndToEnd {
+/// Commands beyond the queue: text commands, the DJ role, invite links, localized answers.
+@Suite("Music commands end to end")
+struct MusicCommandTests {
+    @Test("`!play` typed in the channel works like /play; a bad `!volume` gets the same clear error; chatter is ignored")
+    func textCommands() async throws {
+        try await withStage(.embedded) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            try await alice.join("Lounge")
+            try await alice.say("!play https://youtu.be/typed")
+            #expect(await world.eventually { await stage.player(in: "Lounge")?.track != nil })
+            #expect(await world.eventually {
+                await world.messages().contains { $0.author == world.master.userID && $0.content.hasPrefix("Queued **") }
+            })
+            try await alice.say("!volume loud")
+            #expect(await world.eventually {
+                await world.messages().contains { $0.content.hasPrefix("The option `level` is not valid") }
+            }, "a bad text option gets the same clear error")
+            try await alice.say("just chatting, no command here")
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(!(await world.messages().contains { $0.content.contains("do not know that command") }))
+        }
+    }
+
+    @Test("with a DJ role set, destructive commands need it; managers and DJs pass")
+    func djRole() async throws {
+        try await withStage(.embedded) { stage in
+            let world = stage.world
+            let dj = try await world.discord.createRole(in: world.guild, name: "DJ", permissions: 0)
+            try await stage.ports.ledger.updateGuildSettings(GuildID(world.guild)) { $0.djRole = RoleID(dj) }
+            let alice = stage.member("alice")
+            let bob = stage.member("bob")
+            try await alice.join("Lounge")
+            try await bob.join("Lounge")
+            _ = try await alice.run("play", ["query": "https://youtu.be/dj1"])
+            _ = try await alice.run("play", ["query": "https://youtu.be/dj2"])
+            let refused = try await bob.run("skip")
+            #expect(refused.ephemeral && refused.text == "Only members with the <@&\(dj)> role can use this command.")
+            #expect(try await bob.run("pause").text == "Paused.", "non-destructive commands stay open to everyone")
+            try await world.discord.addMember(bob.id, to: world.guild, roles: [dj])
+            #expect(try await bob.run("skip").text.hasPrefix("Skipped"))
+            try await world.discord.addMember(alice.id, to: world.guild, roles: [world.moderatorRole])
+            #expect(try await alice.run("clear").text == "Cleared the queue.", "Manage Server passes the gate")
+        }
+    }
+
+    @Test("/invite lists a link for every worker bot, privately")
+    func invite() async throws {
+        try await withStage(.embedded) { stage in
+            let answer = try await stage.member("erin").run("invite")
+            #expect(answer.ephemeral)
+            for bot in stage.world.workers {
+                #expect(answer.text.contains("client_id=\(bot.userID)&scope=bot%20applications.commands"))
+            }
+        }
+    }
+
+    @Test("answers follow the member's locale", arguments: [("de", "eingereiht"), ("fr", "ajouté à la file"), ("ja", "キュー")])
+    func localized(locale: String, word: String) async throws {
+        try await withStage(.embedded) { stage in
+            let member = SandboxMember("carol", in: stage.world, locale: locale)!
+            try await member.join("Study")
+            let answer = try await member.run("play", ["query": "https://youtu.be/loc"])
+            #expect(answer.text.contains(word), "\(answer)")
+        }
+    }
+}
+}
