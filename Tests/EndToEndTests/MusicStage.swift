@@ -78,7 +78,7 @@ final class MusicStage: Sendable {
             await world.stop()
             await teardown()
         }
-        for index in 1...masters { stage.startMaster("master-\(index)") }
+        for index in stride(from: 1, through: masters, by: 1) { stage.startMaster("master-\(index)") }
         for index in stride(from: 1, through: workerProcesses ?? plan.workerBots, by: 1) {
             stage.startWorker("worker-\(index)")
         }

@@ -3,12 +3,15 @@ import AnankorSandbox
 import AnankorTestSupport
 import AnankorTesting
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// Real `anankor worker` processes (distributed mode: redis-server + moto), one of them SIGKILLed
 /// in the middle of a track.
 extension EndToEnd {
-@Suite("Worker processes end to end")
+@Suite("Anankor processes end to end")
 struct WorkerProcessTests {
     /// The `anankor` executable `swift build` produced next to this test bundle.
     static var executable: String {
@@ -51,6 +54,41 @@ struct WorkerProcessTests {
                 return await stage.player(of: next)?.track != nil
             }, "a live worker process picks the session up")
         }
+    }
+
+    @Test("`anankor run`: the master and every worker bot in one process on a SQLite file, against the emulators")
+    func singleProcessMode() async throws {
+        try await withStage(.embedded, masters: 0, workerProcesses: 0) { stage in
+            let world = stage.world
+            let process = try await LocalServerProcess(
+                name: "anankor-run", executable: Self.executable, arguments: { port in ["run", "--http-port", "\(port)"] },
+                environment: stage.processEnvironment, readyTimeout: .seconds(60))
+            defer { process.stop() }
+            let ready = await world.eventually(timeout: .seconds(40)) {
+                await Self.status(of: "http://127.0.0.1:\(process.port)/ready") == 200
+            }
+            #expect(ready, "/ready turns 200 once the master and all three workers are up")
+            #expect(await Self.status(of: "http://127.0.0.1:\(process.port)/health") == 200)
+            let alice = stage.member("alice")
+            try await alice.join("Lounge")
+            #expect(try await alice.run("play", ["query": "https://youtu.be/single"]).text.hasPrefix("Queued"))
+            #expect(await world.eventually {
+                await world.lavalink.players().contains { $0.guildId == "\(world.guild)" && $0.track != nil }
+            })
+            let metrics = await Self.body(of: "http://127.0.0.1:\(process.port)/metrics") ?? ""
+            #expect(metrics.contains("anankor_commands_total"), "the command shows in /metrics")
+            #expect(!metrics.contains(world.master.token), "no token in the metrics")
+        }
+    }
+
+    static func status(of url: String) async -> Int? {
+        guard let url = URL(string: url), let (_, response) = try? await URLSession.shared.data(from: url) else { return nil }
+        return (response as? HTTPURLResponse)?.statusCode
+    }
+
+    static func body(of url: String) async -> String? {
+        guard let url = URL(string: url), let (data, _) = try? await URLSession.shared.data(from: url) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 }
 }
