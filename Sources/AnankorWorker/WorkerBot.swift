@@ -214,15 +214,16 @@ final class WorkerBot: Service, Sendable {
                                 logger: logger)
     }
 
-    /// Publishes `workerOffline`, releases the lease, leaves the registry and forgets the resume
-    /// records (the sessions they name were ended).
+    /// Publishes `workerOffline`, releases the lease, leaves the registry and, when the sessions
+    /// they name were ended (`forgetResume`), forgets the resume records. A hold that failed for a
+    /// passing reason keeps them, so whoever holds the token next still resumes.
     static func release(worker: WorkerID, lease: Lease, reason: String, shards: [Int], context: WorkerContext,
-                        events: EventPublisher, logger: Logger) async {
+                        events: EventPublisher, forgetResume: Bool = true, logger: Logger) async {
         await events.publish(.workerOffline(WorkerOfflineEvent(worker: worker, reason: reason)))
         do {
             try await context.state.releaseLease(lease)
             try await context.state.removeWorker(worker)
-            for shard in Set(shards + [0]) {
+            for shard in Set(shards + [0]) where forgetResume {
                 try await context.state.clearResumeInfo(for: ResumeRecords.key(worker, shard: shard))
             }
         } catch {

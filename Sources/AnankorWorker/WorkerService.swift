@@ -191,7 +191,7 @@ public final class WorkerService: Service, Sendable {
                      metadata: ["error": "\(error)"])
         let events = EventPublisher(bus: context.bus, now: context.now, logger: logger)
         await WorkerBot.release(worker: worker, lease: lease, reason: refused ? "token refused" : "failed",
-                                shards: [0], context: context, events: events, logger: logger)
+                                shards: [0], context: context, events: events, forgetResume: refused, logger: logger)
         return refused ? .refused(error) : .failed(error)
     }
 

@@ -50,6 +50,33 @@ struct MusicCommandTests {
         }
     }
 
+    @Test("/search offers the results privately; picking one queues and plays it")
+    func search() async throws {
+        try await withStage(.embedded) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            try await alice.join("Lounge")
+            let offer = try await alice.run("search", ["query": "synthwave"])
+            #expect(offer.ephemeral && offer.text == "Pick a track to queue:", "\(offer)")
+            let menu = try #require(await world.discord.messages(in: world.textChannel).last { message in
+                message["components"]?.arrayValue?.first?["components"]?.arrayValue?.first?["custom_id"]?.stringValue?
+                    .hasPrefix("pick:") == true
+            })
+            let select = try #require(menu["components"]?.arrayValue?.first?["components"]?.arrayValue?.first)
+            let options = select["options"]?.arrayValue ?? []
+            #expect(options.count == 5, "the emulator's search gives five results")
+            let second = try #require(options[1]["value"]?.stringValue)
+            let label = try #require(options[1]["label"]?.stringValue)
+            let pick = try await world.discord.chooseSelectOptions(
+                [second], in: try #require(select["custom_id"]?.stringValue), on: try #require(menu["id"]?.snowflakeValue),
+                by: alice.id)
+            let answer = try #require(await world.answer(to: pick))
+            #expect(answer.text.hasPrefix("Queued **"), "\(answer)")
+            #expect(label.hasSuffix(try #require(boldTitle(answer.text))), "the pick is the second result")
+            #expect(await world.eventually { await stage.player(in: "Lounge")?.track?.title == boldTitle(answer.text) })
+        }
+    }
+
     @Test("/invite lists a link for every worker bot, privately")
     func invite() async throws {
         try await withStage(.embedded) { stage in

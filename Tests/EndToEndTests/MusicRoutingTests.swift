@@ -45,10 +45,10 @@ struct MusicRoutingTests {
         }
     }
 
-    @Test("a sixth channel beyond a cap of 5 gets the cap reply naming the busy channels")
-    func capOfFive() async throws {
+    @Test("a sixth channel beyond a cap of 5 gets the cap reply naming the busy channels", arguments: Mode.allCases)
+    func capOfFive(mode: Mode) async throws {
         let plan = SandboxWorld.Plan.testing(workerBots: 6)
-        try await withStage(.embedded, plan: plan) { stage in
+        try await withStage(mode, plan: plan) { stage in
             let channels = stage.world.voiceChannels.map(\.name)
             let users = stage.world.users.map(\.name)
             for (user, channel) in zip(users, channels) { try await stage.member(user).join(channel) }

@@ -20,18 +20,29 @@ struct WorkerProcessTests {
         return root.appendingPathComponent(".build/debug/anankor").path
     }
 
-    @Test("SIGKILL of the worker process playing a track: the channel is told within the lease time and /play resumes")
+    @Test("two `anankor master` and three `anankor worker` processes; SIGKILL of the worker playing a track: the channel is told once, /play resumes")
     func sigkillMidTrack() async throws {
-        let plan = SandboxWorld.Plan.testing
-        try await withStage(.distributed, plan: plan, masters: 2, workerProcesses: 0) { stage in
+        try await withStage(.distributed, plan: .testing, masters: 0, workerProcesses: 0) { stage in
             let world = stage.world
             var processes: [LocalServerProcess] = []
-            defer { for process in processes { process.kill() } }
+            var masters: [LocalServerProcess] = []
+            defer { for process in processes + masters { process.kill() } }
+            for index in 1...2 {
+                masters.append(try await LocalServerProcess(
+                    name: "anankor-master-\(index)", executable: Self.executable,
+                    arguments: { port in ["master", "--http-port", "\(port)"] },
+                    environment: stage.processEnvironment, readyTimeout: .seconds(60)))
+            }
             for index in 1...3 {
                 processes.append(try await LocalServerProcess(
                     name: "anankor-worker-\(index)", executable: Self.executable,
                     arguments: { port in ["worker", "--http-port", "\(port)"] },
                     environment: stage.processEnvironment, readyTimeout: .seconds(60)))
+            }
+            for master in masters {
+                #expect(await world.eventually(timeout: .seconds(40)) {
+                    await Self.status(of: "http://127.0.0.1:\(master.port)/ready") == 200
+                }, "\(master.name) is ready")
             }
             #expect(await world.eventually(timeout: .seconds(30)) {
                 (try? await stage.ports.state.liveWorkers(now: Date()).count) == 3
@@ -47,6 +58,9 @@ struct WorkerProcessTests {
             #expect(await world.eventually(timeout: .seconds(40)) {
                 await world.notices().contains { $0.content == "Playback crashed, retry /play. Your queue is kept." }
             })
+            try await Task.sleep(for: .seconds(2))
+            #expect(await world.notices().filter { $0.content.hasPrefix("Playback crashed") }.count == 1,
+                    "two masters notice the death; the channel is told once")
             #expect(await stage.boundBot("Lounge") == nil)
             #expect(try await alice.run("play", ["query": "https://youtu.be/again"]).text.hasPrefix("Queued"))
             #expect(await world.eventually(timeout: .seconds(20)) {

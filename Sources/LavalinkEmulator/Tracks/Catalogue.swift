@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The emulator's deterministic track catalogue.
 ///
@@ -9,6 +10,9 @@ import Foundation
 public struct Catalogue: Sendable {
     /// How many tracks a search returns.
     public var searchResultCount = 5
+    /// Tracks a search returned, by identifier and by URI: loading one of them afterwards (a bot
+    /// that lets members pick a result and plays its URL) gives that very track, as on YouTube.
+    private let found = FoundTracks()
 
     public init() {}
 
@@ -54,13 +58,17 @@ public struct Catalogue: Sendable {
             case .youtube, .youtubeMusic:
                 let id = StableHash.youtubeID(seed)
                 let host = source == .youtubeMusic ? "music.youtube.com" : "www.youtube.com"
-                return makeTrack(TrackInfo(
+                let info = TrackInfo(
                     identifier: id, author: Self.author(seed), length: Self.length(seed), isStream: false,
                     title: title, uri: "https://\(host)/watch?v=\(id)",
                     artworkUrl: "https://i.ytimg.com/vi/\(id)/maxresdefault.jpg", sourceName: "youtube"
-                ))
+                )
+                found.remember(info)
+                return makeTrack(info)
             case .soundcloud:
-                return makeTrack(soundcloudInfo(seed: seed, title: title))
+                let info = soundcloudInfo(seed: seed, title: title)
+                found.remember(info)
+                return makeTrack(info)
             }
         }
         return .search(tracks)
@@ -95,6 +103,7 @@ public struct Catalogue: Sendable {
                 return .playlist(name: Self.title(seed), selectedTrack: -1, tracks: tracks)
             }
             if parts.count == 2 {
+                if let known = found.track(uri: url) { return makeTrack(known).map(LoadResult.track) ?? .empty }
                 let seed = StableHash.of(url)
                 var info = soundcloudInfo(seed: seed, title: Self.title(seed))
                 info.uri = url
@@ -125,6 +134,7 @@ public struct Catalogue: Sendable {
     }
 
     private func trackValue(youtubeID id: String) -> Track? {
+        if let known = found.track(identifier: id) { return makeTrack(known) }
         let seed = StableHash.of(id)
         return makeTrack(TrackInfo(
             identifier: id, author: Self.author(seed), length: Self.length(seed), isStream: false,
@@ -249,4 +259,30 @@ enum StableHash {
         }
         return id
     }
+}
+
+/// What searches returned lately (bounded), so a result loaded again by id or URL is the same track.
+final class FoundTracks: Sendable {
+    private struct Memory {
+        var byIdentifier: [String: TrackInfo] = [:]
+        var byURI: [String: TrackInfo] = [:]
+        var order: [String] = []
+    }
+
+    static let capacity = 10_000
+    private let memory = Mutex(Memory())
+
+    func remember(_ info: TrackInfo) {
+        memory.withLock { memory in
+            if memory.byIdentifier.updateValue(info, forKey: info.identifier) == nil { memory.order.append(info.identifier) }
+            if let uri = info.uri { memory.byURI[uri] = info }
+            if memory.order.count > Self.capacity {
+                let dropped = memory.order.removeFirst()
+                if let uri = memory.byIdentifier.removeValue(forKey: dropped)?.uri { memory.byURI[uri] = nil }
+            }
+        }
+    }
+
+    func track(identifier: String) -> TrackInfo? { memory.withLock { $0.byIdentifier[identifier] } }
+    func track(uri: String) -> TrackInfo? { memory.withLock { $0.byURI[uri] } }
 }
