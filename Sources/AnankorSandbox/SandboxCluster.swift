@@ -44,9 +44,10 @@ public struct SandboxTuning: Sendable {
         self.watchdogInterval = watchdogInterval
     }
 
-    /// Quick timings for tests: a dead worker is noticed within about three seconds.
+    /// Quick timings for tests: a dead worker is noticed within about five seconds. The lease is
+    /// long enough that a machine stalled for a second or two does not look like a dead worker.
     public static let quick = SandboxTuning(idleTimeout: .seconds(600), aloneTimeout: .seconds(600),
-                                            leaseTTL: .seconds(2), heartbeatInterval: .milliseconds(500),
+                                            leaseTTL: .seconds(4), heartbeatInterval: .milliseconds(500),
                                             workerGrace: .seconds(1), watchdogInterval: .milliseconds(250))
 }
 

@@ -12,8 +12,8 @@ struct LifecycleTests {
     @Test("one token, two workers: one holds, the other waits; the holder dies, the spare takes over, resumes and plays")
     func spareTakesOver() async throws {
         try await WorkerWorld.with { world in
-            let first = world.makeWorker(holder: "first", leaseTTL: .seconds(2), heartbeat: .milliseconds(300))
-            let second = world.makeWorker(holder: "second", leaseTTL: .seconds(2), heartbeat: .milliseconds(300))
+            let first = world.makeWorker(holder: "first", leaseTTL: .seconds(5), heartbeat: .milliseconds(300))
+            let second = world.makeWorker(holder: "second", leaseTTL: .seconds(5), heartbeat: .milliseconds(300))
             let firstTask = Task { try await first.run() }
             let secondTask = Task<Void, any Error> {
                 // Started once the first holds the token, so which one holds is known.
@@ -53,7 +53,7 @@ struct LifecycleTests {
                     await world.lavalink.player(guildId: String(world.guild))?.voiceConnected == true
                 }
 
-                // The holder dies: nothing released, its lease lapses after the 2 s TTL. While
+                // The holder dies: nothing released, its lease lapses after the 5 s TTL. While
                 // nobody is connected the player keeps playing and the track ends; Lavalink
                 // queues the TrackEnd for whoever resumes the session.
                 firstTask.cancel()
@@ -104,8 +104,8 @@ struct LifecycleTests {
     @Test("a kick while the token changes hands is noticed by the new holder: reported, no stale player")
     func kickedDuringTakeover() async throws {
         try await WorkerWorld.with { world in
-            let first = world.makeWorker(holder: "first", leaseTTL: .seconds(2), heartbeat: .milliseconds(300))
-            let second = world.makeWorker(holder: "second", leaseTTL: .seconds(2), heartbeat: .milliseconds(300))
+            let first = world.makeWorker(holder: "first", leaseTTL: .seconds(5), heartbeat: .milliseconds(300))
+            let second = world.makeWorker(holder: "second", leaseTTL: .seconds(5), heartbeat: .milliseconds(300))
             let firstTask = Task { try await first.run() }
             var secondTask: Task<Void, any Error>?
             func stopAll() async {
