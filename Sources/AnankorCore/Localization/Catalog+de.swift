@@ -74,5 +74,8 @@ extension LocalizationCatalog {
         .gameAlreadyJoined: "Du bist für **{title}** bereits angemeldet.",
         .gameStatsEmpty: "Noch keine beendeten Sitzungen.",
         .gameStatsSummary: "{user}: {sessions} Sitzungen, {time} gespielt, Lieblingsspiel: {game}, nicht erschienen: {noShows}.",
+        .gameNotReady: "Du bist für **{title}** nicht mehr bereit.",
+        .gameNotSeated: "Nur Mitglieder mit einem Platz in **{title}** können bereit sein.",
+        .gameListEmpty: "Es gibt keine offenen Lobbys.",
     ]
 }

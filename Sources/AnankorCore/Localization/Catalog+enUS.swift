@@ -74,5 +74,8 @@ extension LocalizationCatalog {
         .gameAlreadyJoined: "You are already signed up for **{title}**.",
         .gameStatsEmpty: "No finished sessions yet.",
         .gameStatsSummary: "{user}: {sessions} sessions, {time} played, favourite: {game}, no-shows: {noShows}.",
+        .gameNotReady: "You are no longer ready for **{title}**.",
+        .gameNotSeated: "Only members with a seat in **{title}** can be ready.",
+        .gameListEmpty: "There are no open lobbies.",
     ]
 }

@@ -74,5 +74,8 @@ extension LocalizationCatalog {
         .gameAlreadyJoined: "Ya estás apuntado a **{title}**.",
         .gameStatsEmpty: "Todavía no hay sesiones terminadas.",
         .gameStatsSummary: "{user}: {sessions} sesiones, {time} jugado, juego favorito: {game}, ausencias: {noShows}.",
+        .gameNotReady: "Ya no estás listo para **{title}**.",
+        .gameNotSeated: "Solo los miembros con plaza en **{title}** pueden estar listos.",
+        .gameListEmpty: "No hay salas abiertas.",
     ]
 }

@@ -74,5 +74,8 @@ extension LocalizationCatalog {
         .gameAlreadyJoined: "Tu es déjà inscrit à **{title}**.",
         .gameStatsEmpty: "Aucune session terminée pour l’instant.",
         .gameStatsSummary: "{user} : {sessions} sessions, {time} de jeu, jeu préféré : {game}, absences : {noShows}.",
+        .gameNotReady: "Tu n’es plus prêt pour **{title}**.",
+        .gameNotSeated: "Seuls les membres ayant une place dans **{title}** peuvent être prêts.",
+        .gameListEmpty: "Aucun salon de jeu ouvert.",
     ]
 }

@@ -74,5 +74,8 @@ extension LocalizationCatalog {
         .gameAlreadyJoined: "すでに **{title}** に参加登録しています。",
         .gameStatsEmpty: "終了したセッションはまだありません。",
         .gameStatsSummary: "{user}: {sessions} セッション、プレイ時間 {time}、お気に入り: {game}、欠席: {noShows}。",
+        .gameNotReady: "**{title}** の準備完了を取り消しました。",
+        .gameNotSeated: "**{title}** に席がある人だけが準備完了にできます。",
+        .gameListEmpty: "募集中のロビーはありません。",
     ]
 }

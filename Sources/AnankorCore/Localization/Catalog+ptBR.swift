@@ -74,5 +74,8 @@ extension LocalizationCatalog {
         .gameAlreadyJoined: "Você já está inscrito em **{title}**.",
         .gameStatsEmpty: "Ainda não há sessões concluídas.",
         .gameStatsSummary: "{user}: {sessions} sessões, {time} jogados, jogo favorito: {game}, faltas: {noShows}.",
+        .gameNotReady: "Você não está mais pronto para **{title}**.",
+        .gameNotSeated: "Só membros com vaga em **{title}** podem ficar prontos.",
+        .gameListEmpty: "Não há lobbies abertos.",
     ]
 }

@@ -79,4 +79,7 @@ public enum MessageKey: String, CaseIterable, Sendable, Codable {
     case gameAlreadyJoined = "game.alreadyJoined"
     case gameStatsEmpty = "game.stats.empty"
     case gameStatsSummary = "game.stats.summary"
+    case gameNotReady = "game.notReady"
+    case gameNotSeated = "game.notSeated"
+    case gameListEmpty = "game.list.empty"
 }
