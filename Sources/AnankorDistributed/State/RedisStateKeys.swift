@@ -14,6 +14,9 @@ struct RedisStateKeys: Sendable {
     func queueKeys(_ session: SessionKey) -> [String] { [queue(session), history(session), sessionState(session)] }
     func details(_ session: SessionKey) -> String { guildKey(session.guild, "d:\(session.channel)") }
 
+    func lobby(_ guild: GuildID, _ id: LobbyID) -> String { guildKey(guild, "lobby:\(id)") }
+    func openLobbies(_ guild: GuildID) -> String { guildKey(guild, "lobbies") }
+
     func workerSessions(_ worker: WorkerID) -> String { "\(prefix){w:\(worker)}:sessions" }
 
     var activity: String { "\(prefix){act}:last" }

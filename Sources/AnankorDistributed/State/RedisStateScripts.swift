@@ -155,6 +155,21 @@ enum RedisStateScripts {
         return 1
         """)
 
+    /// KEYS: lobby hash (`v`, `json`), the guild's open-lobby zset. ARGV: expected version, lobby
+    /// JSON (with the new version), lobby id, created-at ms, 1 when still active. → 1 when saved,
+    /// 0 when another writer saved first. Both keys carry the guild's hash tag.
+    static let saveLobby = RedisScript("""
+        local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+        if current ~= tonumber(ARGV[1]) then return 0 end
+        redis.call('HSET', KEYS[1], 'v', current + 1, 'json', ARGV[2])
+        if ARGV[5] == '1' then
+          redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
+        else
+          redis.call('ZREM', KEYS[2], ARGV[3])
+        end
+        return 1
+        """)
+
     /// KEYS: activity zset, stay set. ARGV: cutoffMs, limit. → sessions, oldest first.
     static let idleSessions = RedisScript("""
         local result, offset, limit = {}, 0, tonumber(ARGV[2])

@@ -34,6 +34,14 @@ public final class SQLiteStateStore: StateStore {
                     session TEXT PRIMARY KEY, version INTEGER NOT NULL, details BLOB NOT NULL)
                 """)
         }
+        migrator.registerMigration("state.v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE lobby (
+                    guild INTEGER NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, active INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL, lobby BLOB NOT NULL, PRIMARY KEY (guild, id));
+                CREATE INDEX lobby_active_by_guild ON lobby(guild, active, created_at);
+                """)
+        }
         return migrator
     }
 
