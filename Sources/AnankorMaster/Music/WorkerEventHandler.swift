@@ -6,6 +6,7 @@ import Foundation
 struct WorkerEventHandler: Sendable {
     let context: MasterContext
     let conductor: PlaybackConductor
+    let games: GameCommands
 
     func handle(_ event: WorkerEvent) async throws {
         switch event {
@@ -25,9 +26,11 @@ struct WorkerEventHandler: Sendable {
                                                    paused: nil, at: Date(epochMilliseconds: update.timeMs))
         case .voiceDisconnected(let disconnected):
             try await voiceLost(disconnected)
-        case .queueEmpty, .workerOnline, .workerOffline, .tempChannelCreated:
-            // Liveness comes from the registry (the watchdog); lobbies are issue 7's.
+        case .queueEmpty, .workerOnline, .workerOffline:
+            // Liveness comes from the registry (the watchdog).
             break
+        case .tempChannelCreated(let created):
+            try await games.channelCreated(created)
         case .jobFailed(let failed):
             context.logger.warning("a worker could not carry out a job",
                                    metadata: ["job.id": "\(failed.job)", "job.kind": "\(failed.jobKind)",

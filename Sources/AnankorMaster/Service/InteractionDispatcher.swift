@@ -10,6 +10,7 @@ import Synchronization
 struct InteractionDispatcher: Sendable {
     let context: MasterContext
     let music: MusicCommands
+    let games: GameCommands
     /// The master's application id: interaction webhooks are addressed with it.
     let applicationID: Snowflake<Application>
 
@@ -78,6 +79,19 @@ struct InteractionDispatcher: Sendable {
             let result = await answerInTime(interaction, deferAtOnce: false) {
                 let (reply, result) = await self.run(command)
                 return (Reply(reply.content, ephemeral: true), result)
+            }
+            return (invocation.name, result)
+        }
+        if let (action, lobby) = LobbyBoard.parse(customID: data.customID),
+            let invocation = invocation("game.\(action.rawValue)", [:], interaction)
+        {
+            let value = data.values?.first
+            let result = await answerInTime(interaction, deferAtOnce: false) {
+                do {
+                    return (try await self.games.press(action, lobby: lobby, value: value, invocation), "ok")
+                } catch {
+                    return (self.problemReply(error, invocation.locale), error is InvocationProblem ? "refused" : "error")
+                }
             }
             return (invocation.name, result)
         }
@@ -165,10 +179,8 @@ struct InteractionDispatcher: Sendable {
 
     /// Runs an invocation; refusals become the member's localized, ephemeral reply.
     private func run(_ invocation: CommandInvocation) async -> (Reply, String) {
-        if invocation.name.hasPrefix("game") {
-            return (Reply(context.text(.errorUnknownCommand, invocation.locale), ephemeral: true), "unavailable")
-        }
         do {
+            if invocation.name.hasPrefix("game.") { return (try await games.run(invocation), "ok") }
             return (try await music.run(invocation), "ok")
         } catch let problem as InvocationProblem {
             return (problemReply(problem, invocation.locale), "refused")

@@ -60,8 +60,11 @@ public final class MasterService: Service, Sendable {
         let refresher = CoalescedWork<SessionKey>()
         let voiceChecks = CoalescedWork<GuildID>()
         let music = MusicCommands(context: context, refresher: refresher)
-        let dispatcher = InteractionDispatcher(context: context, music: music, applicationID: application.id)
-        let events = WorkerEventHandler(context: context, conductor: music.conductor)
+        let lobbyRefresher = CoalescedWork<LobbyKey>()
+        let games = GameCommands(context: context, board: LobbyBoard(context: context), refresher: lobbyRefresher)
+        let dispatcher = InteractionDispatcher(context: context, music: music, games: games,
+                                               applicationID: application.id)
+        let events = WorkerEventHandler(context: context, conductor: music.conductor, games: games)
         let watchdog = SessionWatchdog(context: context, conductor: music.conductor)
         logger.notice("master starting", metadata: ["shards": "\(gateway.shardCount)"])
         defer { status.withLock { $0.gatewayReady = false } }
@@ -80,8 +83,10 @@ public final class MasterService: Service, Sendable {
             group.addTask { try? await watchdog.run() }
             group.addTask { await refresher.run { await music.conductor.board.refresh($0) } }
             group.addTask { await voiceChecks.run { await watchdog.voiceChanged(in: $0) } }
+            group.addTask { await lobbyRefresher.run { await games.board.refresh($0) } }
             try await gracefulShutdown()
             refresher.finish()
+            lobbyRefresher.finish()
             voiceChecks.finish()
             group.cancelAll()
         }

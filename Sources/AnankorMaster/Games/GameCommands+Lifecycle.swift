@@ -1,0 +1,170 @@
+import AnankorCore
+import DiscordKit
+import Foundation
+
+/// Reminders, start and end of a lobby.
+extension GameCommands {
+    /// The payload of a reminder item: the job a worker turns into a post. Mentions are left empty:
+    /// the worker mentions whoever is signed up when the reminder fires.
+    func scheduleReminders(_ lobby: Lobby, now: Date) async throws {
+        let locale = lobby.locale ?? .englishUS
+        for (offset, dueAt) in lobby.reminderTimes(after: now) {
+            let start = LobbyStartTime(date: lobby.startAt ?? dueAt)
+            let content = offset == 0
+                ? context.text(.gameReminderNow, locale, ["title": lobby.title, "mentions": ""])
+                : context.text(.gameReminderSoon, locale, ["title": lobby.title, "start": start.relativeMarkup,
+                                                          "mentions": ""])
+            let job = ReminderPostJob(lobby: lobby.id, guild: lobby.guild, channel: lobby.textChannel,
+                                      content: content.trimmingCharacters(in: .whitespaces))
+            let item = ScheduleItem(id: ScheduleItemID("lobby:\(lobby.guild):\(lobby.id):\(offset)"), dueAt: dueAt,
+                                    group: Self.reminderGroup(lobby), payload: try JSONEncoder().encode(job))
+            try await context.state.schedule(item)
+        }
+    }
+
+    static func reminderGroup(_ lobby: Lobby) -> String { "lobby:\(lobby.guild):\(lobby.id)" }
+
+    // MARK: Start
+
+    func start(_ invocation: CommandInvocation, lobby id: LobbyID?) async throws -> Reply {
+        let lobby = try await target(invocation, id)
+        guard mayManage(lobby, invocation) else { throw InvocationProblem(.gameNotHost) }
+        let now = context.now()
+        let update = try await context.state.updateLobby(lobby.id, in: lobby.guild) { lobby -> Bool? in
+            guard lobby.state == .open else { return nil }
+            lobby.state = .started
+            lobby.startedAt = now
+            return true
+        }
+        guard case .saved(let started, _) = update else { throw InvocationProblem(.gameNoLobby) }
+        try await context.state.cancelScheduled(group: Self.reminderGroup(started))
+        refresher.request(LobbyKey(started))
+        if let channel = started.voiceChannel {
+            try await gather(started, into: channel)
+        } else {
+            guard let worker = try await liveWorker(in: started.guild) else {
+                context.logger.warning("no live worker to create a lobby channel", metadata: ["guild.id": "\(started.guild)"])
+                return Reply(context.text(.gameStarted, invocation.locale, ["title": started.title, "channel": "—"]))
+            }
+            let job = TempChannelCreateJob(lobby: started.id, guild: started.guild, name: String(started.title.prefix(100)),
+                                           userLimit: min(started.seats, 99))
+            try await context.send(.tempChannelCreate(job), to: worker)
+        }
+        return Reply(context.text(.gameStarted, invocation.locale, [
+            "title": started.title, "channel": started.voiceChannel.map(context.mention(channel:)) ?? "🔊",
+        ]))
+    }
+
+    /// A worker created the temporary channel of a started lobby: remember it and gather there.
+    func channelCreated(_ event: TempChannelCreatedEvent) async throws {
+        let update = try await context.state.updateLobby(event.lobby, in: event.guild) { lobby -> Bool? in
+            guard lobby.state == .started, lobby.voiceChannel == nil else { return nil }
+            lobby.voiceChannel = event.channel
+            lobby.voiceIsTemporary = true
+            return true
+        }
+        switch update {
+        case .saved(let lobby, _):
+            refresher.request(LobbyKey(lobby))
+            try await gather(lobby, into: event.channel)
+        case .unchanged(let lobby) where lobby.voiceChannel != event.channel:
+            // Ended meanwhile, or a duplicate create: the extra channel goes away.
+            if let worker = try await liveWorker(in: event.guild) {
+                try await context.send(.tempChannelDelete(TempChannelDeleteJob(lobby: event.lobby, guild: event.guild,
+                                                                               channel: event.channel)), to: worker)
+            }
+        default:
+            break
+        }
+    }
+
+    /// Moves the ready participants who are in voice (elsewhere) into the lobby channel, gives the
+    /// temporary role, and sends music when the lobby asked for it.
+    private func gather(_ lobby: Lobby, into channel: ChannelID) async throws {
+        let guild = Snowflake<Guild>(lobby.guild.rawValue)
+        let inVoice = lobby.readyParticipants.filter { user in
+            context.cache.voiceChannel(of: Snowflake(user.rawValue), in: guild) != nil
+        }
+        let toMove = inVoice.filter { context.cache.voiceChannel(of: Snowflake($0.rawValue), in: guild)?.rawValue != channel.rawValue }
+        try await context.state.updateLobby(lobby.id, in: lobby.guild) { lobby -> Bool? in
+            lobby.markSeenInVoice(inVoice)
+            return true
+        }
+        guard let worker = try await liveWorker(in: lobby.guild) else { return }
+        if !toMove.isEmpty {
+            try await context.send(.voiceMove(VoiceMoveJob(lobby: lobby.id, guild: lobby.guild, users: toMove,
+                                                           channel: channel)), to: worker)
+        }
+        if let role = lobby.tempRole, !lobby.participants.isEmpty {
+            try await context.send(.roleAdd(RoleAddJob(RoleChangeJob(lobby: lobby.id, guild: lobby.guild,
+                                                                     users: lobby.participants.map(\.user), role: role))),
+                                   to: worker)
+        }
+    }
+
+    /// A live worker bot that is a member of the guild, the least loaded first.
+    func liveWorker(in guild: GuildID) async throws -> WorkerID? {
+        let members = try await context.state.workers(in: guild)
+        return try await context.state.liveWorkers(now: context.now())
+            .filter { members.contains($0.worker) }
+            .min { ($0.load, $0.worker.rawValue) < ($1.load, $1.worker.rawValue) }?.worker
+    }
+
+    // MARK: End and cancel
+
+    func finish(_ invocation: CommandInvocation, lobby id: LobbyID?, state: LobbyState) async throws -> Reply {
+        let lobby = try await target(invocation, id)
+        guard mayManage(lobby, invocation) else { throw InvocationProblem(.gameNotHost) }
+        guard let closed = await close(lobby, as: state) else { throw InvocationProblem(.gameNoLobby) }
+        if state == .cancelled {
+            return Reply(context.text(.gameCancelled, invocation.locale, ["title": closed.title]))
+        }
+        let seconds = Int64(max(0, (closed.endedAt ?? context.now()).timeIntervalSince(closed.startedAt ?? closed.createdAt)))
+        return Reply(context.text(.gameEnded, invocation.locale, [
+            "title": closed.title, "duration": PlaybackTime.format(milliseconds: seconds * 1000),
+        ]))
+    }
+
+    /// Ends or cancels a lobby once (the compare-and-set decides which master does it): reminders
+    /// cancelled, temporary role and channel removed, the summary written when it had started.
+    @discardableResult
+    func close(_ lobby: Lobby, as state: LobbyState) async -> Lobby? {
+        do {
+            let guild = Snowflake<Guild>(lobby.guild.rawValue)
+            let now = context.now()
+            let update = try await context.state.updateLobby(lobby.id, in: lobby.guild) { lobby -> Bool? in
+                guard lobby.state.isActive else { return nil }
+                // Whoever is in the lobby channel at the end was there.
+                if let channel = lobby.voiceChannel {
+                    let present = context.cache.voiceMembers(of: Snowflake(channel.rawValue), in: guild)
+                        .map { UserID($0.rawValue) }
+                    lobby.markSeenInVoice(present.filter { lobby.member($0) != nil })
+                }
+                lobby.state = lobby.state == .started && state == .ended ? .ended : .cancelled
+                lobby.endedAt = now
+                return true
+            }
+            guard case .saved(let closed, _) = update else { return nil }
+            try await context.state.cancelScheduled(group: Self.reminderGroup(closed))
+            refresher.request(LobbyKey(closed))
+            if let summary = closed.summary(endedAt: now), closed.state == .ended {
+                try await context.ledger.recordGameSession(summary)
+            }
+            if let worker = try await liveWorker(in: closed.guild) {
+                if let role = closed.tempRole, !closed.participants.isEmpty {
+                    try await context.send(.roleRemove(RoleRemoveJob(RoleChangeJob(
+                        lobby: closed.id, guild: closed.guild, users: closed.participants.map(\.user), role: role))),
+                        to: worker)
+                }
+                if closed.voiceIsTemporary, let channel = closed.voiceChannel {
+                    try await context.send(.tempChannelDelete(TempChannelDeleteJob(lobby: closed.id, guild: closed.guild,
+                                                                                   channel: channel)), to: worker)
+                }
+            }
+            return closed
+        } catch {
+            context.logger.error("could not close a lobby", metadata: ["lobby.id": "\(lobby.id)", "error": "\(error)"])
+            return nil
+        }
+    }
+}

@@ -1,0 +1,260 @@
+import AnankorCore
+import DiscordKit
+import Foundation
+
+/// `/game …` and the lobby buttons (DESIGN §5). Lobbies live in the `StateStore` and change only
+/// through `updateLobby` (compare-and-set on the version), so several masters and quick button
+/// presses never overbook a seat or lose a sign-up. Lobby messages are edited in place through a
+/// coalescing queue, like now-playing messages.
+struct GameCommands: Sendable {
+    let context: MasterContext
+    let board: LobbyBoard
+    let refresher: CoalescedWork<LobbyKey>
+
+    static let defaultSeats = 5
+
+    func run(_ invocation: CommandInvocation) async throws -> Reply {
+        switch invocation.name {
+        case "game.create": return try await create(invocation)
+        case "game.join": return try await join(invocation, lobby: nil, role: invocation.string("role"))
+        case "game.leave": return try await leave(invocation, lobby: nil)
+        case "game.ready": return try await ready(invocation, lobby: nil)
+        case "game.start": return try await start(invocation, lobby: nil)
+        case "game.end": return try await finish(invocation, lobby: nil, state: .ended)
+        case "game.cancel": return try await finish(invocation, lobby: nil, state: .cancelled)
+        case "game.list": return try await list(invocation)
+        case "game.stats": return try await stats(invocation)
+        default: throw InvocationProblem(.errorUnknownCommand)
+        }
+    }
+
+    /// A press on a lobby message: `lobby:<action>:<id>`; the role select carries its value.
+    func press(_ action: LobbyBoard.Action, lobby id: LobbyID, value: String?, _ invocation: CommandInvocation)
+        async throws -> Reply
+    {
+        switch action {
+        case .join: try await join(invocation, lobby: id, role: value)
+        case .leave: try await leave(invocation, lobby: id)
+        case .ready: try await ready(invocation, lobby: id)
+        case .start: try await start(invocation, lobby: id)
+        }
+    }
+
+    // MARK: Create
+
+    private func create(_ invocation: CommandInvocation) async throws -> Reply {
+        guard let channel = invocation.textChannel else { throw InvocationProblem(.gameNoLobby) }
+        let now = context.now()
+        let roles: [LobbyRole]
+        if let text = invocation.string("roles") {
+            guard let parsed = LobbyRole.parseList(text) else {
+                throw CommandValidation.invalid("roles", "e.g. tank:2, healer:2, dps")
+            }
+            roles = parsed
+        } else {
+            roles = []
+        }
+        let roleSeats = roles.compactMap(\.seats).reduce(0, +)
+        let seats = invocation.integer("seats").map(Int.init)
+            ?? (roles.allSatisfy { $0.seats != nil } && roleSeats > 0 ? roleSeats : Self.defaultSeats)
+        guard (1...Lobby.maxSeats).contains(seats), roles.allSatisfy({ ($0.seats ?? 0) <= seats }) else {
+            throw InvocationProblem(.gameSeatsInvalid, ["max": "\(Lobby.maxSeats)"])
+        }
+        let start = try startTime(invocation.string("start"), now: now)
+        var offsets = Lobby.defaultReminderOffsets
+        if let text = invocation.string("reminders") {
+            guard let parsed = Lobby.parseReminderOffsets(text) else {
+                throw CommandValidation.invalid("reminders", "minutes before the start, e.g. 15m, 0m")
+            }
+            offsets = parsed
+        }
+        let voice = invocation.options["voice"].flatMap { value -> ChannelID? in
+            if case .snowflake(let id) = value { ChannelID(id) } else { nil }
+        }
+        let locale = await context.channelLocale(of: invocation.guild)
+        var lobby = Lobby(
+            id: LobbyID(Self.newID(now: now)), guild: invocation.guild, textChannel: channel, host: invocation.user,
+            title: invocation.string("title") ?? "Game", game: invocation.string("game"), seats: seats, roles: roles,
+            startAt: start?.date, voiceChannel: voice, reminderOffsets: offsets, musicQuery: invocation.string("music"),
+            createdAt: now, locale: locale)
+        lobby.join(invocation.user, role: nil, now: now)
+        guard var saved = try await context.state.saveLobby(lobby) else { throw InvocationProblem(.errorGeneric) }
+        if let message = await board.post(saved) {
+            if case .saved(let stored, _) = try await context.state.updateLobby(saved.id, in: saved.guild, { lobby in
+                lobby.message = message
+                return true
+            }) {
+                saved = stored
+            }
+        }
+        try await scheduleReminders(saved, now: now)
+        return Reply(context.text(.gameCreated, invocation.locale, [
+            "title": saved.title, "seats": "\(saved.seats)", "start": startText(saved),
+        ]), ephemeral: true)
+    }
+
+    private func startTime(_ text: String?, now: Date) throws(InvocationProblem) -> LobbyStartTime? {
+        guard let text else { return nil }
+        do {
+            return try LobbyStartTime.parse(text, now: now)
+        } catch {
+            if error.code == .inPast { throw InvocationProblem(.gamePastTime, ["start": String(text.prefix(100))]) }
+            throw InvocationProblem(.gameInvalidTime, ["input": error.input])
+        }
+    }
+
+    /// Lobby ids are short, unique and time-ordered: base-36 milliseconds and a random suffix.
+    static func newID(now: Date) -> String {
+        let millis = String(UInt64(max(0, now.epochMilliseconds)), radix: 36)
+        let random = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        return "\(millis)\(random)"
+    }
+
+    func startText(_ lobby: Lobby) -> String {
+        guard let startAt = lobby.startAt else { return "—" }
+        let start = LobbyStartTime(date: startAt)
+        return "\(start.fullMarkup) (\(start.relativeMarkup))"
+    }
+
+    // MARK: Sign-ups
+
+    private func join(_ invocation: CommandInvocation, lobby id: LobbyID?, role: String?) async throws -> Reply {
+        let lobby = try await target(invocation, id)
+        let update = try await context.state.updateLobby(lobby.id, in: lobby.guild) { lobby -> JoinResult? in
+            let (outcome, promoted) = lobby.join(invocation.user, role: role, now: context.now())
+            switch outcome {
+            case .alreadyJoined, .unknownRole, .closed: return nil
+            case .seated, .benched: return JoinResult(outcome: outcome, promoted: promoted)
+            }
+        }
+        switch update {
+        case .missing: throw InvocationProblem(.gameNoLobby)
+        case .unchanged(let current):
+            let (outcome, _) = { var copy = current; return copy.join(invocation.user, role: role, now: context.now()) }()
+            switch outcome {
+            case .unknownRole:
+                throw CommandValidation.invalid("role", current.roles.map(\.name).joined(separator: ", "))
+            case .closed: throw InvocationProblem(.gameNoLobby)
+            default: throw InvocationProblem(.gameAlreadyJoined, ["title": current.title])
+            }
+        case .saved(let saved, let outcome):
+            refresher.request(LobbyKey(saved))
+            await announcePromotions(outcome.promoted, in: saved)
+            if case .benched(let place) = outcome.outcome {
+                return Reply(context.text(.gameBenched, invocation.locale, ["title": saved.title, "position": "\(place)"]),
+                             ephemeral: true)
+            }
+            let role = saved.member(invocation.user)?.role ?? "—"
+            return Reply(context.text(.gameJoined, invocation.locale, ["title": saved.title, "role": role]), ephemeral: true)
+        }
+    }
+
+    private func leave(_ invocation: CommandInvocation, lobby id: LobbyID?) async throws -> Reply {
+        let lobby = try await target(invocation, id)
+        let update = try await context.state.updateLobby(lobby.id, in: lobby.guild) { lobby -> LobbyLeaveOutcome? in
+            guard lobby.state.isActive else { return nil }
+            let outcome = lobby.leave(invocation.user)
+            return outcome.left ? outcome : nil
+        }
+        guard case .saved(let saved, let outcome) = update else { throw InvocationProblem(.gameNoLobby) }
+        refresher.request(LobbyKey(saved))
+        await announcePromotions(outcome.promoted, in: saved)
+        if saved.state == .started, saved.signedUp.isEmpty {
+            // Everyone left a running lobby: it ends as if the host had ended it.
+            await close(saved, as: .ended)
+        }
+        return Reply(context.text(.gameLeft, invocation.locale, ["title": saved.title]), ephemeral: true)
+    }
+
+    private func ready(_ invocation: CommandInvocation, lobby id: LobbyID?) async throws -> Reply {
+        let lobby = try await target(invocation, id)
+        // The command says "ready"; the button toggles.
+        let wanted: Bool? = id == nil ? true : nil
+        let update = try await context.state.updateLobby(lobby.id, in: lobby.guild) { lobby in
+            lobby.state.isActive ? lobby.setReady(invocation.user, wanted) : nil
+        }
+        guard case .saved(let saved, let isReady) = update else {
+            throw InvocationProblem(.gameNotSeated, ["title": lobby.title])
+        }
+        refresher.request(LobbyKey(saved))
+        let key: MessageKey = isReady ? .gameReady : .gameNotReady
+        return Reply(context.text(key, invocation.locale, ["title": saved.title]), ephemeral: true)
+    }
+
+    /// Promoted members are told in the lobby channel, mentioned so they notice.
+    private func announcePromotions(_ promoted: [UserID], in lobby: Lobby) async {
+        let locale = lobby.locale ?? .englishUS
+        for user in promoted {
+            let text = context.text(.gamePromoted, locale, ["user": "<@\(user)>", "title": lobby.title])
+            _ = try? await context.rest.createMessage(
+                channelID: Snowflake(lobby.textChannel.rawValue),
+                MessageCreate(content: text, allowedMentions: AllowedMentions(users: [Snowflake(user.rawValue)])))
+        }
+    }
+
+    // MARK: Lookup
+
+    /// The lobby a command or button acts on: the one a button names, or the newest open lobby in
+    /// the channel where the command was typed.
+    func target(_ invocation: CommandInvocation, _ id: LobbyID?) async throws -> Lobby {
+        if let id {
+            guard let lobby = try await context.state.lobby(id, in: invocation.guild), lobby.state.isActive else {
+                throw InvocationProblem(.gameNoLobby)
+            }
+            return lobby
+        }
+        let open = try await context.state.openLobbies(in: invocation.guild)
+        guard let lobby = open.last(where: { $0.textChannel == invocation.textChannel }) else {
+            throw InvocationProblem(.gameNoLobby)
+        }
+        return lobby
+    }
+
+    func mayManage(_ lobby: Lobby, _ invocation: CommandInvocation) -> Bool {
+        let permissions = invocation.permissions ?? []
+        return lobby.canManage(invocation.user, hasManageEvents: permissions.contains(.manageEvents)
+            || permissions.contains(.administrator))
+    }
+
+    // MARK: List and stats
+
+    private func list(_ invocation: CommandInvocation) async throws -> Reply {
+        let open = try await context.state.openLobbies(in: invocation.guild)
+        guard !open.isEmpty else { return Reply(context.text(.gameListEmpty, invocation.locale), ephemeral: true) }
+        let lines = open.prefix(20).map { lobby in
+            "• **\(lobby.title)** — \(lobby.participants.count)/\(lobby.seats)"
+                + (lobby.bench.isEmpty ? "" : " (+\(lobby.bench.count))")
+                + " · \(startText(lobby)) · \(context.mention(channel: lobby.textChannel))"
+        }
+        return Reply(lines.joined(separator: "\n"), ephemeral: true)
+    }
+
+    private func stats(_ invocation: CommandInvocation) async throws -> Reply {
+        var user = invocation.user
+        if case .snowflake(let id) = invocation.options["user"] { user = UserID(id) }
+        let stats = try await context.ledger.gameStats(user: user, guild: invocation.guild)
+        guard stats.sessionsPlayed + stats.noShows > 0 else {
+            return Reply(context.text(.gameStatsEmpty, invocation.locale), ephemeral: true)
+        }
+        return Reply(context.text(.gameStatsSummary, invocation.locale, [
+            "user": "<@\(user)>", "sessions": "\(stats.sessionsPlayed)",
+            "time": PlaybackTime.format(milliseconds: stats.secondsPlayed * 1000),
+            "game": stats.favouriteGames.first?.game ?? "—", "noShows": "\(stats.noShows)",
+        ]), ephemeral: true)
+    }
+}
+
+struct JoinResult: Sendable {
+    var outcome: LobbyJoinOutcome
+    var promoted: [UserID]
+}
+
+/// A lobby message to refresh.
+struct LobbyKey: Hashable, Sendable {
+    var guild: GuildID
+    var id: LobbyID
+    init(_ lobby: Lobby) {
+        guild = lobby.guild
+        id = lobby.id
+    }
+}

@@ -1,0 +1,106 @@
+import AnankorCore
+import DiscordKit
+import Foundation
+
+/// The lobby message: who is seated (with role and ready mark), the bench, the start time in
+/// Discord timestamp markup, and Join (role select when the lobby has roles), Leave, Ready and
+/// Start controls. Posted once, then edited in place (refreshes coalesced per lobby).
+struct LobbyBoard: Sendable {
+    let context: MasterContext
+
+    /// Controls carry `lobby:<action>:<id>`; the guild comes with the interaction.
+    enum Action: String, CaseIterable, Sendable {
+        case join, leave, ready, start
+    }
+
+    static func customID(_ action: Action, _ lobby: LobbyID) -> String { "lobby:\(action.rawValue):\(lobby)" }
+
+    static func parse(customID: String) -> (Action, LobbyID)? {
+        let parts = customID.split(separator: ":", maxSplits: 2)
+        guard parts.count == 3, parts[0] == "lobby", let action = Action(rawValue: String(parts[1])),
+            !parts[2].isEmpty, parts[2].utf8.count <= 64
+        else { return nil }
+        return (action, LobbyID(String(parts[2])))
+    }
+
+    func post(_ lobby: Lobby) async -> MessageID? {
+        do {
+            let message = try await context.rest.createMessage(channelID: Snowflake(lobby.textChannel.rawValue),
+                                                               render(lobby))
+            return MessageID(message.id.rawValue)
+        } catch {
+            context.logger.warning("could not post a lobby message", metadata: ["lobby.id": "\(lobby.id)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    func refresh(_ key: LobbyKey) async {
+        guard let lobby = try? await context.state.lobby(key.id, in: key.guild), let message = lobby.message else { return }
+        let body = render(lobby)
+        do {
+            _ = try await context.rest.editMessage(
+                channelID: Snowflake(lobby.textChannel.rawValue), messageID: Snowflake(message.rawValue),
+                MessageEdit(content: body.content, embeds: body.embeds, components: body.components,
+                            allowedMentions: AllowedMentions.none))
+        } catch {
+            context.logger.warning("could not edit a lobby message", metadata: ["lobby.id": "\(lobby.id)", "error": "\(error)"])
+        }
+    }
+
+    func render(_ lobby: Lobby) -> MessageCreate {
+        let locale = lobby.locale ?? .englishUS
+        var start = "—"
+        if let startAt = lobby.startAt {
+            let time = LobbyStartTime(date: startAt)
+            start = "\(time.fullMarkup) (\(time.relativeMarkup))"
+        }
+        var lines = [context.text(.gameCreated, locale, ["title": lobby.title, "seats": "\(lobby.seats)", "start": start])]
+        if let game = lobby.game { lines.append("🎮 \(game)") }
+        lines.append("👑 <@\(lobby.host)>")
+        for (index, member) in lobby.participants.enumerated() {
+            let role = member.role.map { " · \($0)" } ?? ""
+            lines.append("\(index + 1). <@\(member.user)>\(role)\(member.ready ? " ✅" : "")")
+        }
+        if !lobby.bench.isEmpty {
+            lines.append("🪑 " + lobby.bench.map { "<@\($0.user)>" + ($0.role.map { " (\($0))" } ?? "") }
+                .joined(separator: ", "))
+        }
+        switch lobby.state {
+        case .started: lines.append("▶️ " + (lobby.voiceChannel.map(context.mention(channel:)) ?? ""))
+        case .ended: lines.append(context.text(.gameEnded, locale, ["title": lobby.title, "duration": duration(lobby)]))
+        case .cancelled: lines.append(context.text(.gameCancelled, locale, ["title": lobby.title]))
+        case .open: break
+        }
+        let embed = Embed(title: lobby.title, description: lines.joined(separator: "\n"), color: 0x57F287)
+        guard lobby.state.isActive else {
+            return MessageCreate(content: "", embeds: [embed], components: [], allowedMentions: AllowedMentions.none)
+        }
+        var rows: [Component] = []
+        if !lobby.roles.isEmpty {
+            let options = lobby.roles.prefix(25).map { role in
+                Component.StringSelect.Option(label: role.name, value: role.name,
+                                              description: role.seats.map { "\(lobby.seatedCount(role: role.name))/\($0)" })
+            }
+            rows.append(.actionRow([.stringSelect(Component.StringSelect(
+                customID: Self.customID(.join, lobby.id), options: Array(options), minValues: 1, maxValues: 1))]))
+        }
+        var buttons: [Component] = []
+        if lobby.roles.isEmpty {
+            buttons.append(button(.join, "➕", .success, lobby.id))
+        }
+        buttons.append(button(.leave, "➖", .secondary, lobby.id))
+        buttons.append(button(.ready, "✅", .primary, lobby.id))
+        if lobby.state == .open { buttons.append(button(.start, "▶️", .danger, lobby.id)) }
+        rows.append(.actionRow(buttons))
+        return MessageCreate(content: "", embeds: [embed], components: rows, allowedMentions: AllowedMentions.none)
+    }
+
+    private func button(_ action: Action, _ emoji: String, _ style: Component.Button.Style, _ lobby: LobbyID) -> Component {
+        .button(Component.Button(style: style, emoji: PartialEmoji(name: emoji), customID: Self.customID(action, lobby)))
+    }
+
+    private func duration(_ lobby: Lobby) -> String {
+        let seconds = Int64(max(0, (lobby.endedAt ?? lobby.createdAt).timeIntervalSince(lobby.startedAt ?? lobby.createdAt)))
+        return PlaybackTime.format(milliseconds: seconds * 1000)
+    }
+}

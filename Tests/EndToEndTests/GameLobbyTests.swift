@@ -1,0 +1,109 @@
+import AnankorCore
+import AnankorSandbox
+import Foundation
+import Testing
+
+extension EndToEnd {
+/// Game lobbies through the emulators: sign-ups, the bench, clear errors, start and end.
+@Suite("Game lobbies end to end")
+struct GameLobbyTests {
+    @Test("sign-up beyond the seats goes to the bench; a leave promotes the first bench member with a notice")
+    func benchAndPromotion() async throws {
+        try await withStage(.embedded) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            let bob = stage.member("bob")
+            let carol = stage.member("carol")
+            let created = try await alice.run("game create", ["title": "Raid", "seats": 2])
+            #expect(created.ephemeral && created.text.hasPrefix("Lobby **Raid** is open: 2 seats"), "\(created)")
+            #expect(try await bob.run("game join").text == "You joined **Raid** as —.")
+            let benched = try await carol.run("game join")
+            #expect(benched.text == "All seats of **Raid** are taken; you are on the bench at position 1.")
+            #expect(try await carol.run("game join").text == "You are already signed up for **Raid**.")
+            #expect(try await bob.run("game leave").text == "You left **Raid**.")
+            #expect(await world.eventually {
+                await world.messages().contains { $0.content == "<@\(carol.id)>, a seat freed up: you are now in **Raid**." }
+            })
+            let lobby = try #require(try await stage.ports.state.openLobbies(in: GuildID(world.guild)).first)
+            #expect(lobby.participants.map(\.user.rawValue) == [alice.id, carol.id] && lobby.bench.isEmpty)
+        }
+    }
+
+    @Test("bad times, unknown lobbies and members who are not the host get clear private errors")
+    func errors() async throws {
+        try await withStage(.embedded) { stage in
+            let alice = stage.member("alice")
+            let bob = stage.member("bob")
+            let unknown = try await bob.run("game join")
+            #expect(unknown.ephemeral && unknown.text == "There is no open lobby here.")
+            let unreadable = try await alice.run("game create", ["title": "Raid", "start": "whenever"])
+            #expect(unreadable.ephemeral && unreadable.text.hasPrefix("I cannot read the start time `whenever`"))
+            let past = try await alice.run("game create", ["title": "Raid", "start": "2020-01-01 20:00 UTC"])
+            #expect(past.ephemeral && past.text == "The start time 2020-01-01 20:00 UTC is in the past.")
+            _ = try await alice.run("game create", ["title": "Raid", "start": "in 2h"])
+            let refused = try await bob.run("game start")
+            #expect(refused.ephemeral && refused.text == "Only the host or members who can manage events can do that.")
+            #expect(try await alice.run("game cancel").text == "**Raid** was cancelled.")
+            #expect(try await alice.run("game start").text == "There is no open lobby here.")
+        }
+    }
+
+    @Test("start moves exactly the ready members in voice; end deletes the temporary channel and /game stats reports it")
+    func startAndEnd() async throws {
+        try await withStage(.embedded) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            let bob = stage.member("bob")
+            let carol = stage.member("carol")
+            let dave = stage.member("dave")
+            _ = try await alice.run("game create", ["title": "Raid", "game": "Deep Rock", "seats": 3])
+            for member in [bob, carol] { _ = try await member.run("game join") }
+            _ = try await dave.run("game join")  // benched
+            try await alice.join("Lounge")
+            try await bob.join("Lounge")
+            try await dave.join("Lounge")
+            #expect(try await alice.run("game ready").text == "You are ready for **Raid**.")
+            _ = try await bob.run("game ready")
+            _ = try await carol.run("game ready")  // ready, not in voice
+            let started = try await alice.run("game start")
+            #expect(started.text.hasPrefix("**Raid** has started"), "\(started)")
+            let guild = GuildID(world.guild)
+            let lobbyID = try #require(await started.lobbyID(in: stage))
+            var channel: UInt64?
+            let moved = await world.eventually {
+                channel = try? await stage.ports.state.lobby(lobbyID, in: guild)?.voiceChannel?.rawValue
+                guard let channel else { return false }
+                let aliceIn = await world.voiceChannel(of: alice.id)
+                let bobIn = await world.voiceChannel(of: bob.id)
+                return aliceIn == channel && bobIn == channel
+            }
+            #expect(moved, "the ready members in voice are moved into the temporary channel")
+            let lounge = world.voiceChannel("Lounge")
+            #expect(await world.voiceChannel(of: dave.id) == lounge, "the bench stays")
+            #expect(await world.voiceChannel(of: carol.id) == nil)
+            let ended = try await alice.run("game end")
+            #expect(ended.text.hasPrefix("**Raid** has ended after"), "\(ended)")
+            if let channel {
+                let deleted = await world.eventually {
+                    let snapshot = await world.discord.guildSnapshot(world.guild)
+                    return !"\(snapshot)".contains("\(channel)")
+                }
+                #expect(deleted, "the temporary channel is deleted")
+            }
+            let stats = try await bob.run("game stats")
+            #expect(stats.text.hasPrefix("<@\(bob.id)>: 1 sessions"), "\(stats)")
+            #expect(stats.text.contains("favourite: Deep Rock"))
+            let carolStats = try await bob.run("game stats", ["user": .string("\(carol.id)")])
+            #expect(carolStats.text.hasSuffix("no-shows: 1."), "\(carolStats)")
+        }
+    }
+}
+}
+
+extension SandboxAnswer {
+    /// The newest lobby of the stage's guild (the one a test just started).
+    func lobbyID(in stage: MusicStage) async -> LobbyID? {
+        let lobbies = try? await stage.ports.state.openLobbies(in: GuildID(stage.world.guild))
+        return lobbies?.last?.id
+    }
+}
