@@ -104,6 +104,12 @@ final class WorkerBot: Service, Sendable {
             }
             group.addTask { await self.keepLease() }
             group.addTask { await self.consumeJobs() }
+            group.addTask {
+                await ReminderRunner(worker: self.worker, holder: self.context.configuration.holder, context: self.context,
+                                     rest: self.rest, logger: self.logger)
+                    .run(every: self.context.configuration.scheduleInterval)
+                return nil
+            }
             var ended: HoldEnd?
             while let result = await group.next() {
                 if let result {

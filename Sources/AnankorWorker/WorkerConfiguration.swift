@@ -59,6 +59,8 @@ public struct WorkerConfiguration: Sendable {
     public var lavalinkResumeTimeout: Duration
     /// `Client-Name` sent to Lavalink.
     public var clientName: String
+    /// How often due reminders are looked for in the schedule.
+    public var scheduleInterval: Duration
 
     /// - Parameters:
     ///   - leaseTTL: default 15 s.
@@ -72,8 +74,10 @@ public struct WorkerConfiguration: Sendable {
         holder: LeaseHolder, consumer: ConsumerName, leaseTTL: Duration = .seconds(15),
         heartbeatInterval: Duration = .seconds(3), spareRetryInterval: Duration? = nil,
         gatewayCompression: Bool = true, voiceConnectTimeout: Duration = .seconds(10),
-        lavalinkResumeTimeout: Duration = .seconds(60), clientName: String = "Anankor/1.0"
+        lavalinkResumeTimeout: Duration = .seconds(60), clientName: String = "Anankor/1.0",
+        scheduleInterval: Duration = .seconds(1)
     ) {
+        self.scheduleInterval = scheduleInterval
         self.tokens = tokens
         self.discordRESTBaseURL = discordRESTBaseURL
         self.lavalinkNodes = lavalinkNodes
