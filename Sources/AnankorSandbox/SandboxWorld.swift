@@ -57,12 +57,18 @@ public final class SandboxWorld: Sendable {
     public let users: [(name: String, id: UInt64)]
     /// A role with Manage Server, for DJ-role tests and scripts.
     public let moderatorRole: UInt64
+    /// The role that gives the bots their permissions (tests take some away).
+    public let botRole: UInt64
+    /// What `botRole` grants: view, send, embed links, connect, speak, move members, manage channels and roles.
+    public static let botPermissions: UInt64 = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 20) | (1 << 21) | (1 << 24)
+        | (1 << 4) | (1 << 28)
 
     public static let lavalinkPassword = "sandbox"
 
     private init(discord: DiscordEmulator, lavalinkNodes: [LavalinkEmulator], master: EmulatedBot, workers: [EmulatedBot],
                  guild: UInt64, textChannel: UInt64, voiceChannels: [(name: String, id: UInt64)],
-                 users: [(name: String, id: UInt64)], moderatorRole: UInt64) {
+                 users: [(name: String, id: UInt64)], moderatorRole: UInt64, botRole: UInt64) {
+        self.botRole = botRole
         self.discord = discord
         self.lavalink = lavalinkNodes[0]
         self.lavalinkNodes = lavalinkNodes
@@ -119,9 +125,6 @@ public final class SandboxWorld: Sendable {
         for name in plan.voiceChannels {
             voiceChannels.append((name, try await discord.createChannel(in: guild, name: name, type: .voice)))
         }
-        // View, send, connect, speak, move members, manage channels and roles: what the bots use.
-        let botPermissions: UInt64 = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 20) | (1 << 21) | (1 << 24) | (1 << 4)
-            | (1 << 28)
         let botRole = try await discord.createRole(in: guild, name: "Anankor bots", permissions: botPermissions)
         let moderatorRole = try await discord.createRole(in: guild, name: "Moderators", permissions: 1 << 5)
         try await discord.addMember(master.userID, to: guild, roles: [botRole])
@@ -129,7 +132,7 @@ public final class SandboxWorld: Sendable {
         for user in users { try await discord.addMember(user.id, to: guild) }
         return SandboxWorld(discord: discord, lavalinkNodes: lavalinkNodes, master: master, workers: workers, guild: guild,
                             textChannel: textChannel, voiceChannels: voiceChannels, users: users,
-                            moderatorRole: moderatorRole)
+                            moderatorRole: moderatorRole, botRole: botRole)
     }
 
     public func user(_ name: String) -> UInt64? { users.first { $0.name.lowercased() == name.lowercased() }?.id }

@@ -98,6 +98,15 @@ public struct ScenarioRunner: Sendable {
             case "voice_left":
                 let channel = details["channel_id"]?.snowflakeValue.flatMap(world.name(ofVoiceChannel:)) ?? "?"
                 lines.append("👋 \(bot) left 🔊 \(channel)")
+            case "member_moved":
+                let user = details["user_id"]?.snowflakeValue.flatMap(world.name(ofUser:)) ?? "someone"
+                var channel = "?"
+                if let id = details["to_channel_id"]?.snowflakeValue { channel = await channelName(id) }
+                lines.append("🚚 \(bot) moved \(user) to 🔊 \(channel)")
+            case "channel_created":
+                lines.append("➕ \(bot) created 🔊 \(details["name"]?.stringValue ?? "a channel") (limit \(details["user_limit"]?.intValue ?? 0))")
+            case "channel_deleted":
+                lines.append("➖ \(bot) deleted 🔊 \(details["name"]?.stringValue ?? "a channel")")
             case "message_created", "message_edited":
                 guard let message = Self.render(details) else { continue }
                 lines.append("#general \(bot)\(entry.kind == "message_edited" ? " (edited)" : ""): \(message)")
@@ -106,6 +115,13 @@ public struct ScenarioRunner: Sendable {
             }
         }
         return (lines, entries.last?.id ?? after)
+    }
+
+    /// A voice channel's name: the world's own, or one a bot created during the scenario.
+    private func channelName(_ id: UInt64) async -> String {
+        if let name = world.name(ofVoiceChannel: id) { return name }
+        let channels = await world.discord.guildSnapshot(world.guild)["channels"]?.arrayValue ?? []
+        return channels.first { $0["id"]?.snowflakeValue == id }?["name"]?.stringValue ?? "channel \(id)"
     }
 
     static func render(_ details: EmulatorJSON) -> String? {

@@ -6,6 +6,7 @@ import Foundation
 ///     alice joins Lounge            # a member joins (or moves to) a voice channel
 ///     alice leaves voice
 ///     alice: /play query:"lofi beats" next:true
+///     alice: /game create title:"Raid night" seats:4   # subcommands follow the name
 ///     bob: !skip                    # a text command (message-content intent)
 ///     alice presses skip in Lounge  # a now-playing button: toggle previous skip stop loop shuffle
 ///     advance 3m                    # Lavalink's clock moves on (tracks end); also 90s, 1500ms
@@ -55,11 +56,16 @@ public struct ScenarioScript: Sendable {
             let user = String(line[..<colon])
             let rest = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             if rest.hasPrefix("/") {
-                let body = rest.dropFirst()
-                let command = String(body.prefix { !$0.isWhitespace })
-                guard !command.isEmpty else { throw ParseError(line: number, message: "a command name must follow /") }
-                return .slash(user: user, command: command,
-                              options: try options(String(body.dropFirst(command.count)), number: number))
+                // `/game create title:"…"`: words without a colon after the name are subcommands.
+                var body = Substring(rest.dropFirst())
+                var path: [String] = []
+                while let word = body.split(separator: " ", maxSplits: 1).first, !word.contains(":") {
+                    path.append(String(word))
+                    body = body.dropFirst(word.count).drop(while: \.isWhitespace)
+                }
+                guard !path.isEmpty else { throw ParseError(line: number, message: "a command name must follow /") }
+                return .slash(user: user, command: path.joined(separator: " "),
+                              options: try options(String(body), number: number))
             }
             return .text(user: user, message: rest)
         }

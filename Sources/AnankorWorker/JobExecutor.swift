@@ -101,7 +101,9 @@ extension WorkerBot {
                 logger.debug("job done")
             case .refused(let reason)?:
                 logger.info("job failed", metadata: ["reason": "\(reason)"])
-                await events.publish(.jobFailed(JobFailedEvent(job: envelope.id, jobKind: kind, reason: reason)))
+                await events.publish(.jobFailed(JobFailedEvent(
+                    job: envelope.id, jobKind: kind, reason: reason, lobby: envelope.body.lobby, guild: envelope.body.guild,
+                    missingPermission: outcome?.isMissingPermission ?? false)))
                 await completeJob(key, token: token, logger: logger)
                 await acknowledge(delivery, logger: logger)
                 context.metrics.recordJob(kind: kind, outcome: .failed, duration: duration)
@@ -184,6 +186,19 @@ extension Job {
         case .roleRemove(let job): job.change.guild
         case .tempChannelCreate(let job): job.guild
         case .tempChannelDelete(let job): job.guild
+        }
+    }
+
+    /// The lobby a game job concerns, if any.
+    var lobby: LobbyID? {
+        switch self {
+        case .reminderPost(let job): job.lobby
+        case .voiceMove(let job): job.lobby
+        case .roleAdd(let job): job.change.lobby
+        case .roleRemove(let job): job.change.lobby
+        case .tempChannelCreate(let job): job.lobby
+        case .tempChannelDelete(let job): job.lobby
+        case .voiceConnect, .voiceLeave, .playbackPlay, .playerUpdate: nil
         }
     }
 

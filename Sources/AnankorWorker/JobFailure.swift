@@ -36,7 +36,16 @@ enum JobFailure: Error, Sendable, Hashable {
         }
     }
 
+    /// The prefix of a refusal for lack of a Discord permission (50013), which masters tell members about.
+    static let missingPermissionPrefix = "missing permission: "
+
+    var isMissingPermission: Bool {
+        if case .refused(let reason) = self { return reason.contains(Self.missingPermissionPrefix) }
+        return false
+    }
+
     private static func classify(_ error: DiscordRESTError) -> JobFailure {
+        if error.code == 50013 { return .refused(missingPermissionPrefix + error.description) }
         switch error.kind {
         case .http:
             if let status = error.status, status >= 500 { return .transient(error.description) }

@@ -100,6 +100,49 @@ struct GameLobbyTests {
 }
 }
 
+extension EndToEnd.GameLobbyTests {
+    @Test("without Move Members the lobby channel is told clearly; nobody is moved")
+    func missingMoveMembers() async throws {
+        try await withStage(.embedded) { stage in
+            let world = stage.world
+            try await world.discord.setPermissions(ofRole: world.botRole, in: world.guild,
+                                                   to: SandboxWorld.botPermissions & ~(1 << 24))
+            let alice = stage.member("alice")
+            let gaming = try #require(world.voiceChannel("Gaming"))
+            _ = try await alice.run("game create", ["title": "Scrim", "voice": .string("\(gaming)")])
+            try await alice.join("Lounge")
+            _ = try await alice.run("game ready")
+            #expect(try await alice.run("game start").text.hasPrefix("**Scrim** has started"))
+            #expect(await world.eventually {
+                await world.notices().contains {
+                    $0.content == "I need the Move Members permission in <#\(gaming)> to bring players into voice."
+                }
+            })
+            #expect(await world.voiceChannel(of: alice.id) == world.voiceChannel("Lounge"))
+        }
+    }
+}
+
+extension EndToEnd.GameLobbyTests {
+    @Test("a lobby with music: at start a worker bot joins the lobby channel and plays it")
+    func musicAtStart() async throws {
+        try await withStage(.embedded) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            let gaming = try #require(world.voiceChannel("Gaming"))
+            _ = try await alice.run("game create", ["title": "Chill run", "voice": .string("\(gaming)"),
+                                                    "music": "https://youtu.be/lobby-music"])
+            try await alice.join("Gaming")
+            #expect(try await alice.run("game start").text.hasPrefix("**Chill run** has started"))
+            #expect(await world.eventually {
+                guard let bot = await stage.boundBot("Gaming"), await world.voiceChannel(of: bot) == gaming else { return false }
+                return await stage.player(of: bot)?.track != nil
+            }, "a worker plays in the lobby channel")
+            #expect(await world.eventually { await world.messages().contains { $0.content.hasPrefix("Queued **") } })
+        }
+    }
+}
+
 extension SandboxAnswer {
     /// The newest lobby of the stage's guild (the one a test just started).
     func lobbyID(in stage: MusicStage) async -> LobbyID? {

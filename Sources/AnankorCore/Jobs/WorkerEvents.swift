@@ -171,10 +171,31 @@ public struct JobFailedEvent: VersionedPayload {
     public var job: EnvelopeID
     public var jobKind: String
     public var reason: String
-    public init(job: EnvelopeID, jobKind: String, reason: String) {
+    /// For game jobs: the lobby and guild, so the master can tell that lobby's channel.
+    public var lobby: LobbyID?
+    public var guild: GuildID?
+    /// Discord refused for lack of a permission (50013), rather than anything else.
+    public var missingPermission: Bool
+    public init(job: EnvelopeID, jobKind: String, reason: String, lobby: LobbyID? = nil, guild: GuildID? = nil,
+                missingPermission: Bool = false) {
         self.job = job
         self.jobKind = jobKind
         self.reason = reason
+        self.lobby = lobby
+        self.guild = guild
+        self.missingPermission = missingPermission
+    }
+
+    enum CodingKeys: String, CodingKey { case job, jobKind, reason, lobby, guild, missingPermission }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        job = try container.decode(EnvelopeID.self, forKey: .job)
+        jobKind = try container.decode(String.self, forKey: .jobKind)
+        reason = try container.decode(String.self, forKey: .reason)
+        lobby = try container.decodeIfPresent(LobbyID.self, forKey: .lobby)
+        guild = try container.decodeIfPresent(GuildID.self, forKey: .guild)
+        missingPermission = try container.decodeIfPresent(Bool.self, forKey: .missingPermission) ?? false
     }
 }
 

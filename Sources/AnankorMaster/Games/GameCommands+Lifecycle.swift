@@ -56,6 +56,13 @@ extension GameCommands {
     }
 
     /// A worker created the temporary channel of a started lobby: remember it and gather there.
+    /// A worker could not move players for lack of Move Members: the lobby's channel is told.
+    func moveRefused(_ id: LobbyID, in guild: GuildID) async throws {
+        guard let lobby = try await context.state.lobby(id, in: guild), let voice = lobby.voiceChannel else { return }
+        await context.post(context.text(.gameMissingMoveMembers, lobby.locale ?? .englishUS,
+                                        ["channel": context.mention(channel: voice)]), in: lobby.textChannel)
+    }
+
     func channelCreated(_ event: TempChannelCreatedEvent) async throws {
         let update = try await context.state.updateLobby(event.lobby, in: event.guild) { lobby -> Bool? in
             guard lobby.state == .started, lobby.voiceChannel == nil else { return nil }
@@ -100,6 +107,36 @@ extension GameCommands {
                                                                      users: lobby.participants.map(\.user), role: role))),
                                    to: worker)
         }
+        if let query = lobby.musicQuery { await startMusic(query, for: lobby, in: channel) }
+    }
+
+    /// The lobby's music: queued in the lobby channel as if the host had asked there, so it gets a
+    /// worker through the same routing and cap as `/play`; the outcome is posted in the lobby's
+    /// text channel (a full guild gets the same clear refusal).
+    private func startMusic(_ query: String, for lobby: Lobby, in channel: ChannelID) async {
+        let locale = lobby.locale ?? .englishUS
+        let host = CommandInvocation(name: "play", options: [:], guild: lobby.guild, textChannel: lobby.textChannel,
+                                     user: lobby.host, roles: [], permissions: nil, locale: locale, targetSession: nil)
+        let session = SessionKey(guild: lobby.guild, channel: channel)
+        let text: String
+        switch await context.tracks.resolve(query) {
+        case .tracks(let found, let playlist):
+            let tracks = playlist == nil && !TrackResolver.identifier(for: query).hasPrefix("http") ? [found[0]] : found
+            do {
+                text = try await music.enqueue(tracks, playlist: playlist, next: false, session: session, invocation: host)
+                    .content
+            } catch let problem as InvocationProblem {
+                text = context.text(problem.key, locale, problem.arguments)
+            } catch {
+                context.logger.warning("lobby music failed", metadata: ["lobby.id": "\(lobby.id)", "error": "\(error)"])
+                return
+            }
+        case .nothing:
+            text = context.text(.musicNothingFound, locale, ["query": "`\(query.prefix(100))`"])
+        case .failed(let reason):
+            text = context.text(.musicLoadFailed, locale, ["reason": reason])
+        }
+        await context.post(text, in: lobby.textChannel)
     }
 
     /// A live worker bot that is a member of the guild, the least loaded first.

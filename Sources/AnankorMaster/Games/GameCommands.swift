@@ -10,6 +10,8 @@ struct GameCommands: Sendable {
     let context: MasterContext
     let board: LobbyBoard
     let refresher: CoalescedWork<LobbyKey>
+    /// For lobbies with music: a worker joins the lobby channel through the music routing and cap.
+    let music: MusicCommands
 
     static let defaultSeats = 5
 

@@ -54,7 +54,16 @@ struct LobbyBoard: Sendable {
             let time = LobbyStartTime(date: startAt)
             start = "\(time.fullMarkup) (\(time.relativeMarkup))"
         }
-        var lines = [context.text(.gameCreated, locale, ["title": lobby.title, "seats": "\(lobby.seats)", "start": start])]
+        // The first line says where the lobby stands now; the roster follows.
+        let headline: String = switch lobby.state {
+        case .open: context.text(.gameCreated, locale, ["title": lobby.title, "seats": "\(lobby.seats)", "start": start])
+        case .started: context.text(.gameStarted, locale, [
+            "title": lobby.title, "channel": lobby.voiceChannel.map(context.mention(channel:)) ?? "🔊",
+        ])
+        case .ended: context.text(.gameEnded, locale, ["title": lobby.title, "duration": duration(lobby)])
+        case .cancelled: context.text(.gameCancelled, locale, ["title": lobby.title])
+        }
+        var lines = [headline]
         if let game = lobby.game { lines.append("🎮 \(game)") }
         lines.append("👑 <@\(lobby.host)>")
         for (index, member) in lobby.participants.enumerated() {
@@ -64,12 +73,6 @@ struct LobbyBoard: Sendable {
         if !lobby.bench.isEmpty {
             lines.append("🪑 " + lobby.bench.map { "<@\($0.user)>" + ($0.role.map { " (\($0))" } ?? "") }
                 .joined(separator: ", "))
-        }
-        switch lobby.state {
-        case .started: lines.append("▶️ " + (lobby.voiceChannel.map(context.mention(channel:)) ?? ""))
-        case .ended: lines.append(context.text(.gameEnded, locale, ["title": lobby.title, "duration": duration(lobby)]))
-        case .cancelled: lines.append(context.text(.gameCancelled, locale, ["title": lobby.title]))
-        case .open: break
         }
         let embed = Embed(title: lobby.title, description: lines.joined(separator: "\n"), color: 0x57F287)
         guard lobby.state.isActive else {

@@ -32,6 +32,11 @@ struct WorkerEventHandler: Sendable {
         case .tempChannelCreated(let created):
             try await games.channelCreated(created)
         case .jobFailed(let failed):
+            if failed.missingPermission, failed.jobKind == VoiceMoveJob.kind, let lobby = failed.lobby,
+                let guild = failed.guild
+            {
+                try await games.moveRefused(lobby, in: guild)
+            }
             context.logger.warning("a worker could not carry out a job",
                                    metadata: ["job.id": "\(failed.job)", "job.kind": "\(failed.jobKind)",
                                               "reason": "\(failed.reason)"])

@@ -61,7 +61,8 @@ public final class MasterService: Service, Sendable {
         let voiceChecks = CoalescedWork<GuildID>()
         let music = MusicCommands(context: context, refresher: refresher)
         let lobbyRefresher = CoalescedWork<LobbyKey>()
-        let games = GameCommands(context: context, board: LobbyBoard(context: context), refresher: lobbyRefresher)
+        let games = GameCommands(context: context, board: LobbyBoard(context: context), refresher: lobbyRefresher,
+                                 music: music)
         let dispatcher = InteractionDispatcher(context: context, music: music, games: games,
                                                applicationID: application.id)
         let events = WorkerEventHandler(context: context, conductor: music.conductor, games: games)
