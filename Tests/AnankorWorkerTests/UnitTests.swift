@@ -121,7 +121,12 @@ struct UnitTests {
     func classification() {
         let forbidden = DiscordRESTError(kind: .http, route: "POST /channels/:channel/messages", status: 403, code: 50013,
                                          message: "Missing Permissions")
-        #expect(JobFailure.classify(forbidden) == .refused(forbidden.description))
+        // A missing permission is refused and marked so, for the master to tell members what to fix.
+        #expect(JobFailure.classify(forbidden) == .refused(JobFailure.missingPermissionPrefix + forbidden.description))
+        #expect(JobFailure.classify(forbidden).isMissingPermission)
+        let notFound = DiscordRESTError(kind: .http, route: "GET /x", status: 404, code: 10003, message: "Unknown Channel")
+        #expect(JobFailure.classify(notFound) == .refused(notFound.description))
+        #expect(!JobFailure.classify(notFound).isMissingPermission)
         let unavailable = DiscordRESTError(kind: .http, route: "GET /x", status: 503, message: "down")
         guard case .transient = JobFailure.classify(unavailable) else {
             Issue.record("a 503 is transient")
