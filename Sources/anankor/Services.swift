@@ -116,7 +116,8 @@ enum ServiceWiring {
 
     static func master(_ settings: AnankorSettings, bus: any JobBus, state: any StateStore, ledger: any Ledger,
                        logger: Logger) -> MasterService {
-        let workerBots = settings.workerTokens.compactMap { BotTokenIdentity.userID(of: $0.exposedValue) }.map(WorkerID.init)
+        let workerBots = settings.workerTokens.compactMap { BotToken($0.exposedValue).userID }
+            .map { WorkerID($0.rawValue) }
         let configuration = MasterConfiguration(
             token: BotToken(settings.masterToken?.exposedValue ?? ""),
             discordRESTBaseURL: settings.discordAPIURL, lavalinkNodes: lavalinkNodes(settings),

@@ -121,7 +121,7 @@ extension GameCommands {
         let text: String
         switch await context.tracks.resolve(query) {
         case .tracks(let found, let playlist):
-            let tracks = playlist == nil && !TrackResolver.identifier(for: query).hasPrefix("http") ? [found[0]] : found
+            let tracks = TrackResolver.queued(found, playlist: playlist, query: query)
             do {
                 text = try await music.enqueue(tracks, playlist: playlist, next: false, session: session, invocation: host)
                     .content

@@ -106,8 +106,7 @@ struct MusicCommands: Sendable {
         let playlist: String?
         switch await context.tracks.resolve(query) {
         case .tracks(let found, let name):
-            // A search plays its best match; a link to a playlist queues all of it.
-            tracks = name == nil && !TrackResolver.identifier(for: query).hasPrefix("http") ? [found[0]] : found
+            tracks = TrackResolver.queued(found, playlist: name, query: query)
             playlist = name
         case .nothing:
             throw InvocationProblem(.musicNothingFound, ["query": "`\(query.prefix(100))`"])

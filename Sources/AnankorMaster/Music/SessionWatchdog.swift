@@ -77,9 +77,8 @@ final class SessionWatchdog: Sendable {
         let now = context.now()
         let cutoff = now.addingTimeInterval(-context.configuration.idleTimeout.timeInterval)
         for session in try await context.state.idleSessions(since: cutoff, limit: 50) {
-            if let playing = try await context.state.nowPlaying(session), !playing.paused,
-                try await context.state.binding(for: session) != nil
-            {
+            let bound = try await context.state.binding(for: session) != nil
+            if bound, let playing = try await context.state.nowPlaying(session), !playing.paused {
                 try await context.state.touchSession(session, at: now)  // still playing: not idle
                 continue
             }
@@ -87,7 +86,6 @@ final class SessionWatchdog: Sendable {
             let minutes = max(1, Int(context.configuration.idleTimeout.timeInterval / 60))
             let note = context.text(.musicIdleLeft, locale, ["channel": context.mention(channel: session.channel),
                                                              "minutes": "\(minutes)"])
-            let bound = try await context.state.binding(for: session) != nil
             try await conductor.finish(session, reason: .idle, note: bound ? note : nil)
         }
     }

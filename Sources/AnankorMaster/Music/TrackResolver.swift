@@ -30,6 +30,12 @@ struct TrackResolver: Sendable {
         return "ytsearch:\(trimmed)"
     }
 
+    /// What `/play` queues for a query: a search plays its best match; a link (to a track or a
+    /// playlist) queues everything it names.
+    static func queued(_ found: [AnankorCore.Track], playlist: String?, query: String) -> [AnankorCore.Track] {
+        playlist == nil && !identifier(for: query).hasPrefix("http") ? Array(found.prefix(1)) : found
+    }
+
     func resolve(_ query: String) async -> Resolution {
         let identifier = Self.identifier(for: query)
         var lastError = "no Lavalink node is configured"

@@ -59,15 +59,3 @@ public struct MasterConfiguration: Sendable {
         self.gatewayCompression = gatewayCompression
     }
 }
-
-/// The user id a Discord bot token belongs to: its first segment is the id in base64. Nil for a
-/// token of another shape (callers then ask `GET /users/@me`).
-public enum BotTokenIdentity {
-    public static func userID(of token: String) -> UInt64? {
-        guard let first = token.split(separator: ".", maxSplits: 1).first else { return nil }
-        var base64 = first.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
-        return UInt64(text)
-    }
-}
