@@ -43,6 +43,12 @@ extension DiscordEmulator {
                                     customID: customID, values: values.mapValues { .string($0) }, locale: locale)
     }
 
+    /// Whether the bot acknowledged the interaction yet: a cheap check for load generators that
+    /// wait for each answer (the record with timestamps is `interactionRecord`).
+    public func isAcknowledged(_ interactionID: UInt64) async -> Bool {
+        await state.interactions[interactionID]?.callbackType != nil
+    }
+
     /// An interaction with every response, edit and followup the bot made (control API shape).
     public func interactionRecord(_ interactionID: UInt64) async -> EmulatorJSON? {
         await state.interactions[interactionID]?.json

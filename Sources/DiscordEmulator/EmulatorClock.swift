@@ -31,6 +31,9 @@ public final class EmulatorClock: Sendable {
         return (followsRealTime ? Date() : originDate).addingTimeInterval(shift.seconds)
     }
 
+    /// Wall-clock Unix milliseconds with sub-millisecond precision: the benchmark's timestamps.
+    var unixMillis: Double { wallClock.timeIntervalSince1970 * 1000 }
+
     var wallClockMillis: UInt64 { UInt64(max(0, wallClock.timeIntervalSince1970 * 1000)) }
 
     /// ISO 8601 with milliseconds and an explicit offset, as Discord writes timestamps.

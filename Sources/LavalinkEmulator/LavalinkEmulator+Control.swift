@@ -39,6 +39,9 @@ extension LavalinkEmulator {
     /// One record per PATCH that started a track, with the wall-clock time it was received.
     public func trackStarts() async -> [TrackStartRecord] { await node.recordedTrackStarts() }
 
+    /// Every track that played to its end, in order (auto-advance latency is measured from these).
+    public func trackEnds() async -> [TrackEndRecord] { await node.recordedTrackEnds() }
+
     /// Simulates Discord closing a player's voice connection (e.g. 4006 session invalid).
     @discardableResult
     public func closeVoice(guildId: String, code: Int, reason: String, byRemote: Bool = true) async -> Bool {

@@ -68,6 +68,13 @@ struct InteractionTests {
             #expect(record["callback_type"]?.intValue == 4)
             #expect(record["responses"]?.arrayValue?.map { $0["kind"]?.stringValue } == ["callback", "followup", "original_edited"])
             #expect(record["followup_message_ids"]?.arrayValue?.count == 1)
+            // Wall-clock times in ms, in order: what the benchmark's latencies are read from.
+            let created = try #require(record["created_at_unix_ms"]?.doubleValue)
+            let times = (record["responses"]?.arrayValue ?? []).compactMap { $0["at_unix_ms"]?.doubleValue }
+            #expect(times.count == 3)
+            #expect(times == times.sorted() && (times.first ?? 0) >= created)
+            #expect(try #require(times.first) - created < 60_000)
+            #expect(await fixture.emulator.isAcknowledged(interaction.id))
             await gateway.close()
         }
     }

@@ -87,6 +87,27 @@ struct ControlAPITests {
         }
     }
 
+    @Test func trackEndsRecordTracksThatPlayedToTheirEndOnly() async throws {
+        try await withEmulator { emulator in
+            let (socket, path) = try await connectPlayer(emulator, guild: guild, userId: "78")
+            _ = try await rest(emulator, .PATCH, path, body: ["voice": testVoice, "track": ["identifier": "emulator:track:a?length=1000"]])
+            // Replaced before its end: not a finished track.
+            _ = try await rest(emulator, .PATCH, path, body: ["track": ["identifier": "emulator:track:b?length=1000"]])
+            let before = Date().timeIntervalSince1970 * 1000
+            await emulator.advance(byMilliseconds: 1500)
+            _ = try await socket.log.first { $0["type"] == "TrackEndEvent" && $0["reason"] == "finished" }
+            let records = await emulator.trackEnds()
+            #expect(records.map(\.identifier) == ["emulator:track:b?length=1000"])
+            let record = try #require(records.first)
+            #expect(record.userId == "78")
+            #expect(record.guildId == guild)
+            #expect(record.sentAtUnixMs >= before)
+            let overHTTP = try await control(emulator, .GET, "track-ends")
+            #expect(overHTTP.json?.arrayValue?.first?["identifier"] == "emulator:track:b?length=1000")
+            await socket.close()
+        }
+    }
+
     @Test func playerUpdatesAndStatsArriveOnTheirVirtualIntervals() async throws {
         try await withEmulator(node: .init(playerUpdateIntervalMs: 1000)) { emulator in
             let (socket, path) = try await connectPlayer(emulator, guild: guild)

@@ -46,7 +46,7 @@ extension EmulatorState {
             break
         }
         interaction.callbackType = type
-        interaction.responses.append(["kind": "callback", "at": .string(clock.timestamp()), "body": body])
+        interaction.responses.append(["kind": "callback", "at": .string(clock.timestamp()), "at_unix_ms": .double(clock.unixMillis), "body": body])
         var message: MessageRecord?
         switch type {
         case 4, 5:
@@ -122,7 +122,7 @@ extension EmulatorState {
             apply(call.body, to: &message)
             world.messages[message.id] = message
             interaction.followupIDs.append(message.id)
-            interaction.responses.append(["kind": "followup", "at": at, "message_id": .id(message.id), "body": call.body])
+            interaction.responses.append(["kind": "followup", "at": at, "at_unix_ms": .double(clock.unixMillis), "message_id": .id(message.id), "body": call.body])
             interactions[interaction.id] = interaction
             dispatchMessage("MESSAGE_CREATE", message)
             record("followup_created", application: applicationID,
@@ -151,7 +151,7 @@ extension EmulatorState {
             if !wasLoading { message.editedTimestamp = clock.timestamp() }
             world.messages[messageID] = message
             let kind = isOriginal ? "original_edited" : "followup_edited"
-            interaction.responses.append(["kind": .string(kind), "at": at, "message_id": .id(messageID), "body": call.body])
+            interaction.responses.append(["kind": .string(kind), "at": at, "at_unix_ms": .double(clock.unixMillis), "message_id": .id(messageID), "body": call.body])
             interactions[interaction.id] = interaction
             // A deferred reply becomes visible when first edited.
             dispatchMessage(wasLoading ? "MESSAGE_CREATE" : "MESSAGE_UPDATE", message)
@@ -160,7 +160,7 @@ extension EmulatorState {
         default:
             deleteMessage(message)
             let kind = isOriginal ? "original_deleted" : "followup_deleted"
-            interaction.responses.append(["kind": .string(kind), "at": at, "message_id": .id(messageID)])
+            interaction.responses.append(["kind": .string(kind), "at": at, "at_unix_ms": .double(clock.unixMillis), "message_id": .id(messageID)])
             interactions[interaction.id] = interaction
             record(kind, application: applicationID, ["interaction_id": .id(interaction.id), "message_id": .id(messageID)])
             return .noContent

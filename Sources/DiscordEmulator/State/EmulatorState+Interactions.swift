@@ -48,6 +48,7 @@ extension EmulatorState {
             channelID: channel.id, userID: request.userID, createdAt: clock.elapsed, data: request.data,
             messageID: request.messageID
         )
+        interactions[id]?.createdAtUnixMs = clock.unixMillis
         interactionsByToken[token] = id
         let delivered = dispatch(to: request.applicationID, guildID: guildID, "INTERACTION_CREATE", payload, intent: nil)
         return EmulatedInteraction(id: id, token: token, delivered: delivered)

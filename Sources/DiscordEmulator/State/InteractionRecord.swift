@@ -9,6 +9,8 @@ struct InteractionRecord: Sendable {
     let channelID: UInt64
     let userID: UInt64
     let createdAt: Duration
+    /// Wall-clock creation time (Unix ms), for latency measurements against the other emulator.
+    var createdAtUnixMs: Double = 0
     let data: JSON
     /// The message a component sits on.
     let messageID: UInt64?
@@ -22,6 +24,7 @@ struct InteractionRecord: Sendable {
         [
             "id": .id(id), "application_id": .id(applicationID), "type": .int(Int64(type)), "guild_id": .id(guildID),
             "channel_id": .id(channelID), "user_id": .id(userID), "data": data,
+            "created_at_unix_ms": .double(createdAtUnixMs),
             "acknowledged": .bool(callbackType != nil), "callback_type": callbackType.map { .int(Int64($0)) } ?? .null,
             "original_message_id": .id(originalMessageID), "followup_message_ids": .ids(followupIDs),
             "responses": .array(responses),

@@ -99,6 +99,16 @@ extension Router where Context == BasicRequestContext {
             }))
         }
 
+        group.get("/track-ends") { _, _ in
+            jsonResponse(.array(await emulator.trackEnds().map { record in
+                [
+                    "sessionId": .string(record.sessionId), "userId": .string(record.userId),
+                    "guildId": .string(record.guildId), "identifier": .string(record.identifier),
+                    "sentAtUnixMs": .double(record.sentAtUnixMs), "virtualTime": .int(record.virtualTime),
+                ]
+            }))
+        }
+
         group.post("/kill") { request, _ in
             var request = request
             let body = (try? await request.jsonBody()) ?? [:]

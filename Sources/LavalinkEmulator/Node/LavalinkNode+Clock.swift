@@ -1,3 +1,5 @@
+import Foundation
+
 extension LavalinkNode {
     /// Emits everything due by the current virtual time (track ends, faults, stuck reports,
     /// periodic player updates and stats, expired resume windows) and returns the virtual time
@@ -64,6 +66,9 @@ extension LavalinkNode {
             switch milestone {
             case .end:
                 session.send(trackEnd(track, player: player, reason: "finished"), queueIfDisconnected: true)
+                trackEnds.append(TrackEndRecord(
+                    sessionId: session.id, userId: session.userId, guildId: player.guildId,
+                    identifier: track.info.identifier, sentAtUnixMs: Date().timeIntervalSince1970 * 1000, virtualTime: time))
                 clearTrack(&player)
             case .fault(.exception(_, let message, let severity)):
                 let exception = TrackException(

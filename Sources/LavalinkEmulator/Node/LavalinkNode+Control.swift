@@ -91,6 +91,8 @@ extension LavalinkNode {
 
     func recordedTrackStarts() -> [TrackStartRecord] { trackStarts }
 
+    func recordedTrackEnds() -> [TrackEndRecord] { trackEnds }
+
     /// Discord closed a player's voice connection: `WebSocketClosedEvent` and playback halts.
     func closeVoice(guildId: String, sessionId: String?, code: Int, reason: String, byRemote: Bool) -> Bool {
         var closed = false

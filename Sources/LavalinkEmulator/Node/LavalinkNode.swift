@@ -25,6 +25,7 @@ actor LavalinkNode {
     var nextConnectionId: UInt64 = 0
     var startedAt = ContinuousClock.now
     var trackStarts: [TrackStartRecord] = []
+    var trackEnds: [TrackEndRecord] = []
     var injectedFaults: [String: [TrackFault]] = [:]
     /// When set, voice connections fail with close code 4017, as without DAVE support.
     var daveRequired = false

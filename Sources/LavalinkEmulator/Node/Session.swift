@@ -49,6 +49,18 @@ struct Session {
 }
 
 /// A track start the node accepted: the benchmarks measure interaction → play with these.
+/// A track that played to its end (a `TrackEndEvent` with reason `finished` was sent).
+public struct TrackEndRecord: Sendable, Equatable {
+    public var sessionId: String
+    public var userId: String
+    public var guildId: String
+    public var identifier: String
+    /// Wall-clock time the event was handed to the session, in Unix milliseconds.
+    public var sentAtUnixMs: Double
+    /// The node's virtual time of the end.
+    public var virtualTime: Int64
+}
+
 public struct TrackStartRecord: Sendable, Equatable {
     public var sessionId: String
     public var userId: String
