@@ -114,7 +114,7 @@ public final class LocalServerProcess: Sendable {
     }
 }
 
-extension Process {
+public extension Process {
     /// Child processes inherit the spawning thread's signal mask, and test-runner threads block
     /// SIGTERM: unblocking it on this thread before a spawn lets the server shut down cleanly.
     /// Left unblocked on purpose: a SIGTERM for the test process should terminate it anyway.

@@ -112,6 +112,17 @@ public final class RedisServer: Sendable {
         }
     }
 
+    /// The server's process id while it runs (benchmarks read its CPU time and memory).
+    public var processIdentifier: Int32? {
+        running.withLock { state in
+            switch state {
+            case .spawned(let process): process.processIdentifier
+            case .restarted(let process): process.processIdentifier
+            case .stopped: nil
+            }
+        }
+    }
+
     /// SIGKILL: a crash without a clean shutdown. Waits until the process is gone.
     public func kill() { end(signal: SIGKILL, grace: .zero) }
 

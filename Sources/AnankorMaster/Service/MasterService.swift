@@ -3,6 +3,7 @@ public import DiscordKit
 public import Foundation
 public import Logging
 public import ServiceLifecycle
+import Metrics
 import Synchronization
 
 /// The master (DESIGN §1): the master bot's gateway, command registration, validation and
@@ -74,8 +75,17 @@ public final class MasterService: Service, Sendable {
             group.addTask { try await gateway.run() }
             group.addTask {
                 await withDiscardingTaskGroup { handlers in
+                    // Created here, after the metrics backend is bootstrapped; counted per dispatch
+                    // so operators (and the dispatch benchmark) see what the gateway delivers.
+                    let dispatches = Counter(label: "anankor_gateway_dispatches_total")
+                    let guilds = Gauge(label: "anankor_guilds_cached")
                     for await shardEvent in gateway.events.cancelOnGracefulShutdown() {
                         cache.apply(shardEvent.event)
+                        dispatches.increment()
+                        switch shardEvent.event {
+                        case .guildCreate, .guildDelete: guilds.record(cache.guildCount)
+                        default: break
+                        }
                         self.route(shardEvent.event, dispatcher: dispatcher, voiceChecks: voiceChecks, into: &handlers)
                     }
                 }
