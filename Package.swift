@@ -252,6 +252,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The load generator of issue 8 (docs/performance.md): emulators in-process, Anankor, the
+        // null bot and the Python peer as processes.
+        .executableTarget(
+            name: "AnankorBenchmark",
+            dependencies: [
+                "AnankorMaster", "AnankorTesting", "DiscordKit", "DiscordEmulator", "LavalinkEmulator", "RedisKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: nio),
+            ],
+            path: "Benchmarks/AnankorBenchmark",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests.
         .testTarget(
             name: "DiscordKitTests",
