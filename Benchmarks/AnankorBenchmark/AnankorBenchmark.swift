@@ -118,7 +118,10 @@ struct Measure: AsyncParsableCommand {
             let name = "\(contender.contender.rawValue) (\(contender.workload))"
             if m.commands == 0 { problems.append("\(name): no commands were issued") }
             if m.unanswered > 0 { problems.append("\(name): \(m.unanswered) of \(m.commands) interactions unanswered") }
-            if m.playsNotStarted > 0 { problems.append("\(name): \(m.playsNotStarted) plays never started a track") }
+            if m.playsNotStarted > 0 {
+                problems.append("\(name): \(m.playsNotStarted) plays never started a track; answers: "
+                    + m.playsNotStartedAnswers.joined(separator: "; "))
+            }
             if contender.contender.playsMusic, m.playCold == nil { problems.append("\(name): no track started") }
         }
         return problems

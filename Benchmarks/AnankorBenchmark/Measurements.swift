@@ -40,6 +40,8 @@ struct RunMeasurements: Sendable, Codable {
     var autoAdvance: LatencySummary?
     /// Per command label (`play`, `button pause`, …): interaction → first response.
     var firstResponseByCommand: [String: LatencySummary]
+    /// What the member saw for plays whose track never started (the first few).
+    var playsNotStartedAnswers: [String] = []
 }
 
 enum MeasurementReader {
@@ -88,6 +90,14 @@ enum MeasurementReader {
             guard let start = starts.first(where: { $0.title.hasPrefix(query + " (") && $0.receivedAtUnixMs >= created })
             else {
                 measurements.playsNotStarted += 1
+                if measurements.playsNotStartedAnswers.count < 5 {
+                    let record = await world.discord.interactionRecord(command.interaction)
+                    let bodies = (record?["responses"]?.arrayValue ?? []).map { response in
+                        let body = response["body"]
+                        return body?["data"]?["content"]?.stringValue ?? body?["content"]?.stringValue ?? "(no text)"
+                    }
+                    measurements.playsNotStartedAnswers.append("\(query): \(bodies.joined(separator: " | "))")
+                }
                 continue
             }
             switch kind {

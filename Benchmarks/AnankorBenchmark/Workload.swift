@@ -107,6 +107,15 @@ struct Workload: Sendable {
             }
         }
 
+        if Self.isListener(lane) {
+            // A listener queues a long evening of tracks and then only listens: its tracks end
+            // and advance with no member command in between (the TrackEnd → next measurement).
+            for index in 0..<Self.listenerTracks {
+                let query = "\(tag) \(lane.label) listen\(index)"
+                await issue("play", ["query": .string(query)], starts: index == 0 ? .cold : nil, query: query)
+            }
+            return log
+        }
         if abilities.games {
             await issue("game create", ["title": .string("bench \(lane.label)"), "seats": 1])
         }
@@ -137,15 +146,21 @@ struct Workload: Sendable {
         return log
     }
 
+    /// Every fourth lane listens instead of commanding (the same lanes for every contender).
+    static func isListener(_ lane: Lane) -> Bool { lane.index % 4 == 3 }
+    static let listenerTracks = 30
+
+    /// Waits until the member sees the answer (a deferred reply: until it is filled in), as a
+    /// person would before the next command; true when it was acknowledged at all.
     private func waitForAcknowledgement(_ interaction: UInt64) async -> Bool {
         let deadline = ContinuousClock.now + Self.answerTimeout
         var pause = Duration.microseconds(500)
         while ContinuousClock.now < deadline {
-            if await world.discord.isAcknowledged(interaction) { return true }
+            if await world.discord.isAnswered(interaction) { return true }
             try? await Task.sleep(for: pause)
             pause = min(pause * 2, .milliseconds(5))
         }
-        return false
+        return await world.discord.isAcknowledged(interaction)
     }
 
     /// The lane's now-playing message (the newest bot message with the session's buttons).

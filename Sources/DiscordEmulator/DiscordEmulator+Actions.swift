@@ -49,6 +49,13 @@ extension DiscordEmulator {
         await state.interactions[interactionID]?.callbackType != nil
     }
 
+    /// Whether the member has seen the bot's answer: a reply, or a deferred one since edited,
+    /// followed up or deleted (what a person waits for before typing the next command).
+    public func isAnswered(_ interactionID: UInt64) async -> Bool {
+        guard let record = await state.interactions[interactionID], let type = record.callbackType else { return false }
+        return type == 5 || type == 6 ? record.responses.count > 1 : true
+    }
+
     /// An interaction with every response, edit and followup the bot made (control API shape).
     public func interactionRecord(_ interactionID: UInt64) async -> EmulatorJSON? {
         await state.interactions[interactionID]?.json

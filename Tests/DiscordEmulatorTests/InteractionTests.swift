@@ -75,6 +75,7 @@ struct InteractionTests {
             #expect(times == times.sorted() && (times.first ?? 0) >= created)
             #expect(try #require(times.first) - created < 60_000)
             #expect(await fixture.emulator.isAcknowledged(interaction.id))
+            #expect(await fixture.emulator.isAnswered(interaction.id))
             await gateway.close()
         }
     }
@@ -105,8 +106,11 @@ struct InteractionTests {
             let base = "/webhooks/\(fixture.bot.applicationID)/\(interaction.token)/messages/@original"
             #expect(try await fixture.rest(.POST, "/interactions/\(interaction.id)/\(interaction.token)/callback",
                                            body: ["type": 5], token: .some(nil)).status == 204)
+            #expect(await fixture.emulator.isAcknowledged(interaction.id))
+            #expect(await !fixture.emulator.isAnswered(interaction.id), "a deferred reply is not an answer yet")
             fixture.emulator.advanceClock(by: .seconds(60))
             #expect(try await fixture.rest(.PATCH, base, body: ["content": "done"], token: .some(nil)).status == 200)
+            #expect(await fixture.emulator.isAnswered(interaction.id))
             fixture.emulator.advanceClock(by: .seconds(15 * 60))
             let expired = try await fixture.rest(.PATCH, base, body: ["content": "too late"], token: .some(nil))
             #expect(expired.status == 401)

@@ -33,6 +33,31 @@ struct StateStoreQueueContractTests {
         #expect(try await store.history(session, limit: 10).map(\.id.rawValue) == ["e2", "e1"])
     }
 
+    @Test("history keeps the last 50 tracks; /previous after the trim brings back the latest", arguments: StateStoreAdapter.all)
+    func historyIsTrimmed(adapter: StateStoreAdapter) async throws {
+        let fixture = try await adapter.open()
+        defer { fixture.release() }
+        let store = fixture.store
+        let count = QueueRules.historyLimit + 6
+        try await store.enqueue((1...count).map { Fixed.entry($0) }, in: session, at: .end)
+        var current: QueueEntryID?
+        for index in 1...count {
+            let outcome = try await store.advance(session, expecting: current, reason: .finished, now: Fixed.at(Double(index)))
+            current = Fixed.entry(index).id
+            #expect(outcome == .playing(Fixed.entry(index)))
+        }
+        let history = try await store.history(session, limit: 100)
+        #expect(history.count == QueueRules.historyLimit)
+        #expect(history.first?.id == Fixed.entry(count - 1).id && history.last?.id == Fixed.entry(count - QueueRules.historyLimit).id)
+        #expect(try await store.previous(session, now: Fixed.at(Double(count + 1))) == Fixed.entry(count - 1))
+        // The track that was playing went back to the front of the queue.
+        #expect(try await store.queuePage(session, offset: 0, limit: 1).entries.first == Fixed.entry(count))
+        let outcome = try await store.advance(session, expecting: Fixed.entry(count - 1).id, reason: .skipped,
+                                              now: Fixed.at(Double(count + 2)))
+        #expect(outcome == .playing(Fixed.entry(count)))
+        #expect(try await store.history(session, limit: 1).first == Fixed.entry(count - 1))
+    }
+
     @Test("a duplicate trackEnd (stale expectation) changes nothing", arguments: StateStoreAdapter.all)
     func staleAdvance(adapter: StateStoreAdapter) async throws {
         let fixture = try await adapter.open()

@@ -31,6 +31,21 @@ public enum WorkerEvent: EnvelopeBody {
     public var kind: String { type(of: payload).kind }
     public var version: Int { type(of: payload).version }
 
+    /// The session whose events must be handled in the order they were published; nil for
+    /// events about a whole worker or lobby, which are handled on their own, in order with all.
+    public var session: SessionKey? {
+        switch self {
+        case .trackStart(let event): event.session
+        case .trackEnd(let event): event.session
+        case .trackException(let event): event.session
+        case .trackStuck(let event): event.session
+        case .queueEmpty(let event): event.session
+        case .playerUpdate(let event): event.session
+        case .voiceDisconnected(let event): event.session
+        case .workerOnline, .workerOffline, .jobFailed, .tempChannelCreated: nil
+        }
+    }
+
     public func encodePayload(to encoder: any Encoder) throws { try payload.encode(to: encoder) }
 
     public static func decodePayload(kind: String, version: Int, from decoder: any Decoder) throws -> WorkerEvent {

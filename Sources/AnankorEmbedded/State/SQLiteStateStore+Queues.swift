@@ -29,14 +29,32 @@ extension SQLiteStateStore {
             let state = try Self.sessionState(db, key)
             let current = try state.nowPlaying.map { try StateCoding.decode(QueueEntry.self, $0) }
             guard current?.id == expected else { return .stale(current: current?.id) }
-            var queue = try Self.loadList(db, "queue_entry", key)
-            var history = try Self.loadList(db, "history_entry", key)
-            let next = QueueRules.advance(current: current, mode: state.mode, reason: reason,
-                                          queue: &queue, history: &history)
-            try Self.storeList(db, "queue_entry", key, queue)
-            try Self.storeList(db, "history_entry", key, history)
-            try Self.setNowPlaying(db, key, next, now: now)
-            return next.map { .playing($0) } ?? .ended
+            // QueueRules.advance, row by row: the profile showed whole-list rewrites of queue and
+            // history (50 entries) on every track end as the embedded mode's hottest path.
+            if let current, state.mode == .track, reason == .finished {
+                try Self.setNowPlaying(db, key, current, now: now)
+                return .playing(current)
+            }
+            if current != nil, let data = state.nowPlaying {
+                let top = try Self.appendRow(db, "history_entry", key, data)
+                try db.cachedStatement(sql: "DELETE FROM history_entry WHERE session = ? AND position <= ?")
+                    .execute(arguments: [key, top - Int64(QueueRules.historyLimit)])
+                if state.mode == .queue { _ = try Self.appendRow(db, "queue_entry", key, data) }
+            }
+            guard let head = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT position, entry FROM queue_entry WHERE session = ? ORDER BY position LIMIT 1"),
+                arguments: [key])
+            else {
+                try Self.setNowPlaying(db, key, nil, now: now)
+                return .ended
+            }
+            let position: Int64 = head["position"]
+            let data: Data = head["entry"]
+            try db.cachedStatement(sql: "DELETE FROM queue_entry WHERE session = ? AND position = ?")
+                .execute(arguments: [key, position])
+            let next = try StateCoding.decode(QueueEntry.self, data)
+            try Self.setNowPlaying(db, key, encoded: data, now: now)
+            return .playing(next)
         }
     }
 
@@ -207,19 +225,31 @@ extension SQLiteStateStore {
     }
 
     static func sessionState(_ db: Database, _ key: String) throws -> SessionStateRow {
-        guard let row = try Row.fetchOne(db, sql: "SELECT loop_mode, now_playing FROM session_state WHERE session = ?",
-                                         arguments: [key])
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT loop_mode, now_playing FROM session_state WHERE session = ?"), arguments: [key])
         else { return SessionStateRow(mode: .off, nowPlaying: nil) }
         return SessionStateRow(mode: LoopMode(rawValue: row["loop_mode"]) ?? .off, nowPlaying: row["now_playing"])
     }
 
     static func setNowPlaying(_ db: Database, _ key: String, _ entry: QueueEntry?, now: Date) throws {
-        let data = try entry.map(StateCoding.encode)
-        try db.execute(sql: """
+        try setNowPlaying(db, key, encoded: try entry.map(StateCoding.encode), now: now)
+    }
+
+    static func setNowPlaying(_ db: Database, _ key: String, encoded data: Data?, now: Date) throws {
+        try db.cachedStatement(sql: """
             INSERT INTO session_state (session, now_playing, position_ms, paused, position_at) VALUES (?, ?, 0, 0, ?)
             ON CONFLICT(session) DO UPDATE SET now_playing = excluded.now_playing, position_ms = 0, paused = 0,
                 position_at = excluded.position_at
-            """, arguments: [key, data, now.epochMilliseconds])
+            """).execute(arguments: [key, data, now.epochMilliseconds])
+    }
+
+    /// Appends one encoded entry after the last position of a list; returns its position.
+    static func appendRow(_ db: Database, _ table: String, _ key: String, _ data: Data) throws -> Int64 {
+        let high = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(position) FROM \(table) WHERE session = ?"),
+                                      arguments: [key]) ?? -1
+        try db.cachedStatement(sql: "INSERT INTO \(table) (session, position, entry) VALUES (?, ?, ?)")
+            .execute(arguments: [key, high + 1, data])
+        return high + 1
     }
 
     static func queueCount(_ db: Database, _ key: String) throws -> Int {

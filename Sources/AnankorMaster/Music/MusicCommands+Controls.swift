@@ -222,6 +222,7 @@ extension MusicCommands {
                 settings.stayChannels.insert(session.channel)
             }
         }
+        context.settings.remember(settings, for: session.guild)
         let stays = settings.stayChannels.contains(session.channel)
         try await context.state.setStay(stays, for: session)
         if !stays { try await context.state.touchSession(session, at: context.now()) }

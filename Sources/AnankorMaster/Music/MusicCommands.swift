@@ -55,7 +55,7 @@ struct MusicCommands: Sendable {
     private func gate(_ invocation: CommandInvocation) async throws {
         let name = invocation.name == "toggle" ? "pause" : invocation.name
         guard let spec = CommandValidation.specs[name], spec.isDestructive, !invocation.isManager else { return }
-        let settings = try await context.ledger.guildSettings(invocation.guild)
+        let settings = try await context.settings.settings(of: invocation.guild)
         if let dj = settings.djRole, !invocation.roles.contains(dj) {
             throw InvocationProblem(.musicDJOnly, ["role": "<@&\(dj)>"])
         }
@@ -154,7 +154,7 @@ struct MusicCommands: Sendable {
     /// Where the session talks and in which language; kept across restarts.
     private func rememberChannel(_ session: SessionKey, invocation: CommandInvocation) async throws {
         let locale = await context.channelLocale(of: session.guild)
-        let volume = try? await context.ledger.guildSettings(session.guild).defaultVolume
+        let volume = try? await context.settings.settings(of: session.guild).defaultVolume
         try await context.state.updateSessionDetails(session) { details in
             let fresh = details.version == 0
             if let channel = invocation.textChannel, details.textChannel != channel {

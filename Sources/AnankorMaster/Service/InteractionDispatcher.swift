@@ -246,7 +246,7 @@ struct InteractionDispatcher: Sendable {
         guard context.configuration.textCommands, message.author?.bot != true, let guild = message.guildID,
             let author = message.author, let content = message.content
         else { return }
-        let settings = try? await context.ledger.guildSettings(GuildID(guild.rawValue))
+        let settings = try? await context.settings.settings(of: GuildID(guild.rawValue))
         let prefix = settings?.prefix ?? context.configuration.defaultPrefix
         guard content.hasPrefix(prefix), content.count > prefix.count else { return }
         let body = content.dropFirst(prefix.count)

@@ -12,6 +12,8 @@ struct MasterContext: Sendable {
     let bus: any JobBus
     let state: any StateStore
     let ledger: any Ledger
+    /// Guild settings through a short-lived cache (read on nearly every command).
+    let settings: GuildSettingsCache
     let tracks: TrackResolver
     let catalog: LocalizationCatalog
     let now: @Sendable () -> Date
@@ -29,13 +31,13 @@ struct MasterContext: Sendable {
 
     /// The effective session cap of a guild: the smaller of the operator's and the guild's own.
     func sessionCap(of guild: GuildID) async -> Int {
-        let settings = try? await ledger.guildSettings(guild)
+        let settings = try? await self.settings.settings(of: guild)
         return min(configuration.guildSessionCap, settings?.sessionCap ?? configuration.guildSessionCap)
     }
 
     /// The locale of posts in a guild's channels: its override, else the guild's own, else en-US.
     func channelLocale(of guild: GuildID) async -> AnankorCore.DiscordLocale {
-        if let override = (try? await ledger.guildSettings(guild))?.localeOverride { return override }
+        if let override = (try? await settings.settings(of: guild))?.localeOverride { return override }
         if let preferred = cache.preferredLocale(of: Snowflake(guild.rawValue)) {
             return AnankorCore.DiscordLocale(rawValue: preferred)
         }

@@ -56,7 +56,8 @@ public final class MasterService: Service, Sendable {
             logger: logger)
         let cache = GuildCache()
         let context = MasterContext(configuration: configuration, rest: rest, cache: cache, bus: bus, state: state,
-                                    ledger: ledger, tracks: TrackResolver(nodes: configuration.lavalinkNodes, logger: logger),
+                                    ledger: ledger, settings: GuildSettingsCache(ledger: ledger),
+                                    tracks: TrackResolver(nodes: configuration.lavalinkNodes, logger: logger),
                                     catalog: .standard, now: now, logger: logger)
         let refresher = CoalescedWork<SessionKey>()
         let voiceChecks = CoalescedWork<GuildID>()
@@ -137,17 +138,62 @@ public final class MasterService: Service, Sendable {
                 try await Task.sleep(for: .seconds(1))
                 continue
             }
-            for delivery in deliveries {
-                MasterMetrics.event(kind: delivery.envelope.kind)
-                if delivery.isRedelivery { MasterMetrics.eventRedelivered() }
-                do {
-                    try await handler.handle(delivery.envelope.body)
-                    try await bus.acknowledge(delivery)
-                } catch {
-                    logger.warning("worker event failed; it will be redelivered",
-                                   metadata: ["event.kind": "\(delivery.envelope.kind)", "error": "\(error)"])
+            // One session's events stay in order; different sessions do not wait for each other
+            // (handled one by one, a busy master let a track end wait seconds behind others'
+            // position reports: docs/performance.md).
+            for segment in WorkerEventBatch.segments(deliveries) {
+                await withDiscardingTaskGroup { group in
+                    for lane in segment {
+                        group.addTask {
+                            for delivery in lane { await self.handle(delivery, with: handler) }
+                        }
+                    }
                 }
             }
         }
+    }
+
+    private func handle(_ delivery: Delivery<WorkerEvent>, with handler: WorkerEventHandler) async {
+        MasterMetrics.event(kind: delivery.envelope.kind)
+        if delivery.isRedelivery { MasterMetrics.eventRedelivered() }
+        do {
+            try await handler.handle(delivery.envelope.body)
+            try await bus.acknowledge(delivery)
+        } catch {
+            logger.warning("worker event failed; it will be redelivered",
+                           metadata: ["event.kind": "\(delivery.envelope.kind)", "error": "\(error)"])
+        }
+    }
+}
+
+/// Splits a batch of worker events into segments handled one after another; within a segment,
+/// lanes (one per session, in publication order) run concurrently. An event about a whole worker
+/// or lobby is a segment of its own, so it sees everything published before it handled.
+enum WorkerEventBatch {
+    static func segments<Item>(_ items: [Item], session: (Item) -> SessionKey?) -> [[[Item]]] {
+        var segments: [[[Item]]] = []
+        var lanes: [SessionKey: Int] = [:]
+        var current: [[Item]] = []
+        for item in items {
+            guard let key = session(item) else {
+                if !current.isEmpty { segments.append(current) }
+                segments.append([[item]])
+                current = []
+                lanes = [:]
+                continue
+            }
+            if let index = lanes[key] {
+                current[index].append(item)
+            } else {
+                lanes[key] = current.count
+                current.append([item])
+            }
+        }
+        if !current.isEmpty { segments.append(current) }
+        return segments
+    }
+
+    static func segments(_ deliveries: [Delivery<WorkerEvent>]) -> [[[Delivery<WorkerEvent>]]] {
+        segments(deliveries) { $0.envelope.body.session }
     }
 }
