@@ -13,11 +13,14 @@ public struct SandboxPorts: Sendable {
     public var bus: any JobBus
     public var state: any StateStore
     public var ledger: any Ledger
+    /// Interaction and job claims: the ledger (embedded) or Redis (distributed).
+    public var claims: any IdempotencyStore
 
-    public init(bus: any JobBus, state: any StateStore, ledger: any Ledger) {
+    public init(bus: any JobBus, state: any StateStore, ledger: any Ledger, claims: (any IdempotencyStore)? = nil) {
         self.bus = bus
         self.state = state
         self.ledger = ledger
+        self.claims = claims ?? ledger
     }
 }
 
@@ -64,6 +67,7 @@ public enum SandboxCluster {
         var logger = logger
         logger[metadataKey: "process"] = "\(name)"
         return MasterService(configuration: configuration, bus: ports.bus, state: ports.state, ledger: ports.ledger,
+                             claims: ports.claims,
                              logger: logger)
     }
 
@@ -82,6 +86,7 @@ public enum SandboxCluster {
         var logger = logger
         logger[metadataKey: "process"] = "\(name)"
         return WorkerService(configuration: configuration, bus: ports.bus, state: ports.state, ledger: ports.ledger,
+                             claims: ports.claims,
                              logger: logger)
     }
 

@@ -141,7 +141,7 @@ extension WorkerBot {
 
     private func claimJob(_ key: IdempotencyKey) async -> Result<IdempotencyClaim, LedgerError> {
         do {
-            return .success(try await context.ledger.claim(key, lease: Self.jobClaimLease, now: context.now()))
+            return .success(try await context.claims.claim(key, lease: Self.jobClaimLease, now: context.now()))
         } catch {
             return .failure(error)
         }
@@ -149,7 +149,7 @@ extension WorkerBot {
 
     private func completeJob(_ key: IdempotencyKey, token: ClaimToken, logger: Logger) async {
         do {
-            try await context.ledger.complete(key, token: token, result: [], retention: Self.jobRetention, now: context.now())
+            try await context.claims.complete(key, token: token, result: [], retention: Self.jobRetention, now: context.now())
         } catch {
             logger.warning("could not record the job as done", metadata: ["error": "\(error)"])
         }
@@ -157,7 +157,7 @@ extension WorkerBot {
 
     private func releaseJob(_ key: IdempotencyKey, token: ClaimToken) async {
         do {
-            try await context.ledger.release(key, token: token)
+            try await context.claims.release(key, token: token)
         } catch {
             logger.debug("could not release the job claim", metadata: ["error": "\(error)"])
         }

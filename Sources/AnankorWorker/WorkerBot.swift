@@ -26,6 +26,8 @@ struct WorkerContext: Sendable {
     let bus: any JobBus
     let state: any StateStore
     let ledger: any Ledger
+    /// Job claims (the ledger, or Redis in distributed mode).
+    let claims: any IdempotencyStore
     let now: @Sendable () -> Date
     let metrics: WorkerMetrics
     let board: WorkerStatusBoard

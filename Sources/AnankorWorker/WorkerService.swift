@@ -25,10 +25,13 @@ public final class WorkerService: Service, Sendable {
     private let context: WorkerContext
     private let logger: Logger
 
+    /// - Parameter claims: where jobs are claimed once; the ledger unless given (distributed mode
+    ///   passes Redis). Reminders are always claimed in the ledger (kept a week).
     public init(configuration: WorkerConfiguration, bus: any JobBus, state: any StateStore, ledger: any Ledger,
-                now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+                claims: (any IdempotencyStore)? = nil, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.configuration = configuration
-        self.context = WorkerContext(configuration: configuration, bus: bus, state: state, ledger: ledger, now: now,
+        self.context = WorkerContext(configuration: configuration, bus: bus, state: state, ledger: ledger,
+                                     claims: claims ?? ledger, now: now,
                                      metrics: WorkerMetrics(), board: WorkerStatusBoard())
         var logger = logger
         logger[metadataKey: "worker.holder"] = "\(configuration.holder)"

@@ -68,7 +68,8 @@ struct MasterCommand: AsyncParsableCommand {
         if let httpPort { settings.httpPort = httpPort }
         let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
         let ports = try await ServiceWiring.distributedPorts(settings, logger: logger)
-        let master = ServiceWiring.master(settings, bus: ports.bus, state: ports.state, ledger: ports.ledger, logger: logger)
+        let master = ServiceWiring.master(settings, bus: ports.bus, state: ports.state, ledger: ports.ledger,
+                                          claims: ports.claims, logger: logger)
         try await ServiceWiring.runServices([master], settings: settings, registry: registry, checks: [
             ReadinessCheck("gateway") { master.isReady },
             ReadinessCheck("redis") { (try? await ports.redis.send("PING")) != nil },
@@ -94,7 +95,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let ports = try await ServiceWiring.distributedPorts(settings, logger: logger)
         let worker = ServiceWiring.worker(settings, tokens: settings.workerTokens,
                                           name: "worker-\(ProcessInfo.processInfo.processIdentifier)", bus: ports.bus,
-                                          state: ports.state, ledger: ports.ledger, logger: logger)
+                                          state: ports.state, ledger: ports.ledger, claims: ports.claims, logger: logger)
         try await ServiceWiring.runServices([worker], settings: settings, registry: registry, checks: [
             ReadinessCheck("worker") { worker.isReady },
             ReadinessCheck("redis") { (try? await ports.redis.send("PING")) != nil },
@@ -115,7 +116,7 @@ enum ServiceWiring {
     }
 
     static func master(_ settings: AnankorSettings, bus: any JobBus, state: any StateStore, ledger: any Ledger,
-                       logger: Logger) -> MasterService {
+                       claims: (any IdempotencyStore)? = nil, logger: Logger) -> MasterService {
         let workerBots = settings.workerTokens.compactMap { BotToken($0.exposedValue).userID }
             .map { WorkerID($0.rawValue) }
         let configuration = MasterConfiguration(
@@ -123,11 +124,13 @@ enum ServiceWiring {
             discordRESTBaseURL: settings.discordAPIURL, lavalinkNodes: lavalinkNodes(settings),
             workerBots: workerBots, guildSessionCap: settings.guildSessionCap, idleTimeout: settings.idleTimeout,
             consumer: ConsumerName("master-\(processTag)"))
-        return MasterService(configuration: configuration, bus: bus, state: state, ledger: ledger, logger: logger)
+        return MasterService(configuration: configuration, bus: bus, state: state, ledger: ledger, claims: claims,
+                             logger: logger)
     }
 
     static func worker(_ settings: AnankorSettings, tokens: [Secret], name: String, bus: any JobBus,
-                       state: any StateStore, ledger: any Ledger, logger: Logger) -> WorkerService {
+                       state: any StateStore, ledger: any Ledger, claims: (any IdempotencyStore)? = nil,
+                       logger: Logger) -> WorkerService {
         let configuration = WorkerConfiguration(
             tokens: tokens.map { BotToken($0.exposedValue) }, discordRESTBaseURL: settings.discordAPIURL,
             lavalinkNodes: settings.lavalinkNodes.map {
@@ -137,7 +140,8 @@ enum ServiceWiring {
             holder: LeaseHolder("\(name)-\(processTag)"), consumer: ConsumerName(name))
         var logger = logger
         logger[metadataKey: "process"] = "\(name)"
-        return WorkerService(configuration: configuration, bus: bus, state: state, ledger: ledger, logger: logger)
+        return WorkerService(configuration: configuration, bus: bus, state: state, ledger: ledger, claims: claims,
+                             logger: logger)
     }
 
     struct DistributedPorts {
@@ -145,6 +149,8 @@ enum ServiceWiring {
         var bus: RedisJobBus
         var state: RedisStateStore
         var ledger: DynamoLedger
+        /// Interaction and job claims: Redis, not DynamoDB (docs/performance.md).
+        var claims: RedisIdempotencyStore
     }
 
     static func distributedPorts(_ settings: AnankorSettings, logger: Logger) async throws -> DistributedPorts {
@@ -164,7 +170,7 @@ enum ServiceWiring {
             throw ExitCode(78)
         }
         return DistributedPorts(redis: redis, bus: RedisJobBus(redis: redis), state: RedisStateStore(redis: redis),
-                                ledger: ledger)
+                                ledger: ledger, claims: RedisIdempotencyStore(redis: redis))
     }
 
     /// Runs the services with `/health`, `/ready` and `/metrics`, until SIGTERM or SIGINT.

@@ -117,7 +117,8 @@ final class MusicStage: Sendable {
             let ledger = try DynamoLedger.fromEnvironment(environment)
             try await ledger.bootstrap(timeout: .seconds(30))
             let ports = SandboxPorts(bus: RedisJobBus(redis: client, policy: JobBusPolicy(reclaimIdle: .seconds(3))),
-                                     state: RedisStateStore(redis: client), ledger: ledger)
+                                     state: RedisStateStore(redis: client), ledger: ledger,
+                                     claims: RedisIdempotencyStore(redis: client))
             environment["REDIS_URL"] = redis.url
             return (ports, environment, { redis.kill() })
         }

@@ -3,6 +3,7 @@ import AnankorDistributed
 import AnankorEmbedded
 import AnankorTesting
 import Foundation
+import RedisKit
 import AnankorTestSupport
 import Testing
 
@@ -30,6 +31,33 @@ enum LedgerAdapter: String, CaseIterable, CustomStringConvertible, Sendable {
             let ledger = try DynamoLedger.fromEnvironment(environment)
             try await ledger.bootstrap(timeout: .seconds(30))
             try await body(ledger)
+        }
+    }
+}
+
+/// Where idempotency claims can live: both ledgers, and Redis (distributed mode's interaction and
+/// job claims). The idempotency contract runs on all three.
+enum IdempotencyAdapter: String, CaseIterable, CustomStringConvertible, Sendable {
+    case sqlite
+    case dynamo
+    case redis
+
+    var description: String { rawValue }
+
+    func withStore(_ body: (any IdempotencyStore) async throws -> Void) async throws {
+        switch self {
+        case .sqlite: try await LedgerAdapter.sqlite.withLedger(body)
+        case .dynamo: try await LedgerAdapter.dynamo.withLedger(body)
+        case .redis:
+            let server = try await DisposableRedisServer()
+            let client = try RedisClient(url: server.url)
+            do {
+                try await body(RedisIdempotencyStore(redis: client))
+                await client.close()
+            } catch {
+                await client.close()
+                throw error
+            }
         }
     }
 }

@@ -6,9 +6,9 @@ extension LedgerContractTests {
     @Suite struct Idempotency {
         let key = IdempotencyKey.interaction("1234567890")!
 
-        @Test("concurrent claims of one key have exactly one winner", arguments: LedgerAdapter.allCases)
-        func concurrentClaimsHaveOneWinner(_ adapter: LedgerAdapter) async throws {
-            try await adapter.withLedger { ledger in
+        @Test("concurrent claims of one key have exactly one winner", arguments: IdempotencyAdapter.allCases)
+        func concurrentClaimsHaveOneWinner(_ adapter: IdempotencyAdapter) async throws {
+            try await adapter.withStore { ledger in
                 let key = key
                 let outcomes = try await withThrowingTaskGroup(of: IdempotencyClaim.self) { group in
                     for _ in 0..<16 {
@@ -22,9 +22,9 @@ extension LedgerContractTests {
             }
         }
 
-        @Test("a redelivery after completion gets the stored result", arguments: LedgerAdapter.allCases)
-        func redeliveryIsRecognized(_ adapter: LedgerAdapter) async throws {
-            try await adapter.withLedger { ledger in
+        @Test("a redelivery after completion gets the stored result", arguments: IdempotencyAdapter.allCases)
+        func redeliveryIsRecognized(_ adapter: IdempotencyAdapter) async throws {
+            try await adapter.withStore { ledger in
                 let token = try #require(try await ledger.claim(key, lease: .seconds(30), now: LedgerTime.at(0)).token)
                 try await ledger.complete(key, token: token, result: Array("reply-42".utf8), retention: .seconds(3600), now: LedgerTime.at(5))
                 let again = try await ledger.claim(key, lease: .seconds(30), now: LedgerTime.at(60))
@@ -34,9 +34,9 @@ extension LedgerContractTests {
             }
         }
 
-        @Test("an expired in-progress claim is taken over; the old holder cannot complete", arguments: LedgerAdapter.allCases)
-        func expiredClaimIsTakenOver(_ adapter: LedgerAdapter) async throws {
-            try await adapter.withLedger { ledger in
+        @Test("an expired in-progress claim is taken over; the old holder cannot complete", arguments: IdempotencyAdapter.allCases)
+        func expiredClaimIsTakenOver(_ adapter: IdempotencyAdapter) async throws {
+            try await adapter.withStore { ledger in
                 let first = try #require(try await ledger.claim(key, lease: .seconds(30), now: LedgerTime.at(0)).token)
                 #expect(try await ledger.claim(key, lease: .seconds(30), now: LedgerTime.at(29)) == .inProgress(expiresAt: LedgerTime.at(30)))
 
@@ -55,9 +55,9 @@ extension LedgerContractTests {
             }
         }
 
-        @Test("release lets a retry claim at once; a stale release does nothing", arguments: LedgerAdapter.allCases)
-        func releaseAllowsRetry(_ adapter: LedgerAdapter) async throws {
-            try await adapter.withLedger { ledger in
+        @Test("release lets a retry claim at once; a stale release does nothing", arguments: IdempotencyAdapter.allCases)
+        func releaseAllowsRetry(_ adapter: IdempotencyAdapter) async throws {
+            try await adapter.withStore { ledger in
                 let first = try #require(try await ledger.claim(key, lease: .seconds(30), now: LedgerTime.at(0)).token)
                 try await ledger.release(key, token: first)
                 let second = try #require(try await ledger.claim(key, lease: .seconds(30), now: LedgerTime.at(1)).token)
@@ -70,9 +70,9 @@ extension LedgerContractTests {
             }
         }
 
-        @Test("a completed record is forgotten after its retention", arguments: LedgerAdapter.allCases)
-        func completedRecordExpires(_ adapter: LedgerAdapter) async throws {
-            try await adapter.withLedger { ledger in
+        @Test("a completed record is forgotten after its retention", arguments: IdempotencyAdapter.allCases)
+        func completedRecordExpires(_ adapter: IdempotencyAdapter) async throws {
+            try await adapter.withStore { ledger in
                 let token = try #require(try await ledger.claim(key, lease: .seconds(30), now: LedgerTime.at(0)).token)
                 try await ledger.complete(key, token: token, result: [9], retention: .seconds(100), now: LedgerTime.at(10))
                 #expect(try await ledger.claim(key, lease: .seconds(30), now: LedgerTime.at(109)).token == nil)
@@ -84,9 +84,9 @@ extension LedgerContractTests {
             }
         }
 
-        @Test("bad durations and oversized results are refused", arguments: LedgerAdapter.allCases)
-        func invalidInputIsRefused(_ adapter: LedgerAdapter) async throws {
-            try await adapter.withLedger { ledger in
+        @Test("bad durations and oversized results are refused", arguments: IdempotencyAdapter.allCases)
+        func invalidInputIsRefused(_ adapter: IdempotencyAdapter) async throws {
+            try await adapter.withStore { ledger in
                 let zero = await #expect(throws: LedgerError.self) { try await ledger.claim(key, lease: .zero, now: LedgerTime.at(0)) }
                 #expect(zero?.code == .invalidInput)
                 let token = try #require(try await ledger.claim(key, lease: .seconds(5), now: LedgerTime.at(0)).token)

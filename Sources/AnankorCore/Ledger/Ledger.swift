@@ -1,14 +1,9 @@
 import Foundation
 
-/// Durable records (DESIGN §2): idempotency claims, guild and voice-channel settings,
-/// voice-channel → worker affinity, game session summaries with stats, and saved playlists.
-///
-/// Adapters: `SQLiteLedger` (embedded) and `DynamoLedger` (distributed); one contract suite
-/// (Tests/PortContractTests/Ledger*) holds both to the same behaviour. Every call that depends on
-/// time takes `now`, so callers and tests control the clock.
-public protocol Ledger: Sendable {
-    // MARK: Idempotency
-
+/// At-most-once processing of keyed work: interactions, jobs, reminders. Every `Ledger` is one;
+/// distributed deployments also keep short-lived claims (interactions, jobs) in Redis
+/// (`RedisIdempotencyStore`), off DynamoDB's round trips (docs/performance.md).
+public protocol IdempotencyStore: Sendable {
     /// Claims `key` for processing. Exactly one of any number of concurrent callers gets
     /// `.claimed`; the others see `.inProgress` (or `.completed` once it is done). An in-progress
     /// claim whose `expiresAt` has passed is taken over by the next caller (`takeover: true`).
@@ -25,7 +20,15 @@ public protocol Ledger: Sendable {
     /// Gives up an in-progress claim (processing failed) so a redelivery can try again at once.
     /// Does nothing when the claim is no longer held with `token`.
     func release(_ key: IdempotencyKey, token: ClaimToken) async throws(LedgerError)
+}
 
+/// Durable records (DESIGN §2): idempotency claims, guild and voice-channel settings,
+/// voice-channel → worker affinity, game session summaries with stats, and saved playlists.
+///
+/// Adapters: `SQLiteLedger` (embedded) and `DynamoLedger` (distributed); one contract suite
+/// (Tests/PortContractTests/Ledger*) holds both to the same behaviour. Every call that depends on
+/// time takes `now`, so callers and tests control the clock.
+public protocol Ledger: IdempotencyStore {
     // MARK: Settings and affinity
 
     /// The guild's settings; defaults (version 0) when none were saved.

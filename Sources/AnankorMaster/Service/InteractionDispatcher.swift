@@ -27,11 +27,11 @@ struct InteractionDispatcher: Sendable {
         let elapsed = ContinuousClock.now - started
         MasterMetrics.command(outcome.name, outcome: outcome.result,
                               seconds: elapsed.timeInterval)
-        try? await context.ledger.complete(key, token: token, result: [], retention: .seconds(3600), now: context.now())
+        try? await context.claims.complete(key, token: token, result: [], retention: .seconds(3600), now: context.now())
     }
 
     private func claim(_ key: IdempotencyKey) async -> ClaimToken? {
-        guard case .claimed(let token, _) = try? await context.ledger.claim(key, lease: .seconds(60), now: context.now())
+        guard case .claimed(let token, _) = try? await context.claims.claim(key, lease: .seconds(60), now: context.now())
         else { return nil }
         return token
     }
@@ -269,7 +269,7 @@ struct InteractionDispatcher: Sendable {
         _ = try? await context.rest.createMessage(channelID: message.channelID,
                                                   MessageCreate(content: reply.content, components: reply.components,
                                                                 allowedMentions: AllowedMentions.none))
-        try? await context.ledger.complete(key, token: token, result: [], retention: .seconds(3600), now: context.now())
+        try? await context.claims.complete(key, token: token, result: [], retention: .seconds(3600), now: context.now())
     }
 }
 

@@ -12,6 +12,8 @@ struct MasterContext: Sendable {
     let bus: any JobBus
     let state: any StateStore
     let ledger: any Ledger
+    /// Interaction claims (the ledger, or Redis in distributed mode).
+    let claims: any IdempotencyStore
     /// Guild settings through a short-lived cache (read on nearly every command).
     let settings: GuildSettingsCache
     let tracks: TrackResolver

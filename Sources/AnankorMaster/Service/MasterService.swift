@@ -16,6 +16,7 @@ public final class MasterService: Service, Sendable {
     private let bus: any JobBus
     private let state: any StateStore
     private let ledger: any Ledger
+    private let claims: any IdempotencyStore
     private let now: @Sendable () -> Date
     private let logger: Logger
     private let status = Mutex(Status())
@@ -25,12 +26,15 @@ public final class MasterService: Service, Sendable {
         var botUser: UInt64?
     }
 
+    /// - Parameter claims: where interactions are claimed once; the ledger unless given (distributed
+    ///   mode passes Redis: docs/performance.md).
     public init(configuration: MasterConfiguration, bus: any JobBus, state: any StateStore, ledger: any Ledger,
-                now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+                claims: (any IdempotencyStore)? = nil, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.configuration = configuration
         self.bus = bus
         self.state = state
         self.ledger = ledger
+        self.claims = claims ?? ledger
         self.now = now
         self.logger = logger
     }
@@ -56,7 +60,7 @@ public final class MasterService: Service, Sendable {
             logger: logger)
         let cache = GuildCache()
         let context = MasterContext(configuration: configuration, rest: rest, cache: cache, bus: bus, state: state,
-                                    ledger: ledger, settings: GuildSettingsCache(ledger: ledger),
+                                    ledger: ledger, claims: claims, settings: GuildSettingsCache(ledger: ledger),
                                     tracks: TrackResolver(nodes: configuration.lavalinkNodes, logger: logger),
                                     catalog: .standard, now: now, logger: logger)
         let refresher = CoalescedWork<SessionKey>()
