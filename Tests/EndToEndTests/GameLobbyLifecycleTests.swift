@@ -82,8 +82,13 @@ struct GameLobbyLifecycleTests {
             // Its expiry counts from the start time, an hour away: it runs until its maximum.
             _ = try await alice.run("game create", ["title": "Marathon", "start": "in 1h",
                                                     "lobby_role": .string("\(world.playersRole)")])
+            try await alice.join("Lounge")
             _ = try await alice.run("game ready")
             #expect(try await alice.run("game start").text.hasPrefix("**Marathon** has started"))
+            #expect(await world.eventually {
+                guard let channel = await world.voiceChannel(of: alice.id) else { return false }
+                return world.name(ofVoiceChannel: channel) == nil
+            }, "moved into the lobby's own channel")
             #expect(await world.eventually {
                 await world.notices().contains { $0.content.hasPrefix("**Marathon** has ended after ") }
             })
