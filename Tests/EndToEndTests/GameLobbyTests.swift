@@ -35,6 +35,7 @@ struct GameLobbyTests {
           arguments: Mode.allCases)
     func errors(mode: Mode) async throws {
         try await withStage(mode) { stage in
+            let world = stage.world
             let alice = stage.member("alice")
             let bob = stage.member("bob")
             let unknown = try await bob.run("game join")
@@ -43,6 +44,8 @@ struct GameLobbyTests {
             #expect(unreadable.ephemeral && unreadable.text.hasPrefix("I cannot read the start time `whenever`"))
             let past = try await alice.run("game create", ["title": "Raid", "start": "2020-01-01 20:00 UTC"])
             #expect(past.ephemeral && past.text == "The start time 2020-01-01 20:00 UTC is in the past.")
+            let everyone = try await alice.run("game create", ["title": "Raid", "lobby_role": .string("\(world.guild)")])
+            #expect(everyone.ephemeral && everyone.text.contains("a role other than @everyone"), "\(everyone)")
             _ = try await alice.run("game create", ["title": "Raid", "start": "in 2h"])
             let refused = try await bob.run("game start")
             #expect(refused.ephemeral && refused.text == "Only the host or members who can manage events can do that.")

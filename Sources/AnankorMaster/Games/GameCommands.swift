@@ -76,6 +76,10 @@ struct GameCommands: Sendable {
         let tempRole = invocation.options["lobby_role"].flatMap { value -> RoleID? in
             if case .snowflake(let id) = value { RoleID(id) } else { nil }
         }
+        // @everyone (its id is the guild's) cannot be given; refused now rather than at the start.
+        if tempRole?.rawValue == invocation.guild.rawValue {
+            throw CommandValidation.invalid("lobby_role", "a role other than @everyone")
+        }
         let locale = await context.channelLocale(of: invocation.guild)
         var lobby = Lobby(
             id: LobbyID(Self.newID(now: now)), guild: invocation.guild, textChannel: channel, host: invocation.user,
