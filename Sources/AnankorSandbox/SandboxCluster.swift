@@ -33,11 +33,19 @@ public struct SandboxTuning: Sendable {
     public var heartbeatInterval: Duration
     public var workerGrace: Duration
     public var watchdogInterval: Duration
+    /// Lobby lifetimes (`MasterConfiguration`); tests of hand-over and timeouts shorten them.
+    public var lobbyHostGrace: Duration
+    public var lobbyMaxDuration: Duration
+    public var lobbyOpenExpiry: Duration
 
     public init(guildSessionCap: Int = Anankor.defaultGuildSessionCap, idleTimeout: Duration = .seconds(600),
                 aloneTimeout: Duration = .seconds(120), leaseTTL: Duration = .seconds(15),
                 heartbeatInterval: Duration = .seconds(3), workerGrace: Duration = .seconds(8),
-                watchdogInterval: Duration = .seconds(1)) {
+                watchdogInterval: Duration = .seconds(1), lobbyHostGrace: Duration = .seconds(300),
+                lobbyMaxDuration: Duration = .seconds(12 * 3600), lobbyOpenExpiry: Duration = .seconds(2 * 3600)) {
+        self.lobbyHostGrace = lobbyHostGrace
+        self.lobbyMaxDuration = lobbyMaxDuration
+        self.lobbyOpenExpiry = lobbyOpenExpiry
         self.guildSessionCap = guildSessionCap
         self.idleTimeout = idleTimeout
         self.aloneTimeout = aloneTimeout
@@ -62,7 +70,9 @@ public enum SandboxCluster {
             token: BotToken(world.master.token), discordRESTBaseURL: world.discord.restURL,
             lavalinkNodes: lavalinkNodes(world), workerBots: world.workers.map { WorkerID($0.userID) },
             guildSessionCap: tuning.guildSessionCap, idleTimeout: tuning.idleTimeout, aloneTimeout: tuning.aloneTimeout,
-            workerGrace: tuning.workerGrace, watchdogInterval: tuning.watchdogInterval, textCommands: true,
+            workerGrace: tuning.workerGrace, watchdogInterval: tuning.watchdogInterval,
+            lobbyHostGrace: tuning.lobbyHostGrace, lobbyMaxDuration: tuning.lobbyMaxDuration,
+            lobbyOpenExpiry: tuning.lobbyOpenExpiry, textCommands: true,
             consumer: ConsumerName(name))
         var logger = logger
         logger[metadataKey: "process"] = "\(name)"

@@ -166,6 +166,23 @@ public struct SandboxMember: Sendable {
         return answer
     }
 
+    /// Uses a control of the newest lobby message: presses `join`, `leave`, `ready` or `start`,
+    /// or with `choosing` picks that role in the Join select (lobbies with roles).
+    public func pressLobby(_ action: String, choosing value: String? = nil) async throws -> SandboxAnswer {
+        let prefix = "lobby:\(action):"
+        guard let message = await world.messages().last(where: {
+            $0.author == world.master.userID && $0.buttons.contains { $0.hasPrefix(prefix) }
+        }), let customID = message.buttons.first(where: { $0.hasPrefix(prefix) })
+        else { throw SandboxError("no lobby message with a \(action) control") }
+        let interaction = if let value {
+            try await world.discord.chooseSelectOptions([value], in: customID, on: message.id, by: id, locale: locale)
+        } else {
+            try await world.discord.pressButton(customID, on: message.id, by: id, locale: locale)
+        }
+        guard let answer = await world.answer(to: interaction) else { throw SandboxError("no answer to the lobby control") }
+        return answer
+    }
+
     /// Types a text message (`!play …` with the message-content intent).
     public func say(_ text: String) async throws {
         _ = try await world.discord.sendMessage(text, in: world.textChannel, as: id)

@@ -57,6 +57,8 @@ public final class SandboxWorld: Sendable {
     public let users: [(name: String, id: UInt64)]
     /// A role with Manage Server, for DJ-role tests and scripts.
     public let moderatorRole: UInt64
+    /// A role without permissions below the bots' role, for lobbies (`/game create lobby_role:`).
+    public let playersRole: UInt64
     /// The role that gives the bots their permissions (tests take some away).
     public let botRole: UInt64
     /// What `botRole` grants: view, send, embed links, connect, speak, move members, manage channels and roles.
@@ -67,8 +69,9 @@ public final class SandboxWorld: Sendable {
 
     private init(discord: DiscordEmulator, lavalinkNodes: [LavalinkEmulator], master: EmulatedBot, workers: [EmulatedBot],
                  guild: UInt64, textChannel: UInt64, voiceChannels: [(name: String, id: UInt64)],
-                 users: [(name: String, id: UInt64)], moderatorRole: UInt64, botRole: UInt64) {
+                 users: [(name: String, id: UInt64)], moderatorRole: UInt64, botRole: UInt64, playersRole: UInt64) {
         self.botRole = botRole
+        self.playersRole = playersRole
         self.discord = discord
         self.lavalink = lavalinkNodes[0]
         self.lavalinkNodes = lavalinkNodes
@@ -125,6 +128,8 @@ public final class SandboxWorld: Sendable {
         for name in plan.voiceChannels {
             voiceChannels.append((name, try await discord.createChannel(in: guild, name: name, type: .voice)))
         }
+        // Created first, so it sits below the bots' role and they may give it.
+        let playersRole = try await discord.createRole(in: guild, name: "Players", permissions: 0)
         let botRole = try await discord.createRole(in: guild, name: "Anankor bots", permissions: botPermissions)
         let moderatorRole = try await discord.createRole(in: guild, name: "Moderators", permissions: 1 << 5)
         try await discord.addMember(master.userID, to: guild, roles: [botRole])
@@ -132,7 +137,7 @@ public final class SandboxWorld: Sendable {
         for user in users { try await discord.addMember(user.id, to: guild) }
         return SandboxWorld(discord: discord, lavalinkNodes: lavalinkNodes, master: master, workers: workers, guild: guild,
                             textChannel: textChannel, voiceChannels: voiceChannels, users: users,
-                            moderatorRole: moderatorRole, botRole: botRole)
+                            moderatorRole: moderatorRole, botRole: botRole, playersRole: playersRole)
     }
 
     public func user(_ name: String) -> UInt64? { users.first { $0.name.lowercased() == name.lowercased() }?.id }
@@ -142,6 +147,16 @@ public final class SandboxWorld: Sendable {
     }
 
     public func name(ofVoiceChannel id: UInt64) -> String? { voiceChannels.first { $0.id == id }?.name }
+
+    private var namedRoles: [(id: UInt64, name: String)] {
+        [(playersRole, "Players"), (moderatorRole, "Moderators"), (botRole, "Anankor bots")]
+    }
+
+    /// A world role's name, for transcripts.
+    public func name(ofRole id: UInt64) -> String? { namedRoles.first { $0.id == id }?.name }
+
+    /// A world role by name, ignoring case (scripts write `lobby_role:@Players`).
+    public func role(named name: String) -> UInt64? { namedRoles.first { $0.name.lowercased() == name.lowercased() }?.id }
 
     public func name(ofUser id: UInt64) -> String? {
         if let user = users.first(where: { $0.id == id }) { return user.name }

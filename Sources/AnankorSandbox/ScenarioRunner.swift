@@ -45,6 +45,8 @@ public struct ScenarioRunner: Sendable {
             return [channel.map { "\(user) joins 🔊 \($0)" } ?? "\(user) leaves voice"]
         case .slash(let user, let command, let options):
             let json = EmulatorJSON.object(options.mapValues { value in
+                // `@Players`: one of the world's roles, sent as its id (role options take ids).
+                if value.hasPrefix("@"), let role = world.role(named: String(value.dropFirst())) { return .string("\(role)") }
                 if let number = Int64(value) { return .int(number) }
                 if value == "true" || value == "false" { return .bool(value == "true") }
                 return .string(value)
@@ -58,6 +60,10 @@ public struct ScenarioRunner: Sendable {
         case .press(let user, let action, let channel):
             let answer = try await member(user).press(action, forSessionIn: channel)
             return ["\(user) presses [\(action)] on the player of 🔊 \(channel)", "   ↳ \(answer)"]
+        case .pressLobby(let user, let action, let value):
+            let answer = try await member(user).pressLobby(action, choosing: value)
+            let shown = value.map { "picks [\($0)]" } ?? "presses [\(action)]"
+            return ["\(user) \(shown) on the lobby", "   ↳ \(answer)"]
         case .advance(let milliseconds):
             await world.lavalink.advance(byMilliseconds: milliseconds)
             return ["⏩ playback time moves on \(milliseconds / 1000) s"]
@@ -75,6 +81,9 @@ public struct ScenarioRunner: Sendable {
         var result = text.replacingOccurrences(of: "\n", with: "\n              ")
         for channel in world.voiceChannels { result = result.replacingOccurrences(of: "<#\(channel.id)>", with: "#\(channel.name)") }
         result = result.replacingOccurrences(of: "<#\(world.textChannel)>", with: "#general")
+        for role in [world.playersRole, world.moderatorRole, world.botRole] {
+            result = result.replacingOccurrences(of: "<@&\(role)>", with: "@\(world.name(ofRole: role) ?? "role")")
+        }
         for user in world.users { result = result.replacingOccurrences(of: "<@\(user.id)>", with: "@\(user.name)") }
         return result
     }
@@ -105,6 +114,11 @@ public struct ScenarioRunner: Sendable {
                 lines.append("🚚 \(bot) moved \(user) to 🔊 \(channel)")
             case "channel_created":
                 lines.append("➕ \(bot) created 🔊 \(details["name"]?.stringValue ?? "a channel") (limit \(details["user_limit"]?.intValue ?? 0))")
+            case "role_added", "role_removed":
+                let user = details["user_id"]?.snowflakeValue.flatMap(world.name(ofUser:)) ?? "someone"
+                let role = details["role_id"]?.snowflakeValue.flatMap(world.name(ofRole:)) ?? "a role"
+                lines.append(entry.kind == "role_added" ? "🏷️ \(bot) gave \(user) @\(role)"
+                                                         : "🏷️ \(bot) took @\(role) from \(user)")
             case "channel_deleted":
                 lines.append("➖ \(bot) deleted 🔊 \(details["name"]?.stringValue ?? "a channel")")
             case "message_created", "message_edited":

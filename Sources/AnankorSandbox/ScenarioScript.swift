@@ -9,6 +9,8 @@ import Foundation
 ///     alice: /game create title:"Raid night" seats:4   # subcommands follow the name
 ///     bob: !skip                    # a text command (message-content intent)
 ///     alice presses skip in Lounge  # a now-playing button: toggle previous skip stop loop shuffle
+///     bob presses join on the lobby # a button of the newest lobby message: join leave ready start
+///     bob picks tank on the lobby   # a role in the newest lobby message's Join select
 ///     advance 3m                    # Lavalink's clock moves on (tracks end); also 90s, 1500ms
 ///     wait 2s                       # real time passes (idle timers, heartbeats)
 ///     say Anything at all           # a line printed in the transcript as a narrator's note
@@ -18,6 +20,8 @@ public struct ScenarioScript: Sendable {
         case slash(user: String, command: String, options: [String: String])
         case text(user: String, message: String)
         case press(user: String, action: String, channel: String)
+        /// A lobby control: a button, or (`value`) a role picked in the Join select.
+        case pressLobby(user: String, action: String, value: String?)
         case advance(milliseconds: Int64)
         case wait(milliseconds: Int64)
         case note(String)
@@ -84,6 +88,11 @@ public struct ScenarioScript: Sendable {
             return .join(user: words[0], channel: words.dropFirst(2).joined(separator: " "))
         }
         if words.count == 3, words[1] == "leaves", words[2] == "voice" { return .join(user: words[0], channel: nil) }
+        if words.count == 6, ["presses", "picks"].contains(words[1]), Array(words[3...]) == ["on", "the", "lobby"] {
+            return words[1] == "picks"
+                ? .pressLobby(user: words[0], action: "join", value: words[2])
+                : .pressLobby(user: words[0], action: words[2].lowercased(), value: nil)
+        }
         if words.count >= 5, words[1] == "presses", words[3] == "in" {
             return .press(user: words[0], action: words[2], channel: words.dropFirst(4).joined(separator: " "))
         }

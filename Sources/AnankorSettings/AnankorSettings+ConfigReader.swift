@@ -43,6 +43,9 @@ extension AnankorSettings {
         settings.otlpEndpoint = try values.url("OTLP_ENDPOINT", schemes: ["http", "https"], secret: false)
         settings.guildSessionCap = try values.integer("ANANKOR_GUILD_SESSION_CAP", in: 1...25) ?? settings.guildSessionCap
         settings.idleTimeout = try values.duration("ANANKOR_IDLE_TIMEOUT") ?? settings.idleTimeout
+        settings.lobbyHostGrace = try values.duration("ANANKOR_LOBBY_HOST_GRACE") ?? settings.lobbyHostGrace
+        settings.lobbyMaxDuration = try values.duration("ANANKOR_LOBBY_MAX_DURATION") ?? settings.lobbyMaxDuration
+        settings.lobbyOpenExpiry = try values.duration("ANANKOR_LOBBY_EXPIRY") ?? settings.lobbyOpenExpiry
         settings.statePath = try values.text("ANANKOR_STATE_PATH") ?? settings.statePath
         settings.httpPort = try values.integer("ANANKOR_HTTP_PORT", in: 0...65535) ?? settings.httpPort
         if let format = try values.text("ANANKOR_LOG_FORMAT", pattern: "json, plain or auto", { LogFormat(rawValue: $0) != nil }) {

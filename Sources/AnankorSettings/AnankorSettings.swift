@@ -39,6 +39,12 @@ public struct AnankorSettings: Sendable {
     public var otlpEndpoint: String?
     public var guildSessionCap: Int = 5
     public var idleTimeout: Duration = .seconds(600)
+    /// A started lobby's host may be out of its voice channel this long before hosting passes on.
+    public var lobbyHostGrace: Duration = .seconds(300)
+    /// A started lobby ends after this long.
+    public var lobbyMaxDuration: Duration = .seconds(12 * 3600)
+    /// An open lobby is cancelled this long after its start time (or creation) if it never starts.
+    public var lobbyOpenExpiry: Duration = .seconds(2 * 3600)
     /// The SQLite file of the embedded mode.
     public var statePath: String = "anankor.sqlite"
     /// `/health`, `/ready`, `/metrics`.

@@ -123,7 +123,8 @@ enum ServiceWiring {
             token: BotToken(settings.masterToken?.exposedValue ?? ""),
             discordRESTBaseURL: settings.discordAPIURL, lavalinkNodes: lavalinkNodes(settings),
             workerBots: workerBots, guildSessionCap: settings.guildSessionCap, idleTimeout: settings.idleTimeout,
-            consumer: ConsumerName("master-\(processTag)"))
+            lobbyHostGrace: settings.lobbyHostGrace, lobbyMaxDuration: settings.lobbyMaxDuration,
+            lobbyOpenExpiry: settings.lobbyOpenExpiry, consumer: ConsumerName("master-\(processTag)"))
         return MasterService(configuration: configuration, bus: bus, state: state, ledger: ledger, claims: claims,
                              logger: logger)
     }

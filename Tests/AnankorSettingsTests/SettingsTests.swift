@@ -29,12 +29,18 @@ struct SettingsTests {
             "LAVALINK_PASSWORD": "youshallnotpass",
             "ANANKOR_GUILD_SESSION_CAP": "3",
             "ANANKOR_IDLE_TIMEOUT": "15m",
+            "ANANKOR_LOBBY_HOST_GRACE": "90s",
+            "ANANKOR_LOBBY_MAX_DURATION": "6h",
+            "ANANKOR_LOBBY_EXPIRY": "30m",
         ])
         #expect(settings.masterToken?.exposedValue == masterToken)
         #expect(settings.workerTokens.map(\.exposedValue) == ["worker-one-token", "worker-two-token"])
         #expect(settings.lavalinkNodes.map(\.baseURL) == ["http://lavalink:2333"])
         #expect(settings.guildSessionCap == 3)
         #expect(settings.idleTimeout == .seconds(900))
+        #expect(settings.lobbyHostGrace == .seconds(90))
+        #expect(settings.lobbyMaxDuration == .seconds(6 * 3600))
+        #expect(settings.lobbyOpenExpiry == .seconds(1800))
         try settings.validate(for: .run)
     }
 
@@ -51,6 +57,7 @@ struct SettingsTests {
         ("ANANKOR_GUILD_SESSION_CAP", "lots", "ANANKOR_GUILD_SESSION_CAP has the value \"lots\", expected a whole number from 1 to 25"),
         ("ANANKOR_GUILD_SESSION_CAP", "0", "ANANKOR_GUILD_SESSION_CAP has the value \"0\", expected a whole number from 1 to 25"),
         ("ANANKOR_IDLE_TIMEOUT", "-5m", "ANANKOR_IDLE_TIMEOUT has the value \"-5m\", expected a positive duration up to 7 days such as 600, 600s, 10m or 1h"),
+        ("ANANKOR_LOBBY_EXPIRY", "soon", "ANANKOR_LOBBY_EXPIRY has the value \"soon\", expected a positive duration up to 7 days such as 600, 600s, 10m or 1h"),
         ("DYNAMODB_ENDPOINT", "localhost:8000", "DYNAMODB_ENDPOINT has the value \"localhost:8000\", expected a URL starting with http:// or https://"),
         ("ANANKOR_LOG_FORMAT", "xml", "ANANKOR_LOG_FORMAT has the value \"xml\", expected json, plain or auto"),
     ])

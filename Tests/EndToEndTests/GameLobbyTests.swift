@@ -4,23 +4,25 @@ import Foundation
 import Testing
 
 extension EndToEnd {
-/// Game lobbies through the emulators: sign-ups, the bench, clear errors, start and end.
+/// Game lobbies through the emulators, on the embedded and the distributed adapters: sign-ups,
+/// the bench, clear errors, start and end.
 @Suite("Game lobbies end to end")
 struct GameLobbyTests {
-    @Test("sign-up beyond the seats goes to the bench; a leave promotes the first bench member with a notice")
-    func benchAndPromotion() async throws {
-        try await withStage(.embedded) { stage in
+    @Test("sign-up beyond the seats goes to the bench; a leave promotes the first bench member with a notice",
+          arguments: Mode.allCases)
+    func benchAndPromotion(mode: Mode) async throws {
+        try await withStage(mode) { stage in
             let world = stage.world
             let alice = stage.member("alice")
             let bob = stage.member("bob")
             let carol = stage.member("carol")
             let created = try await alice.run("game create", ["title": "Raid", "seats": 2])
             #expect(created.ephemeral && created.text.hasPrefix("Lobby **Raid** is open: 2 seats"), "\(created)")
-            #expect(try await bob.run("game join").text == "You joined **Raid** as —.")
+            #expect(try await bob.pressLobby("join").text == "You joined **Raid** as —.")
             let benched = try await carol.run("game join")
             #expect(benched.text == "All seats of **Raid** are taken; you are on the bench at position 1.")
             #expect(try await carol.run("game join").text == "You are already signed up for **Raid**.")
-            #expect(try await bob.run("game leave").text == "You left **Raid**.")
+            #expect(try await bob.pressLobby("leave").text == "You left **Raid**.")
             #expect(await world.eventually {
                 await world.messages().contains { $0.content == "<@\(carol.id)>, a seat freed up: you are now in **Raid**." }
             })
@@ -29,9 +31,11 @@ struct GameLobbyTests {
         }
     }
 
-    @Test("bad times, unknown lobbies and members who are not the host get clear private errors")
-    func errors() async throws {
-        try await withStage(.embedded) { stage in
+    @Test("bad times, unknown lobbies and members who are not the host get clear private errors",
+          arguments: Mode.allCases)
+    func errors(mode: Mode) async throws {
+        try await withStage(mode) { stage in
+            let world = stage.world
             let alice = stage.member("alice")
             let bob = stage.member("bob")
             let unknown = try await bob.run("game join")
@@ -40,6 +44,8 @@ struct GameLobbyTests {
             #expect(unreadable.ephemeral && unreadable.text.hasPrefix("I cannot read the start time `whenever`"))
             let past = try await alice.run("game create", ["title": "Raid", "start": "2020-01-01 20:00 UTC"])
             #expect(past.ephemeral && past.text == "The start time 2020-01-01 20:00 UTC is in the past.")
+            let everyone = try await alice.run("game create", ["title": "Raid", "lobby_role": .string("\(world.guild)")])
+            #expect(everyone.ephemeral && everyone.text.contains("a role other than @everyone"), "\(everyone)")
             _ = try await alice.run("game create", ["title": "Raid", "start": "in 2h"])
             let refused = try await bob.run("game start")
             #expect(refused.ephemeral && refused.text == "Only the host or members who can manage events can do that.")
@@ -48,15 +54,17 @@ struct GameLobbyTests {
         }
     }
 
-    @Test("start moves exactly the ready members in voice; end deletes the temporary channel and /game stats reports it")
-    func startAndEnd() async throws {
-        try await withStage(.embedded) { stage in
+    @Test("start moves exactly the ready members in voice; end deletes the temporary channel and /game stats reports it",
+          arguments: Mode.allCases)
+    func startAndEnd(mode: Mode) async throws {
+        try await withStage(mode) { stage in
             let world = stage.world
             let alice = stage.member("alice")
             let bob = stage.member("bob")
             let carol = stage.member("carol")
             let dave = stage.member("dave")
-            _ = try await alice.run("game create", ["title": "Raid", "game": "Deep Rock", "seats": 3])
+            _ = try await alice.run("game create", ["title": "Raid", "game": "Deep Rock", "seats": 3,
+                                                    "lobby_role": .string("\(world.playersRole)")])
             for member in [bob, carol] { _ = try await member.run("game join") }
             _ = try await dave.run("game join")  // benched
             try await alice.join("Lounge")
@@ -81,6 +89,16 @@ struct GameLobbyTests {
             let lounge = world.voiceChannel("Lounge")
             #expect(await world.voiceChannel(of: dave.id) == lounge, "the bench stays")
             #expect(await world.voiceChannel(of: carol.id) == nil)
+            func hasRole(_ member: SandboxMember) async -> Bool {
+                await world.discord.roles(of: member.id, in: world.guild)?.contains(world.playersRole) == true
+            }
+            func roleHolders() async -> Set<UInt64> {
+                var holders: Set<UInt64> = []
+                for member in [alice, bob, carol, dave] where await hasRole(member) { holders.insert(member.id) }
+                return holders
+            }
+            #expect(await world.eventually { await roleHolders() == [alice.id, bob.id, carol.id] },
+                    "the ready participants get the lobby role, the bench does not")
             let ended = try await alice.run("game end")
             #expect(ended.text.hasPrefix("**Raid** has ended after"), "\(ended)")
             if let channel {
@@ -90,6 +108,8 @@ struct GameLobbyTests {
                 }
                 #expect(deleted, "the temporary channel is deleted")
             }
+            #expect(await world.eventually { await roleHolders().isEmpty },
+                    "the lobby role is taken back at the end")
             let stats = try await bob.run("game stats")
             #expect(stats.text.hasPrefix("<@\(bob.id)>: 1 sessions"), "\(stats)")
             #expect(stats.text.contains("favourite: Deep Rock"))
@@ -101,9 +121,10 @@ struct GameLobbyTests {
 }
 
 extension EndToEnd.GameLobbyTests {
-    @Test("without Move Members the lobby channel is told clearly; nobody is moved")
-    func missingMoveMembers() async throws {
-        try await withStage(.embedded) { stage in
+    @Test("without Move Members the lobby channel is told clearly; nobody is moved",
+          arguments: Mode.allCases)
+    func missingMoveMembers(mode: Mode) async throws {
+        try await withStage(mode) { stage in
             let world = stage.world
             try await world.discord.setPermissions(ofRole: world.botRole, in: world.guild,
                                                    to: SandboxWorld.botPermissions & ~(1 << 24))
@@ -124,9 +145,10 @@ extension EndToEnd.GameLobbyTests {
 }
 
 extension EndToEnd.GameLobbyTests {
-    @Test("a lobby with music: at start a worker bot joins the lobby channel and plays it")
-    func musicAtStart() async throws {
-        try await withStage(.embedded) { stage in
+    @Test("a lobby with music: at start a worker bot joins the lobby channel and plays it",
+          arguments: Mode.allCases)
+    func musicAtStart(mode: Mode) async throws {
+        try await withStage(mode) { stage in
             let world = stage.world
             let alice = stage.member("alice")
             let gaming = try #require(world.voiceChannel("Gaming"))

@@ -97,6 +97,10 @@ extension CommandSpec {
         CommandSpec("invite"),
     ]
 
+    /// Which lobby a `/game` subcommand acts on: the id shown on the lobby message and in
+    /// `/game list`; without it, the newest open lobby of the channel.
+    static let lobbyOption = CommandOptionSpec("lobby", .string, maxLength: 64)
+
     public static let game = CommandSpec("game", options: [
         .subcommand("create", [
             CommandOptionSpec("title", .string, required: true, maxLength: 100),
@@ -107,13 +111,14 @@ extension CommandSpec {
             CommandOptionSpec("voice", .channel, channelTypes: [2, 13]),
             CommandOptionSpec("reminders", .string, maxLength: 100),
             CommandOptionSpec("music", .string, maxLength: 500),
+            CommandOptionSpec("lobby_role", .role),
         ]),
-        .subcommand("join", [CommandOptionSpec("role", .string, maxLength: 100, autocomplete: true)]),
-        .subcommand("leave"),
-        .subcommand("ready"),
-        .subcommand("start"),
-        .subcommand("end"),
-        .subcommand("cancel"),
+        .subcommand("join", [CommandOptionSpec("role", .string, maxLength: 100, autocomplete: true), lobbyOption]),
+        .subcommand("leave", [lobbyOption]),
+        .subcommand("ready", [lobbyOption]),
+        .subcommand("start", [lobbyOption]),
+        .subcommand("end", [lobbyOption]),
+        .subcommand("cancel", [lobbyOption]),
         .subcommand("list"),
         .subcommand("stats", [CommandOptionSpec("user", .user)]),
     ])

@@ -20,10 +20,13 @@ public struct LobbyLeaveOutcome: Sendable, Hashable {
     public var left: Bool
     /// Bench members who took the freed seat, in order (usually one).
     public var promoted: [UserID]
+    /// The host left and hosting passed to this member (the next one in sign-up order).
+    public var newHost: UserID?
 
-    public init(left: Bool, promoted: [UserID] = []) {
+    public init(left: Bool, promoted: [UserID] = [], newHost: UserID? = nil) {
         self.left = left
         self.promoted = promoted
+        self.newHost = newHost
     }
 }
 
@@ -72,17 +75,26 @@ extension Lobby {
     }
 
     /// Removes `user` (seated or benched); a freed seat goes to the first bench members who fit.
+    /// A host who leaves hands hosting to the next member in sign-up order (seated first, then the
+    /// bench); with nobody left the host stays, and the caller closes the lobby.
     @discardableResult
     public mutating func leave(_ user: UserID) -> LobbyLeaveOutcome {
+        var outcome: LobbyLeaveOutcome
         if let index = bench.firstIndex(where: { $0.user == user }) {
             bench.remove(at: index)
-            return LobbyLeaveOutcome(left: true)
-        }
-        guard let index = participants.firstIndex(where: { $0.user == user }) else {
+            outcome = LobbyLeaveOutcome(left: true)
+        } else if let index = participants.firstIndex(where: { $0.user == user }) {
+            participants.remove(at: index)
+            outcome = LobbyLeaveOutcome(left: true, promoted: promoteFromBench())
+        } else {
             return LobbyLeaveOutcome(left: false)
         }
-        participants.remove(at: index)
-        return LobbyLeaveOutcome(left: true, promoted: promoteFromBench())
+        if user == host, let next = signedUp.first?.user {
+            host = next
+            hostAwaySince = nil
+            outcome.newHost = next
+        }
+        return outcome
     }
 
     /// Seats bench members, first signed up first, while seats fit them (a member whose role is

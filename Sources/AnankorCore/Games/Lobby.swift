@@ -92,12 +92,21 @@ public struct Lobby: Sendable, Hashable, Codable {
     public var endedAt: Date?
     /// Members seen in the lobby's voice channel since the start (no-shows are the others).
     public var seenInVoice: [UserID]
+    /// Since when the host of a started lobby has been seen outside its voice channel (nil: there,
+    /// or not checked yet). Optional so that lobbies stored before it existed still decode.
+    public var hostAwaySince: Date?
     /// The locale of channel posts.
     public var locale: DiscordLocale?
     /// The stored version this value was read at (0: never saved).
     public var version: Int
 
     public static let maxSeats = 99
+
+    /// Lobby ids as `GameCommands` makes them (base-36 time and random suffix): a typed id that is
+    /// not shaped so is refused before any lookup.
+    public static func isWellFormedID(_ text: String) -> Bool {
+        (1...32).contains(text.count) && text.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) }
+    }
     public static let defaultReminderOffsets = [15 * 60, 0]
 
     public init(
@@ -128,6 +137,7 @@ public struct Lobby: Sendable, Hashable, Codable {
         self.startedAt = nil
         self.endedAt = nil
         self.seenInVoice = []
+        self.hostAwaySince = nil
         self.locale = locale
         self.version = 0
     }

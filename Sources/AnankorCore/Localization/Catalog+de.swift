@@ -77,5 +77,11 @@ extension LocalizationCatalog {
         .gameNotReady: "Du bist für **{title}** nicht mehr bereit.",
         .gameNotSeated: "Nur Mitglieder mit einem Platz in **{title}** können bereit sein.",
         .gameListEmpty: "Es gibt keine offenen Lobbys.",
+        .gameNewHost: "{user} leitet jetzt **{title}**.",
+        .gameMissingManageRoles: "Ich brauche die Berechtigung „Rollen verwalten“ und meine Rolle über {role}, um den Spielern von **{title}** {role} zu geben.",
+        .gameExpired: "**{title}** wurde abgesagt: die Runde hat nicht rechtzeitig begonnen.",
+        .gameTimedOut: "**{title}** ist nach {duration} beendet, der längsten erlaubten Dauer einer Runde.",
+        .gameAbandoned: "**{title}** ist beendet: die Leitung ist gegangen und niemand ist in {channel}.",
+        .gameUnknownLobby: "Auf diesem Server gibt es keine offene Lobby {id}.",
     ]
 }

@@ -77,5 +77,11 @@ extension LocalizationCatalog {
         .gameNotReady: "You are no longer ready for **{title}**.",
         .gameNotSeated: "Only members with a seat in **{title}** can be ready.",
         .gameListEmpty: "There are no open lobbies.",
+        .gameNewHost: "{user} is now the host of **{title}**.",
+        .gameMissingManageRoles: "I need the Manage Roles permission, with my role above {role}, to give {role} to the players of **{title}**.",
+        .gameExpired: "**{title}** was cancelled: it did not start in time.",
+        .gameTimedOut: "**{title}** has ended after {duration}, the longest a session may run.",
+        .gameAbandoned: "**{title}** has ended: the host left and nobody is in {channel}.",
+        .gameUnknownLobby: "There is no open lobby {id} in this server.",
     ]
 }

@@ -77,5 +77,11 @@ extension LocalizationCatalog {
         .gameNotReady: "Ya no estás listo para **{title}**.",
         .gameNotSeated: "Solo los miembros con plaza en **{title}** pueden estar listos.",
         .gameListEmpty: "No hay salas abiertas.",
+        .gameNewHost: "{user} es ahora el anfitrión de **{title}**.",
+        .gameMissingManageRoles: "Necesito el permiso Gestionar roles, con mi rol por encima de {role}, para dar {role} a los jugadores de **{title}**.",
+        .gameExpired: "**{title}** se ha cancelado: no empezó a tiempo.",
+        .gameTimedOut: "**{title}** ha terminado tras {duration}, la duración máxima de una sesión.",
+        .gameAbandoned: "**{title}** ha terminado: el anfitrión se fue y no hay nadie en {channel}.",
+        .gameUnknownLobby: "No hay ninguna sala abierta {id} en este servidor.",
     ]
 }

@@ -77,5 +77,11 @@ extension LocalizationCatalog {
         .gameNotReady: "Tu n’es plus prêt pour **{title}**.",
         .gameNotSeated: "Seuls les membres ayant une place dans **{title}** peuvent être prêts.",
         .gameListEmpty: "Aucun salon de jeu ouvert.",
+        .gameNewHost: "{user} est maintenant l’hôte de **{title}**.",
+        .gameMissingManageRoles: "J’ai besoin de la permission Gérer les rôles, avec mon rôle au-dessus de {role}, pour donner {role} aux joueurs de **{title}**.",
+        .gameExpired: "**{title}** a été annulé : la session n’a pas commencé à temps.",
+        .gameTimedOut: "**{title}** s’est terminé après {duration}, la durée maximale d’une session.",
+        .gameAbandoned: "**{title}** s’est terminé : l’hôte est parti et personne n’est dans {channel}.",
+        .gameUnknownLobby: "Il n’y a pas de lobby ouvert {id} sur ce serveur.",
     ]
 }

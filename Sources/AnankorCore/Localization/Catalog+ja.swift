@@ -77,5 +77,11 @@ extension LocalizationCatalog {
         .gameNotReady: "**{title}** の準備完了を取り消しました。",
         .gameNotSeated: "**{title}** に席がある人だけが準備完了にできます。",
         .gameListEmpty: "募集中のロビーはありません。",
+        .gameNewHost: "{user} さんが **{title}** のホストになりました。",
+        .gameMissingManageRoles: "**{title}** のプレイヤーに {role} を付けるには、「ロールの管理」権限と {role} より上の私のロールが必要です。",
+        .gameExpired: "**{title}** は開始されなかったため中止されました。",
+        .gameTimedOut: "**{title}** はセッションの上限である {duration} で終了しました。",
+        .gameAbandoned: "**{title}** は終了しました: ホストが抜け、{channel} には誰もいません。",
+        .gameUnknownLobby: "このサーバーには開いているロビー {id} がありません。",
     ]
 }

@@ -77,5 +77,11 @@ extension LocalizationCatalog {
         .gameNotReady: "Você não está mais pronto para **{title}**.",
         .gameNotSeated: "Só membros com vaga em **{title}** podem ficar prontos.",
         .gameListEmpty: "Não há lobbies abertos.",
+        .gameNewHost: "{user} agora é o anfitrião de **{title}**.",
+        .gameMissingManageRoles: "Preciso da permissão Gerenciar cargos, com meu cargo acima de {role}, para dar {role} aos jogadores de **{title}**.",
+        .gameExpired: "**{title}** foi cancelado: não começou a tempo.",
+        .gameTimedOut: "**{title}** terminou depois de {duration}, a duração máxima de uma sessão.",
+        .gameAbandoned: "**{title}** terminou: o anfitrião saiu e não há ninguém em {channel}.",
+        .gameUnknownLobby: "Não há nenhum lobby aberto {id} neste servidor.",
     ]
 }

@@ -82,4 +82,10 @@ public enum MessageKey: String, CaseIterable, Sendable, Codable {
     case gameNotReady = "game.notReady"
     case gameNotSeated = "game.notSeated"
     case gameListEmpty = "game.list.empty"
+    case gameNewHost = "game.newHost"
+    case gameMissingManageRoles = "game.missingManageRoles"
+    case gameExpired = "game.expired"
+    case gameTimedOut = "game.timedOut"
+    case gameAbandoned = "game.abandoned"
+    case gameUnknownLobby = "game.unknownLobby"
 }

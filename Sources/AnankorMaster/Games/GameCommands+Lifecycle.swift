@@ -26,8 +26,8 @@ extension GameCommands {
 
     // MARK: Start
 
-    func start(_ invocation: CommandInvocation, lobby id: LobbyID?) async throws -> Reply {
-        let lobby = try await target(invocation, id)
+    func start(_ invocation: CommandInvocation, lobby ref: LobbyRef?) async throws -> Reply {
+        let lobby = try await target(invocation, ref)
         guard mayManage(lobby, invocation) else { throw InvocationProblem(.gameNotHost) }
         let now = context.now()
         let update = try await context.state.updateLobby(lobby.id, in: lobby.guild) { lobby -> Bool? in
@@ -55,7 +55,6 @@ extension GameCommands {
         ]))
     }
 
-    /// A worker created the temporary channel of a started lobby: remember it and gather there.
     /// A worker could not move players for lack of Move Members: the lobby's channel is told.
     func moveRefused(_ id: LobbyID, in guild: GuildID) async throws {
         guard let lobby = try await context.state.lobby(id, in: guild), let voice = lobby.voiceChannel else { return }
@@ -63,6 +62,22 @@ extension GameCommands {
                                         ["channel": context.mention(channel: voice)]), in: lobby.textChannel)
     }
 
+    /// A worker could not give the lobby role (no Manage Roles, or the role sits above the bot's):
+    /// the lobby's channel is told; the lobby itself runs on.
+    func roleRefused(_ id: LobbyID, in guild: GuildID) async throws {
+        guard let lobby = try await context.state.lobby(id, in: guild), let role = lobby.tempRole else { return }
+        await context.post(context.text(.gameMissingManageRoles, lobby.locale ?? .englishUS,
+                                        ["role": "<@&\(role)>", "title": lobby.title]), in: lobby.textChannel)
+    }
+
+    /// Gives or takes the lobby role through a live worker bot (the master bot only coordinates).
+    func changeRole(_ role: RoleID, of users: [UserID], in lobby: Lobby, add: Bool) async throws {
+        guard !users.isEmpty, let worker = try await liveWorker(in: lobby.guild) else { return }
+        let change = RoleChangeJob(lobby: lobby.id, guild: lobby.guild, users: users, role: role)
+        try await context.send(add ? .roleAdd(RoleAddJob(change)) : .roleRemove(RoleRemoveJob(change)), to: worker)
+    }
+
+    /// A worker created the temporary channel of a started lobby: remember it and gather there.
     func channelCreated(_ event: TempChannelCreatedEvent) async throws {
         let update = try await context.state.updateLobby(event.lobby, in: event.guild) { lobby -> Bool? in
             guard lobby.state == .started, lobby.voiceChannel == nil else { return nil }
@@ -86,14 +101,15 @@ extension GameCommands {
     }
 
     /// Moves the ready participants who are in voice (elsewhere) into the lobby channel, gives the
-    /// temporary role, and sends music when the lobby asked for it.
+    /// ready participants (those who play) the temporary role, and sends music when the lobby
+    /// asked for it.
     private func gather(_ lobby: Lobby, into channel: ChannelID) async throws {
         let guild = Snowflake<Guild>(lobby.guild.rawValue)
         let inVoice = lobby.readyParticipants.filter { user in
             context.cache.voiceChannel(of: Snowflake(user.rawValue), in: guild) != nil
         }
         let toMove = inVoice.filter { context.cache.voiceChannel(of: Snowflake($0.rawValue), in: guild)?.rawValue != channel.rawValue }
-        try await context.state.updateLobby(lobby.id, in: lobby.guild) { lobby -> Bool? in
+        _ = try await context.state.updateLobby(lobby.id, in: lobby.guild) { lobby -> Bool? in
             lobby.markSeenInVoice(inVoice)
             return true
         }
@@ -102,10 +118,8 @@ extension GameCommands {
             try await context.send(.voiceMove(VoiceMoveJob(lobby: lobby.id, guild: lobby.guild, users: toMove,
                                                            channel: channel)), to: worker)
         }
-        if let role = lobby.tempRole, !lobby.participants.isEmpty {
-            try await context.send(.roleAdd(RoleAddJob(RoleChangeJob(lobby: lobby.id, guild: lobby.guild,
-                                                                     users: lobby.participants.map(\.user), role: role))),
-                                   to: worker)
+        if let role = lobby.tempRole {
+            try await changeRole(role, of: lobby.readyParticipants, in: lobby, add: true)
         }
         if let query = lobby.musicQuery { await startMusic(query, for: lobby, in: channel) }
     }
@@ -149,16 +163,15 @@ extension GameCommands {
 
     // MARK: End and cancel
 
-    func finish(_ invocation: CommandInvocation, lobby id: LobbyID?, state: LobbyState) async throws -> Reply {
-        let lobby = try await target(invocation, id)
+    func finish(_ invocation: CommandInvocation, lobby ref: LobbyRef?, state: LobbyState) async throws -> Reply {
+        let lobby = try await target(invocation, ref)
         guard mayManage(lobby, invocation) else { throw InvocationProblem(.gameNotHost) }
         guard let closed = await close(lobby, as: state) else { throw InvocationProblem(.gameNoLobby) }
         if state == .cancelled {
             return Reply(context.text(.gameCancelled, invocation.locale, ["title": closed.title]))
         }
-        let seconds = Int64(max(0, (closed.endedAt ?? context.now()).timeIntervalSince(closed.startedAt ?? closed.createdAt)))
         return Reply(context.text(.gameEnded, invocation.locale, [
-            "title": closed.title, "duration": PlaybackTime.format(milliseconds: seconds * 1000),
+            "title": closed.title, "duration": LobbyBoard.duration(closed, now: context.now()),
         ]))
     }
 
@@ -187,12 +200,12 @@ extension GameCommands {
             if let summary = closed.summary(endedAt: now), closed.state == .ended {
                 try await context.ledger.recordGameSession(summary)
             }
+            if let role = closed.tempRole, closed.startedAt != nil {
+                // Everyone still signed up: whoever got the role at the start or on becoming ready
+                // (members who left took theirs off when leaving).
+                try await changeRole(role, of: closed.signedUp.map(\.user), in: closed, add: false)
+            }
             if let worker = try await liveWorker(in: closed.guild) {
-                if let role = closed.tempRole, !closed.participants.isEmpty {
-                    try await context.send(.roleRemove(RoleRemoveJob(RoleChangeJob(
-                        lobby: closed.id, guild: closed.guild, users: closed.participants.map(\.user), role: role))),
-                        to: worker)
-                }
                 if closed.voiceIsTemporary, let channel = closed.voiceChannel {
                     try await context.send(.tempChannelDelete(TempChannelDeleteJob(lobby: closed.id, guild: closed.guild,
                                                                                    channel: channel)), to: worker)

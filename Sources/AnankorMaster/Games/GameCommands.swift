@@ -18,12 +18,12 @@ struct GameCommands: Sendable {
     func run(_ invocation: CommandInvocation) async throws -> Reply {
         switch invocation.name {
         case "game.create": return try await create(invocation)
-        case "game.join": return try await join(invocation, lobby: nil, role: invocation.string("role"))
-        case "game.leave": return try await leave(invocation, lobby: nil)
-        case "game.ready": return try await ready(invocation, lobby: nil)
-        case "game.start": return try await start(invocation, lobby: nil)
-        case "game.end": return try await finish(invocation, lobby: nil, state: .ended)
-        case "game.cancel": return try await finish(invocation, lobby: nil, state: .cancelled)
+        case "game.join": return try await join(invocation, lobby: try named(invocation), role: invocation.string("role"))
+        case "game.leave": return try await leave(invocation, lobby: try named(invocation))
+        case "game.ready": return try await ready(invocation, lobby: try named(invocation))
+        case "game.start": return try await start(invocation, lobby: try named(invocation))
+        case "game.end": return try await finish(invocation, lobby: try named(invocation), state: .ended)
+        case "game.cancel": return try await finish(invocation, lobby: try named(invocation), state: .cancelled)
         case "game.list": return try await list(invocation)
         case "game.stats": return try await stats(invocation)
         default: throw InvocationProblem(.errorUnknownCommand)
@@ -35,10 +35,10 @@ struct GameCommands: Sendable {
         async throws -> Reply
     {
         switch action {
-        case .join: try await join(invocation, lobby: id, role: value)
-        case .leave: try await leave(invocation, lobby: id)
-        case .ready: try await ready(invocation, lobby: id)
-        case .start: try await start(invocation, lobby: id)
+        case .join: try await join(invocation, lobby: .button(id), role: value)
+        case .leave: try await leave(invocation, lobby: .button(id))
+        case .ready: try await ready(invocation, lobby: .button(id))
+        case .start: try await start(invocation, lobby: .button(id))
         }
     }
 
@@ -73,11 +73,18 @@ struct GameCommands: Sendable {
         let voice = invocation.options["voice"].flatMap { value -> ChannelID? in
             if case .snowflake(let id) = value { ChannelID(id) } else { nil }
         }
+        let tempRole = invocation.options["lobby_role"].flatMap { value -> RoleID? in
+            if case .snowflake(let id) = value { RoleID(id) } else { nil }
+        }
+        // @everyone (its id is the guild's) cannot be given; refused now rather than at the start.
+        if tempRole?.rawValue == invocation.guild.rawValue {
+            throw CommandValidation.invalid("lobby_role", "a role other than @everyone")
+        }
         let locale = await context.channelLocale(of: invocation.guild)
         var lobby = Lobby(
             id: LobbyID(Self.newID(now: now)), guild: invocation.guild, textChannel: channel, host: invocation.user,
             title: invocation.string("title") ?? "Game", game: invocation.string("game"), seats: seats, roles: roles,
-            startAt: start?.date, voiceChannel: voice, reminderOffsets: offsets, musicQuery: invocation.string("music"),
+            startAt: start?.date, voiceChannel: voice, tempRole: tempRole, reminderOffsets: offsets, musicQuery: invocation.string("music"),
             createdAt: now, locale: locale)
         lobby.join(invocation.user, role: nil, now: now)
         guard var saved = try await context.state.saveLobby(lobby) else { throw InvocationProblem(.errorGeneric) }
@@ -120,8 +127,8 @@ struct GameCommands: Sendable {
 
     // MARK: Sign-ups
 
-    private func join(_ invocation: CommandInvocation, lobby id: LobbyID?, role: String?) async throws -> Reply {
-        let lobby = try await target(invocation, id)
+    private func join(_ invocation: CommandInvocation, lobby ref: LobbyRef?, role: String?) async throws -> Reply {
+        let lobby = try await target(invocation, ref)
         let update = try await context.state.updateLobby(lobby.id, in: lobby.guild) { lobby -> JoinResult? in
             let (outcome, promoted) = lobby.join(invocation.user, role: role, now: context.now())
             switch outcome {
@@ -151,8 +158,8 @@ struct GameCommands: Sendable {
         }
     }
 
-    private func leave(_ invocation: CommandInvocation, lobby id: LobbyID?) async throws -> Reply {
-        let lobby = try await target(invocation, id)
+    private func leave(_ invocation: CommandInvocation, lobby ref: LobbyRef?) async throws -> Reply {
+        let lobby = try await target(invocation, ref)
         let update = try await context.state.updateLobby(lobby.id, in: lobby.guild) { lobby -> LobbyLeaveOutcome? in
             guard lobby.state.isActive else { return nil }
             let outcome = lobby.leave(invocation.user)
@@ -161,17 +168,25 @@ struct GameCommands: Sendable {
         guard case .saved(let saved, let outcome) = update else { throw InvocationProblem(.gameNoLobby) }
         refresher.request(LobbyKey(saved))
         await announcePromotions(outcome.promoted, in: saved)
-        if saved.state == .started, saved.signedUp.isEmpty {
-            // Everyone left a running lobby: it ends as if the host had ended it.
+        if let host = outcome.newHost {
+            await context.post(context.text(.gameNewHost, saved.locale ?? .englishUS,
+                                            ["user": "<@\(host)>", "title": saved.title]), in: saved.textChannel)
+        }
+        if saved.state == .started, let role = saved.tempRole {
+            try await changeRole(role, of: [invocation.user], in: saved, add: false)
+        }
+        if saved.signedUp.isEmpty {
+            // Nobody is left to host: a running lobby ends as if the host had ended it, an open
+            // one is cancelled (`close` decides which from the state).
             await close(saved, as: .ended)
         }
         return Reply(context.text(.gameLeft, invocation.locale, ["title": saved.title]), ephemeral: true)
     }
 
-    private func ready(_ invocation: CommandInvocation, lobby id: LobbyID?) async throws -> Reply {
-        let lobby = try await target(invocation, id)
+    private func ready(_ invocation: CommandInvocation, lobby ref: LobbyRef?) async throws -> Reply {
+        let lobby = try await target(invocation, ref)
         // The command says "ready"; the button toggles.
-        let wanted: Bool? = id == nil ? true : nil
+        let wanted: Bool? = if case .button = ref { nil } else { true }
         let update = try await context.state.updateLobby(lobby.id, in: lobby.guild) { lobby in
             lobby.state.isActive ? lobby.setReady(invocation.user, wanted) : nil
         }
@@ -179,6 +194,10 @@ struct GameCommands: Sendable {
             throw InvocationProblem(.gameNotSeated, ["title": lobby.title])
         }
         refresher.request(LobbyKey(saved))
+        if isReady, saved.state == .started, let role = saved.tempRole {
+            // Ready after the start: the member plays, so gets the lobby role like those at the start.
+            try await changeRole(role, of: [invocation.user], in: saved, add: true)
+        }
         let key: MessageKey = isReady ? .gameReady : .gameNotReady
         return Reply(context.text(key, invocation.locale, ["title": saved.title]), ephemeral: true)
     }
@@ -196,11 +215,28 @@ struct GameCommands: Sendable {
 
     // MARK: Lookup
 
-    /// The lobby a command or button acts on: the one a button names, or the newest open lobby in
-    /// the channel where the command was typed.
-    func target(_ invocation: CommandInvocation, _ id: LobbyID?) async throws -> Lobby {
-        if let id {
-            guard let lobby = try await context.state.lobby(id, in: invocation.guild), lobby.state.isActive else {
+    /// The lobby a command's `lobby` option names. A malformed id is refused here, before any
+    /// lookup, with the same words as an unknown one.
+    private func named(_ invocation: CommandInvocation) throws(InvocationProblem) -> LobbyRef? {
+        guard let text = invocation.string("lobby") else { return nil }
+        let id = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard Lobby.isWellFormedID(id) else { throw Self.unknownLobby(text) }
+        return .option(LobbyID(id))
+    }
+
+    /// Names the id as typed (shortened, without backticks so the code span stays intact).
+    static func unknownLobby(_ text: String) -> InvocationProblem {
+        let shown = String(text.filter { $0 != "`" && !$0.isNewline }.prefix(40))
+        return InvocationProblem(.gameUnknownLobby, ["id": "`\(shown)`"])
+    }
+
+    /// The lobby a command or button acts on: the one a button or the `lobby` option names, or the
+    /// newest open lobby in the channel where the command was typed. Lobbies are stored per guild,
+    /// so an id from another guild is not found.
+    func target(_ invocation: CommandInvocation, _ ref: LobbyRef?) async throws -> Lobby {
+        if let ref {
+            guard let lobby = try await context.state.lobby(ref.id, in: invocation.guild), lobby.state.isActive else {
+                if case .option(let id) = ref { throw Self.unknownLobby(id.rawValue) }
                 throw InvocationProblem(.gameNoLobby)
             }
             return lobby
@@ -226,7 +262,7 @@ struct GameCommands: Sendable {
         let lines = open.prefix(20).map { lobby in
             "• **\(lobby.title)** — \(lobby.participants.count)/\(lobby.seats)"
                 + (lobby.bench.isEmpty ? "" : " (+\(lobby.bench.count))")
-                + " · \(startText(lobby)) · \(context.mention(channel: lobby.textChannel))"
+                + " · \(startText(lobby)) · \(context.mention(channel: lobby.textChannel)) · `\(lobby.id)`"
         }
         return Reply(lines.joined(separator: "\n"), ephemeral: true)
     }
@@ -243,6 +279,20 @@ struct GameCommands: Sendable {
             "time": PlaybackTime.format(milliseconds: stats.secondsPlayed * 1000),
             "game": stats.favouriteGames.first?.game ?? "—", "noShows": "\(stats.noShows)",
         ]), ephemeral: true)
+    }
+}
+
+/// Which lobby a command or a press acts on.
+enum LobbyRef: Sendable {
+    /// Named by a lobby message's control (a closed lobby is "no open lobby here").
+    case button(LobbyID)
+    /// Named by the `lobby` option (a closed or unknown one is refused naming the id).
+    case option(LobbyID)
+
+    var id: LobbyID {
+        switch self {
+        case .button(let id), .option(let id): id
+        }
     }
 }
 

@@ -60,7 +60,7 @@ struct LobbyBoard: Sendable {
         case .started: context.text(.gameStarted, locale, [
             "title": lobby.title, "channel": lobby.voiceChannel.map(context.mention(channel:)) ?? "🔊",
         ])
-        case .ended: context.text(.gameEnded, locale, ["title": lobby.title, "duration": duration(lobby)])
+        case .ended: context.text(.gameEnded, locale, ["title": lobby.title, "duration": Self.duration(lobby, now: context.now())])
         case .cancelled: context.text(.gameCancelled, locale, ["title": lobby.title])
         }
         var lines = [headline]
@@ -74,7 +74,9 @@ struct LobbyBoard: Sendable {
             lines.append("🪑 " + lobby.bench.map { "<@\($0.user)>" + ($0.role.map { " (\($0))" } ?? "") }
                 .joined(separator: ", "))
         }
-        let embed = Embed(title: lobby.title, description: lines.joined(separator: "\n"), color: 0x57F287)
+        // The id in the footer is what the commands' `lobby` option takes.
+        let embed = Embed(title: lobby.title, description: lines.joined(separator: "\n"), color: 0x57F287,
+                          footer: Embed.Footer(text: "ID \(lobby.id)"))
         guard lobby.state.isActive else {
             return MessageCreate(content: "", embeds: [embed], components: [], allowedMentions: AllowedMentions.none)
         }
@@ -102,8 +104,9 @@ struct LobbyBoard: Sendable {
         .button(Component.Button(style: style, emoji: PartialEmoji(name: emoji), customID: Self.customID(action, lobby)))
     }
 
-    private func duration(_ lobby: Lobby) -> String {
-        let seconds = Int64(max(0, (lobby.endedAt ?? lobby.createdAt).timeIntervalSince(lobby.startedAt ?? lobby.createdAt)))
+    /// How long a lobby ran (start to end, or to `now` while it runs), as durations read elsewhere.
+    static func duration(_ lobby: Lobby, now: Date) -> String {
+        let seconds = Int64(max(0, (lobby.endedAt ?? now).timeIntervalSince(lobby.startedAt ?? lobby.createdAt)))
         return PlaybackTime.format(milliseconds: seconds * 1000)
     }
 }

@@ -37,6 +37,9 @@ struct WorkerEventHandler: Sendable {
             {
                 try await games.moveRefused(lobby, in: guild)
             }
+            if failed.missingPermission, failed.jobKind == RoleAddJob.kind, let lobby = failed.lobby, let guild = failed.guild {
+                try await games.roleRefused(lobby, in: guild)
+            }
             context.logger.warning("a worker could not carry out a job",
                                    metadata: ["job.id": "\(failed.job)", "job.kind": "\(failed.jobKind)",
                                               "reason": "\(failed.reason)"])

@@ -22,8 +22,16 @@ public struct MasterConfiguration: Sendable {
     /// How long after a worker's heartbeat lapsed it counts as dead. Leaves a standby process time
     /// to take the token over before anyone is told playback crashed.
     public var workerGrace: Duration
-    /// How often dead workers, idle and lonely sessions are looked for.
+    /// How often dead workers, idle and lonely sessions are looked for (lobbies: every fifth time).
     public var watchdogInterval: Duration
+    /// A started lobby whose host stays out of its voice channel this long is handed to a member
+    /// who is there, or ends when nobody is.
+    public var lobbyHostGrace: Duration
+    /// A started lobby ends this long after its start.
+    public var lobbyMaxDuration: Duration
+    /// An open lobby that never starts is cancelled this long after its start time (or after its
+    /// creation when it has none).
+    public var lobbyOpenExpiry: Duration
     /// Text commands (`!play …`) need the privileged message-content intent.
     public var textCommands: Bool
     /// The default text-command prefix (a guild can set its own).
@@ -38,7 +46,9 @@ public struct MasterConfiguration: Sendable {
         token: BotToken, discordRESTBaseURL: String? = nil, lavalinkNodes: [(name: String, endpoint: NodeEndpoint)],
         workerBots: [WorkerID] = [], guildSessionCap: Int = Anankor.defaultGuildSessionCap,
         idleTimeout: Duration = .seconds(600), aloneTimeout: Duration = .seconds(120),
-        workerGrace: Duration = .seconds(8), watchdogInterval: Duration = .seconds(1), textCommands: Bool = false,
+        workerGrace: Duration = .seconds(8), watchdogInterval: Duration = .seconds(1),
+        lobbyHostGrace: Duration = .seconds(300), lobbyMaxDuration: Duration = .seconds(12 * 3600),
+        lobbyOpenExpiry: Duration = .seconds(2 * 3600), textCommands: Bool = false,
         defaultPrefix: String = "!", registerCommands: Bool = true,
         consumer: ConsumerName = ConsumerName("master-\(ProcessInfo.processInfo.processIdentifier)"),
         gatewayCompression: Bool = true
@@ -52,6 +62,9 @@ public struct MasterConfiguration: Sendable {
         self.aloneTimeout = aloneTimeout
         self.workerGrace = workerGrace
         self.watchdogInterval = watchdogInterval
+        self.lobbyHostGrace = lobbyHostGrace
+        self.lobbyMaxDuration = lobbyMaxDuration
+        self.lobbyOpenExpiry = lobbyOpenExpiry
         self.textCommands = textCommands
         self.defaultPrefix = defaultPrefix
         self.registerCommands = registerCommands

@@ -97,6 +97,7 @@ public final class MasterService: Service, Sendable {
             }
             group.addTask { try await self.consumeEvents(events) }
             group.addTask { try? await watchdog.run() }
+            group.addTask { try? await games.watch() }
             group.addTask { await refresher.run { await music.conductor.board.refresh($0) } }
             group.addTask { await voiceChecks.run { await watchdog.voiceChanged(in: $0) } }
             group.addTask { await lobbyRefresher.run { await games.board.refresh($0) } }

@@ -52,6 +52,8 @@ public final class GuildCache: Sendable {
     public init() {}
 
     public var guildCount: Int { state.withLock { $0.guilds.count } }
+    /// The guilds the bot is in (from GUILD_CREATE/DELETE), for periodic per-guild sweeps.
+    public var guildIDs: [Snowflake<Guild>] { state.withLock { $0.guilds.keys.map(Snowflake.init) } }
     public var botUserID: Snowflake<User>? { state.withLock { $0.botUserID.map(Snowflake.init) } }
 
     public func contains(_ guildID: Snowflake<Guild>) -> Bool { state.withLock { $0.guilds[guildID.rawValue] != nil } }
