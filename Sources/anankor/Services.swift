@@ -33,8 +33,7 @@ struct RunCommand: AsyncParsableCommand {
         let state: SQLiteStateStore
         let ledger: SQLiteLedger
         do {
-            state = try SQLiteStateStore(path: settings.statePath)
-            ledger = try SQLiteLedger(path: settings.statePath)
+            (state, ledger) = try EmbeddedDatabase.stores(path: settings.statePath)
         } catch {
             FileHandle.standardError.write(Data("anankor: ANANKOR_STATE_PATH: \(error)\n".utf8))
             throw ExitCode(78)

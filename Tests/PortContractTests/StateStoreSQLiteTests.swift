@@ -18,6 +18,22 @@ struct StateStoreSQLiteTests {
         #expect(try await reopened.binding(for: Fixed.session(1, 2))?.worker == WorkerID(3))
     }
 
+    @Test("`anankor run`'s state store and ledger share one file and one pool; both survive a reopen")
+    func sharedFile() async throws {
+        let directory = try ScratchDirectory()
+        let path = directory.url.appendingPathComponent("run.sqlite").path
+        let (state, ledger) = try EmbeddedDatabase.stores(path: path)
+        let key = try #require(IdempotencyKey.interaction("42"))
+        // Writes to both at once: one writer, so neither waits on the other's file lock.
+        async let bound = state.bind(Fixed.session(1, 2), to: WorkerID(3), cap: 5, now: Fixed.t0)
+        async let claimed = ledger.claim(key, lease: .seconds(30), now: Fixed.t0)
+        _ = try await bound
+        #expect(try await claimed.token != nil)
+        let (reopenedState, reopenedLedger) = try EmbeddedDatabase.stores(path: path)
+        #expect(try await reopenedState.binding(for: Fixed.session(1, 2))?.worker == WorkerID(3))
+        #expect(try await reopenedLedger.claim(key, lease: .seconds(30), now: Fixed.t0) == .inProgress(expiresAt: Fixed.t0.adding(.seconds(30))))
+    }
+
     @Test("an unreadable path fails with a clear, typed error")
     func unreadablePath() {
         #expect { try SQLiteStateStore(path: "/proc/anankor-no-such-dir/state.sqlite") } throws: { error in

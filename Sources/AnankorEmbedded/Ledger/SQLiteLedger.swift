@@ -9,13 +9,9 @@ public final class SQLiteLedger: Ledger {
 
     /// Opens (creating if needed) the database at `path` and applies pending `ledger.*` migrations.
     public convenience init(path: String) throws(LedgerError) {
-        var configuration = Configuration()
-        configuration.label = "anankor.ledger"
-        // A second process on the same file waits briefly instead of failing at once.
-        configuration.busyMode = .timeout(5)
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try EmbeddedDatabase.open(path: path, label: "anankor.ledger")
         } catch {
             throw LedgerError(.unavailable, "cannot open the ledger database at \(path)", underlying: error)
         }

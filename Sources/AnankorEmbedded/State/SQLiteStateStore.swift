@@ -9,17 +9,24 @@ public final class SQLiteStateStore: StateStore {
     let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and applies pending `state.*` migrations.
-    public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.label = "anankor.state"
-        // A second process on the same file waits briefly instead of failing at once.
-        configuration.busyMode = .timeout(5)
+    public convenience init(path: String) throws {
+        let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            pool = try EmbeddedDatabase.open(path: path, label: "anankor.state")
         } catch {
             throw StateStoreError(code: .unavailable, message: "cannot open the state database at \(path)",
                                   underlying: error)
+        }
+        try self.init(pool: pool)
+    }
+
+    /// Uses an open database (which may also hold the ledger's tables) and migrates it.
+    public init(pool: DatabasePool) throws {
+        self.pool = pool
+        do {
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw StateStoreError(code: .unavailable, message: "cannot apply the state migrations", underlying: error)
         }
     }
 
