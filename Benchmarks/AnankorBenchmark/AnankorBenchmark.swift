@@ -96,7 +96,7 @@ struct Measure: AsyncParsableCommand {
                 guilds: scaleGuilds, dispatchRate: dispatchRate, dispatchSeconds: dispatchSeconds,
                 sessions: scaleSessions, workers: scaleWorkers)
         }
-        report.problems = problems(in: report)
+        (report.problems, report.notes) = problems(in: report)
 
         let directory = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -110,10 +110,21 @@ struct Measure: AsyncParsableCommand {
         if !report.problems.isEmpty { throw ExitCode(1) }
     }
 
-    /// Errors, never speed: unanswered interactions and plays whose track never started.
-    private func problems(in report: BenchmarkReport) -> [String] {
+    /// Errors, never speed: unanswered interactions and plays whose track never started. The
+    /// peer's own slips are notes (it is the comparison, not the system under test).
+    private func problems(in report: BenchmarkReport) -> (problems: [String], notes: [String]) {
         var problems: [String] = []
+        var notes: [String] = []
         for contender in report.contenders {
+            guard contender.contender != .peer else {
+                let m = contender.measurements
+                if m.unanswered > 0 || m.playsNotStarted > 0 {
+                    notes.append("python-peer (\(contender.workload)): \(m.unanswered) unanswered, \(m.playsNotStarted) plays "
+                        + "never started; " + m.playsNotStartedAnswers.joined(separator: "; "))
+                }
+                if m.commands == 0 || m.playCold == nil { problems.append("python-peer: it played nothing") }
+                continue
+            }
             let m = contender.measurements
             let name = "\(contender.contender.rawValue) (\(contender.workload))"
             if m.commands == 0 { problems.append("\(name): no commands were issued") }
@@ -124,7 +135,7 @@ struct Measure: AsyncParsableCommand {
             }
             if contender.contender.playsMusic, m.playCold == nil { problems.append("\(name): no track started") }
         }
-        return problems
+        return (problems, notes)
     }
 
     private struct ContenderResult {

@@ -48,6 +48,7 @@ struct BenchmarkReport: Sendable, Codable {
     var redisPing: LatencySummary?
     var scale: ScaleReport?
     var problems: [String]
+    var notes: [String] = []
 }
 
 extension BenchmarkReport {
@@ -169,6 +170,11 @@ extension BenchmarkReport {
             lines.append("")
             lines.append("Problems:")
             for problem in problems { lines.append("- \(problem)") }
+        }
+        if !notes.isEmpty {
+            lines.append("")
+            lines.append("Notes:")
+            for note in notes { lines.append("- \(note)") }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -112,6 +112,19 @@ struct GatewaySessionTests {
         }
     }
 
+    @Test("guilds made in a fixed pattern of ids still spread over shards like real ones")
+    func guildsSpreadOverShards() async throws {
+        let emulator = DiscordEmulator()
+        var perShard = [Int](repeating: 0, count: 10)
+        for index in 0..<300 {
+            // Ten ids per guild (guild, channels): with a fixed step all would share one shard of ten.
+            let guild = try await emulator.createGuild(name: "G\(index)")
+            for channel in 0..<8 { _ = try await emulator.createChannel(in: guild, name: "c\(channel)") }
+            perShard[Int((guild >> 22) % 10)] += 1
+        }
+        #expect(perShard.allSatisfy { $0 >= 10 && $0 <= 60 }, "\(perShard)")
+    }
+
     @Test func invalidShardClosesWith4010() async throws {
         try await EmulatorFixture.with { fixture in
             let gateway = fixture.gateway()

@@ -14,12 +14,18 @@ struct WorldState: Sendable {
 
     private var lastMillis: UInt64 = 0
     private var increment: UInt64 = 0
+    private var jitter: UInt64 = 0x9E37_79B9_7F4A_7C15
     static let discordEpochMillis: UInt64 = 1_420_070_400_000
 
-    /// A new snowflake. The timestamp part moves on by at least 1 ms per id so that consecutive
-    /// guilds spread over shards like real ones (`(id >> 22) % n`).
+    /// A new snowflake. The timestamp part moves on by 1–4 ms per id, the step drawn from a fixed
+    /// xorshift sequence, so that consecutive guilds spread over shards like real ones
+    /// (`(id >> 22) % n`) whatever number of ids each guild's channels and roles take (a fixed
+    /// step of 1 ms put every guild of a 10-id pattern on one shard of 10).
     mutating func nextID(nowMillis: UInt64) -> UInt64 {
-        lastMillis = max(nowMillis, lastMillis + 1)
+        jitter ^= jitter << 13
+        jitter ^= jitter >> 7
+        jitter ^= jitter << 17
+        lastMillis = max(nowMillis, lastMillis + 1 + jitter % 4)
         increment = (increment + 1) & 0xFFF
         return ((lastMillis - Self.discordEpochMillis) << 22) | (1 << 17) | increment
     }
