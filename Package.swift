@@ -257,7 +257,8 @@ let package = Package(
         .executableTarget(
             name: "AnankorBenchmark",
             dependencies: [
-                "AnankorMaster", "AnankorTesting", "DiscordKit", "DiscordEmulator", "LavalinkEmulator", "RedisKit",
+                "AnankorCore", "AnankorMaster", "AnankorTesting", "DiscordKit", "DiscordEmulator", "LavalinkEmulator",
+                "RedisKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

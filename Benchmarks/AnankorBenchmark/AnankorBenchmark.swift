@@ -1,6 +1,7 @@
 // The load generator of issue 8: emulators + Anankor (embedded and distributed) + the null-bot
 // floor + the Python peer, one workload, one report. Run (docs/performance.md):
 //   swift build -c release && swift run -c release AnankorBenchmark
+import AnankorCore
 import ArgumentParser
 import Foundation
 import Logging
@@ -167,7 +168,7 @@ struct Measure: AsyncParsableCommand {
             let commands = await Workload(world: world, application: contender.application, abilities: abilities,
                                           lanes: lanes, gate: RateGate(rate: shape.rate), tag: tag)
                 .run(until: started + .seconds(shape.duration), minimumCycles: 1)
-            let seconds = (ContinuousClock.now - started).seconds
+            let seconds = (ContinuousClock.now - started).timeInterval
             // Late followups and the last auto-advances land before the records are read.
             try await Task.sleep(for: .seconds(1))
             func usage(_ name: String, pid: Int32, since cpu: Double) -> ProcessUsage {
@@ -205,7 +206,7 @@ struct Measure: AsyncParsableCommand {
             let clock = ContinuousClock()
             for _ in 0..<count {
                 let elapsed = try await clock.measure { _ = try await client.send("PING") }
-                samples.append(elapsed.milliseconds)
+                samples.append(elapsed.timeInterval * 1000)
             }
             await client.close()
             return LatencySummary(samples)
@@ -214,9 +215,4 @@ struct Measure: AsyncParsableCommand {
             throw error
         }
     }
-}
-
-extension Duration {
-    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
-    var seconds: Double { milliseconds / 1000 }
 }

@@ -45,6 +45,16 @@ struct RunMeasurements: Sendable, Codable {
 }
 
 enum MeasurementReader {
+    /// When the interaction was created and first answered (emulator wall clock, Unix ms).
+    static func times(of interaction: UInt64, in discord: DiscordEmulator) async
+        -> (created: Double, firstResponse: Double?)?
+    {
+        guard let record = await discord.interactionRecord(interaction),
+              let created = record["created_at_unix_ms"]?.doubleValue
+        else { return nil }
+        return (created, record["responses"]?.arrayValue?.first?["at_unix_ms"]?.doubleValue)
+    }
+
     /// Reads the emulators' records for `commands` (the Lavalink records only when the contender plays music).
     static func read(_ commands: [IssuedCommand], world: BenchWorld, tag: String, music: Bool) async -> RunMeasurements {
         var firstResponse: [Double] = []
@@ -52,21 +62,17 @@ enum MeasurementReader {
         var createdAt: [UInt64: Double] = [:]
         var unanswered = 0
         for command in commands {
-            guard command.interaction != 0, let record = await world.discord.interactionRecord(command.interaction),
-                  let created = record["created_at_unix_ms"]?.doubleValue
-            else {
+            guard command.interaction != 0, let times = await times(of: command.interaction, in: world.discord) else {
                 unanswered += 1
                 continue
             }
-            createdAt[command.interaction] = created
-            guard command.acknowledged,
-                  let first = record["responses"]?.arrayValue?.first?["at_unix_ms"]?.doubleValue
-            else {
+            createdAt[command.interaction] = times.created
+            guard command.acknowledged, let first = times.firstResponse else {
                 unanswered += 1
                 continue
             }
-            firstResponse.append(first - created)
-            byCommand[command.label, default: []].append(first - created)
+            firstResponse.append(first - times.created)
+            byCommand[command.label, default: []].append(first - times.created)
         }
         var measurements = RunMeasurements(
             commands: commands.count, unanswered: unanswered, playsNotStarted: 0,

@@ -1,3 +1,4 @@
+import AnankorCore
 import AnankorTesting
 import DiscordEmulator
 import Foundation
@@ -103,7 +104,7 @@ struct ScaleRuns {
                 guard let metrics = await OperationsProbe.body(metricsURL) else { return false }
                 return OperationsProbe.metric("anankor_guilds_cached", in: metrics) == Double(count)
             }
-            let seconds = (ContinuousClock.now - started).seconds
+            let seconds = (ContinuousClock.now - started).timeInterval
             let rss = ProcessProbe.sample(pid: process.pid)?.rssBytes ?? 0
             var result: DispatchResult?
             if let dispatch {
@@ -172,7 +173,7 @@ struct ScaleRuns {
             }
             return (sent, all)
         }
-        let window = (ContinuousClock.now - started).seconds
+        let window = (ContinuousClock.now - started).timeInterval
         // The master may still be working through its socket buffer: wait until it has all of them.
         let drainDeadline = ContinuousClock.now + .seconds(30)
         var received = await dispatched() - before
@@ -180,14 +181,13 @@ struct ScaleRuns {
             try await Task.sleep(for: .milliseconds(100))
             received = await dispatched() - before
         }
-        let handledWindow = (ContinuousClock.now - started).seconds
+        let handledWindow = (ContinuousClock.now - started).timeInterval
         let cpu = (ProcessProbe.sample(pid: process.pid)?.cpuSeconds ?? cpuBefore) - cpuBefore
         var latencies: [Double] = []
         for id in interactions {
-            guard let record = await discord.interactionRecord(id), let created = record["created_at_unix_ms"]?.doubleValue,
-                  let first = record["responses"]?.arrayValue?.first?["at_unix_ms"]?.doubleValue
-            else { continue }
-            latencies.append(first - created)
+            if let times = await MeasurementReader.times(of: id, in: discord), let first = times.firstResponse {
+                latencies.append(first - times.created)
+            }
         }
         return DispatchResult(sent: Double(sentCount) / window, received: received / handledWindow,
                               cpuPer10k: received > 0 ? cpu / received * 10_000 : 0,
@@ -237,7 +237,7 @@ struct ScaleRuns {
                 if playing >= count { break }
                 try await Task.sleep(for: .milliseconds(250))
             }
-            let seconds = (ContinuousClock.now - started).seconds
+            let seconds = (ContinuousClock.now - started).timeInterval
             let processes = contender.processes.compactMap { $0.usage() }
                 + contender.supporting.compactMap { item in
                     ProcessProbe.sample(pid: item.pid).map { ProcessUsage(name: item.name, cpuSeconds: $0.cpuSeconds,

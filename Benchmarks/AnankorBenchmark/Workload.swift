@@ -78,32 +78,31 @@ struct Workload: Sendable {
         var log: [IssuedCommand] = []
         let user = lane.users[0]
         let friend = lane.users.count > 1 ? lane.users[1] : lane.users[0]
+        /// Sends one interaction at the gate's pace and logs it with whether it was answered.
+        func record(_ label: String, starts: StartKind? = nil, query: String? = nil,
+                    _ send: () async throws -> EmulatedInteraction) async {
+            await gate.pass()
+            var command = IssuedCommand(lane: lane.index, label: label, interaction: 0, startsTrack: nil, query: nil,
+                                        acknowledged: false)
+            if let interaction = try? await send() {
+                command.interaction = interaction.id
+                command.startsTrack = starts
+                command.query = query
+                command.acknowledged = await waitForAcknowledgement(interaction.id)
+            }
+            log.append(command)
+        }
         func issue(_ name: String, _ options: EmulatorJSON? = nil, by member: UInt64? = nil, starts: StartKind? = nil,
                    query: String? = nil) async {
-            await gate.pass()
-            do {
-                let interaction = try await world.discord.invokeSlashCommand(
+            await record(name, starts: starts, query: query) {
+                try await world.discord.invokeSlashCommand(
                     name, application: application, channel: lane.text, user: member ?? user, options: options)
-                let acknowledged = await waitForAcknowledgement(interaction.id)
-                log.append(IssuedCommand(lane: lane.index, label: name, interaction: interaction.id, startsTrack: starts,
-                                         query: query, acknowledged: acknowledged))
-            } catch {
-                log.append(IssuedCommand(lane: lane.index, label: name, interaction: 0, startsTrack: nil, query: nil,
-                                         acknowledged: false))
             }
         }
         func press(_ action: String) async {
             guard let message = await nowPlayingMessage(in: lane) else { return }
-            await gate.pass()
-            do {
-                let interaction = try await world.discord.pressButton(
-                    "np:\(action):\(lane.guild):\(lane.voice)", on: message, by: user)
-                let acknowledged = await waitForAcknowledgement(interaction.id)
-                log.append(IssuedCommand(lane: lane.index, label: "button \(action)", interaction: interaction.id,
-                                         startsTrack: nil, query: nil, acknowledged: acknowledged))
-            } catch {
-                log.append(IssuedCommand(lane: lane.index, label: "button \(action)", interaction: 0, startsTrack: nil,
-                                         query: nil, acknowledged: false))
+            await record("button \(action)") {
+                try await world.discord.pressButton("np:\(action):\(lane.guild):\(lane.voice)", on: message, by: user)
             }
         }
 
