@@ -267,6 +267,22 @@ let package = Package(
             path: "Benchmarks/AnankorBenchmark",
             swiftSettings: swiftSettings
         ),
+        // Fault injection against real anankor processes with a total-queue checker
+        // (docs/reliability.md): `swift run -c release AnankorChaos [--smoke]`.
+        .executableTarget(
+            name: "AnankorChaos",
+            dependencies: [
+                "AnankorSandbox", "AnankorTesting", "DiscordEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: nio),
+                .product(name: "NIOPosix", package: nio),
+                .product(name: "NIOFoundationCompat", package: nio),
+            ],
+            path: "Benchmarks/AnankorChaos",
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Tests.
         .testTarget(

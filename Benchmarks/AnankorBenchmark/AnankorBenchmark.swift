@@ -2,6 +2,7 @@
 // floor + the Python peer, one workload, one report. Run (docs/performance.md):
 //   swift build -c release && swift run -c release AnankorBenchmark
 import AnankorCore
+import AnankorTesting
 import ArgumentParser
 import Foundation
 import Logging

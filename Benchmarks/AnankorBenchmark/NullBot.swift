@@ -1,3 +1,4 @@
+import AnankorTesting
 import AnankorMaster
 import DiscordKit
 import Foundation

@@ -1,3 +1,4 @@
+import AnankorTesting
 import Foundation
 
 /// One contender's run of one workload.

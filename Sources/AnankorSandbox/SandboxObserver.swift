@@ -24,7 +24,7 @@ public struct SandboxMessage: Sendable, Equatable {
     /// A reply to an interaction (type 19/20) rather than a plain post.
     public var isInteractionReply: Bool
 
-    init?(_ json: EmulatorJSON) {
+    public init?(_ json: EmulatorJSON) {
         guard let id = json["id"]?.snowflakeValue else { return nil }
         self.id = id
         author = json["author"]?["id"]?.snowflakeValue ?? 0
@@ -57,7 +57,8 @@ extension SandboxWorld {
         return nil
     }
 
-    static func answer(in record: EmulatorJSON) -> SandboxAnswer? {
+    /// The answer an interaction record (`GET /_emulator/interactions/{id}`) shows the member, if any yet.
+    public static func answer(in record: EmulatorJSON) -> SandboxAnswer? {
         let responses = record["responses"]?.arrayValue ?? []
         guard let callback = responses.first(where: { $0["kind"]?.stringValue == "callback" })?["body"] else { return nil }
         let type = callback["type"]?.intValue ?? 0

@@ -93,7 +93,8 @@ extension Router where Context == BasicRequestContext {
                 [
                     "sessionId": .string(record.sessionId), "userId": .string(record.userId),
                     "guildId": .string(record.guildId), "identifier": .string(record.identifier),
-                    "title": .string(record.title), "receivedAtUnixMs": .double(record.receivedAtUnixMs),
+                    "title": .string(record.title), "position": .int(record.position),
+                    "receivedAtUnixMs": .double(record.receivedAtUnixMs),
                     "virtualTime": .int(record.virtualTime),
                 ]
             }))

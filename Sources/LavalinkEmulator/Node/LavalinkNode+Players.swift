@@ -112,7 +112,8 @@ extension LavalinkNode {
                          queueIfDisconnected: true)
             trackStarts.append(TrackStartRecord(
                 sessionId: sessionId, userId: session.userId, guildId: guildId, identifier: track.info.identifier,
-                title: track.info.title, receivedAtUnixMs: receivedAt.timeIntervalSince1970 * 1000, virtualTime: now
+                title: track.info.title, position: player.basePosition,
+                receivedAtUnixMs: receivedAt.timeIntervalSince1970 * 1000, virtualTime: now
             ))
             sendUpdate = true
         }

@@ -67,6 +67,8 @@ public struct TrackStartRecord: Sendable, Equatable {
     public var guildId: String
     public var identifier: String
     public var title: String
+    /// Where in the track playback starts (a resumed or moved player starts past 0).
+    public var position: Int64
     /// Wall-clock time the PATCH that started the track was received, in Unix milliseconds.
     public var receivedAtUnixMs: Double
     /// The node's virtual time at that moment.

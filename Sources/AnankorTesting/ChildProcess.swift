@@ -1,29 +1,32 @@
-import AnankorTesting
-import AsyncHTTPClient
 import Foundation
-import NIOCore
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// What one process used while the workload ran: CPU time (user + system) and memory.
-struct ProcessUsage: Sendable, Codable {
-    var name: String
-    var cpuSeconds: Double
+public struct ProcessUsage: Sendable, Codable {
+    public var name: String
+    public var cpuSeconds: Double
     /// The peak resident set size over the process's life (VmHWM).
-    var peakRSSBytes: Int
+    public var peakRSSBytes: Int
+
+    public init(name: String, cpuSeconds: Double, peakRSSBytes: Int) {
+        self.name = name
+        self.cpuSeconds = cpuSeconds
+        self.peakRSSBytes = peakRSSBytes
+    }
 }
 
 /// Reads a process's CPU time and memory from /proc (Linux).
-enum ProcessProbe {
-    struct Sample: Sendable {
-        var cpuSeconds: Double
-        var rssBytes: Int
-        var peakRSSBytes: Int
+public enum ProcessProbe {
+    public struct Sample: Sendable {
+        public var cpuSeconds: Double
+        public var rssBytes: Int
+        public var peakRSSBytes: Int
     }
 
-    static func sample(pid: Int32) -> Sample? {
+    public static func sample(pid: Int32) -> Sample? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")")
         else { return nil }
@@ -39,22 +42,24 @@ enum ProcessProbe {
         return Sample(cpuSeconds: (user + system) / ticks, rssBytes: kilobytes("VmRSS"), peakRSSBytes: kilobytes("VmHWM"))
     }
 
-    static var selfPID: Int32 { getpid() }
+    public static var selfPID: Int32 { getpid() }
 }
 
-struct BenchmarkError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+/// A child process that failed to start, exited early, or did not get ready in time.
+public struct ChildProcessError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
-/// A program the benchmark starts (an `anankor` process, the null bot, the Python peer), with
-/// its output in a log file; it is readable for readiness lines and shown when it fails.
-final class ChildProcess: Sendable {
-    let name: String
-    let logFile: URL
+/// A program a benchmark or the chaos suite starts (an `anankor` process, an emulator, the null
+/// bot, the Python peer), with its output in a log file; it is readable for readiness lines and
+/// shown when it fails.
+public final class ChildProcess: Sendable {
+    public let name: String
+    public let logFile: URL
     private let process: Process
 
-    init(name: String, executable: String, arguments: [String], environment: [String: String]) throws {
+    public init(name: String, executable: String, arguments: [String], environment: [String: String]) throws {
         self.name = name
         logFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("anankor-bench-\(name)-\(UUID().uuidString.prefix(8)).log")
@@ -72,44 +77,44 @@ final class ChildProcess: Sendable {
         do {
             try process.run()
         } catch {
-            throw BenchmarkError("could not start \(name) (\(executable)): \(error)")
+            throw ChildProcessError("could not start \(name) (\(executable)): \(error)")
         }
         self.process = process
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
 
-    func output() -> String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+    public func output() -> String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
-    func tail(_ lines: Int = 15) -> String {
+    public func tail(_ lines: Int = 15) -> String {
         output().split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }
 
     /// Waits until the output contains `line`; fails with the output's tail when the process ends
     /// or the time runs out.
-    func waitForOutput(_ line: String, timeout: Duration) async throws {
+    public func waitForOutput(_ line: String, timeout: Duration) async throws {
         try await waitUntil("'\(line)' in its output", timeout: timeout) { self.output().contains(line) }
     }
 
-    func waitUntil(_ what: String, timeout: Duration, _ condition: @Sendable () async -> Bool) async throws {
+    public func waitUntil(_ what: String, timeout: Duration, _ condition: @Sendable () async -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if await condition() { return }
             guard process.isRunning else {
-                throw BenchmarkError("\(name) exited (status \(process.terminationStatus)) before \(what):\n\(tail())")
+                throw ChildProcessError("\(name) exited (status \(process.terminationStatus)) before \(what):\n\(tail())")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw BenchmarkError("\(name): no \(what) within \(timeout):\n\(tail())")
+        throw ChildProcessError("\(name): no \(what) within \(timeout):\n\(tail())")
     }
 
-    func usage() -> ProcessUsage? {
+    public func usage() -> ProcessUsage? {
         ProcessProbe.sample(pid: pid).map { ProcessUsage(name: name, cpuSeconds: $0.cpuSeconds, peakRSSBytes: $0.peakRSSBytes) }
     }
 
     /// SIGTERM, then SIGKILL after `grace`.
-    func stop(grace: Duration = .seconds(5)) async {
+    public func stop(grace: Duration = .seconds(5)) async {
         guard process.isRunning else { return }
         process.terminate()
         let deadline = ContinuousClock.now + grace
@@ -118,39 +123,26 @@ final class ChildProcess: Sendable {
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: logFile)
     }
-}
 
-/// Plain HTTP GETs to the processes' operations endpoints.
-enum OperationsProbe {
-    static func status(_ url: String) async -> Int? {
-        do {
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(2))
-            _ = try await response.body.collect(upTo: 1 << 20)
-            return Int(response.status.code)
-        } catch {
-            return nil
-        }
+    /// SIGKILL: a crash with no clean shutdown. Returns once the process is gone; the log stays
+    /// readable until `stop()`.
+    public func crash() async {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(5)) }
     }
 
-    static func body(_ url: String) async -> String? {
-        do {
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
-            let buffer = try await response.body.collect(upTo: 16 << 20)
-            return String(buffer: buffer)
-        } catch {
-            return nil
-        }
+    /// SIGTERM without waiting: the process shuts down gracefully on its own time.
+    public func terminate() {
+        guard process.isRunning else { return }
+        process.terminate()
     }
 
-    /// One metric's value from a Prometheus text exposition (the sum over its label sets).
-    static func metric(_ name: String, in exposition: String) -> Double? {
-        var total: Double?
-        for line in exposition.split(separator: "\n") where !line.hasPrefix("#") {
-            guard line.hasPrefix(name), let space = line.lastIndex(of: " ") else { continue }
-            let key = line[..<space]
-            guard key == name || key.hasPrefix(name + "{") else { continue }
-            if let value = Double(line[line.index(after: space)...]) { total = (total ?? 0) + value }
-        }
-        return total
+    /// The process's exit, waited for at most `timeout`; true when it has exited.
+    public func waitForExit(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        return !process.isRunning
     }
 }
+

@@ -1,0 +1,42 @@
+import AnankorTesting
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// The benchmark's own failures (a contender that cannot start, a missing program).
+typealias BenchmarkError = ChildProcessError
+
+/// Plain HTTP GETs to the processes' operations endpoints.
+enum OperationsProbe {
+    static func status(_ url: String) async -> Int? {
+        do {
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(2))
+            _ = try await response.body.collect(upTo: 1 << 20)
+            return Int(response.status.code)
+        } catch {
+            return nil
+        }
+    }
+
+    static func body(_ url: String) async -> String? {
+        do {
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+            let buffer = try await response.body.collect(upTo: 16 << 20)
+            return String(buffer: buffer)
+        } catch {
+            return nil
+        }
+    }
+
+    /// One metric's value from a Prometheus text exposition (the sum over its label sets).
+    static func metric(_ name: String, in exposition: String) -> Double? {
+        var total: Double?
+        for line in exposition.split(separator: "\n") where !line.hasPrefix("#") {
+            guard line.hasPrefix(name), let space = line.lastIndex(of: " ") else { continue }
+            let key = line[..<space]
+            guard key == name || key.hasPrefix(name + "{") else { continue }
+            if let value = Double(line[line.index(after: space)...]) { total = (total ?? 0) + value }
+        }
+        return total
+    }
+}

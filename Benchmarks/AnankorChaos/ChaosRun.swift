@@ -1,0 +1,327 @@
+import AnankorTesting
+import DiscordEmulator
+import Foundation
+import Logging
+
+/// The size of the world and how fast time runs, for every run of a suite.
+struct RunSettings: Sendable, Codable {
+    var guilds: Int
+    var lanesPerGuild: Int
+    /// Tracks each lane queues before the fault.
+    var tracksPerLane: Int
+    /// The Lavalink clock's speed during a fault's window (low, so positions are exact enough to
+    /// measure a rewind) and while draining the queues afterwards.
+    var windowSpeed: Double
+    var drainSpeed: Double
+    /// Track lengths the members pick (ms of audio), so a fault lands mid-track.
+    var trackLengths: ClosedRange<Int64>
+    /// How long the queues may take to drain after the window.
+    var drainTimeout: Duration
+}
+
+/// Everything one run observed, handed to the checker.
+struct RunRecord: Sendable {
+    var fault: FaultKind
+    var seed: UInt64
+    var settings: RunSettings
+    var lanes: [ChaosLane]
+    var victimLane: Int
+    var victimBot: UInt64?
+    var faultAt: Double
+    var windowEnd: Double
+    var drainEnd: Double
+    var noticeAt: Double?
+    var takeoverAt: Double?
+    /// With the only master dead, interactions sent before this moment had nobody to answer them.
+    var noMasterUntil: Double?
+    var requested: [RequestedTrack]
+    var issued: [IssuedInteraction]
+    var removed: Set<String>
+    var finalQueues: [Int: String]
+    var snapshots: [Snapshot]
+    var starts: [TrackStart]
+    var ends: [TrackEnd]
+    /// Interaction records: id → (created, first response) in Unix ms.
+    var responseTimes: [UInt64: (created: Double, firstResponse: Double?)]
+    var setupError: String?
+    var logTail: String?
+}
+
+/// Runs one fault once: a fresh world and cluster, members listening, the fault, the window,
+/// a fast drain, and the records the checker needs.
+struct ChaosRun: Sendable {
+    let fault: FaultKind
+    let seed: UInt64
+    let settings: RunSettings
+    let program: String
+    let logger: Logger
+
+    func execute() async -> RunRecord {
+        var generator = SeededGenerator(seed: seed)
+        let runID = String(seed, radix: 36)
+        var record = RunRecord(fault: fault, seed: seed, settings: settings, lanes: [], victimLane: 0, faultAt: 0,
+                               windowEnd: 0, drainEnd: 0, requested: [], issued: [], removed: [], finalQueues: [:],
+                               snapshots: [], starts: [], ends: [], responseTimes: [:])
+        let world: ChaosWorld
+        do {
+            world = try await ChaosWorld.start(guilds: settings.guilds, channels: settings.lanesPerGuild,
+                                               bots: settings.lanesPerGuild + 1, logger: logger)
+        } catch {
+            record.setupError = "the Discord emulator did not start: \(error)"
+            return record
+        }
+        record.lanes = world.lanes
+        let cluster: ChaosCluster
+        do {
+            cluster = try await ChaosCluster.start(
+                ClusterShape(masters: fault.masters, spares: fault.spares, lavalinkNodes: 2, lavalinkSpeed: settings.windowSpeed),
+                world: world, program: program, run: runID)
+        } catch {
+            record.setupError = "\(error)"
+            await world.stop()
+            return record
+        }
+        let observer = Observer(nodes: cluster.nodes)
+        let sampling = Task { await observer.run() }
+        let members = Members(world: world, run: runID)
+        do {
+            try await members.joinVoice()
+            let identifiers = try await pickTracks(count: world.lanes.count * settings.tracksPerLane, cluster: cluster,
+                                                   members: members, generator: &generator)
+            var next = identifiers.makeIterator()
+            // Every lane queues its tracks; the lanes start side by side, as members would.
+            await withTaskGroup(of: Void.self) { group in
+                for lane in world.lanes {
+                    let mine = (0..<settings.tracksPerLane).compactMap { _ in next.next() }
+                    group.addTask {
+                        for identifier in mine { await members.play(lane: lane, identifier: identifier) }
+                    }
+                }
+            }
+            try await waitUntil("every lane plays", timeout: .seconds(30)) {
+                let latest = observer.snapshots.value.last?.players ?? []
+                return world.lanes.allSatisfy { lane in latest.contains { $0.guild == lane.guild && $0.channel == lane.voice && $0.audible } }
+            }
+            // The fault comes at a random moment within the first tracks.
+            try await Task.sleep(for: .milliseconds(Int.random(in: 1_000...4_000, using: &generator)))
+            let victim = world.lanes[0]
+            record.victimLane = victim.index
+            record.victimBot = observer.snapshots.value.last?.players
+                .first { $0.guild == victim.guild && $0.channel == victim.voice && $0.audible }?.bot
+            let reactions = Task { await react(members: members, world: world, since: unixMilliseconds()) }
+            let injected = try await inject(into: cluster, world: world, observer: observer, victim: victim,
+                                            victimBot: record.victimBot, generator: &generator)
+            record.faultAt = injected.faultAt
+            record.noMasterUntil = injected.noMasterUntil
+            // The window: takeovers, notices and members looking at the player.
+            let windowEnd = ContinuousClock.now + fault.window
+            var looks = 0
+            while ContinuousClock.now < windowEnd {
+                if record.takeoverAt == nil, fault.expectsTakeover, let bot = record.victimBot,
+                   cluster.liveWorkers.contains(where: { $0.heldBot == bot && $0.process.pid != injected.victimPID }) {
+                    record.takeoverAt = unixMilliseconds()
+                }
+                if looks % 3 == 0 {
+                    let lane = world.lanes[looks / 3 % world.lanes.count]
+                    Task { await members.command("nowplaying", lane: lane, wait: .seconds(10)) }
+                }
+                looks += 1
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            if let restore = injected.restore { try await restore() }
+            record.windowEnd = unixMilliseconds()
+            reactions.cancel()
+            record.noticeAt = await firstNotice(members: members, lane: victim, since: record.faultAt)
+            // Drain: time runs fast until every queued track has finished (or nothing plays).
+            await observer.setSpeed(settings.drainSpeed)
+            let queued = members.requested.value.filter(\.queued).map(\.identifier)
+            let drained = ContinuousClock.now + settings.drainTimeout
+            var quietSince: ContinuousClock.Instant?
+            while ContinuousClock.now < drained {
+                await observer.sampleRecords()
+                if queued.allSatisfy({ observer.finishedCount($0) > 0 }) { break }
+                let playing = observer.snapshots.value.last?.players.contains(where: \.audible) ?? false
+                if playing { quietSince = nil } else if quietSince == nil { quietSince = .now }
+                if let quietSince, ContinuousClock.now - quietSince > .seconds(8) { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            record.drainEnd = unixMilliseconds()
+            for lane in world.lanes { record.finalQueues[lane.index] = await members.command("queue", lane: lane) ?? "" }
+        } catch {
+            let answers = members.requested.value.map { "\($0.identifier): \($0.answer)" }.joined(separator: "\n  ")
+            let players = observer.snapshots.value.last?.players.map { "\($0)" }.joined(separator: "\n  ") ?? "none"
+            record.setupError = "\(error)\nanswers:\n  \(answers)\nplayers:\n  \(players)"
+            record.logTail = cluster.logTails()
+        }
+        sampling.cancel()
+        _ = await sampling.value
+        await observer.sampleRecords()
+        record.requested = members.requested.value
+        record.issued = members.issued.value
+        record.removed = members.removed.value
+        record.snapshots = observer.snapshots.value
+        record.starts = Array(observer.starts.value.values)
+        record.ends = Array(observer.ends.value.values)
+        for issued in record.issued where issued.interaction != 0 {
+            guard let json = await world.discord.interactionRecord(issued.interaction) else { continue }
+            let created = json["created_at_unix_ms"]?.doubleValue ?? issued.sentAt
+            let first = json["responses"]?.arrayValue?.compactMap { $0["at_unix_ms"]?.doubleValue }.min()
+            record.responseTimes[issued.interaction] = (created, first)
+        }
+        if record.logTail == nil, Verdict(record).failed { record.logTail = cluster.logTails() }
+        await cluster.stop()
+        await world.stop()
+        return record
+    }
+
+    /// Identifiers of tracks whose length falls in the settings' range, asked of a node.
+    private func pickTracks(count: Int, cluster: ChaosCluster, members: Members,
+                            generator: inout SeededGenerator) async throws -> [String] {
+        var picked: [String] = []
+        var attempts = 0
+        let node = cluster.nodes[0]
+        while picked.count < count {
+            attempts += 1
+            guard attempts < count * 60 else { throw ChaosError("no tracks of the wanted length in the catalogue") }
+            let candidate = "chaos-\(String(seed, radix: 36))-\(UInt32.random(in: 0...UInt32.max, using: &generator))"
+            guard let length = await LavalinkCatalogue.length(of: candidate, node: node) else { continue }
+            if settings.trackLengths.contains(length) { picked.append(candidate) }
+        }
+        return picked
+    }
+
+    /// The members' reactions during the window: a crash notice is answered with `/play`.
+    private func react(members: Members, world: ChaosWorld, since: Double) async {
+        var answered: Set<Int> = []
+        while !Task.isCancelled {
+            for lane in world.lanes where !answered.contains(lane.index) {
+                let notices = await members.posts(in: lane, since: since)
+                    .filter { $0.message.content.hasPrefix("Playback crashed") }
+                if !notices.isEmpty {
+                    answered.insert(lane.index)
+                    await members.play(lane: lane)
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    private func firstNotice(members: Members, lane: ChaosLane, since: Double) async -> Double? {
+        await members.posts(in: lane, since: since).first { $0.message.content.hasPrefix("Playback crashed") }?.at
+    }
+
+    private struct Injection {
+        var faultAt: Double
+        var victimPID: Int32?
+        /// When the only master was killed: the moment a master could answer again.
+        var noMasterUntil: Double?
+        /// What ends the fault at the window's end (a slow store speeds up again).
+        var restore: (@Sendable () async throws -> Void)?
+    }
+
+    private func inject(into cluster: ChaosCluster, world: ChaosWorld, observer: Observer, victim: ChaosLane,
+                        victimBot: UInt64?, generator: inout SeededGenerator) async throws -> Injection {
+        switch fault {
+        case .workerKillWithSpare, .workerKillNoSpare, .workerTermWithSpare, .workerTermNoSpare, .trackEndsWhileWorkerDown:
+            guard let bot = victimBot, let holder = cluster.holder(of: bot) else {
+                throw ChaosError("no worker process holds the victim lane's bot")
+            }
+            if fault == .trackEndsWhileWorkerDown {
+                // Strike when the playing track has under a second of audio left.
+                try await waitUntil("the victim's track nears its end", timeout: .seconds(120)) {
+                    guard let player = observer.snapshots.value.last?.players
+                        .first(where: { $0.bot == bot && $0.guild == victim.guild && $0.audible }),
+                          let length = await LavalinkCatalogue.length(of: player.identifier ?? "", node: cluster.nodes[0])
+                    else { return false }
+                    return length - player.position < Int64(settings.windowSpeed * 1_000)
+                }
+            }
+            let at = unixMilliseconds()
+            if fault == .workerTermWithSpare || fault == .workerTermNoSpare {
+                holder.process.terminate()
+            } else {
+                await holder.process.crash()
+            }
+            return Injection(faultAt: at, victimPID: holder.process.pid)
+
+        case .masterKillAlone, .masterKillOneOfTwo:
+            guard let master = cluster.liveMasters.first else { throw ChaosError("no master runs") }
+            let at = unixMilliseconds()
+            await master.process.crash()
+            var noMasterUntil: Double?
+            if fault == .masterKillAlone {
+                // A supervisor (systemd, Kubernetes) starts it again after a moment. Until the new
+                // one is ready nobody can answer: Discord shows "did not respond", and the checker
+                // counts those interactions apart.
+                try await Task.sleep(for: .seconds(2))
+                let restarted = try cluster.startMaster()
+                try await waitUntil("the restarted master is ready", timeout: .seconds(60)) { await restarted.isReady }
+                noMasterUntil = unixMilliseconds()
+            }
+            return Injection(faultAt: at, victimPID: master.process.pid, noMasterUntil: noMasterUntil)
+
+        case .redisDown5s, .redisDown15s, .redisDown30s:
+            let at = unixMilliseconds()
+            cluster.redis.kill()
+            let outage = fault.redisOutage ?? .seconds(5)
+            Task {
+                try? await Task.sleep(for: outage)
+                try? await cluster.redis.restart()
+            }
+            return Injection(faultAt: at)
+
+        case .lavalinkNodeKill, .lavalinkNodeRestart:
+            let nodeName = observer.snapshots.value.last?.players
+                .first { $0.bot == victimBot && $0.guild == victim.guild && $0.audible }?.node
+            guard let node = cluster.nodes.first(where: { $0.name == nodeName }) else {
+                throw ChaosError("the victim's player is on no node")
+            }
+            await observer.sampleRecords()
+            let at = unixMilliseconds()
+            await node.crash()
+            if fault == .lavalinkNodeRestart {
+                try await Task.sleep(for: .seconds(2))
+                try await node.start()
+            }
+            return Injection(faultAt: at)
+
+        case .gatewayDrop:
+            let at = unixMilliseconds()
+            if let bot = victimBot { _ = await world.discord.dropConnections(of: bot) }
+            _ = await world.discord.dropConnections(of: world.master.applicationID)
+            return Injection(faultAt: at)
+
+        case .slowStore:
+            let at = unixMilliseconds()
+            cluster.redisProxy.delay.value = .milliseconds(300)
+            return Injection(faultAt: at, restore: { cluster.redisProxy.delay.value = .zero })
+        }
+    }
+}
+
+/// Bounded polling for a condition the run needs before it can go on.
+func waitUntil(_ what: String, timeout: Duration, _ condition: () async -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if await condition() { return }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    throw ChaosError("timed out after \(timeout) waiting until \(what)")
+}
+
+/// Track lengths from a node's `/v4/loadtracks`, cached per identifier.
+enum LavalinkCatalogue {
+    private static let lengths = Locked<[String: Int64]>([:])
+
+    static func length(of identifier: String, node: LavalinkNodeProcess) async -> Int64? {
+        if let known = lengths.value[identifier] { return known }
+        guard !identifier.isEmpty,
+              let body = await HTTPProbe.object(node.baseURL + "/v4/loadtracks?identifier=\(identifier)",
+                                                headers: ["Authorization": LavalinkNodeProcess.password]),
+              let data = body["data"] as? [String: Any], let info = data["info"] as? [String: Any],
+              let length = (info["length"] as? NSNumber)?.int64Value
+        else { return nil }
+        lengths.withLock { $0[identifier] = length }
+        return length
+    }
+}
