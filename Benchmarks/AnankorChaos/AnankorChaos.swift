@@ -80,7 +80,7 @@ struct AnankorChaos: AsyncParsableCommand {
         if let error = v.setupError { return "ERROR \(error.prefix(3000))" }
         func f(_ value: Double?) -> String { value.map { String(format: "%.0f", $0) } ?? "—" }
         return "queued \(v.queued) played \(v.played) recovered \(v.recovered) still-queued \(v.stillQueued) lost \(v.lost) "
-            + "dup \(v.duplicated) unanswered \(v.unanswered)/\(v.interactions) (\(v.sentWithoutMaster) sent with no master) stuck \(v.stuck) double-audio \(v.doubleAudio) "
+            + "dup \(v.duplicated) unanswered \(v.unanswered)/\(v.interactions) (\(v.sentWithoutMaster) sent with no master) stuck \(v.stuck) double-audio \(v.doubleAudio) reminders-wrong \(v.remindersWrong)/\(v.reminders) "
             + "notice \(f(v.noticeMs)) takeover \(f(v.takeoverMs)) resumed \(f(v.resumedMs)) gap \(f(v.gapMs)) rewind \(f(v.rewindMs)) dead-bot-heard \(f(v.phantomMs))"
             + (v.failed ? "  FAILED" : "")
     }

@@ -30,6 +30,8 @@ struct FaultSummary: Sendable, Codable {
     var unanswered: Int
     var stuck: Int
     var doubleAudio: Int
+    var reminders: Int
+    var remindersWrong: Int
     var notice: Spread?
     var takeover: Spread?
     var resumed: Spread?
@@ -53,6 +55,8 @@ struct FaultSummary: Sendable, Codable {
         unanswered = verdicts.map(\.unanswered).reduce(0, +)
         stuck = verdicts.map(\.stuck).reduce(0, +)
         doubleAudio = verdicts.map(\.doubleAudio).reduce(0, +)
+        reminders = verdicts.map(\.reminders).reduce(0, +)
+        remindersWrong = verdicts.map(\.remindersWrong).reduce(0, +)
         notice = Spread(verdicts.compactMap(\.noticeMs))
         takeover = Spread(verdicts.compactMap(\.takeoverMs))
         resumed = Spread(verdicts.compactMap(\.resumedMs))
@@ -90,12 +94,12 @@ struct ChaosReport: Sendable, Codable {
             "Machine: \(machine). World: \(settings.guilds) guild(s) × \(settings.lanesPerGuild) listening channels, "
                 + "\(settings.tracksPerLane) tracks queued per channel; Lavalink clock ×\(settings.windowSpeed) during a fault's "
                 + "window. Times in ms after the fault (p50 / max); rewind in ms of audio.", "",
-            "| fault | runs | failed | queued | lost | dup | recovered | unanswered | stuck | double audio | notice | takeover | resumed | gap | rewind | dead bot heard |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| fault | runs | failed | queued | lost | dup | recovered | unanswered | stuck | double audio | reminders not once | notice | takeover | resumed | gap | rewind | dead bot heard |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for s in summaries {
             lines.append("| \(s.fault) | \(s.runs) | \(s.failedRuns) | \(s.queued) | \(s.lost) | \(s.duplicated) | \(s.recovered) | "
-                + "\(s.unanswered)/\(s.interactions) | \(s.stuck) | \(s.doubleAudio) | \(ms(s.notice)) | \(ms(s.takeover)) | "
+                + "\(s.unanswered)/\(s.interactions) | \(s.stuck) | \(s.doubleAudio) | \(s.remindersWrong)/\(s.reminders) | \(ms(s.notice)) | \(ms(s.takeover)) | "
                 + "\(ms(s.resumed)) | \(ms(s.gap)) | \(ms(s.rewind)) | \(ms(s.phantom)) |")
         }
         let failures = verdicts.filter(\.failed)
@@ -109,6 +113,7 @@ struct ChaosReport: Sendable, Codable {
                 if verdict.unanswered > 0 { what.append("\(verdict.unanswered) unanswered") }
                 if verdict.stuck > 0 { what.append("\(verdict.stuck) stuck") }
                 if verdict.doubleAudio > 0 { what.append("double audio ×\(verdict.doubleAudio)") }
+                if verdict.remindersWrong > 0 { what.append("the lobby reminder was not posted exactly once") }
                 lines.append("- \(verdict.fault) seed \(verdict.seed): \(what.joined(separator: "; "))")
             }
         }

@@ -43,8 +43,18 @@ struct RunRecord: Sendable {
     var ends: [TrackEnd]
     /// Interaction records: id → (created, first response) in Unix ms.
     var responseTimes: [UInt64: (created: Double, firstResponse: Double?)]
+    var lobby: LobbyRecord?
     var setupError: String?
     var logTail: String?
+}
+
+/// A lobby created before the fault with one reminder due inside the fault's window.
+struct LobbyRecord: Sendable {
+    var title: String
+    var lane: Int
+    var dueAt: Double
+    /// How many times the reminder was posted (exactly once is right).
+    var posted = 0
 }
 
 /// Runs one fault once: a fresh world and cluster, members listening, the fault, the window,
@@ -108,6 +118,13 @@ struct ChaosRun: Sendable {
             record.victimLane = victim.index
             record.victimBot = observer.snapshots.value.last?.players
                 .first { $0.guild == victim.guild && $0.channel == victim.voice && $0.audible }?.bot
+            // A game night whose reminder falls inside the fault's window: it must be posted once.
+            let lobbyTitle = "chaos \(runID) night"
+            let created = await members.command(
+                "game create", ["title": .string(lobbyTitle), "start": "in 8s", "reminders": "0m"], lane: victim) ?? ""
+            if created.hasPrefix("Lobby") {
+                record.lobby = LobbyRecord(title: lobbyTitle, lane: victim.index, dueAt: unixMilliseconds() + 8_000)
+            }
             let reactions = Task { await react(members: members, world: world, since: unixMilliseconds()) }
             let injected = try await inject(into: cluster, world: world, observer: observer, victim: victim,
                                             victimBot: record.victimBot, generator: &generator)
@@ -146,6 +163,14 @@ struct ChaosRun: Sendable {
                 try await Task.sleep(for: .milliseconds(250))
             }
             record.drainEnd = unixMilliseconds()
+            if let lobby = record.lobby {
+                // The reminder was due mid-window; give a recovered cluster time to post it.
+                let wait = lobby.dueAt + 20_000 - unixMilliseconds()
+                if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait))) }
+                let marker = "**\(lobby.title)** starts now"
+                record.lobby?.posted = await world.discord.messages(in: victim.text)
+                    .filter { ($0["content"]?.stringValue ?? "").hasPrefix(marker) }.count
+            }
             for lane in world.lanes { record.finalQueues[lane.index] = await members.command("queue", lane: lane) ?? "" }
         } catch {
             let answers = members.requested.value.map { "\($0.identifier): \($0.answer)" }.joined(separator: "\n  ")

@@ -38,8 +38,13 @@ struct Verdict: Sendable, Codable {
     /// With no spare: how long after the fault the dead bot's player was still heard.
     var phantomMs: Double?
 
+    /// Lobby reminders not posted exactly once (missed or posted twice).
+    var remindersWrong = 0
+    var reminders = 0
+
     var failed: Bool {
         setupError != nil || lost > 0 || duplicated > 0 || unanswered > 0 || stuck > 0 || doubleAudio > 0
+            || remindersWrong > 0
     }
 
     init(_ record: RunRecord) {
@@ -88,6 +93,10 @@ struct Verdict: Sendable, Codable {
                 .filter { !record.removed.contains($0.identifier) }
             let audible = last.contains { $0.guild == lane.guild && $0.channel == lane.voice && $0.audible }
             if !left.isEmpty && !audible { stuck += 1 }
+        }
+        if let lobby = record.lobby {
+            reminders = 1
+            remindersWrong = lobby.posted == 1 ? 0 : 1
         }
         measureDoubleAudio(record)
         measureVictim(record)
