@@ -152,11 +152,17 @@ struct Verdict: Sendable, Codable {
         if let since = silentSince, let end = after.last?.at { gap = max(gap, end - since) }
         gapMs = gap
         if silentSince == nil, resumedMs == nil { resumedMs = 0 }
-        // Rewind: where the track was when the fault struck against where it started again.
+        // Rewind: when the victim's track started again inside the window, where it had got to
+        // against where it started. Audio that went on up to the restart is extrapolated to it;
+        // audio that stopped earlier counts from the last moment it was heard.
         if let before, let sample = audible(before), let identifier = sample.identifier,
-           let restart = record.starts.filter({ $0.identifier == identifier && $0.at > record.faultAt }).min(by: { $0.at < $1.at }) {
-            let atFault = Double(sample.position) + (record.faultAt - before.at) * record.settings.windowSpeed
-            rewindMs = atFault - Double(restart.position)
+           let restart = record.starts.filter({ $0.identifier == identifier && $0.at > record.faultAt && $0.at <= record.windowEnd })
+               .min(by: { $0.at < $1.at }),
+           let heard = record.snapshots.last(where: { $0.at < restart.at && audible($0)?.identifier == identifier }),
+           let last = audible(heard) {
+            let untilRestart = min(restart.at - heard.at, 100)
+            let reached = Double(last.position) + untilRestart * record.settings.windowSpeed
+            rewindMs = reached - Double(restart.position)
         }
     }
 }
