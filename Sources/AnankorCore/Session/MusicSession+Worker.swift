@@ -31,6 +31,7 @@ extension SessionStep {
             flushHeld()
         case .trackStarted(let entry):
             guard record.nowPlaying?.entry.id == entry else { return }
+            if record.binding?.playFailures != 0 { record.binding?.playFailures = 0 }
             effects.append(.refreshBoard)
         case .trackEnded(let entry, let reason):
             // replaced/stopped: whoever replaced or stopped it has moved the session on already.
@@ -93,7 +94,9 @@ extension SessionStep {
             record.volume = level
         case .filter(let preset):
             record.filter = preset
-        case .connect, .play, .stop, .leave:
+        case .play:
+            if record.binding?.worker == job.worker, record.binding?.playFailures != 0 { record.binding?.playFailures = 0 }
+        case .connect, .stop, .leave:
             break
         }
         answer(job.waiting)
@@ -111,11 +114,19 @@ extension SessionStep {
         case .leave:
             // A leave that did not happen must not leave a bot behind.
             effects.append(.destroyPlayer(job.worker))
-        case .play where record.binding?.worker == job.worker && record.binding?.voice == .connected:
-            // Most often the bot is not in voice (a restarted worker lost it): join again; the
-            // entry is played once the worker is in the channel.
-            record.binding?.voice = .connecting
-            sendJob(.connect(textChannel: record.textChannel), waiting: nil)
+        case .play where record.binding?.worker == job.worker:
+            // A timeout is retried by reconciliation at its own pace; a worker answering "failed"
+            // at once would make rejoin-and-retry a hot loop, hence the limit.
+            guard case .workerFailed = failure else { break }
+            record.binding?.playFailures += 1
+            if let binding = record.binding, binding.playFailures >= policy.playFailureLimit {
+                detach(routing: nil)  // this worker cannot play: give it up rather than loop
+            } else if record.binding?.voice == .connected {
+                // Most often the bot is not in voice (a restarted worker lost it): join again;
+                // the entry is played once the worker is in the channel.
+                record.binding?.voice = .connecting
+                sendJob(.connect(textChannel: record.textChannel), waiting: nil)
+            }
         default:
             break
         }

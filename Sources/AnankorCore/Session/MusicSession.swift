@@ -15,11 +15,14 @@ public struct SessionPolicy: Sendable, Hashable {
     public var volumeRange: ClosedRange<Int>
     /// Recently played tracks autoplay must not pick again.
     public var autoplayRecent: Int
+    /// Play jobs that may fail in a row on one worker before the session gives that worker up
+    /// (crash notice, queue kept) instead of rejoining and retrying.
+    public var playFailureLimit: Int
 
     public init(ackTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(600),
                 aloneTimeout: Duration = .seconds(120), workerGrace: Duration = .seconds(5),
                 historyLimit: Int = AdvanceRule.historyLimit, volumeRange: ClosedRange<Int> = 0...200,
-                autoplayRecent: Int = 25) {
+                autoplayRecent: Int = 25, playFailureLimit: Int = 3) {
         self.ackTimeout = ackTimeout
         self.idleTimeout = idleTimeout
         self.aloneTimeout = aloneTimeout
@@ -27,6 +30,7 @@ public struct SessionPolicy: Sendable, Hashable {
         self.historyLimit = historyLimit
         self.volumeRange = volumeRange
         self.autoplayRecent = autoplayRecent
+        self.playFailureLimit = playFailureLimit
     }
 }
 

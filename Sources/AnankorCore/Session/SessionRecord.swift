@@ -98,12 +98,16 @@ public struct SessionBinding: Sendable, Hashable, Codable {
     /// The worker announced it is stopping (or reconciliation stopped seeing it): jobs are held
     /// until it is back (a spare took its token over) or the grace period ends.
     public var awaySince: Date?
+    /// Play jobs failed in a row on this worker; at `SessionPolicy.playFailureLimit` it is given up.
+    public var playFailures: Int
 
-    public init(worker: WorkerID, boundAt: Date, voice: Voice = .connecting, awaySince: Date? = nil) {
+    public init(worker: WorkerID, boundAt: Date, voice: Voice = .connecting, awaySince: Date? = nil,
+                playFailures: Int = 0) {
         self.worker = worker
         self.boundAt = boundAt
         self.voice = voice
         self.awaySince = awaySince
+        self.playFailures = playFailures
     }
 }
 

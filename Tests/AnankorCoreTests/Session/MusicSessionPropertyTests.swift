@@ -4,7 +4,7 @@ import Testing
 
 /// Random command and event sequences against a simulated world of workers and players, with
 /// events dropped, duplicated and reordered, jobs failing and workers dying. Every failure names
-/// its seed; `SESSION_SEED=<n>` replays that one sequence.
+/// its seed; `SESSION_SEED=<n>` replays that one sequence, `SESSION_SEQUENCES=<n>` runs n of them.
 @Suite("Music session: property")
 struct MusicSessionPropertyTests {
     static let sequences = 2_000
@@ -14,7 +14,9 @@ struct MusicSessionPropertyTests {
         let seeds: [UInt64] = if let replay = ProcessInfo.processInfo.environment["SESSION_SEED"].flatMap(UInt64.init) {
             [replay]
         } else {
-            (0..<UInt64(Self.sequences)).map { 0x5EED_0000 + $0 }
+            // SESSION_SEQUENCES=<n> runs more (or fewer) sequences than the default.
+            (0..<UInt64(ProcessInfo.processInfo.environment["SESSION_SEQUENCES"].flatMap(Int.init) ?? Self.sequences))
+                .map { 0x5EED_0000 + $0 }
         }
         var failures = 0
         for seed in seeds {
