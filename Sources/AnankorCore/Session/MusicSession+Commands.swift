@@ -119,11 +119,11 @@ extension SessionStep {
             switch SessionRouting.choose(for: record.session, in: routing) {
             case .failure(let refusal): return reply(id, .refused(.routing(refusal)))
             case .success(let worker):
-                if let channel = origin.textChannel { record.textChannel = channel }
+                remember(origin)
                 bind(worker)
             }
-        } else if let channel = origin.textChannel {
-            record.textChannel = channel
+        } else {
+            remember(origin)
         }
         switch placement {
         case .end: record.queue.append(contentsOf: entries)
@@ -143,6 +143,14 @@ extension SessionStep {
         } else {
             answer(waiting)
         }
+    }
+
+    /// `/play` sets where the session posts; a new text channel gets a new now-playing message.
+    private mutating func remember(_ origin: CommandOrigin) {
+        if let locale = origin.postLocale { record.locale = locale }
+        guard let channel = origin.textChannel, channel != record.textChannel else { return }
+        retireBoard()
+        record.textChannel = channel
     }
 
     private mutating func setPaused(_ paused: Bool, command id: CommandID) {

@@ -43,7 +43,7 @@ extension SessionStep {
         case .trackException(let entry, let message):
             guard let current = record.nowPlaying, current.entry.id == entry else { return }
             // Lavalink follows with trackEnd(loadFailed), which moves on.
-            effects.append(.notice(.trackFailed(title: current.entry.track.title, reason: message)))
+            notice(.trackFailed(title: current.entry.track.title, reason: message))
         case .position(let entry, let positionMs, let paused, let at):
             guard var current = record.nowPlaying, current.entry.id == entry, at >= current.updatedAt else { return }
             current.positionMs = positionMs
@@ -167,7 +167,7 @@ extension SessionStep {
         if count == 0, record.aloneSince == nil {
             record.aloneSince = now
             if let current = record.nowPlaying, !current.paused { sendJob(.pause(true), waiting: nil) }
-            effects.append(.notice(.pausedEmptyChannel))
+            notice(.pausedEmptyChannel)
         } else if count > 0, record.aloneSince != nil {
             record.aloneSince = nil
             if let current = record.nowPlaying, current.paused { sendJob(.pause(false), waiting: nil) }

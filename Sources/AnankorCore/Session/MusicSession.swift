@@ -59,6 +59,9 @@ public struct MusicSession: Sendable {
         case .observed(let observation): step.reconcile(observation)
         case .autoplayFound(let track): step.autoplayFound(track)
         case .listeners(let count): step.listeners(count)
+        case .boardPosted(let message):
+            if let old = step.record.boardMessage, old != message { step.effects.append(.retireBoard(old)) }
+            step.record.boardMessage = message
         }
         let effects = step.finish(from: record)
         record = step.record
@@ -82,6 +85,19 @@ struct SessionStep {
     func after(_ duration: Duration) -> Date { now.addingTimeInterval(duration.timeInterval) }
 
     mutating func reply(_ command: CommandID, _ result: CommandResult) { effects.append(.reply(command, result)) }
+
+    /// Posts in the text channel, when the session has one.
+    mutating func notice(_ notice: SessionNotice) {
+        guard let channel = record.textChannel else { return }
+        effects.append(.notice(notice, channel: channel, locale: record.locale))
+    }
+
+    /// The now-playing message stops being edited (a new one is posted when playback resumes).
+    mutating func retireBoard() {
+        guard let message = record.boardMessage else { return }
+        effects.append(.retireBoard(message))
+        record.boardMessage = nil
+    }
 
     /// Replies now, or when `job` (if one was sent) is acknowledged.
     mutating func answer(_ waiting: WaitingCommand?) {
@@ -186,8 +202,8 @@ struct SessionStep {
             resumePlayback()
             return
         }
-        effects.append(.retireBoard)
-        effects.append(.notice(.playbackCrashed))
+        retireBoard()
+        notice(.playbackCrashed)
     }
 
     /// After (re)binding: play what is current at its position, or start the queue.
@@ -215,14 +231,14 @@ struct SessionStep {
         failPending(of: worker, failure)
         effects.append(.destroyPlayer(worker))
         record.binding = nil
-        effects.append(.retireBoard)
+        retireBoard()
         if waiting == 0 {
             let reason = switch failure {
             case .workerFailed(let reason): reason
             case .timedOut: "timed out"
             case .workerGone: "worker gone"
             }
-            effects.append(.notice(.connectFailed(reason: reason)))
+            notice(.connectFailed(reason: reason))
         }
     }
 
@@ -231,11 +247,15 @@ struct SessionStep {
     mutating func end(_ reason: VoiceLeaveJob.LeaveReason, notice: SessionNotice?, waiting: CommandID?) {
         let worker = record.binding?.worker
         if let worker { failPending(of: worker, .workerGone) }
+        retireBoard()
         var fresh = SessionRecord(session: record.session, now: now)
         fresh.version = record.version
         fresh.counter = record.counter
         fresh.stay = record.stay
         fresh.pending = record.pending
+        // Kept so the notice (and a later /play's posts) still know where and in which language.
+        fresh.textChannel = record.textChannel
+        fresh.locale = record.locale
         record = fresh
         let done = waiting.map { WaitingCommand(command: $0, done: .left) }
         if let worker {
@@ -243,8 +263,7 @@ struct SessionStep {
         } else {
             answer(done)
         }
-        effects.append(.retireBoard)
-        if let notice { effects.append(.notice(notice)) }
+        if let notice { self.notice(notice) }
     }
 
     // MARK: Bookkeeping
@@ -294,7 +313,8 @@ struct SessionStep {
         record.version = before.version + 1
         var all: [SessionEffect] = [.persist(record)]
         all.append(contentsOf: effects)
-        if record.binding != nil, BoardView(record) != BoardView(before), !all.contains(.retireBoard) {
+        let retired = all.contains { if case .retireBoard = $0 { true } else { false } }
+        if record.binding != nil, BoardView(record) != BoardView(before), !retired {
             all.append(.refreshBoard)
         }
         let was = timers(before)

@@ -10,12 +10,13 @@ public enum SessionEffect: Sendable, Hashable {
     case destroyPlayer(WorkerID)
     /// Answer a member command with what happened.
     case reply(CommandID, CommandResult)
-    /// Bring the now-playing message up to date.
+    /// Bring the now-playing message up to date (`record.boardMessage`; when there is none, post
+    /// one and report it with `SessionInput.boardPosted`).
     case refreshBoard
-    /// The now-playing message no longer describes a running session.
-    case retireBoard
-    /// Post in the session's text channel.
-    case notice(SessionNotice)
+    /// This now-playing message no longer describes a running session.
+    case retireBoard(MessageID)
+    /// Post in the session's text channel, in the guild's language.
+    case notice(SessionNotice, channel: ChannelID, locale: DiscordLocale?)
     /// Store the record (compare-and-set over `record.version - 1`).
     case persist(SessionRecord)
     /// Deliver `SessionInput.tick(timer)` at `at` (replacing an earlier schedule of that timer).

@@ -11,11 +11,14 @@ public struct CommandOrigin: Sendable, Hashable, Codable {
     public var command: CommandID
     public var user: UserID
     public var textChannel: ChannelID?
+    /// The language of the session's channel posts (the guild's, or its override).
+    public var postLocale: DiscordLocale?
 
-    public init(command: CommandID, user: UserID, textChannel: ChannelID? = nil) {
+    public init(command: CommandID, user: UserID, textChannel: ChannelID? = nil, postLocale: DiscordLocale? = nil) {
         self.command = command
         self.user = user
         self.textChannel = textChannel
+        self.postLocale = postLocale
     }
 }
 
@@ -32,6 +35,8 @@ public enum SessionInput: Sendable, Hashable {
     case autoplayFound(Track?)
     /// The number of humans in the voice channel changed.
     case listeners(Int)
+    /// The master posted the now-playing message.
+    case boardPosted(MessageID)
 }
 
 /// Member commands, with everything already resolved (tracks loaded, options parsed).

@@ -37,6 +37,10 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     public var stay: Bool
     /// Where replies cannot reach (notices, the now-playing message) the session posts.
     public var textChannel: ChannelID?
+    /// The language of those posts (the guild's).
+    public var locale: DiscordLocale?
+    /// The now-playing message in `textChannel`, edited rather than re-posted.
+    public var boardMessage: MessageID?
     /// Jobs sent (or held while the worker is away) and not yet acknowledged.
     public var pending: [PendingJob]
     /// Numbers job ids and autoplay entries; never reused within a session.
@@ -62,6 +66,8 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         filter = nil
         stay = false
         textChannel = nil
+        locale = nil
+        boardMessage = nil
         pending = []
         counter = 0
         idleSince = now
@@ -79,7 +85,7 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case format = "f", version = "v", session = "s", binding = "b", queue = "q", nowPlaying = "np"
         case history = "h", loop = "l", autoplay = "ap", volume = "vol", filter = "fx", stay = "st"
-        case textChannel = "tc", pending = "p", counter = "n", idleSince = "is", aloneSince = "as"
+        case textChannel = "tc", locale = "lc", boardMessage = "bm", pending = "p", counter = "n", idleSince = "is", aloneSince = "as"
         case autoplayAsked = "aa"
     }
 }

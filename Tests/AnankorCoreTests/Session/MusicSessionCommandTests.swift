@@ -156,7 +156,8 @@ struct MusicSessionCommandTests {
         driver.command(2, .stay(true))
         let leave = driver.command(3, .leave)
         #expect(leave.sent.map(\.job) == [.leave(.requested)])
-        #expect(leave.contains(.retireBoard))
+        #expect(leave.contains(.retireBoard(F.board)))
+        #expect(driver.record.boardMessage == nil)
         #expect(driver.record.binding == nil && driver.record.entries.isEmpty && driver.record.stay)
         #expect(driver.report(.jobAcked(leave.sent[0].id), from: F.w1).reply(to: 3) == .left)
     }

@@ -311,7 +311,9 @@ struct SessionSimulation {
                 inbox.append(.input(.autoplayFound(found)))
             case .persist(let stored):
                 if stored != record { fail("persisted a record other than the session's") }
-            case .refreshBoard, .retireBoard, .notice, .schedule:
+            case .refreshBoard:
+                if record.boardMessage == nil { inbox.append(.input(.boardPosted(MessageID(1 + random.next())))) }
+            case .retireBoard, .notice, .schedule:
                 break
             }
         }

@@ -78,6 +78,7 @@ struct MusicSessionTableTests {
         inputs.append(("autoplay none", .autoplayFound(nil)))
         inputs.append(("listeners 0", .listeners(0)))
         inputs.append(("listeners 3", .listeners(3)))
+        inputs.append(("board posted", .boardPosted(MessageID(901))))
         return inputs
     }
 

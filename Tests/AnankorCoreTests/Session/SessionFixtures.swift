@@ -13,6 +13,7 @@ enum SessionFixture {
     static let w3 = WorkerID(103)
     static let start = Date(epochMilliseconds: 1_700_000_000_000)
     static let policy = SessionPolicy()
+    static let board = MessageID(900)
 
     static func track(_ name: String, seconds: Int64 = 180, stream: Bool = false) -> Track {
         Track(encoded: "enc-\(name)", title: name, author: "artist", lengthMs: seconds * 1000, isStream: stream)
@@ -46,7 +47,7 @@ extension [SessionEffect] {
         replies.first { $0.0 == CommandID(command) }?.1
     }
 
-    var notices: [SessionNotice] { compactMap { if case .notice(let notice) = $0 { notice } else { nil } } }
+    var notices: [SessionNotice] { compactMap { if case .notice(let notice, _, _) = $0 { notice } else { nil } } }
 
     var destroyed: [WorkerID] { compactMap { if case .destroyPlayer(let worker) = $0 { worker } else { nil } } }
 }
@@ -103,6 +104,7 @@ struct SessionDriver {
         let effects = driver.command(1, SessionFixture.play(names, routing: SessionFixture.routing([SessionFixture.w1])))
         driver.ackAll(effects)
         driver.report(.trackStarted(driver.record.nowPlaying!.entry.id))
+        driver.send(.boardPosted(SessionFixture.board))
         return driver
     }
 }
