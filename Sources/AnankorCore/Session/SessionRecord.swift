@@ -117,20 +117,13 @@ public struct SessionBinding: Sendable, Hashable, Codable {
     }
 }
 
-/// Identifies one job a session sent; the worker acknowledges or fails it by this id.
-public struct SessionJobID: Hashable, Sendable, Codable, CustomStringConvertible {
+/// Identifies one job a session sent; the worker acknowledges or fails it by this id. Coded as
+/// a bare string (the standard library's `RawRepresentable` coding).
+public struct SessionJobID: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
 
 /// What a session asks its worker to do.
