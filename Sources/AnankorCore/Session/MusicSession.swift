@@ -63,7 +63,12 @@ public struct MusicSession: Sendable {
             if let old = step.record.boardMessage, old != message { step.effects.append(.retireBoard(old)) }
             step.record.boardMessage = message
         }
-        let effects = step.finish(from: record)
+        var effects = step.finish(from: record)
+        if case .tick(let timer) = input, let due = step.due(timer), due > now,
+            !effects.contains(.schedule(timer, at: due))
+        {
+            effects.append(.schedule(timer, at: due))  // an early tick must not lose the timer
+        }
         record = step.record
         return effects
     }
@@ -291,6 +296,9 @@ struct SessionStep {
         }
     }
 
+    /// When `timer` is due now, given the record as it stands.
+    func due(_ timer: SessionTimer) -> Date? { timers(record)[timer] }
+
     private func timers(_ record: SessionRecord) -> [SessionTimer: Date] {
         var due: [SessionTimer: Date] = [:]
         if let deadline = record.pending.map(\.deadline).min() { due[.ackDeadline] = deadline }
@@ -314,7 +322,8 @@ struct SessionStep {
         var all: [SessionEffect] = [.persist(record)]
         all.append(contentsOf: effects)
         let retired = all.contains { if case .retireBoard = $0 { true } else { false } }
-        if record.binding != nil, BoardView(record) != BoardView(before), !retired {
+        // A retired message while the session goes on (a new text channel) needs a new one.
+        if record.binding != nil, BoardView(record) != BoardView(before) || retired {
             all.append(.refreshBoard)
         }
         let was = timers(before)

@@ -73,6 +73,18 @@ struct MusicSessionEventTests {
         #expect(driver.record.nowPlaying?.entry.track.title == "b")
     }
 
+    @Test("a new now-playing message retires the old one; a new text channel starts a new message")
+    func board() {
+        var driver = SessionDriver.playing()
+        #expect(driver.send(.boardPosted(MessageID(901))).contains(.retireBoard(F.board)))
+        var elsewhere = F.origin(5)
+        elsewhere.textChannel = ChannelID(22)
+        let moved = driver.send(.command(F.play(["d"]), from: elsewhere))
+        #expect(moved.contains(.retireBoard(MessageID(901))))
+        #expect(driver.record.textChannel == ChannelID(22) && driver.record.boardMessage == nil)
+        #expect(moved.contains(.refreshBoard))
+    }
+
     @Test("position reports are kept, older ones ignored")
     func position() {
         var driver = SessionDriver.playing()
@@ -153,7 +165,8 @@ struct MusicSessionEventTests {
         var driver = SessionDriver.playing(["a"])
         driver.ackAll(driver.command(2, .stop))
         driver.advance(seconds: 599)
-        #expect(driver.send(.tick(.idle)).isEmpty)
+        #expect(driver.send(.tick(.idle)) == [.schedule(.idle, at: driver.now.addingTimeInterval(1))],
+                "an early tick changes nothing and keeps the timer")
         driver.advance(seconds: 1)
         let left = driver.send(.tick(.idle))
         #expect(left.notices == [.idleLeft(minutes: 10)])
