@@ -100,7 +100,10 @@ public enum SessionTimer: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// What reconciliation saw: the players that exist for this session's voice channel (from worker
-/// heartbeats and Lavalink's REST API) and the workers that are live.
+/// heartbeats and Lavalink's REST API) and the workers that are live. It must be complete for the
+/// bound worker: a worker missing from `players` is taken to have no player, and the current
+/// entry is played again. The master runs a pass at least once per worker grace period, so a
+/// worker that stopped without a spare is replaced or reported within about twice that time.
 public struct SessionObservation: Sendable, Hashable {
     /// Players in this session's channel, by worker. A worker missing here has no player.
     public var players: [WorkerID: ObservedPlayer]
