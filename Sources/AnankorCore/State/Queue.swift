@@ -76,18 +76,13 @@ public struct NowPlaying: Sendable, Hashable, Codable {
 /// runs them inside a transaction and the contract suite pins the Redis scripts to them.
 public enum QueueRules {
     /// History entries kept per session for `/previous`.
-    public static let historyLimit = 50
+    public static let historyLimit = AdvanceRule.historyLimit
 
     /// Advances `queue`/`history` from `current`; returns the entry to play next (nil: ended).
+    /// The rule itself is `AdvanceRule.next`, shared with `MusicSession`.
     public static func advance(current: QueueEntry?, mode: LoopMode, reason: AdvanceReason,
                                queue: inout [QueueEntry], history: inout [QueueEntry]) -> QueueEntry? {
-        if let current, mode == .track, reason == .finished { return current }
-        if let current {
-            history.append(current)
-            if history.count > historyLimit { history.removeFirst(history.count - historyLimit) }
-            if mode == .queue { queue.append(current) }
-        }
-        return queue.isEmpty ? nil : queue.removeFirst()
+        AdvanceRule.next(after: current, mode: mode, reason: reason, queue: &queue, history: &history)
     }
 
     /// Fisher–Yates driven by `SeededGenerator`, so both adapters give the same order for a seed.

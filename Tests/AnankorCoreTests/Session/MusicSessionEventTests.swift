@@ -1,0 +1,258 @@
+import AnankorCore
+import Foundation
+import Testing
+
+@Suite("Music session: worker events, timers, reconciliation")
+struct MusicSessionEventTests {
+    typealias F = SessionFixture
+
+    @Test("trackEnd(finished) advances once; duplicates, stops and other workers' events change nothing")
+    func trackEnd() {
+        var driver = SessionDriver.playing()
+        let a = driver.record.nowPlaying!.entry.id
+        let ended = driver.report(.trackEnded(a, reason: .finished))
+        #expect(driver.record.nowPlaying?.entry.track.title == "b")
+        #expect(ended.sent.count == 1)
+        let before = driver.record
+        #expect(driver.report(.trackEnded(a, reason: .finished)).isEmpty, "a duplicate trackEnd is stale")
+        let b = driver.record.nowPlaying!.entry.id
+        #expect(driver.report(.trackEnded(b, reason: .stopped)).isEmpty)
+        #expect(driver.report(.trackEnded(b, reason: .finished), from: F.w2).isEmpty, "not the bound worker")
+        #expect(driver.record == before)
+    }
+
+    @Test("loop track repeats a finished track but a skip or a stuck track moves on")
+    func loopTrack() {
+        var driver = SessionDriver.playing()
+        driver.command(2, .loop(.track))
+        let a = driver.record.nowPlaying!.entry.id
+        let again = driver.report(.trackEnded(a, reason: .finished))
+        #expect(driver.record.nowPlaying?.entry.id == a)
+        #expect(again.sent.map(\.job).count == 1)
+        driver.report(.trackStuck(a))
+        #expect(driver.record.nowPlaying?.entry.track.title == "b")
+        #expect(driver.record.history.map(\.track.title) == ["a"])
+    }
+
+    @Test("the history keeps the most recent entries, as the store adapters do")
+    func historyCap() {
+        let names = (0..<(AdvanceRule.historyLimit + 5)).map { "t\($0)" }
+        var driver = SessionDriver.playing(names)
+        while let current = driver.record.nowPlaying {
+            driver.report(.trackEnded(current.entry.id, reason: .finished))
+        }
+        #expect(driver.record.history.count == AdvanceRule.historyLimit)
+        #expect(driver.record.history.last?.track.title == names.last)
+        var queue = names.map { QueueEntry(id: QueueEntryID($0), track: F.track($0), requester: F.member, addedAt: F.start) }
+        var history: [QueueEntry] = []
+        var current: QueueEntry?
+        while let next = QueueRules.advance(current: current, mode: .off, reason: .finished, queue: &queue, history: &history) {
+            current = next
+        }
+        #expect(history.map(\.track.title) == driver.record.history.map(\.track.title))
+    }
+
+    @Test("the queue ending asks for autoplay, and what it finds plays")
+    func autoplay() {
+        var driver = SessionDriver.playing(["a"])
+        driver.command(2, .autoplay(true))
+        let ended = driver.report(.trackEnded(driver.record.nowPlaying!.entry.id, reason: .finished))
+        #expect(ended.contains(.findAutoplay(after: F.track("a"), excluding: ["enc-a"])))
+        let found = driver.send(.autoplayFound(F.track("z")))
+        #expect(driver.record.nowPlaying?.entry.track.title == "z")
+        #expect(found.sent.count == 1)
+        #expect(driver.send(.autoplayFound(F.track("y"))).isEmpty, "an answer nobody waits for is ignored")
+    }
+
+    @Test("trackException posts a notice; the following trackEnd(loadFailed) moves on")
+    func trackException() {
+        var driver = SessionDriver.playing()
+        let a = driver.record.nowPlaying!.entry.id
+        #expect(driver.report(.trackException(a, message: "blocked")).notices == [.trackFailed(title: "a", reason: "blocked")])
+        driver.report(.trackEnded(a, reason: .loadFailed))
+        #expect(driver.record.nowPlaying?.entry.track.title == "b")
+    }
+
+    @Test("a new now-playing message retires the old one; a new text channel starts a new message")
+    func board() {
+        var driver = SessionDriver.playing()
+        #expect(driver.send(.boardPosted(MessageID(901))).contains(.retireBoard(F.board)))
+        var elsewhere = F.origin(5)
+        elsewhere.textChannel = ChannelID(22)
+        let moved = driver.send(.command(F.play(["d"]), from: elsewhere))
+        #expect(moved.contains(.retireBoard(MessageID(901))))
+        #expect(driver.record.textChannel == ChannelID(22) && driver.record.boardMessage == nil)
+        #expect(moved.contains(.refreshBoard))
+    }
+
+    @Test("position reports are kept, older ones ignored")
+    func position() {
+        var driver = SessionDriver.playing()
+        let a = driver.record.nowPlaying!.entry.id
+        driver.advance(seconds: 10)
+        driver.report(.position(a, positionMs: 9_000, paused: nil, at: driver.now))
+        #expect(driver.record.nowPlaying?.positionMs == 9_000)
+        driver.report(.position(a, positionMs: 1_000, paused: nil, at: driver.now.addingTimeInterval(-5)))
+        #expect(driver.record.nowPlaying?.positionMs == 9_000)
+    }
+
+    @Test("a connect failure answers the waiting /play, takes the bot out and keeps the queue")
+    func connectFailed() {
+        var driver = SessionDriver()
+        driver.command(1, F.play(["a", "b"]))
+        let failed = driver.report(.connectFailed(reason: "missing Connect"))
+        #expect(failed.reply(to: 1) == .notCarriedOut(.workerFailed(reason: "missing Connect")))
+        #expect(failed.destroyed == [F.w1])
+        #expect(driver.record.binding == nil)
+        #expect(driver.record.entries.map(\.track.title) == ["a", "b"])
+    }
+
+    @Test("a connect nobody acknowledges fails at its deadline")
+    func connectTimeout() {
+        var driver = SessionDriver()
+        driver.command(1, F.play(["a"]))
+        driver.advance(seconds: 11)
+        let tick = driver.send(.tick(.ackDeadline))
+        #expect(tick.reply(to: 1) == .notCarriedOut(.timedOut))
+        #expect(driver.record.binding == nil && driver.record.pending.isEmpty)
+    }
+
+    @Test("a dead worker with a spare: its player is destroyed and the spare plays on from the position")
+    func deadWithSpare() {
+        var driver = SessionDriver.playing()
+        driver.advance(seconds: 40)
+        let dead = driver.report(.dead(routing: F.routing([F.w2])), from: F.w1)
+        #expect(dead.destroyed == [F.w1])
+        #expect(driver.record.binding?.worker == F.w2)
+        #expect(dead.sent.map(\.job) == [.connect(textChannel: F.text)])
+        let connected = driver.report(.voiceConnected, from: F.w2)
+        guard case .play(let entry, let position, false, _)? = connected.sent.first?.job else {
+            Issue.record("expected a play, got \(connected.sent)")
+            return
+        }
+        #expect(entry.track.title == "a" && position == 40_000)
+    }
+
+    @Test("a dead worker with no spare: crash notice, unbound, queue kept for /play")
+    func deadNoSpare() {
+        var driver = SessionDriver.playing()
+        driver.command(5, .volume(20))
+        let dead = driver.report(.dead(routing: F.routing([])), from: F.w1)
+        #expect(dead.contains(.notice(.playbackCrashed, channel: F.text, locale: nil)))
+        #expect(dead.contains(.retireBoard(F.board)))
+        #expect(dead.reply(to: 5) == .notCarriedOut(.workerGone), "the waiting command learns it did not happen")
+        #expect(dead.destroyed == [F.w1])
+        #expect(driver.record.binding == nil)
+        #expect(driver.record.entries.map(\.track.title) == ["a", "b", "c"])
+        let again = driver.command(6, F.play(["d"], routing: F.routing([F.w3])))
+        #expect(driver.record.binding?.worker == F.w3)
+        #expect(again.sent.map(\.job) == [.connect(textChannel: F.text)])
+    }
+
+    @Test("jobs wait while the worker is away and go out when it (or a spare) is back")
+    func awayHoldsJobs() {
+        var driver = SessionDriver.playing()
+        driver.report(.offline)
+        let volume = driver.command(2, .volume(30))
+        #expect(volume.sent.isEmpty)
+        let back = driver.report(.online)
+        #expect(back.sent.map(\.job) == [.volume(30)])
+        #expect(driver.report(.jobAcked(back.sent[0].id)).reply(to: 2) == .volumeSet(30))
+    }
+
+    @Test("idle: left after the timeout with the notice, not before, never with /stay")
+    func idle() {
+        var driver = SessionDriver.playing(["a"])
+        driver.ackAll(driver.command(2, .stop))
+        driver.advance(seconds: 599)
+        #expect(driver.send(.tick(.idle)) == [.schedule(.idle, at: driver.now.addingTimeInterval(1))],
+                "an early tick changes nothing and keeps the timer")
+        driver.advance(seconds: 1)
+        let left = driver.send(.tick(.idle))
+        #expect(left.notices == [.idleLeft(minutes: 10)])
+        #expect(left.sent.map(\.job) == [.leave(.idle)])
+        var staying = SessionDriver.playing(["a"])
+        staying.command(2, .stay(true))
+        staying.ackAll(staying.command(3, .stop))
+        staying.advance(seconds: 3600)
+        #expect(staying.send(.tick(.idle)).isEmpty)
+    }
+
+    @Test("alone: paused with a notice, resumed when someone is back, left after the alone timeout")
+    func alone() {
+        var driver = SessionDriver.playing()
+        let empty = driver.send(.listeners(0))
+        #expect(empty.notices == [.pausedEmptyChannel])
+        #expect(empty.sent.map(\.job) == [.pause(true)])
+        driver.ackAll(empty)
+        let back = driver.send(.listeners(2))
+        #expect(back.sent.map(\.job) == [.pause(false)])
+        driver.ackAll(back)
+        driver.ackAll(driver.send(.listeners(0)))
+        driver.advance(seconds: 120)
+        let left = driver.send(.tick(.alone))
+        #expect(left.notices == [.leftAlone])
+        #expect(driver.record.binding == nil)
+    }
+
+    @Test("reconciliation advances a finished track whose trackEnd was lost")
+    func reconcileLostTrackEnd() {
+        var driver = SessionDriver.playing()
+        let a = driver.record.nowPlaying!.entry.id
+        driver.advance(seconds: 181)
+        let seen = SessionObservation(players: [F.w1: ObservedPlayer(entry: a, positionMs: 170_000, paused: false,
+                                                                     at: driver.now.addingTimeInterval(-11))],
+                                      routing: F.routing())
+        driver.send(.observed(seen))
+        #expect(driver.record.nowPlaying?.entry.track.title == "b")
+    }
+
+    @Test("reconciliation replays a lost play at its position and corrects a paused/playing mismatch")
+    func reconcilePlayer() {
+        var driver = SessionDriver.playing()
+        driver.advance(seconds: 20)
+        let missing = driver.send(.observed(SessionObservation(players: [:], routing: F.routing())))
+        #expect(missing.sent.map(\.job).count == 1)
+        if case .play(_, let position, _, _)? = missing.sent.first?.job { #expect(position == 20_000) }
+        driver.ackAll(missing)
+        let a = driver.record.nowPlaying!.entry.id
+        let paused = ObservedPlayer(entry: a, positionMs: 20_000, paused: true, at: driver.now)
+        let fixed = driver.send(.observed(SessionObservation(players: [F.w1: paused], routing: F.routing())))
+        #expect(fixed.sent.map(\.job) == [.pause(false)])
+    }
+
+    @Test("reconciliation destroys a player nobody owns")
+    func reconcileStrayPlayer() {
+        var driver = SessionDriver.playing()
+        let a = driver.record.nowPlaying!.entry.id
+        let stray = ObservedPlayer(entry: a, positionMs: 0, paused: false, at: driver.now)
+        let own = ObservedPlayer(entry: a, positionMs: 0, paused: false, at: driver.now)
+        let effects = driver.send(.observed(SessionObservation(players: [F.w1: own, F.w2: stray], routing: F.routing())))
+        #expect(effects.destroyed == [F.w2])
+    }
+
+    @Test("reconciliation gives a missing worker the grace period, then moves the session")
+    func reconcileMissingWorker() {
+        var driver = SessionDriver.playing()
+        let gone = SessionObservation(players: [:], routing: F.routing([F.w2]))
+        driver.send(.observed(gone))
+        #expect(driver.record.binding?.worker == F.w1, "a spare may be taking the token over")
+        driver.advance(seconds: 5)
+        let moved = driver.send(.observed(gone))
+        #expect(moved.destroyed.contains(F.w1))
+        #expect(driver.record.binding?.worker == F.w2)
+    }
+
+    @Test("reconciliation after a lost offline/online pair: a live worker is kept and its held jobs go out")
+    func reconcileBackOnline() {
+        var driver = SessionDriver.playing()
+        driver.report(.offline)
+        driver.command(2, .volume(10))
+        let a = driver.record.nowPlaying!.entry.id
+        let live = SessionObservation(players: [F.w1: ObservedPlayer(entry: a, positionMs: 0, paused: false, at: driver.now)],
+                                      routing: F.routing())
+        let effects = driver.send(.observed(live))
+        #expect(effects.sent.map(\.job) == [.volume(10)])
+        #expect(driver.record.binding?.awaySince == nil)
+    }
+}
