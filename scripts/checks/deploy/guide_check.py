@@ -47,8 +47,11 @@ def main() -> int:
             "DISCORD_WORKER_TOKEN_2": stack.tokens["Worker 2"], "LAVALINK_PASSWORD": stack.lavalink_password,
             "ANANKOR_STATE_PATH": os.path.join(stack.directory, "anankor.sqlite"),
         }
+        # The guide relies on the default port (9090) where it passes none.
+        ports["9090"] = str(free_port())
         environment = {"PATH": f"{bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}", "HOME": stack.directory,
-                       "DISCORD_API_URL": stack.rest_url, "ANANKOR_HTTP_HOST": "127.0.0.1"}
+                       "DISCORD_API_URL": stack.rest_url, "ANANKOR_HTTP_HOST": "127.0.0.1",
+                       "ANANKOR_HTTP_PORT": ports["9090"]}
         for kind, name, body in blocks:
             if kind == "env-file":
                 for line in body.splitlines():

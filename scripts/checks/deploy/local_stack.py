@@ -64,7 +64,8 @@ class Process:
         self.exit_code: int | None = None
 
     def output(self) -> str:
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         with open(self.log_path) as handle:
             return handle.read()
 
