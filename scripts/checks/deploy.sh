@@ -76,6 +76,26 @@ verify_units ./anankor.service ./anankor-master.service ./anankor-worker@9101.se
 printf '[Service]\nExecStart=%s run\nRestartSec=soon\n' "$PWD/$BIN" >"$units/broken.service"
 must_reject systemd-analyze verify_units ./broken.service
 
+# Docs stand on their own: no path that leaves the repository, no tracker references.
+"$PYTHON" - <<'PY'
+import glob, os, re
+root = os.getcwd()
+problems = []
+for path in sorted(glob.glob("docs/**/*.md", recursive=True)) + ["README.md", "CHANGELOG.md"]:
+    text = open(path).read()
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.search(r"\bissues? #?\d+|/work/|shared/DESIGN", line, re.I):
+            problems.append(f"{path}:{number}: {line.strip()}")
+        for target in re.findall(r"\]\(([^)#\s]+)", line) + re.findall(r"`(\.\./[^`\s]+)`", line):
+            if re.match(r"[a-z]+:", target):
+                continue
+            resolved = os.path.normpath(os.path.join(os.path.dirname(path), target))
+            if resolved.startswith("..") or not os.path.exists(resolved):
+                problems.append(f"{path}:{number}: {target} is not a file of the repository")
+assert not problems, "docs point outside the repository:\n" + "\n".join(problems)
+print("  ok docs stand on their own (no issue numbers, every relative link inside the repository)")
+PY
+
 "$PYTHON" scripts/checks/deploy/cli_check.py
 "$PYTHON" scripts/checks/deploy/compose_smoke.py
 "$PYTHON" scripts/checks/deploy/guide_check.py
