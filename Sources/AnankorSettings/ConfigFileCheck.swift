@@ -37,9 +37,33 @@ enum ConfigFileCheck {
     static func syntaxProblem(_ error: any Error, in data: Data) -> String {
         let debug = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
         if let debug, !debug.isEmpty {
-            return String(debug.split(separator: "\n").first ?? "").trimmingCharacters(in: .whitespaces)
+            var sentence = String(debug.split(separator: "\n").first ?? "").trimmingCharacters(in: .whitespaces)
+            // Foundation on Linux counts bytes ("around character 52"); people count lines.
+            if let range = sentence.range(of: "around character "),
+                let offset = Int(sentence[range.upperBound...].prefix { $0.isNumber })
+            {
+                let (line, column) = position(of: offset, in: data)
+                sentence = sentence[..<range.lowerBound].trimmingCharacters(in: .whitespaces).lowercased()
+                    + " at line \(line), column \(column)"
+            }
+            return sentence.hasSuffix(".") ? String(sentence.dropLast()) : sentence
         }
         return data.isEmpty ? "the file is empty" : "a syntax error"
+    }
+
+    /// 1-based line and column of a byte offset.
+    static func position(of offset: Int, in data: Data) -> (line: Int, column: Int) {
+        var line = 1
+        var column = 1
+        for byte in data.prefix(max(0, offset)) {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return (line, column)
     }
 
     static func kind(of value: Any) -> String {

@@ -196,6 +196,8 @@ struct SettingsMessagesTests {
         #expect(error?.key == "ANANKOR_CONFIG_FILE")
         let text = error?.description ?? ""
         #expect(text.hasPrefix("ANANKOR_CONFIG_FILE: \(file.path) is not valid JSON ("), "\(text)")
+        // Where it went wrong, as a line number: the value missing after "DYNAMODB_TABLE" on line 3/4.
+        #expect(text.contains(" at line 3") || text.contains(" at line 4"), "\(text)")
         #expect(!text.contains("NSCocoaErrorDomain") && !text.contains("Code="), "\(text)")
         #expect(!text.contains("\n"))
     }
