@@ -36,14 +36,19 @@ public struct Doctor: Sendable {
 
     func tokens() async -> [DoctorFinding] {
         var findings: [DoctorFinding] = []
+        // A host may run only masters or only workers, so one missing kind is a warning; with
+        // neither token there is nothing to run at all.
+        let neither = settings.masterToken == nil && settings.workerTokens.isEmpty
         if let master = settings.masterToken {
             findings.append(await token("DISCORD_MASTER_TOKEN", master))
         } else {
-            findings.append(DoctorFinding("DISCORD_MASTER_TOKEN", .warning, "not set; `anankor run` and `anankor master` need it",
+            findings.append(DoctorFinding("DISCORD_MASTER_TOKEN", neither ? .problem : .warning,
+                                          "not set; `anankor run` and `anankor master` need it",
                                           fix: "set it to the master bot's token (developer portal → Bot → Reset Token)"))
         }
         if settings.workerTokens.isEmpty {
-            findings.append(DoctorFinding("DISCORD_WORKER_TOKEN_1", .warning, "no worker tokens; nothing can join voice",
+            findings.append(DoctorFinding("DISCORD_WORKER_TOKEN_1", neither ? .problem : .warning,
+                                          "no worker tokens; nothing can join voice",
                                           fix: "set DISCORD_WORKER_TOKEN_1…N to the worker bots' tokens"))
         }
         for (index, worker) in settings.workerTokens.enumerated() {
@@ -59,19 +64,43 @@ public struct Doctor: Sendable {
             let user = try await rest.getCurrentUser()
             return DoctorFinding(key, .ok, "accepted: bot \(user.username) (\(user.id))")
         } catch let error as DiscordRESTError where error.status == 401 {
-            return DoctorFinding(key, .problem, "refused by Discord (401 Unauthorized)",
-                                 fix: "the token was reset or mistyped: copy a fresh one from the developer portal")
+            return DoctorFinding(key, .problem, Self.refusedDetail, fix: Self.refusedFix)
         } catch {
             return DoctorFinding(key, .problem, "could not reach Discord at \(settings.discordAPIURL): \(error)",
                                  fix: "check the network and DISCORD_API_URL")
         }
     }
 
+    static let refusedDetail = "refused by Discord (401 Unauthorized)"
+    static let refusedFix = "the token was reset or mistyped: copy a fresh one from the developer portal (Bot → Reset Token)"
+
+    /// Before `run`, `master` or `worker` start: every token the mode uses is shown to Discord
+    /// once, so a refused token stops start-up with one line naming its key rather than a
+    /// service failing later or a worker never becoming ready. Discord being unreachable is not
+    /// a refusal (the services retry), so it returns nil then.
+    public func refusedToken(for mode: AnankorSettings.RunMode) async -> String? {
+        var tokens: [(String, Secret)] = []
+        if [.run, .master, .commandsSync].contains(mode), let master = settings.masterToken {
+            tokens.append(("DISCORD_MASTER_TOKEN", master))
+        }
+        if [.run, .worker].contains(mode) {
+            tokens += settings.workerTokens.enumerated().map { ("DISCORD_WORKER_TOKEN_\($0.offset + 1)", $0.element) }
+        }
+        for (key, secret) in tokens {
+            let finding = await token(key, secret)
+            if finding.detail == Self.refusedDetail {
+                return "\(key) was \(Self.refusedDetail): \(Self.refusedFix)"
+            }
+        }
+        return nil
+    }
+
     // MARK: Lavalink
 
     func lavalink() async -> [DoctorFinding] {
         if settings.lavalinkNodes.isEmpty {
-            return [DoctorFinding("LAVALINK_URL", .warning, "no Lavalink node configured; music cannot play",
+            // `run`, `master` and `worker` all refuse to start without one.
+            return [DoctorFinding("LAVALINK_URL", .problem, "no Lavalink node configured; music cannot play",
                                   fix: "set LAVALINK_URL and LAVALINK_PASSWORD, or LAVALINK_NODES")]
         }
         var findings: [DoctorFinding] = []
@@ -111,12 +140,25 @@ public struct Doctor: Sendable {
         let finding: DoctorFinding
         do {
             let reply = try await client.send("PING")
-            finding = DoctorFinding("Redis", .ok, "answers (\(reply))")
+            guard reply.string == "PONG" else {
+                await client.close()
+                return DoctorFinding("Redis", .problem, "answered PING with something other than PONG",
+                                     fix: "point REDIS_URL at a Redis server")
+            }
+            let version = Self.redisVersion(try? await client.send("INFO", "server"))
+            finding = DoctorFinding("Redis", .ok, "reachable, answers PING" + (version.map { " (Redis \($0))" } ?? ""))
         } catch {
             finding = DoctorFinding("Redis", .problem, "unreachable: \(error)", fix: "start Redis or correct REDIS_URL")
         }
         await client.close()
         return finding
+    }
+
+    /// `redis_version:7.0.15` from `INFO server`.
+    static func redisVersion(_ info: RESPValue?) -> String? {
+        guard let text = info?.string else { return nil }
+        let line = text.split(whereSeparator: \.isNewline).first { $0.hasPrefix("redis_version:") }
+        return line.map { String($0.dropFirst("redis_version:".count)) }
     }
 
     // MARK: DynamoDB

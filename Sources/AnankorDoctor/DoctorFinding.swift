@@ -30,3 +30,27 @@ public struct DoctorFinding: Sendable, Equatable, CustomStringConvertible {
         return "\(mark) \(check): \(detail)" + (fix.map { "\n        fix: \($0)" } ?? "")
     }
 }
+
+/// The closing line of `anankor doctor` and its exit status: problems fail; warnings alone pass
+/// but are counted, so "no problems" is only said when it is true.
+public struct DoctorVerdict: Sendable, Equatable, CustomStringConvertible {
+    public var problems: Int
+    public var warnings: Int
+
+    public init(_ findings: [DoctorFinding]) {
+        problems = findings.filter { $0.status == .problem }.count
+        warnings = findings.filter { $0.status == .warning }.count
+    }
+
+    public var passed: Bool { problems == 0 }
+
+    public var description: String {
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        switch (problems, warnings) {
+        case (0, 0): return "everything checked is working"
+        case (0, let warnings): return "no problems, \(count(warnings, "warning")) (see above)"
+        case (let problems, 0): return "\(count(problems, "problem")) found"
+        case (let problems, let warnings): return "\(count(problems, "problem")) and \(count(warnings, "warning")) found"
+        }
+    }
+}

@@ -8,6 +8,7 @@ extension AnankorSettings {
     public static func load(environment: [String: String]) async throws(SettingsError) -> AnankorSettings {
         var providers: [any ConfigProvider] = [EnvironmentVariablesProvider(environmentVariables: environment)]
         if let path = environment["ANANKOR_CONFIG_FILE"], !path.isEmpty {
+            try ConfigFileCheck.check(path: path)
             do {
                 providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(path)))
             } catch {
@@ -48,6 +49,8 @@ extension AnankorSettings {
         settings.lobbyOpenExpiry = try values.duration("ANANKOR_LOBBY_EXPIRY") ?? settings.lobbyOpenExpiry
         settings.statePath = try values.text("ANANKOR_STATE_PATH") ?? settings.statePath
         settings.httpPort = try values.integer("ANANKOR_HTTP_PORT", in: 0...65535) ?? settings.httpPort
+        settings.httpHost = try values.text("ANANKOR_HTTP_HOST", pattern: "an IP address or host name such as 0.0.0.0, 127.0.0.1 or ::",
+                                            AnankorSettings.isBindAddress) ?? settings.httpHost
         if let format = try values.text("ANANKOR_LOG_FORMAT", pattern: "json, plain or auto", { LogFormat(rawValue: $0) != nil }) {
             settings.logFormat = LogFormat(rawValue: format) ?? .automatic
         }
@@ -57,6 +60,14 @@ extension AnankorSettings {
         settings.discordAPIURL = try values.url("DISCORD_API_URL", schemes: ["http", "https"], secret: false)
             ?? settings.discordAPIURL
         return settings
+    }
+
+    /// What `ANANKOR_HTTP_HOST` accepts: an IPv4 or IPv6 literal or a plain host name.
+    public static func isBindAddress(_ text: String) -> Bool {
+        guard text.count <= 253, !text.isEmpty else { return false }
+        if text.contains(":") { return text.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } }
+        return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }
+            && !text.hasPrefix("-") && !text.hasPrefix(".")
     }
 
     private static func reason(_ error: any Error) -> String {

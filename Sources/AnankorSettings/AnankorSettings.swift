@@ -49,6 +49,9 @@ public struct AnankorSettings: Sendable {
     public var statePath: String = "anankor.sqlite"
     /// `/health`, `/ready`, `/metrics`.
     public var httpPort: Int = 9090
+    /// The address `/health`, `/ready` and `/metrics` listen on. Every interface by default, so
+    /// probes and Prometheus reach a container; `127.0.0.1` keeps them on the host.
+    public var httpHost: String = "0.0.0.0"
     public var logFormat: LogFormat = .automatic
     public var logLevel: String = "info"
     /// Where the Discord REST API and gateway are; set only to point at an emulator.

@@ -5,6 +5,9 @@ public struct SettingsError: Error, Equatable, Sendable, CustomStringConvertible
         case missing
         case malformed(found: String?)
         case unreadableFile(reason: String)
+        /// The value is wrong in a way best said in words (an entry of a list, a JSON syntax
+        /// error); `detail` never carries a secret.
+        case invalid(detail: String)
     }
 
     public var key: String
@@ -27,6 +30,8 @@ public struct SettingsError: Error, Equatable, Sendable, CustomStringConvertible
             "\(key) is malformed, expected \(expected)"
         case .unreadableFile(let reason):
             "\(key) names a file that cannot be read (\(reason)), expected \(expected)"
+        case .invalid(let detail):
+            "\(key): \(detail), expected \(expected)"
         }
     }
 }

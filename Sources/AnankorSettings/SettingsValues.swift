@@ -98,14 +98,28 @@ struct SettingsValues {
         let expected = "comma-separated URLs like http://:password@lavalink:2333"
         if let list = raw("LAVALINK_NODES", secret: true)?.trimmed, !list.isEmpty {
             var nodes: [AnankorSettings.LavalinkNode] = []
-            for (offset, entry) in list.split(separator: ",").enumerated() {
-                guard let parsed = ParsedURL(entry.trimmed), ["http", "https"].contains(parsed.scheme),
-                    !parsed.host.isEmpty, let password = parsed.password, !password.isEmpty
-                else {
-                    throw SettingsError(key: "LAVALINK_NODES", problem: .malformed(found: "entry \(offset + 1)"),
+            let entries = list.split(separator: ",", omittingEmptySubsequences: false).map(\.trimmed)
+            for (offset, entry) in entries.enumerated() {
+                let parsed = ParsedURL(entry)
+                let problem: String? = switch parsed {
+                case nil where entry.isEmpty: "is empty (a stray comma?)"
+                case nil where !entry.contains("://"): "is not a URL"
+                case nil: "has a port that is not a number from 1 to 65535"
+                case let parsed? where !["http", "https"].contains(parsed.scheme):
+                    "starts with \(parsed.scheme):// instead of http:// or https://"
+                case let parsed? where parsed.host.isEmpty: "has no host"
+                case let parsed? where (parsed.password ?? "").isEmpty: "has no password (http://:password@host:port)"
+                default: nil
+                }
+                if let problem {
+                    let shown = entry.isEmpty ? "" : " (\"\(ParsedURL.hidingPassword(entry).prefix(80))\")"
+                    throw SettingsError(key: "LAVALINK_NODES",
+                                        problem: .invalid(detail: "node \(offset + 1) of \(entries.count)\(shown) \(problem)"),
                                         expected: expected)
                 }
-                nodes.append(parsed.lavalinkNode(password: Secret(password)))
+                if let parsed, let password = parsed.password {
+                    nodes.append(parsed.lavalinkNode(password: Secret(password)))
+                }
             }
             return nodes
         }
@@ -151,6 +165,15 @@ struct ParsedURL {
     }
 
     var hostAndPort: String { port.map { "\(host):\($0)" } ?? host }
+
+    /// `text` with whatever sits between `://` and the last `@` replaced, for error messages.
+    static func hidingPassword(_ text: String) -> String {
+        guard let at = text.lastIndex(of: "@") else { return text }
+        guard let separator = text.range(of: "://"), at > separator.upperBound else {
+            return "***" + String(text[at...])
+        }
+        return String(text[..<separator.upperBound]) + ":***" + String(text[at...])
+    }
 
     func lavalinkNode(password: Secret) -> AnankorSettings.LavalinkNode {
         .init(name: hostAndPort, baseURL: baseURL, host: host, port: port ?? (scheme == "https" ? 443 : 80),

@@ -77,7 +77,7 @@ public struct LogLineHandler: LogHandler {
     private static let reservedJSONKeys: Set<String> = ["ts", "level", "logger", "msg"]
 
     private func plainLine(_ level: Logger.Level, _ message: String, _ fields: [(String, String)]) -> String {
-        var line = "\(Self.formatSeconds(now())) \(level.rawValue.uppercased()) \(label): \(message)"
+        var line = "\(Self.formatTimestamp(now())) \(level.rawValue.uppercased()) \(label): \(message)"
         for (key, value) in fields { line += " \(key)=\(value)" }
         return line
     }
@@ -99,6 +99,21 @@ public struct LogLineHandler: LogHandler {
         let fraction = millis % 1000
         let padded = fraction < 10 ? "00\(fraction)" : fraction < 100 ? "0\(fraction)" : "\(fraction)"
         return "\(millis / 1000).\(padded)"
+    }
+
+    /// `2026-12-06T12:07:32.123Z`: what a person reads in a terminal (JSON keeps epoch seconds
+    /// for collectors).
+    static func formatTimestamp(_ seconds: Double) -> String {
+        let millis = Int64((seconds * 1000).rounded(.down))
+        var whole = time_t(millis / 1000)
+        var parts = tm()
+        gmtime_r(&whole, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis % 1000), 3))Z"
     }
 
     public static let wallClockSeconds: @Sendable () -> Double = {

@@ -1,3 +1,4 @@
+import AnankorDoctor
 import AnankorMaster
 import AnankorSettings
 import ArgumentParser
@@ -13,12 +14,16 @@ struct Commands: AsyncParsableCommand {
 struct CommandsSync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Register the slash commands globally (one bulk overwrite, skipped when Discord already has them)."
+        abstract: "Register the slash commands globally (one bulk overwrite, skipped when Discord already has them).",
+        discussion: AnankorSettings.helpText(for: .commandsSync)
     )
 
     func run() async throws {
         let settings = try await OperatorStartup.settings(for: .commandsSync)
         let logger = OperatorStartup.bootstrapTelemetry(settings)
+        if let refused = await Doctor(settings: settings, logger: logger).refusedToken(for: .commandsSync) {
+            OperatorStartup.fail(refused)
+        }
         guard let token = settings.masterToken else { throw ExitCode(78) }
         let rest = DiscordREST(
             token: BotToken(token.exposedValue),

@@ -23,16 +23,19 @@ struct EmulateDiscord: AsyncParsableCommand {
         let logger = Logger(label: "anankor.emulate.discord")
         let emulator = DiscordEmulator(configuration: .init(host: host, port: port), logger: logger)
         if let world {
+            // One line and a sysexits status, not the usage a ValidationError would print.
             let text: String
             do {
                 text = try String(contentsOfFile: world, encoding: .utf8)
             } catch {
-                throw ValidationError("cannot read the world file \(world): \(error.localizedDescription)")
+                FileHandle.standardError.write(Data("anankor emulate discord: cannot read the world file \(world)\n".utf8))
+                throw ExitCode(66)
             }
             do {
                 try await emulator.loadWorld(json: text)
             } catch {
-                throw ValidationError("world file \(world): \(error.message)")
+                FileHandle.standardError.write(Data("anankor emulate discord: world file \(world): \(error.message)\n".utf8))
+                throw ExitCode(65)
             }
         }
         let announcer = URLAnnouncer(emulator: emulator)

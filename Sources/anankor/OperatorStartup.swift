@@ -1,3 +1,4 @@
+import AnankorDoctor
 import AnankorSettings
 import AnankorTelemetry
 import ArgumentParser
@@ -22,6 +23,36 @@ enum OperatorStartup {
             FileHandle.standardError.write(Data("anankor: \(error.description)\n".utf8))
             throw ExitCode(78)
         }
+    }
+
+    /// For the long-running modes: the settings with the command-line overrides, then the
+    /// checks that would otherwise fail late and obscurely — a token Discord refuses (named by
+    /// its key) and a port another process holds.
+    static func serviceSettings(for mode: AnankorSettings.RunMode, options: OperationsOptions) async throws -> AnankorSettings {
+        var settings = try await self.settings(for: mode)
+        options.apply(to: &settings)
+        let quiet = Logger(label: "anankor.startup", factory: { _ in SwiftLogNoOpLogHandler() })
+        if let refused = await Doctor(settings: settings, logger: quiet).refusedToken(for: mode) {
+            fail(refused)
+        }
+        let source = options.httpPort != nil ? "--http-port" : "ANANKOR_HTTP_PORT"
+        let address = "\(settings.httpHost):\(settings.httpPort)"
+        switch BindProbe.check(host: settings.httpHost, port: settings.httpPort) {
+        case nil: break
+        case .inUse:
+            fail("\(address) is already in use (\(source)): stop the other process or choose another port")
+        case .addressNotAvailable, .unresolvable:
+            fail("\(settings.httpHost) is not an address of this host (ANANKOR_HTTP_HOST): use 0.0.0.0, 127.0.0.1 or one of its addresses")
+        case .other(let code):
+            fail("cannot listen on \(address) (\(source)): \(String(cString: strerror(code)))")
+        }
+        return settings
+    }
+
+    /// One line on stderr, exit status 78 (EX_CONFIG): what the operator has to change.
+    static func fail(_ line: String) -> Never {
+        FileHandle.standardError.write(Data("anankor: \(line)\n".utf8))
+        Foundation.exit(78)
     }
 
     static func bootstrapTelemetry(_ settings: AnankorSettings) -> Logger {

@@ -50,10 +50,16 @@ struct SandboxCommand: AsyncParsableCommand {
     func run() async throws {
         var scenario: ScenarioScript?
         if let script {
+            // A ValidationError thrown from run() makes ArgumentParser print the root usage; a bad
+            // script is not a usage mistake, so it is one line and a sysexits status instead.
             guard let text = try? String(contentsOfFile: script, encoding: .utf8) else {
-                throw ValidationError("cannot read the script file \(script)")
+                FileHandle.standardError.write(Data("anankor sandbox: cannot read the script file \(script)\n".utf8))
+                throw ExitCode(66)
             }
-            do { scenario = try ScenarioScript(parsing: text) } catch { throw ValidationError("\(script): \(error)") }
+            do { scenario = try ScenarioScript(parsing: text) } catch {
+                FileHandle.standardError.write(Data("anankor sandbox: \(script): \(error)\n".utf8))
+                throw ExitCode(65)
+            }
         }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

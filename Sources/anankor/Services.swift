@@ -19,16 +19,14 @@ import ServiceLifecycle
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the master and every worker bot in one process (embedded state in a SQLite file)."
+        abstract: "Run the master and every worker bot in one process (embedded state in a SQLite file).",
+        discussion: AnankorSettings.helpText(for: .run)
     )
 
-    @Option(help: "Port of /health, /ready and /metrics (overrides ANANKOR_HTTP_PORT).")
-    var httpPort: Int?
+    @OptionGroup var operations: OperationsOptions
 
     func run() async throws {
-        let loaded = try await OperatorStartup.settings(for: .run)
-        var settings = loaded
-        if let httpPort { settings.httpPort = httpPort }
+        let settings = try await OperatorStartup.serviceSettings(for: .run, options: operations)
         let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
         let state: SQLiteStateStore
         let ledger: SQLiteLedger
@@ -55,16 +53,14 @@ struct RunCommand: AsyncParsableCommand {
 /// `anankor master`: a master process of the distributed mode (Redis + DynamoDB).
 struct MasterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "master", abstract: "Run a master process (distributed mode: Redis + DynamoDB)."
+        commandName: "master", abstract: "Run a master process (distributed mode: Redis + DynamoDB).",
+        discussion: AnankorSettings.helpText(for: .master)
     )
 
-    @Option(help: "Port of /health, /ready and /metrics (overrides ANANKOR_HTTP_PORT).")
-    var httpPort: Int?
+    @OptionGroup var operations: OperationsOptions
 
     func run() async throws {
-        let loaded = try await OperatorStartup.settings(for: .master)
-        var settings = loaded
-        if let httpPort { settings.httpPort = httpPort }
+        let settings = try await OperatorStartup.serviceSettings(for: .master, options: operations)
         let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
         let ports = try await ServiceWiring.distributedPorts(settings, logger: logger)
         let master = ServiceWiring.master(settings, bus: ports.bus, state: ports.state, ledger: ports.ledger,
@@ -80,16 +76,14 @@ struct MasterCommand: AsyncParsableCommand {
 /// every token is held.
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "worker", abstract: "Run a worker process (claims one free worker bot token; spares wait)."
+        commandName: "worker", abstract: "Run a worker process (claims one free worker bot token; spares wait).",
+        discussion: AnankorSettings.helpText(for: .worker)
     )
 
-    @Option(help: "Port of /health, /ready and /metrics (overrides ANANKOR_HTTP_PORT).")
-    var httpPort: Int?
+    @OptionGroup var operations: OperationsOptions
 
     func run() async throws {
-        let loaded = try await OperatorStartup.settings(for: .worker)
-        var settings = loaded
-        if let httpPort { settings.httpPort = httpPort }
+        let settings = try await OperatorStartup.serviceSettings(for: .worker, options: operations)
         let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
         let ports = try await ServiceWiring.distributedPorts(settings, logger: logger)
         let worker = ServiceWiring.worker(settings, tokens: settings.workerTokens,
@@ -176,11 +170,22 @@ enum ServiceWiring {
     /// Runs the services with `/health`, `/ready` and `/metrics`, until SIGTERM or SIGINT.
     static func runServices(_ services: [any Service], settings: AnankorSettings, registry: PrometheusCollectorRegistry,
                             checks: [ReadinessCheck], logger: Logger) async throws {
-        let endpoints = OperationsEndpoints.application(host: "0.0.0.0", port: settings.httpPort, registry: registry,
-                                                        checks: checks, logger: logger)
+        // The HTTP server logs its own start and a harmless "Already closed" at error level on every
+        // normal shutdown; it gets a logger that only passes critical lines, and the start is
+        // announced here. A port it cannot take was already reported by `serviceSettings`.
+        var serverLogger = logger
+        serverLogger.logLevel = .critical
+        let endpoints = OperationsEndpoints.application(host: settings.httpHost, port: settings.httpPort, registry: registry,
+                                                        checks: checks, logger: serverLogger)
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) } + [.init(service: endpoints)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        logger.info("serving /health, /ready and /metrics", metadata: ["http.address": "\(settings.httpHost):\(settings.httpPort)"])
+        do {
+            try await group.run()
+        } catch is CancellationError {
+            // What a service throws when SIGTERM/SIGINT cancelled it mid-wait: a normal stop.
+        }
+        logger.info("stopped")
     }
 }

@@ -139,3 +139,111 @@ struct SettingsTests {
         #expect(Set(settings.secrets) == [masterToken, "pw-123456"])
     }
 }
+
+@Suite("Operator settings: what a self-hoster reads when something is wrong")
+struct SettingsMessagesTests {
+    func load(_ environment: [String: String]) async throws(SettingsError) -> AnankorSettings {
+        try await AnankorSettings.load(environment: environment)
+    }
+
+    func message(_ environment: [String: String]) async -> SettingsError? {
+        do {
+            _ = try await load(environment)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func portsOutOfRangeAreRefusedByName() async {
+        let error = await message(["ANANKOR_HTTP_PORT": "99999"])
+        #expect(error?.key == "ANANKOR_HTTP_PORT")
+        #expect(error?.description == "ANANKOR_HTTP_PORT has the value \"99999\", expected a whole number from 0 to 65535")
+    }
+
+    @Test func theBindAddressIsASettingWithTheCurrentDefault() async throws {
+        #expect(try await load([:]).httpHost == "0.0.0.0")
+        #expect(try await load(["ANANKOR_HTTP_HOST": "127.0.0.1"]).httpHost == "127.0.0.1")
+        #expect(try await load(["ANANKOR_HTTP_HOST": "::1"]).httpHost == "::1")
+        let error = await message(["ANANKOR_HTTP_HOST": "http://example.org"])
+        #expect(error?.key == "ANANKOR_HTTP_HOST")
+        #expect(error?.description.contains("expected an IP address or host name") == true)
+    }
+
+    @Test(arguments: [
+        ("http://:pw1@ll-1:2333,http://ll-2:2333",
+         "LAVALINK_NODES: node 2 of 2 (\"http://ll-2:2333\") has no password (http://:password@host:port)"),
+        ("http://:pw1@ll-1:2333,ll-2:2333", "LAVALINK_NODES: node 2 of 2 (\"ll-2:2333\") is not a URL"),
+        ("http://:pw1@ll-1:2333,", "LAVALINK_NODES: node 2 of 2 is empty (a stray comma?)"),
+        ("ws://:pw1@ll-1:2333", "LAVALINK_NODES: node 1 of 1 (\"ws://:***@ll-1:2333\") starts with ws:// instead of http:// or https://"),
+        ("http://:pw1@ll-1:99999", "LAVALINK_NODES: node 1 of 1 (\"http://:***@ll-1:99999\") has a port that is not a number from 1 to 65535"),
+    ])
+    func lavalinkNodeErrorsSayWhichNodeAndWhat(value: String, start: String) async {
+        let error = await message(["LAVALINK_NODES": value])
+        #expect(error?.key == "LAVALINK_NODES")
+        let text = error?.description ?? ""
+        #expect(text.hasPrefix(start), "\(text)")
+        #expect(text.hasSuffix("expected comma-separated URLs like http://:password@lavalink:2333"))
+        // The node passwords stay out of the message.
+        #expect(!text.contains("pw1"))
+    }
+
+    @Test func aConfigFileWithASyntaxErrorIsDescribedInWords() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("anankor-bad-\(UUID()).json")
+        try Data("{\n  \"ANANKOR_GUILD_SESSION_CAP\": 4,\n  \"DYNAMODB_TABLE\": \n}\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let error = await message(["ANANKOR_CONFIG_FILE": file.path])
+        #expect(error?.key == "ANANKOR_CONFIG_FILE")
+        let text = error?.description ?? ""
+        #expect(text.hasPrefix("ANANKOR_CONFIG_FILE: \(file.path) is not valid JSON ("), "\(text)")
+        // Where it went wrong, as a line number: the value missing after "DYNAMODB_TABLE" on line 3/4.
+        #expect(text.contains(" at line 3") || text.contains(" at line 4"), "\(text)")
+        #expect(!text.contains("NSCocoaErrorDomain") && !text.contains("Code="), "\(text)")
+        #expect(!text.contains("\n"))
+    }
+
+    @Test func aConfigFileHoldingAnArrayIsNamed() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("anankor-array-\(UUID()).json")
+        try Data("[1, 2]".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let error = await message(["ANANKOR_CONFIG_FILE": file.path])
+        #expect(error?.description == "ANANKOR_CONFIG_FILE: \(file.path) holds a JSON array, not an object, expected a readable JSON object whose keys are the variable names")
+    }
+
+    @Test func aMissingConfigFileSaysSo() async {
+        let error = await message(["ANANKOR_CONFIG_FILE": "/nonexistent/anankor.json"])
+        #expect(error?.description == "ANANKOR_CONFIG_FILE names a file that cannot be read (/nonexistent/anankor.json does not exist), expected a readable JSON object whose keys are the variable names")
+    }
+
+    @Test func theWrongModeNamesTheMasterToken() async throws {
+        let settings = try await load(["DISCORD_WORKER_TOKEN_1": "worker-one", "LAVALINK_URL": "http://ll:2333",
+                                       "LAVALINK_PASSWORD": "pw"])
+        #expect(throws: SettingsError(key: "DISCORD_MASTER_TOKEN", problem: .missing, expected: "the master bot's token")) {
+            try settings.validate(for: .run)
+        }
+    }
+
+    /// The help texts and docs/configuration.md list the same keys, so neither drifts.
+    @Test func everyKeyIsDocumentedAndEveryDocumentedKeyIsKnown() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/configuration.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let documented = Set(text.split(separator: "\n").filter { $0.hasPrefix("| `") }.flatMap { row in
+            row.split(separator: "|")[0].split(separator: "`").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        }.filter { $0.first?.isLetter == true && $0.allSatisfy { $0.isUppercase || $0.isNumber || $0 == "_" } })
+        let known = Set(AnankorSettings.keys.map(\.name))
+        #expect(known.subtracting(documented).isEmpty, "not in docs/configuration.md: \(known.subtracting(documented).sorted())")
+        #expect(documented.subtracting(known).isEmpty, "documented but unknown: \(documented.subtracting(known).sorted())")
+    }
+
+    @Test func helpTextsListTheirVariablesAndTheDocs() {
+        let run = AnankorSettings.helpText(for: .run)
+        #expect(run.contains("docs/configuration.md"))
+        for key in ["DISCORD_MASTER_TOKEN", "DISCORD_WORKER_TOKEN_1", "LAVALINK_URL", "ANANKOR_STATE_PATH", "ANANKOR_HTTP_HOST"] {
+            #expect(run.contains(key), "\(key)")
+        }
+        #expect(!run.contains("REDIS_URL"))
+        let worker = AnankorSettings.helpText(for: .worker)
+        #expect(worker.contains("REDIS_URL") && worker.contains("AWS_REGION") && !worker.contains("DISCORD_MASTER_TOKEN"))
+    }
+}

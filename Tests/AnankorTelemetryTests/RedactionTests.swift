@@ -79,7 +79,8 @@ struct RedactionTests {
     @Test func plainLinesAreReadable() throws {
         let collector = LineCollector()
         logger(collector, format: .plain).info("worker online", metadata: ["worker.id": "7"])
-        #expect(collector.lines == ["1700000000.250 INFO anankor.test: worker online worker.id=7"])
+        // A calendar time in UTC, not epoch seconds: what an operator can read at a glance.
+        #expect(collector.lines == ["2023-11-14T22:13:20.250Z INFO anankor.test: worker online worker.id=7"])
     }
 
     @Test func shortValuesAreNotTreatedAsSecrets() {

@@ -169,6 +169,10 @@ public final class GatewayShard: Service, Sendable {
             var buffer = ByteBuffer()
             buffer.write(webSocketErrorCode: frame.closeCode)
             return buffer.readInteger(as: UInt16.self).map(Int.init)
+        } catch is CancellationError {
+            // The process is stopping: not a failure worth a line above debug.
+            logger.debug("gateway connection ended by cancellation")
+            return nil
         } catch {
             logger.info("gateway connection failed", metadata: ["error": "\(type(of: error))"])
             return nil
