@@ -87,7 +87,7 @@ public final class SandboxPlayground: PlaygroundHost {
                 let bot = worker.state == "running" ? worker.service.heldWorker?.rawValue : nil
                 return [
                     "name": .string(worker.name), "state": .string(worker.state),
-                    "bot_name": bot.flatMap { world.name(ofUser: $0) }.map(EmulatorJSON.string) ?? .null,
+                    "bot_user_id": bot.map { .string(String($0)) } ?? .null,
                 ]
             }
         }
@@ -97,7 +97,8 @@ public final class SandboxPlayground: PlaygroundHost {
                     "failures": .int(Int64(current.failures)), "lines": .array(current.lines.map(EmulatorJSON.string))]
         }
         return [
-            "clock": ["now_ms": .int(world.lavalink.clock.now), "speed": .double(world.lavalink.clock.speed)],
+            // Whole seconds, like the players' positions: one live update a second, not one a tick.
+            "clock": ["now_ms": .int(world.lavalink.clock.now / 1000 * 1000), "speed": .double(world.lavalink.clock.speed)],
             "nodes": .array(nodes), "workers": .array(workerList),
             "scenarios": .array(scenarioNames().map { .string($0) }), "scenario": run,
         ]

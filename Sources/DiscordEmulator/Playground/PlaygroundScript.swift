@@ -147,6 +147,9 @@ enum PlaygroundScript {
     renderMembers(g);
     renderHost(state.view.host);
     renderGatewayFaults();
+    // Newly registered commands or a new language show in an open command list at once.
+    const commandsKey = [state.view.applications.map((a) => a.commands), locale()];
+    if (changed("commandList", commandsKey) && !ui.popup.hidden) updatePopup();
   }
 
   function renderActAs(people) {
@@ -371,7 +374,7 @@ enum PlaygroundScript {
     if (!changed("hostFaults", [host.workers, host.nodes.map((n) => [n.name, n.up])])) return;
     const workers = host.workers.map((w) => el("div", { class: "card", "data-worker": w.name }, [
       el("div", { class: "card-title", text: w.name }),
-      el("div", { class: "muted", text: w.state + (w.bot_name ? " · holds " + w.bot_name : "") }),
+      el("div", { class: "muted", text: w.state + (w.bot_user_id ? " · holds " + memberName(w.bot_user_id) : "") }),
       w.state === "running" ? el("button", { type: "button", class: "danger", "data-host-action": "kill-worker", "data-name": w.name, text: "Kill " + w.name }) : null,
     ]));
     const nodes = host.nodes.map((n) => el("div", { class: "card" }, [
