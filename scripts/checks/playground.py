@@ -210,6 +210,23 @@ def main():
         composer.send_keys(Keys.ESCAPE)
         composer.clear()
 
+        print("- skip the playback clock ahead and run a typed scenario from the panel")
+        def virtual_seconds(d):
+            found = re.search(r"Virtual time (?:(\d+):)?(\d+):(\d+)", d.find_element(By.ID, "clock-status").text)
+            hours, minutes, seconds = (int(x or 0) for x in found.groups())
+            return hours * 3600 + minutes * 60 + seconds
+        before = virtual_seconds(driver)
+        click("the +1 min button", (By.CSS_SELECTOR, '[data-advance="60000"]'))
+        wait("the virtual clock a minute on", lambda d: virtual_seconds(d) >= before + 60)
+        Select(driver.find_element(By.ID, "scenario-select")).select_by_value("")
+        driver.find_element(By.ID, "scenario-text").send_keys("carol joins Study\nsay the panel plays scripts")
+        click("Run scenario", (By.ID, "scenario-run"))
+        wait("the scenario's transcript", lambda d: "finished, 0 step(s) failed" in d.find_element(By.ID, "scenario-status").text
+             and "carol joins 🔊 Study" in d.find_element(By.ID, "scenario-transcript").text)
+        wait("carol in Study", lambda d: "carol" in voice_members("Study", bots=False))
+        driver.execute_script("document.getElementById('scenario-panel').scrollIntoView()")
+        shot("scenario")
+
         print(f"- kill the worker holding {bot} from the fault panel")
         worker = wait("the worker that holds the Lounge bot", lambda d: next(
             (w for w in d.find_elements(By.CSS_SELECTOR, "[data-worker]") if f"holds {bot}" in w.text), False))
