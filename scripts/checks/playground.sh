@@ -11,10 +11,13 @@ if [ ! -x "$BIN" ]; then
     echo "FAIL playground: $BIN is missing (run swift build first)"
     exit 1
 fi
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-    echo "==> apt-get update; apt-get install -y chromium chromium-driver"
+# The emoji font only makes the screenshots show the bots' emoji instead of empty boxes.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
+    || ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; then
+    echo "==> apt-get update; apt-get install -y chromium chromium-driver fonts-noto-color-emoji"
     DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+        chromium chromium-driver fonts-noto-color-emoji >/dev/null
 fi
 "$PYTHON" -c 'import selenium' 2>/dev/null \
     || "$PYTHON" -m pip install --quiet --disable-pip-version-check 'selenium>=4.20,<5'
