@@ -203,8 +203,6 @@ enum PlaygroundScript {
     const unanswered = (state.view.unanswered || []).filter((u) => u.channel_id === state.channelId && u.user_id === state.me);
     if (!changed("messages", [all, unanswered, state.me, [...state.dismissed], state.view.applications.map((a) => a.name)])) return;
     const atBottom = ui.messages.scrollHeight - ui.messages.scrollTop - ui.messages.clientHeight < 40;
-    const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest(".message");
-    const focusKey = focused && document.activeElement.dataset.customId ? [focused.dataset.messageId, document.activeElement.dataset.customId] : null;
     const items = [];
     for (const m of all) {
       const interaction = m.playground_interaction;
@@ -212,26 +210,39 @@ enum PlaygroundScript {
       // An ephemeral message exists only in the client of the member it answers.
       if (ephemeral && (!interaction || interaction.user_id !== state.me)) continue;
       if (ephemeral && state.dismissed.has(m.id)) continue;
-      items.push(messageItem(m, interaction, ephemeral));
+      items.push({ key: m.id, sig: JSON.stringify(m), make: () => messageItem(m, interaction, ephemeral) });
     }
     for (const u of unanswered) {
       if (state.dismissed.has(u.id)) continue;
       const app = state.view.applications.find((a) => a.id === u.application_id);
-      items.push(el("li", { class: "message ephemeral system", "data-message-id": u.id }, [
+      items.push({ key: "unanswered-" + u.id, sig: JSON.stringify(u), make: () => el("li", { class: "message ephemeral system", "data-message-id": u.id }, [
         avatar(u.application_id, app ? app.name : "?"),
         el("div", { class: "message-body" }, [
           el("div", { class: "message-header" }, [el("span", { class: "author", text: app ? app.name : "App" }), el("span", { class: "app-tag", text: "APP" })]),
           el("div", { class: "content", text: "The application did not respond" }),
           ephemeralNote(u.id),
         ]),
-      ]));
+      ]) });
     }
-    ui.messages.replaceChildren(...items);
-    if (focusKey) {
-      const again = ui.messages.querySelector('[data-message-id="' + focusKey[0] + '"] [data-custom-id="' + CSS.escape(focusKey[1]) + '"]');
-      if (again) again.focus();
-    }
+    reconcile(ui.messages, items);
     if (atBottom) ui.messages.scrollTop = ui.messages.scrollHeight;
+  }
+
+  /// Updates a list in place: unchanged items keep their elements (focus, an open select menu, and
+  /// screen readers hear only what is new), changed ones are replaced, gone ones removed.
+  function reconcile(container, items) {
+    const wanted = new Set(items.map((item) => item.key));
+    for (const child of [...container.children]) if (!wanted.has(child.dataset.key)) child.remove();
+    let cursor = container.firstElementChild;
+    for (const item of items) {
+      const existing = cursor && cursor.dataset.key === item.key ? cursor : null;
+      if (existing && existing.dataset.sig === item.sig) { cursor = existing.nextElementSibling; continue; }
+      const fresh = item.make();
+      fresh.dataset.key = item.key;
+      fresh.dataset.sig = item.sig;
+      if (existing) { existing.replaceWith(fresh); cursor = fresh.nextElementSibling; }
+      else container.insertBefore(fresh, cursor);
+    }
   }
 
   function messageItem(m, interaction, ephemeral) {
