@@ -32,6 +32,7 @@ enum HTTPSurface {
         } onUpgrade: { inbound, outbound, context in
             await gateway.handle(inbound: inbound, outbound: outbound, context: context)
         }
+        PlaygroundRoutes.register(on: router)
         for method in methods {
             router.on("/api/**", method: method) { request, _ in
                 try await rest(request, state: state)
@@ -59,6 +60,10 @@ enum HTTPSurface {
     }
 
     static func control(_ request: Request, state: EmulatorState) async throws -> Response {
+        let path = request.uri.path.split(separator: "/").map(String.init)
+        if path.count >= 2, path[1] == "playground" {
+            return try await PlaygroundRoutes.control(request, segments: Array(path.dropFirst(2)), state: state)
+        }
         var parsed = try await parse(request)
         parsed.segments = Array(parsed.segments.dropFirst())
         parsed.path = "/" + parsed.segments.joined(separator: "/")

@@ -59,6 +59,7 @@ private struct URLAnnouncer: Service {
             try await Task.sleep(for: .milliseconds(20))
         }
         let lines = "gateway: \(emulator.gatewayURL)\nrest: \(emulator.restURL)\ncontrol: \(emulator.controlURL)\n"
+            + "playground: \(emulator.playgroundURL)\n"
         // Unbuffered, so a script waiting for these lines sees them at once.
         FileHandle.standardOutput.write(Data(lines.utf8))
         try? await gracefulShutdown()

@@ -1,5 +1,6 @@
 import AnankorCore
 import AnankorEmbedded
+import AnankorMaster
 import AnankorSandbox
 import ArgumentParser
 import Foundation
@@ -13,9 +14,9 @@ struct SandboxCommand: AsyncParsableCommand {
         commandName: "sandbox",
         abstract: "Run the whole system locally against the built-in Discord and Lavalink emulators.",
         discussion: """
-            Prints how to act as the demo guild's members through the emulators' control API and runs \
-            until Ctrl-C. With --script FILE it plays a scenario (docs/sandbox.md) and prints what the \
-            members see, then exits (status 1 when a step failed).
+            Prints first the URL of the web playground (act as any member in a browser), then the \
+            emulators' control API, and runs until Ctrl-C. With --script FILE it plays a scenario \
+            (docs/sandbox.md) and prints what the members see, then exits (status 1 when a step failed).
             """
     )
 
@@ -71,6 +72,10 @@ struct SandboxCommand: AsyncParsableCommand {
                                      discordPort: scenario == nil ? discordPort : 0,
                                      lavalinkPort: scenario == nil ? lavalinkPort : 0)
         let world = try await SandboxWorld.start(plan, logger: logger)
+        if scenario == nil {
+            // The first line, written at once: the page a newcomer opens.
+            Self.write("Playground: \(world.discord.playgroundURL)\n")
+        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("anankor-sandbox-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -80,39 +85,75 @@ struct SandboxCommand: AsyncParsableCommand {
             ledger: try SQLiteLedger(path: directory.appendingPathComponent("ledger.sqlite").path))
         let tuning = SandboxTuning()
         let master = SandboxCluster.master(world: world, ports: ports, tuning: tuning, logger: logger)
+        guard let scenario else {
+            try await serve(world: world, ports: ports, tuning: tuning, master: master, logger: logger)
+            return
+        }
         let workerServices = (1...workers).map {
             SandboxCluster.worker(world: world, ports: ports, tuning: tuning, name: "worker-\($0)", logger: logger)
         }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: master)] + workerServices.map { .init(service: $0) },
-            gracefulShutdownSignals: scenario == nil ? [.sigterm, .sigint] : [],
-            logger: logger))
+            gracefulShutdownSignals: [], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             let ready = await world.eventually(timeout: .seconds(30)) {
                 let live = (try? await ports.state.liveWorkers(now: Date()).count) ?? 0
                 return master.isReady && live == workers
             }
-            if let scenario {
-                guard ready else {
-                    print("anankor: the sandbox did not become ready within 30 s")
-                    await group.triggerGracefulShutdown()
-                    try await tasks.waitForAll()
-                    await world.stop()
-                    throw ExitCode.failure
-                }
-                print("Sandbox ready: \(workers) worker bots in \"Anankor Sandbox\". Transcript:\n")
-                let failures = await ScenarioRunner(world: world).run(scenario) { print($0) }
+            guard ready else {
+                print("anankor: the sandbox did not become ready within 30 s")
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 await world.stop()
-                if failures > 0 { throw ExitCode.failure }
-                return
+                throw ExitCode.failure
             }
-            print(Self.welcome(world, ready: ready))
+            print("Sandbox ready: \(workers) worker bots in \"Anankor Sandbox\". Transcript:\n")
+            let failures = await ScenarioRunner(world: world).run(scenario) { print($0) }
+            await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
             await world.stop()
+            if failures > 0 { throw ExitCode.failure }
         }
+    }
+
+    /// Runs until Ctrl-C with the playground: each worker in its own service group, so that the
+    /// playground's fault panel can kill one like a crashed process.
+    private func serve(world: SandboxWorld, ports: SandboxPorts, tuning: SandboxTuning, master: MasterService,
+                       logger: Logger) async throws {
+        let scripts = FileManager.default.currentDirectoryPath + "/docs/sandbox"
+        let playground = SandboxPlayground(
+            world: world, scriptsDirectory: FileManager.default.fileExists(atPath: scripts) ? scripts : nil, logger: logger
+        ) { name in
+            SandboxCluster.worker(world: world, ports: ports, tuning: tuning, name: name, logger: logger)
+        }
+        await world.discord.attachPlayground(playground)
+        playground.startWorkers(workers)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: master)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var failure: (any Error)?
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                let ready = await world.eventually(timeout: .seconds(30)) {
+                    let live = (try? await ports.state.liveWorkers(now: Date()).count) ?? 0
+                    return master.isReady && live == workers
+                }
+                Self.write(Self.welcome(world, ready: ready) + "\n")
+                try await tasks.waitForAll()
+            }
+        } catch {
+            failure = error
+        }
+        // Workers and emulators stop whether the master ended on Ctrl-C or failed.
+        await playground.stop()
+        await world.stop()
+        if let failure { throw failure }
+    }
+
+    /// Unbuffered, so a script reading the sandbox's output sees each line at once.
+    private static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     static func welcome(_ world: SandboxWorld, ready: Bool) -> String {
@@ -122,7 +163,8 @@ struct SandboxCommand: AsyncParsableCommand {
         let alice = world.users.first?.id ?? 0
         let lounge = world.voiceChannels.first?.id ?? 0
         return """
-            Anankor sandbox is \(ready ? "up" : "starting (still waiting for the bots)").
+            Anankor sandbox is \(ready ? "up" : "starting (still waiting for the bots)"). Open the playground above to act as \
+            any member: join voice, run slash commands, press buttons, watch the players, inject faults.
               Discord emulator:  \(world.discord.baseURL)   control API \(control)  (docs/emulators/discord.md)
               Lavalink emulator: \(world.lavalink.baseURL)   control API \(world.lavalink.baseURL)/_emulator
               Guild "Anankor Sandbox" \(world.guild), text channel #general \(world.textChannel)
@@ -130,7 +172,7 @@ struct SandboxCommand: AsyncParsableCommand {
               Members: \(users)
               Master bot application \(world.master.applicationID); worker bots \(world.workers.map { "\($0.userID)" }.joined(separator: ", "))
 
-            Be alice: join Lounge, then ask for music.
+            Or use the control API directly. Be alice: join Lounge, then ask for music.
               curl -s -X PUT \(control)/guilds/\(world.guild)/voice/\(alice) -d '{"channel_id": "\(lounge)"}'
               curl -s -X POST \(control)/interactions/commands -d '{"application_id": "\(world.master.applicationID)", "channel_id": "\(world.textChannel)", "user_id": "\(alice)", "name": "play", "options": {"query": "lofi beats"}}'
             See what happened:

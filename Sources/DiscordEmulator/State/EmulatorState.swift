@@ -28,6 +28,8 @@ actor EmulatorState {
     var faults = FaultPlan()
     /// Applications whose heartbeats go unanswered (zombie connections, for client tests).
     var heartbeatAcksWithheld: Set<UInt64> = []
+    /// The web playground's host (Playground/).
+    var playground = PlaygroundState()
 
     init(configuration: DiscordEmulatorConfiguration, clock: EmulatorClock, logger: Logger) {
         self.configuration = configuration
