@@ -17,6 +17,8 @@ struct RunSettings: Sendable, Codable {
     var trackLengths: ClosedRange<Int64>
     /// How long the queues may take to drain after the window.
     var drainTimeout: Duration
+    /// A cap on every fault's window (the smoke keeps runs short).
+    var longestWindow: Duration = .seconds(60)
 }
 
 /// Everything one run observed, handed to the checker.
@@ -131,7 +133,7 @@ struct ChaosRun: Sendable {
             record.faultAt = injected.faultAt
             record.noMasterUntil = injected.noMasterUntil
             // The window: takeovers, notices and members looking at the player.
-            let windowEnd = ContinuousClock.now + fault.window
+            let windowEnd = ContinuousClock.now + min(fault.window, settings.longestWindow)
             var looks = 0
             while ContinuousClock.now < windowEnd {
                 if record.takeoverAt == nil, fault.expectsTakeover, let bot = record.victimBot,

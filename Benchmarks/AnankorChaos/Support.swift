@@ -119,18 +119,23 @@ final class DelayProxy: Sendable {
             self.delay = delay
         }
 
+        /// When the last chunk goes out: a later chunk never overtakes it, also when the delay
+        /// drops back to zero at the end of the fault (a reordered reply would desynchronise the
+        /// client, which is not the fault being simulated).
+        private var lastDue = NIODeadline.uptimeNanoseconds(0)
+
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let buffer = unwrapInboundIn(data)
             let wait = delay.value
+            let now = NIODeadline.now()
+            let due = max(now + .nanoseconds(Int64(wait.components.seconds) * 1_000_000_000
+                                            + wait.components.attoseconds / 1_000_000_000), lastDue)
+            lastDue = due
             let peer = self.peer
-            if wait == .zero {
+            if due <= now {
                 peer.writeAndFlush(buffer, promise: nil)
             } else {
-                // Same delay for every chunk: scheduled tasks keep their order.
-                context.eventLoop.scheduleTask(in: .nanoseconds(Int64(wait.components.seconds) * 1_000_000_000
-                                                                + wait.components.attoseconds / 1_000_000_000)) {
-                    peer.writeAndFlush(buffer, promise: nil)
-                }
+                context.eventLoop.scheduleTask(deadline: due) { peer.writeAndFlush(buffer, promise: nil) }
             }
         }
 
