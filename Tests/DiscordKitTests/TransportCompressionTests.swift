@@ -49,3 +49,26 @@ struct TransportCompressionTests {
         }
     }
 }
+
+@Suite("DiscordKit and the invalid-request limit", .serialized)
+struct InvalidRequestBanTests {
+    @Test("a ban from Discord's edge fails the call at once with what happened, without waiting it out")
+    func edgeBanFailsFast() async throws {
+        var configuration = DiscordEmulatorConfiguration()
+        configuration.invalidRequestLimit = 3
+        let emulator = DiscordEmulator(configuration: configuration)
+        try await emulator.start()
+        let bot = await emulator.createBot(name: "Anankor")
+        let wrong = DiscordREST(token: BotToken("wrong-token"), configuration: .init(baseURL: emulator.restURL))
+        for _ in 0..<3 {
+            let error = await #expect(throws: DiscordRESTError.self) { _ = try await wrong.getCurrentUser() }
+            #expect(error?.status == 401)
+        }
+        let right = DiscordREST(token: BotToken(bot.token), configuration: .init(baseURL: emulator.restURL))
+        let error = await #expect(throws: DiscordRESTError.self) { _ = try await right.getCurrentUser() }
+        #expect(error?.kind == .rateLimited)
+        #expect(error?.status == 429)
+        #expect(error?.message.contains("invalid requests") == true)
+        await emulator.stop()
+    }
+}
