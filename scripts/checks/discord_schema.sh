@@ -28,12 +28,6 @@ fail() {
 spec=scripts/checks/discord-api-spec/openapi.json
 [ -f "$spec" ] || fail "$spec is missing"
 
-binary=.build/debug/anankor
-if [ ! -x "$binary" ]; then
-    timeout 1800 swift build --product anankor >/dev/null || fail "swift build --product anankor failed"
-fi
-
-port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 token="schema-check-token"
 cat > "$work/world.json" <<JSON
 {
@@ -50,10 +44,9 @@ cat > "$work/world.json" <<JSON
 }
 JSON
 
-"$binary" emulate discord --port "$port" --world "$work/world.json" >"$work/emulator.log" 2>&1 &
-emulator_pid=$!
-timeout 30 bash -c "until grep -q control: '$work/emulator.log' 2>/dev/null; do sleep 0.2; done" \
-    || fail "the emulator did not start within 30s"
+# shellcheck source=lib/discord_emulator.sh
+. scripts/checks/lib/discord_emulator.sh
+start_discord_emulator "$work/world.json" "$work/emulator.log"
 
 timeout 120 "$PYTHON" scripts/checks/discord_schema.py "$port" "$token" "$spec" \
     Sources/DiscordEmulator/REST/RESTRoutes.swift || fail "see above"

@@ -36,12 +36,6 @@ wait_for() {
 "$PYTHON" -c 'import discord, sys; sys.exit(0 if discord.version_info[:2] >= (2, 7) else 1)' \
     || fail "discord.py >= 2.7 is not installed (scripts/test installs it)"
 
-binary=.build/debug/anankor
-if [ ! -x "$binary" ]; then
-    timeout 1800 swift build --product anankor >/dev/null || fail "swift build --product anankor failed"
-fi
-
-port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 token="discordpy-check-token"
 cat > "$work/world.json" <<JSON
 {
@@ -55,9 +49,9 @@ cat > "$work/world.json" <<JSON
 }
 JSON
 
-"$binary" emulate discord --port "$port" --world "$work/world.json" >"$work/emulator.log" 2>&1 &
-emulator_pid=$!
-wait_for "$work/emulator.log" 30 "control:"
+# shellcheck source=lib/discord_emulator.sh
+. scripts/checks/lib/discord_emulator.sh
+start_discord_emulator "$work/world.json" "$work/emulator.log"
 control="http://127.0.0.1:$port/_emulator"
 
 "$PYTHON" scripts/checks/discordpy_bot.py "$port" "$token" >"$work/bot.log" 2>&1 &
