@@ -99,7 +99,10 @@ public final class SandboxWorld: Sendable {
             for index in 0...max(0, plan.extraLavalinkNodes) {
                 let node = LavalinkEmulator(configuration: .init(
                     port: index == 0 ? plan.lavalinkPort : 0, speed: plan.lavalinkSpeed,
-                    node: NodeConfiguration(password: lavalinkPassword, playerUpdateIntervalMs: 5_000)), logger: logger)
+                    // A manual clock (speed 0, tests) never reaches a voice-ready delay nobody
+                    // advances: voice is then ready on the node's next tick.
+                    node: NodeConfiguration(password: lavalinkPassword, playerUpdateIntervalMs: 5_000,
+                                            voiceReadyDelayMs: plan.lavalinkSpeed == 0 ? 0 : 5)), logger: logger)
                 nodes.append(node)
                 try await node.start()
             }

@@ -30,6 +30,20 @@ public struct DiscordEmulatorConfiguration: Sendable {
     /// When false, emulated time moves only through `advanceClock(by:)`: tests of rate-limit
     /// windows and deadlines then do not depend on how fast a loaded machine runs them.
     public var clockFollowsRealTime: Bool = true
+    /// A connection that sends no heartbeat for this long (real time: clients heartbeat on their
+    /// own clocks) is closed with 4009 and its session ended, as Discord does with zombie
+    /// connections. nil: twice the heartbeat interval, at least the interval plus 5 s.
+    public var zombieTimeout: Duration?
+    /// Discord's invalid-request limit: this many 401, 403 and 429 (other than shared-scope 429)
+    /// answers to one client within `invalidRequestWindow` ban it for `invalidRequestBan`
+    /// (Cloudflare's 403 without a JSON body and without `Via`).
+    public var invalidRequestLimit: Int = 10_000
+    public var invalidRequestWindow: Duration = .seconds(600)
+    public var invalidRequestBan: Duration = .seconds(3600)
+
+    var effectiveZombieTimeout: Duration {
+        zombieTimeout ?? max(.milliseconds(2 * heartbeatInterval), .milliseconds(heartbeatInterval) + .seconds(5))
+    }
 
     public init(
         host: String = "127.0.0.1",

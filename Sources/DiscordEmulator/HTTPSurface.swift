@@ -89,6 +89,15 @@ enum HTTPSurface {
 
     static func makeResponse(_ response: APIResponse) -> Response {
         var fields = HTTPFields()
+        if let page = response.cloudflareBody {
+            // Cloudflare answers for Discord here: no JSON, no `Via` (how clients tell a ban apart).
+            fields[.contentType] = "text/plain; charset=UTF-8"
+            for (name, value) in response.headers {
+                if let field = HTTPField.Name(name) { fields[field] = value }
+            }
+            return Response(status: .init(code: response.status), headers: fields,
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+        }
         // Exactly this, without a charset: discord.py parses JSON only then.
         if response.body != nil { fields[.contentType] = "application/json" }
         // discord.py treats a 429 without `Via` as a Cloudflare ban; Discord sends it everywhere.

@@ -60,7 +60,9 @@ struct WorkerWorld {
     private static func start() async throws -> WorkerWorld {
         let discord = DiscordEmulator(configuration: .init())
         try await discord.start()
-        let lavalink = LavalinkEmulator(configuration: .init(speed: 0, node: .init(password: "worker-tests")),
+        // Manual clock: voice is ready on the node's next tick, since no test advances the clock
+        // through the (default 5 ms) voice-ready delay.
+        let lavalink = LavalinkEmulator(configuration: .init(speed: 0, node: .init(password: "worker-tests", voiceReadyDelayMs: 0)),
                                         logger: logger)
         try await lavalink.start()
         let bot = await discord.createBot(name: "Anankor Worker 1")

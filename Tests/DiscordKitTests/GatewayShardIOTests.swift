@@ -16,7 +16,7 @@ struct GatewayShardIOTests {
         try await stub.start()
         let shard = GatewayShard(configuration: .init(
             token: BotToken("stub-token"), intents: [.guilds, .guildVoiceStates], shardID: 0, shardCount: 1,
-            gatewayURL: stub.url, compression: true, heartbeatJitter: { 0 }))
+            gatewayURL: stub.url, compression: true, compressionAlgorithm: .zlibStream, heartbeatJitter: { 0 }))
         let (events, collector) = collect(shard)
         let runner = Task { try await shard.run() }
         try await eventually("READY and GUILD_CREATE") {

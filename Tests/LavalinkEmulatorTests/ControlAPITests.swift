@@ -109,10 +109,11 @@ struct ControlAPITests {
     }
 
     @Test func playerUpdatesAndStatsArriveOnTheirVirtualIntervals() async throws {
-        try await withEmulator(node: .init(playerUpdateIntervalMs: 1000)) { emulator in
+        try await withEmulator(node: .init(playerUpdateIntervalMs: 1000, voiceReadyDelayMs: 0)) { emulator in
             let (socket, path) = try await connectPlayer(emulator, guild: guild)
             _ = try await rest(emulator, .PATCH, path, body: ["voice": testVoice, "track": ["identifier": "emulator:track:t?length=600000"]])
-            _ = try await socket.log.first { $0["op"] == "playerUpdate" }
+            // The update that says the voice connection is up (Lavalink's gatewayReady).
+            _ = try await socket.log.first { $0["op"] == "playerUpdate" && $0["state"]?["connected"] == true }
             let before = socket.log.count
             await emulator.advance(byMilliseconds: 1000)
             let periodic = try await socket.log.first(from: before) { $0["op"] == "playerUpdate" }

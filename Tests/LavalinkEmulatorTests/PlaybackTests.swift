@@ -32,7 +32,8 @@ struct PlaybackTests {
             #expect(player["guildId"]?.stringValue == guild)
             #expect(player["track"]?["encoded"] == encoded)
             #expect(player["track"]?["userData"] == ["requester": "42"])
-            #expect(player["state"]?["connected"] == true)
+            // Lavalink answers before its voice gateway is up.
+            #expect(player["state"]?["connected"] == false)
             #expect(player["voice"]?["channelId"] == "555")
 
             let start = try await socket.log.event("TrackStartEvent")
@@ -147,6 +148,7 @@ struct PlaybackTests {
             await emulator.advance(byMilliseconds: 10_000)
             #expect(await emulator.player(guildId: guild)?.position == 0, "no voice connection, no playback")
             _ = try await rest(emulator, .PATCH, path, body: ["voice": testVoice])
+            await emulator.advance(byMilliseconds: 0)
             let snapshot = try #require(await emulator.player(guildId: guild))
             #expect(snapshot.voice.channelId == "555")
             #expect(snapshot.voiceConnected)
@@ -164,6 +166,44 @@ struct PlaybackTests {
             ])
             await emulator.advance(byMilliseconds: 2000)
             #expect(try await socket.log.event("TrackEndEvent")["reason"] == "finished")
+            await socket.close()
+        }
+    }
+}
+
+@Suite("Voice readiness, as Lavalink reports it")
+struct VoiceReadinessTests {
+    let guild = "817327181659111454"
+
+    @Test func notConnectedUntilTheVoiceGatewayIsReadyThenAPlayerUpdate() async throws {
+        try await withEmulator(node: .init(voiceReadyDelayMs: 40)) { emulator in
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
+            let patched = try await rest(emulator, .PATCH, path, body: [
+                "voice": testVoice, "track": ["identifier": "emulator:track:r?length=60000"],
+            ])
+            #expect(patched.json?["state"]?["connected"] == false)
+            #expect(patched.json?["state"]?["ping"] == -1)
+            // Playing sends a playerUpdate at once (still not connected).
+            let played = try await socket.log.first { $0["op"] == "playerUpdate" }
+            #expect(played["state"]?["connected"] == false)
+            await emulator.advance(byMilliseconds: 39)
+            #expect(await emulator.player(guildId: guild)?.voiceConnected == false)
+            #expect(await emulator.player(guildId: guild)?.position == 0, "no audio is pulled before the voice is up")
+            let before = socket.log.count
+            await emulator.advance(byMilliseconds: 1)
+            let ready = try await socket.log.first(from: before) { $0["op"] == "playerUpdate" }
+            #expect(ready["state"]?["connected"] == true)
+            #expect(ready["state"]?["position"] == 0)
+            await emulator.advance(byMilliseconds: 1000)
+            #expect(await emulator.player(guildId: guild)?.position == 1000)
+
+            let beforeClose = socket.log.count
+            #expect(await emulator.closeVoice(guildId: guild, code: 4006, reason: "Session no longer valid"))
+            let closed = try await socket.log.first(from: beforeClose) { $0["type"] == "WebSocketClosedEvent" }
+            #expect(closed["code"] == 4006)
+            let after = try await socket.log.first(from: beforeClose) { $0["op"] == "playerUpdate" }
+            #expect(after["state"]?["connected"] == false)
+            #expect(after["state"]?["position"] == 1000)
             await socket.close()
         }
     }

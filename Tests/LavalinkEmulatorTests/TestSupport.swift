@@ -179,8 +179,11 @@ func rest(
 }
 
 /// Starts an emulator with a manual clock (unless told otherwise), runs `body`, shuts it down.
+/// Voice connections are ready at the virtual instant of their PATCH (on the node's next tick)
+/// unless a test asks for a delay, so playback arithmetic counts from the PATCH; the delay itself
+/// has its own tests.
 func withEmulator<R>(
-    speed: Double = 0, node: NodeConfiguration = .init(),
+    speed: Double = 0, node: NodeConfiguration = .init(voiceReadyDelayMs: 0),
     _ body: (LavalinkEmulator) async throws -> R
 ) async throws -> R {
     var logger = Logger(label: "test.lavalink")

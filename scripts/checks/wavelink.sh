@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A third-party Lavalink client (wavelink 3.5) against our emulator: connect a node, search,
-# play on a player, and see TrackStart and TrackEnd through wavelink's own event dispatch.
+# connect a player and wait for the playerUpdate that says its voice is up, play, and see
+# TrackStart and TrackEnd through wavelink's own event dispatch.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -36,7 +37,7 @@ for _ in $(seq 1 200); do
 done
 
 if timeout 60 "$PYTHON" scripts/checks/wavelink_emulator.py "http://127.0.0.1:$PORT" "$PASSWORD"; then
-    echo "PASS wavelink: node, search, play, TrackStart and TrackEnd"
+    echo "PASS wavelink: node, search, voice connect confirmed by playerUpdate, play, TrackStart and TrackEnd"
 else
     echo "FAIL wavelink (emulator log follows)"
     cat "$LOG"

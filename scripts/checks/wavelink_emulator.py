@@ -2,7 +2,9 @@
 
 Connects a wavelink Node, loads a `ytsearch:` query, connects a real wavelink.Player through
 the same calls discord.py makes when Discord answers a voice join (VOICE_STATE_UPDATE, then
-VOICE_SERVER_UPDATE), plays the first result, and waits for TrackStart and TrackEnd to arrive
+VOICE_SERVER_UPDATE), waits for the node's playerUpdate saying the voice connection is up (as
+Lavalink sends when its voice gateway is ready), plays the first result, and waits for TrackStart
+and TrackEnd to arrive
 through wavelink's own websocket parsing and event dispatch. No Discord connection is needed:
 the bot user and the guild's voice-state change are stand-ins, everything Lavalink-facing is
 wavelink's real code.
@@ -58,13 +60,20 @@ async def main(uri: str, password: str) -> int:
     client = discord.Client(intents=discord.Intents.none())
     events: dict[str, asyncio.Future] = {}
     loop = asyncio.get_running_loop()
-    for name in ("node_ready", "track_start", "track_end"):
+    for name in ("node_ready", "track_start", "track_end", "voice_ready"):
         events[name] = loop.create_future()
+    updates: list = []
 
     @client.event
     async def on_wavelink_node_ready(payload: wavelink.NodeReadyEventPayload) -> None:
         if not events["node_ready"].done():
             events["node_ready"].set_result(payload)
+
+    @client.event
+    async def on_wavelink_player_update(payload: wavelink.PlayerUpdateEventPayload) -> None:
+        updates.append(payload)
+        if payload.connected and not events["voice_ready"].done():
+            events["voice_ready"].set_result(payload)
 
     @client.event
     async def on_wavelink_track_start(payload: wavelink.TrackStartEventPayload) -> None:
@@ -101,6 +110,11 @@ async def main(uri: str, password: str) -> int:
         guild.player = player
         await player.connect(timeout=10.0, reconnect=False)
         assert player.connected, "player did not connect"
+        # A voice connect is complete when the node reports its voice gateway up.
+        voice_ready = await asyncio.wait_for(events["voice_ready"], 10)
+        assert voice_ready.player is player, "the playerUpdate was not routed to the player"
+        assert voice_ready.ping >= 0, f"a connected player reports ping {voice_ready.ping}"
+        print(f"voice ready: playerUpdate connected={voice_ready.connected} ping={voice_ready.ping}")
 
         await player.play(track)
         start = await asyncio.wait_for(events["track_start"], 10)

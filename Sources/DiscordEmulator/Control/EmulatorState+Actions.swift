@@ -86,6 +86,7 @@ extension EmulatorState {
             "shard": [.int(Int64(session.shardID)), .int(Int64(session.shardCount))],
             "intents": .int(Int64(session.intents)), "seq": .int(Int64(session.seq)),
             "connected": .bool(session.connectionID != nil), "resumable": .bool(session.resumable),
+            "compression": session.connectionID.flatMap { connections[$0]?.compression }.map { .string($0) } ?? .null,
         ]
     }
 

@@ -17,6 +17,10 @@ struct GatewayConnectionState {
     /// Emulator times of recent client payloads (send limit).
     var recentPayloads: Array<Duration> = []
     var closed = false
+    /// `zlib-stream`, `zstd-stream` or nil (text frames), for the control API.
+    var compression: String?
+    /// Real time of the last heartbeat (or of the connection's opening): zombie detection.
+    var lastHeartbeat = ContinuousClock.now
 }
 
 struct GatewaySession {

@@ -104,6 +104,10 @@ struct MessageRecord: Sendable {
     var webhookID: UInt64?
     var applicationID: UInt64?
     var interactionID: UInt64?
+    /// `interaction_metadata` (and, for commands, the deprecated `interaction`) of a message an
+    /// interaction caused, as Discord attaches them.
+    var interactionMetadata: JSON?
+    var interactionSummary: JSON?
     /// 0 default, 19 reply, 20 chat input command.
     var type: Int = 0
 }

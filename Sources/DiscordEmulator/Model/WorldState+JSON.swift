@@ -2,14 +2,30 @@
 extension WorldState {
     func userJSON(_ userID: UInt64) -> JSON {
         guard let user = users[userID] else {
-            return ["id": .id(userID), "username": "unknown-user", "discriminator": "0", "avatar": nil]
+            return [
+                "id": .id(userID), "username": "unknown-user", "discriminator": "0", "avatar": nil,
+                "global_name": nil, "public_flags": 0, "flags": 0, "primary_guild": nil,
+            ]
         }
+        // Discord gives every user, bots included, discriminator "0" since the username migration.
         var json: JSON = [
             "id": .id(user.id), "username": .string(user.username), "discriminator": "0",
             "global_name": user.globalName.map { .string($0) } ?? .null, "avatar": nil,
-            "public_flags": 0, "flags": 0, "banner": nil, "accent_color": nil,
+            "public_flags": 0, "flags": 0, "banner": nil, "accent_color": nil, "primary_guild": nil,
+            "avatar_decoration_data": nil, "collectibles": nil,
         ]
         if user.bot { json["bot"] = true }
+        return json
+    }
+
+    /// The user object a bot gets for itself (READY `user`, `GET /users/@me`): the public user
+    /// plus the account fields only its owner sees.
+    func currentUserJSON(_ userID: UInt64) -> JSON {
+        var json = userJSON(userID)
+        json["mfa_enabled"] = false
+        json["locale"] = .string(users[userID]?.locale ?? "en-US")
+        json["verified"] = true
+        json["email"] = nil
         return json
     }
 
@@ -19,6 +35,7 @@ extension WorldState {
             "position": .int(Int64(role.position)), "color": .int(Int64(role.color)), "hoist": .bool(role.hoist),
             "managed": .bool(role.managed), "mentionable": .bool(role.mentionable), "icon": nil,
             "unicode_emoji": nil, "flags": 0,
+            "colors": ["primary_color": .int(Int64(role.color)), "secondary_color": nil, "tertiary_color": nil],
         ]
     }
 
@@ -63,7 +80,8 @@ extension WorldState {
         var json: JSON = [
             "roles": .ids(member.roleIDs), "nick": member.nick.map { .string($0) } ?? .null,
             "joined_at": .string(member.joinedAt), "deaf": .bool(member.deaf), "mute": .bool(member.mute),
-            "flags": 0, "pending": false, "avatar": nil, "premium_since": nil, "communication_disabled_until": nil,
+            "flags": 0, "pending": false, "avatar": nil, "banner": nil, "premium_since": nil,
+            "communication_disabled_until": nil,
         ]
         if includeUser { json["user"] = userJSON(member.userID) }
         return json
@@ -74,7 +92,8 @@ extension WorldState {
             "user_id": .id(userID), "channel_id": .id(state?.channelID),
             "session_id": .string(state?.sessionID ?? ""), "deaf": .bool(state?.deaf ?? false),
             "mute": .bool(state?.mute ?? false), "self_deaf": .bool(state?.selfDeaf ?? false),
-            "self_mute": .bool(state?.selfMute ?? false), "self_video": false, "suppress": false,
+            "self_mute": .bool(state?.selfMute ?? false), "self_video": false, "self_stream": false,
+            "suppress": false,
             "request_to_speak_timestamp": nil,
         ]
         if includeGuild {
@@ -122,7 +141,9 @@ extension WorldState {
             "vanity_url_code": nil, "description": nil, "banner": nil, "premium_tier": 0,
             "premium_subscription_count": 0, "preferred_locale": .string(guild.preferredLocale),
             "public_updates_channel_id": nil, "nsfw_level": 0, "premium_progress_bar_enabled": false,
-            "max_video_channel_users": 25, "max_members": 500000,
+            "max_video_channel_users": 25, "max_members": 500000, "max_stage_video_channel_users": 50,
+            "max_presences": nil, "home_header": nil, "region": "deprecated", "widget_enabled": false,
+            "widget_channel_id": nil, "safety_alerts_channel_id": nil, "nsfw": false, "incidents_data": nil,
         ]
     }
 
@@ -134,12 +155,43 @@ extension WorldState {
             "mention_everyone": false, "mentions": .array(message.mentionIDs.map { userJSON($0) }),
             "mention_roles": [], "attachments": [], "pinned": false, "type": .int(Int64(message.type)),
             "flags": .int(Int64(message.flags)),
-            "embeds": .array(contentVisible ? message.embeds : []),
-            "components": .array(contentVisible ? message.components : []),
+            "embeds": .array(contentVisible ? message.embeds.map(Self.embedAsSent) : []),
+            "components": .array(contentVisible ? Self.numbered(message.components) : []),
         ]
         if let guildID = message.guildID { json["guild_id"] = .id(guildID) }
         if let webhookID = message.webhookID { json["webhook_id"] = .id(webhookID) }
         if let applicationID = message.applicationID { json["application_id"] = .id(applicationID) }
+        if let metadata = message.interactionMetadata { json["interaction_metadata"] = metadata }
+        if let summary = message.interactionSummary { json["interaction"] = summary }
         return json
+    }
+
+    /// An embed as Discord returns it: `type` "rich" and every field's `inline` filled in.
+    static func embedAsSent(_ embed: JSON) -> JSON {
+        guard case .object(var fields) = embed else { return embed }
+        if fields["type"] == nil { fields["type"] = "rich" }
+        if let list = fields["fields"]?.arrayValue {
+            fields["fields"] = .array(list.map { field in
+                guard case .object(var entry) = field else { return field }
+                if entry["inline"] == nil { entry["inline"] = false }
+                return .object(entry)
+            })
+        }
+        return .object(fields)
+    }
+
+    /// Components as Discord returns them: each one numbered (`id`, depth first from 1) unless the
+    /// bot gave it an id.
+    static func numbered(_ components: [JSON]) -> [JSON] {
+        var next: Int64 = 1
+        func number(_ component: JSON) -> JSON {
+            guard case .object(var fields) = component else { return component }
+            if fields["id"] == nil { fields["id"] = .int(next) }
+            next += 1
+            if let children = fields["components"]?.arrayValue { fields["components"] = .array(children.map(number)) }
+            if let accessory = fields["accessory"] { fields["accessory"] = number(accessory) }
+            return .object(fields)
+        }
+        return components.map(number)
     }
 }

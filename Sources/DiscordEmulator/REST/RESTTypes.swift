@@ -18,6 +18,8 @@ struct APIResponse: Sendable {
     var status: Int
     var body: JSON?
     var headers: [(String, String)] = []
+    /// A body that is not JSON (Cloudflare's ban page), sent without Discord's `Via` header.
+    var cloudflareBody: String?
 
     static func json(_ body: JSON, status: Int = 200) -> APIResponse { .init(status: status, body: body) }
     static let noContent = APIResponse(status: 204, body: nil)

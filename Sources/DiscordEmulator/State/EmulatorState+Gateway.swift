@@ -2,21 +2,35 @@ import Foundation
 
 /// Gateway sessions: connections, IDENTIFY/RESUME, dispatching with sequence numbers and intents.
 extension EmulatorState {
-    func openConnection(_ outbound: AsyncStream<GatewayOutbound>.Continuation) -> Int {
+    func openConnection(_ outbound: AsyncStream<GatewayOutbound>.Continuation, compression: String? = nil) -> Int {
         let id = nextConnectionID
         nextConnectionID += 1
-        connections[id] = GatewayConnectionState(id: id, outbound: outbound)
+        connections[id] = GatewayConnectionState(id: id, outbound: outbound, compression: compression)
         send(["op": 10, "d": ["heartbeat_interval": .int(Int64(configuration.heartbeatInterval))]], to: id)
         return id
     }
 
-    /// The socket ended (either side); the session stays resumable.
-    func connectionEnded(_ connectionID: Int) {
+    /// The socket ended. A client that closed it with 1000 or 1001 ended its session, as on
+    /// Discord; any other end (another code, a drop, the server's own close) leaves it resumable.
+    func connectionEnded(_ connectionID: Int, clientCloseCode: UInt16? = nil) {
         guard let connection = connections.removeValue(forKey: connectionID) else { return }
         connection.outbound.finish()
         if let sessionID = connection.sessionID, sessions[sessionID]?.connectionID == connectionID {
             sessions[sessionID]?.connectionID = nil
+            if !connection.closed, let code = clientCloseCode, code == 1000 || code == 1001 {
+                sessions[sessionID]?.resumable = false
+            }
         }
+    }
+
+    /// Closes the connection with 4009 and ends its session when it has not heartbeaten within
+    /// the zombie timeout; true when it did.
+    func closeIfZombie(_ connectionID: Int, now: ContinuousClock.Instant) -> Bool {
+        guard let connection = connections[connectionID], !connection.closed else { return false }
+        guard now - connection.lastHeartbeat > configuration.effectiveZombieTimeout else { return false }
+        if let sessionID = connection.sessionID { sessions[sessionID]?.resumable = false }
+        close(connectionID, code: GatewayCloseCode.sessionTimedOut, reason: "Session timed out.")
+        return true
     }
 
     func send(_ payload: JSON, to connectionID: Int) {
@@ -50,6 +64,7 @@ extension EmulatorState {
         let session = connection.sessionID
         switch op {
         case 1:
+            connections[connectionID]?.lastHeartbeat = .now
             if let session, let app = sessions[session]?.applicationID, heartbeatAcksWithheld.contains(app) { return }
             send(["op": 11], to: connectionID)
         case 2:
@@ -121,7 +136,7 @@ extension EmulatorState {
         sessions[session.id] = session
         connections[connectionID]?.sessionID = session.id
         var ready: JSON = [
-            "v": 10, "user": world.userJSON(application.botUserID),
+            "v": 10, "user": world.currentUserJSON(application.botUserID),
             "guilds": .array(guildIDs.map { ["id": .id($0), "unavailable": true] }),
             "session_id": .string(session.id), "resume_gateway_url": .string(gatewayURL),
             "session_type": "normal", "application": ["id": .id(application.id), "flags": 0],
@@ -231,6 +246,10 @@ extension EmulatorState {
             "guild_id": .id(guildID), "members": .array(members.map { world.memberJSON($0, guild: guild) }),
             "chunk_index": 0, "chunk_count": 1,
         ]
+        if !wanted.isEmpty {
+            let found = Set(members.map(\.userID))
+            chunk["not_found"] = .ids(wanted.subtracting(found).sorted())
+        }
         if let nonce = data["nonce"] { chunk["nonce"] = nonce }
         emit(sessionID: session.id, "GUILD_MEMBERS_CHUNK", chunk)
     }

@@ -60,9 +60,11 @@ extension EmulatorState {
             created.type = interaction.type == 2 ? 20 : 19
             apply(data, to: &created)
             if type == 5 { created.flags |= 128 }  // LOADING: "Bot is thinking…"
-            world.messages[created.id] = created
             interaction.originalMessageID = created.id
-            if type == 4 { dispatchMessage("MESSAGE_CREATE", created) }
+            describe(&created, as: interaction, original: nil)
+            world.messages[created.id] = created
+            // Discord shows a deferred reply at once, as a LOADING message the edit later updates.
+            dispatchMessage("MESSAGE_CREATE", created)
             message = created
         case 6, 7:
             interaction.originalMessageID = interaction.messageID
@@ -120,6 +122,7 @@ extension EmulatorState {
             message.applicationID = applicationID
             message.interactionID = interaction.id
             apply(call.body, to: &message)
+            describe(&message, as: interaction, original: interaction.originalMessageID)
             world.messages[message.id] = message
             interaction.followupIDs.append(message.id)
             interaction.responses.append(["kind": "followup", "at": at, "at_unix_ms": .double(clock.unixMillis), "message_id": .id(message.id), "body": call.body])
@@ -153,8 +156,8 @@ extension EmulatorState {
             let kind = isOriginal ? "original_edited" : "followup_edited"
             interaction.responses.append(["kind": .string(kind), "at": at, "at_unix_ms": .double(clock.unixMillis), "message_id": .id(messageID), "body": call.body])
             interactions[interaction.id] = interaction
-            // A deferred reply becomes visible when first edited.
-            dispatchMessage(wasLoading ? "MESSAGE_CREATE" : "MESSAGE_UPDATE", message)
+            // The deferred reply's LOADING message already exists: its edit is an update.
+            dispatchMessage("MESSAGE_UPDATE", message)
             record(kind, application: applicationID, activityJSON(message).merging(["interaction_id": .id(interaction.id)]))
             return .json(world.messageJSON(message))
         default:
@@ -165,6 +168,47 @@ extension EmulatorState {
             record(kind, application: applicationID, ["interaction_id": .id(interaction.id), "message_id": .id(messageID)])
             return .noContent
         }
+    }
+}
+
+extension EmulatorState {
+    /// Attaches `interaction_metadata` (and the deprecated `interaction` for commands) the way
+    /// Discord does on a response or followup. `original` is the response message a followup
+    /// follows.
+    func describe(_ message: inout MessageRecord, as interaction: InteractionRecord, original: UInt64?) {
+        var summary: JSON?
+        message.interactionMetadata = metadata(of: interaction, original: original, summary: &summary)
+        message.interactionSummary = summary
+    }
+
+    private func metadata(of interaction: InteractionRecord, original: UInt64?, summary: inout JSON?) -> JSON {
+        let owners: JSON = interaction.guildID.map { ["0": .id($0)] } ?? ["1": .id(interaction.userID)]
+        var metadata: JSON = [
+            "id": .id(interaction.id), "type": .int(Int64(interaction.type)),
+            "user": world.userJSON(interaction.userID), "authorizing_integration_owners": owners,
+        ]
+        if let original { metadata["original_response_message_id"] = .id(original) }
+        if interaction.type == 3, let interacted = interaction.messageID {
+            metadata["interacted_message_id"] = .id(interacted)
+        }
+        if interaction.type == 2 {
+            if let name = interaction.data["name"]?.stringValue { metadata["name"] = .string(name) }
+            metadata["command_type"] = .int(interaction.data["type"]?.intValue ?? 1)
+            if let target = interaction.data["target_id"], interaction.data["type"]?.intValue == 2 {
+                metadata["target_user"] = target.snowflakeValue.map { world.userJSON($0) } ?? .null
+            }
+            summary = [
+                "id": .id(interaction.id), "type": 2, "name": .string(interaction.data["name"]?.stringValue ?? ""),
+                "user": world.userJSON(interaction.userID),
+            ]
+        }
+        // A modal submit names the command or button press whose reply opened the modal.
+        if interaction.type == 5, let openerID = interaction.openedBy, let opener = interactions[openerID] {
+            var ignored: JSON?
+            metadata["triggering_interaction_metadata"] = self.metadata(
+                of: opener, original: opener.originalMessageID, summary: &ignored)
+        }
+        return metadata
     }
 }
 

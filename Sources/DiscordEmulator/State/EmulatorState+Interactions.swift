@@ -48,6 +48,7 @@ extension EmulatorState {
             channelID: channel.id, userID: request.userID, createdAt: clock.elapsed, data: request.data,
             messageID: request.messageID
         )
+        interactions[id]?.openedBy = request.openedBy
         interactions[id]?.createdAtUnixMs = clock.unixMillis
         interactionsByToken[token] = id
         let delivered = dispatch(to: request.applicationID, guildID: guildID, "INTERACTION_CREATE", payload, intent: nil)
@@ -214,9 +215,16 @@ extension EmulatorState {
         let rows: [JSON] = values.keys.sorted().map { key in
             ["type": 1, "components": [["type": 4, "custom_id": .string(key), "value": values[key] ?? ""]]]
         }
+        // The newest modal this user was shown with that custom id, in that channel.
+        let opener = interactions.values.filter {
+            $0.applicationID == applicationID && $0.userID == userID && $0.channelID == channelID
+                && $0.callbackType == 9
+                && $0.responses.first?["body"]?["data"]?["custom_id"]?.stringValue == customID
+        }.max { $0.createdAt < $1.createdAt }
         return try createInteraction(InteractionRequest(
             applicationID: applicationID, guildID: nil, channelID: channelID, userID: userID, type: 5,
-            data: ["custom_id": .string(customID), "components": .array(rows)], messageID: nil, locale: locale
+            data: ["custom_id": .string(customID), "components": .array(rows)], messageID: nil, locale: locale,
+            openedBy: opener?.id
         ))
     }
 }

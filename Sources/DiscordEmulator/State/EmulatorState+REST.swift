@@ -15,6 +15,26 @@ extension EmulatorState {
     func responseDelay(path: String) -> Duration? { faults.takeDelay(path: path) }
 
     func handleREST(_ request: APIRequest) -> APIResponse {
+        let now = clock.elapsed
+        if invalidRequests.isBanned(now: now), let until = invalidRequests.bannedUntil {
+            var banned = APIResponse(status: 429, body: nil)
+            banned.cloudflareBody = "error code: 1015"
+            banned.headers = [("Retry-After", String(Int((until - now).seconds.rounded(.up))))]
+            return banned
+        }
+        let response = routeREST(request)
+        let scope = response.headers.first { $0.0 == "X-RateLimit-Scope" }?.1
+        if invalidRequests.record(
+            status: response.status, scope: scope, now: now, limit: configuration.invalidRequestLimit,
+            window: configuration.invalidRequestWindow, ban: configuration.invalidRequestBan
+        ) {
+            logger.warning("invalid-request limit reached: REST refused for a while, as Discord's Cloudflare does",
+                           metadata: ["limit": "\(configuration.invalidRequestLimit)"])
+        }
+        return response
+    }
+
+    private func routeREST(_ request: APIRequest) -> APIResponse {
         let match: RESTMatch
         switch RESTRoute.find(method: request.method, segments: request.segments) {
         case .success(let found): match = found
@@ -111,7 +131,7 @@ extension EmulatorState {
         case .getGatewayBot:
             return .json(gatewayBot(applicationID: call.applicationID))
         case .getCurrentUser:
-            return .json(world.userJSON(call.applicationID))
+            return .json(world.currentUserJSON(call.applicationID))
         case .getUser:
             let userID = try call.id("user_id")
             guard world.users[userID] != nil else { throw .unknownUser }
@@ -171,8 +191,10 @@ extension EmulatorState {
             "owner": world.userJSON(applicationID), "team": nil, "flags": 0, "summary": "",
             "bot": world.userJSON(applicationID), "tags": [], "rpc_origins": [], "approximate_guild_count":
                 .int(Int64(world.guildIDs(ofMember: applicationID).count)),
-            "redirect_uris": [], "interactions_endpoint_url": nil, "install_params": nil,
-            "integration_types_config": ["0": [:]],
+            "redirect_uris": [], "interactions_endpoint_url": nil,
+            "integration_types_config": ["0": [:]], "type": nil, "flags_new": "0",
+            "role_connections_verification_url": nil, "approximate_user_install_count": 0,
+            "approximate_user_authorization_count": 0, "explicit_content_filter": 0, "eligible_oauth2_scopes": [],
         ]
     }
 

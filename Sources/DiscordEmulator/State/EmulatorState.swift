@@ -26,6 +26,7 @@ actor EmulatorState {
     var activity: [EmulatedActivity] = []
     var rateLimiter = RateLimiter()
     var faults = FaultPlan()
+    var invalidRequests = InvalidRequestLimit()
     /// Applications whose heartbeats go unanswered (zombie connections, for client tests).
     var heartbeatAcksWithheld: Set<UInt64> = []
     /// The web playground's host (Playground/).

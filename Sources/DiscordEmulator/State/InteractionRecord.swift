@@ -15,6 +15,8 @@ struct InteractionRecord: Sendable {
     /// The message a component sits on.
     let messageID: UInt64?
     var callbackType: Int?
+    /// For a modal submit: the interaction whose modal reply (type 9) the user submitted.
+    var openedBy: UInt64?
     var originalMessageID: UInt64?
     var followupIDs: [UInt64] = []
     /// Every callback, edit and followup body, in order, for the control API.
@@ -42,4 +44,5 @@ struct InteractionRequest: Sendable {
     var data: JSON
     var messageID: UInt64?
     var locale: String?
+    var openedBy: UInt64?
 }

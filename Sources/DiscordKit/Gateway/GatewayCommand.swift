@@ -46,6 +46,45 @@ public struct VoiceStateUpdate: Codable, Sendable, Hashable {
     }
 }
 
+/// Op 8: ask for a guild's members; they arrive as GUILD_MEMBERS_CHUNK dispatches. Either a
+/// username prefix (`query`, "" for everyone, which needs GUILD_MEMBERS) or up to 100 `userIDs`.
+public struct RequestGuildMembers: Encodable, Sendable, Hashable {
+    public var guildID: Snowflake<Guild>
+    public var query: String?
+    /// 0: no limit (only with `query` "" and the GUILD_MEMBERS intent).
+    public var limit: Int
+    public var presences: Bool
+    public var userIDs: [Snowflake<User>]?
+    /// Echoed in every chunk, to tell the answers to concurrent requests apart (≤ 32 bytes).
+    public var nonce: String?
+
+    public init(guildID: Snowflake<Guild>, query: String? = "", limit: Int = 0, presences: Bool = false,
+                userIDs: [Snowflake<User>]? = nil, nonce: String? = nil) {
+        self.guildID = guildID
+        self.query = userIDs == nil ? (query ?? "") : query
+        self.limit = limit
+        self.presences = presences
+        self.userIDs = userIDs
+        self.nonce = nonce
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case guildID = "guild_id"
+        case query, limit, presences, nonce
+        case userIDs = "user_ids"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(guildID, forKey: .guildID)
+        try container.encodeIfPresent(query, forKey: .query)
+        try container.encode(limit, forKey: .limit)
+        try container.encode(presences, forKey: .presences)
+        try container.encodeIfPresent(userIDs, forKey: .userIDs)
+        try container.encodeIfPresent(nonce, forKey: .nonce)
+    }
+}
+
 /// Op 3 and IDENTIFY's `presence`.
 public struct PresenceUpdate: Codable, Sendable, Hashable {
     public struct Activity: Codable, Sendable, Hashable {
@@ -88,6 +127,7 @@ enum GatewayCommand: Sendable, Hashable {
     case resume(sessionID: String, sequence: Int?)
     case voiceStateUpdate(VoiceStateUpdate)
     case presenceUpdate(PresenceUpdate)
+    case requestGuildMembers(RequestGuildMembers)
 
     struct Identify: Sendable, Hashable {
         var intents: GatewayIntents
@@ -104,6 +144,7 @@ enum GatewayCommand: Sendable, Hashable {
         case .presenceUpdate: 3
         case .voiceStateUpdate: 4
         case .resume: 6
+        case .requestGuildMembers: 8
         }
     }
 
@@ -144,6 +185,8 @@ enum GatewayCommand: Sendable, Hashable {
             data = try Self.encoder.encode(Envelope(op: 4, d: update))
         case .presenceUpdate(let presence):
             data = try Self.encoder.encode(Envelope(op: 3, d: presence))
+        case .requestGuildMembers(let request):
+            data = try Self.encoder.encode(Envelope(op: 8, d: request))
         }
         return String(decoding: data, as: UTF8.self)
     }

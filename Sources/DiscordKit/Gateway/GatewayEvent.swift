@@ -18,6 +18,7 @@ public enum GatewayEvent: Sendable, Hashable {
     case voiceServerUpdate(VoiceServerUpdate)
     case interactionCreate(Interaction)
     case messageCreate(Message)
+    case guildMembersChunk(GuildMembersChunk)
     /// Any other dispatch, or a typed one whose payload did not decode.
     case other(name: String, data: JSONValue)
 
@@ -41,8 +42,28 @@ public enum GatewayEvent: Sendable, Hashable {
         case .voiceServerUpdate: "VOICE_SERVER_UPDATE"
         case .interactionCreate: "INTERACTION_CREATE"
         case .messageCreate: "MESSAGE_CREATE"
+        case .guildMembersChunk: "GUILD_MEMBERS_CHUNK"
         case .other(let name, _): name
         }
+    }
+}
+
+/// GUILD_MEMBERS_CHUNK: one answer to op 8.
+public struct GuildMembersChunk: Codable, Sendable, Hashable {
+    public var guildID: Snowflake<Guild>
+    public var members: [GuildMember]
+    public var chunkIndex: Int
+    public var chunkCount: Int
+    /// Requested ids that are not members.
+    public var notFound: [Snowflake<User>]?
+    public var nonce: String?
+
+    enum CodingKeys: String, CodingKey {
+        case members, nonce
+        case guildID = "guild_id"
+        case chunkIndex = "chunk_index"
+        case chunkCount = "chunk_count"
+        case notFound = "not_found"
     }
 }
 

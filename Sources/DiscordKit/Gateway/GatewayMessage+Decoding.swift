@@ -56,6 +56,7 @@ extension GatewayMessage: Decodable {
         case "VOICE_SERVER_UPDATE": return try typed(VoiceServerUpdate.self, GatewayEvent.voiceServerUpdate)
         case "INTERACTION_CREATE": return try typed(Interaction.self, GatewayEvent.interactionCreate)
         case "MESSAGE_CREATE": return try typed(Message.self, GatewayEvent.messageCreate)
+        case "GUILD_MEMBERS_CHUNK": return try typed(GuildMembersChunk.self, GatewayEvent.guildMembersChunk)
         default: return .other(name: name, data: (try? container.decode(JSONValue.self, forKey: .d)) ?? .null)
         }
     }

@@ -5,6 +5,17 @@ public import ServiceLifecycle
 import Synchronization
 import WSClient
 
+/// The gateway's transport compression modes (`compress=`).
+public enum GatewayTransportCompression: String, Sendable {
+    case zstdStream = "zstd-stream"
+    case zlibStream = "zlib-stream"
+
+    /// zstd-stream (smaller frames, as Discord recommends) when libzstd loads, else zlib-stream.
+    public static var preferred: GatewayTransportCompression {
+        ZstdStreamInflater.isAvailable ? .zstdStream : .zlibStream
+    }
+}
+
 /// One gateway shard: connects, identifies or resumes, heartbeats, reconnects, and yields events.
 /// A `Service`: `run()` returns on graceful shutdown and throws `GatewayError` for the fatal close
 /// codes instead of reconnecting in a loop.
@@ -16,8 +27,11 @@ public final class GatewayShard: Service, Sendable {
         public var shardCount: Int
         /// The `url` of `GET /gateway/bot`.
         public var gatewayURL: String
-        /// `compress=zlib-stream` transport compression.
+        /// Transport compression (`compression`: the `compress` query), off when false.
         public var compression: Bool
+        /// Which transport compression to ask for: `zstd-stream` when the system's libzstd loads,
+        /// else `zlib-stream` (`GatewayTransportCompression.preferred`).
+        public var compressionAlgorithm: GatewayTransportCompression
         public var presence: PresenceUpdate?
         public var largeThreshold: Int?
         public var properties: [String: String]
@@ -29,7 +43,8 @@ public final class GatewayShard: Service, Sendable {
         public var resume: GatewayResumeState?
 
         public init(token: BotToken, intents: GatewayIntents, shardID: Int = 0, shardCount: Int = 1,
-                    gatewayURL: String, compression: Bool = true, presence: PresenceUpdate? = nil,
+                    gatewayURL: String, compression: Bool = true,
+                    compressionAlgorithm: GatewayTransportCompression = .preferred, presence: PresenceUpdate? = nil,
                     largeThreshold: Int? = nil,
                     properties: [String: String] = ["os": "linux", "browser": "DiscordKit", "device": "DiscordKit"],
                     maxPayloadSize: Int = 32 << 20,
@@ -42,6 +57,7 @@ public final class GatewayShard: Service, Sendable {
             self.shardCount = shardCount
             self.gatewayURL = gatewayURL
             self.compression = compression
+            self.compressionAlgorithm = compressionAlgorithm
             self.presence = presence
             self.largeThreshold = largeThreshold
             self.properties = properties
@@ -107,6 +123,11 @@ public final class GatewayShard: Service, Sendable {
         try await send(.presenceUpdate(presence))
     }
 
+    /// Op 8: the members arrive as `.guildMembersChunk` events on this shard.
+    public func requestGuildMembers(_ request: RequestGuildMembers) async throws {
+        try await send(.requestGuildMembers(request))
+    }
+
     private func send(_ command: GatewayCommand) async throws {
         let writer = state.withLock { $0.machine.phase == .connected ? $0.writer : nil }
         guard let writer else {
@@ -156,7 +177,7 @@ public final class GatewayShard: Service, Sendable {
         if let query = address.firstIndex(of: "?") { address = String(address[..<query]) }
         if !address.hasSuffix("/") { address += "/" }
         address += "?v=\(DiscordAPI.version)&encoding=json"
-        if configuration.compression { address += "&compress=zlib-stream" }
+        if configuration.compression { address += "&compress=\(configuration.compressionAlgorithm.rawValue)" }
         let client = WebSocketClient(
             url: address,
             configuration: .init(maxFrameSize: configuration.maxPayloadSize, closeTimeout: .seconds(2)),
@@ -197,7 +218,13 @@ public final class GatewayShard: Service, Sendable {
     }
 
     private func read(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async throws {
-        let inflater = configuration.compression ? try ZlibStreamInflater(maxPayloadSize: configuration.maxPayloadSize) : nil
+        let inflater: (any GatewayFrameInflater)? = if !configuration.compression {
+            nil
+        } else if configuration.compressionAlgorithm == .zstdStream {
+            try ZstdStreamInflater(maxPayloadSize: configuration.maxPayloadSize)
+        } else {
+            try ZlibStreamInflater(maxPayloadSize: configuration.maxPayloadSize)
+        }
         for try await message in inbound.messages(maxSize: configuration.maxPayloadSize) {
             let payload: ByteBuffer
             switch message {

@@ -97,6 +97,15 @@ public final class ShardedGateway: Service, Sendable {
         try await shard.updateVoiceState(update)
     }
 
+    /// Sends op 8 through the guild's shard; the chunks arrive as `.guildMembersChunk` events.
+    public func requestGuildMembers(_ request: RequestGuildMembers) async throws {
+        guard let shard = shard(for: request.guildID) else {
+            throw GatewayError(code: .notConnected, closeCode: nil,
+                               message: "guild \(request.guildID) belongs to a shard this process does not run")
+        }
+        try await shard.requestGuildMembers(request)
+    }
+
     public func run() async throws {
         defer { continuation.finish() }
         try await withThrowingDiscardingTaskGroup { group in

@@ -100,6 +100,14 @@ public struct DiscordREST: Sendable {
                                        message: "no answer from Discord (\(type(of: error)))", underlying: error)
             }
             let retryAfter = await rateLimiter.complete(ticket, route: route, response: response)
+            if RESTRateLimiter.isEdgeBan(response) {
+                // Retrying would only prolong the ban: say what happened, at once.
+                let seconds = Int((retryAfter ?? .zero).secondsValue.rounded(.up))
+                throw DiscordRESTError(
+                    kind: .rateLimited, route: route.template, status: 429,
+                    message: "Discord refuses this address for too many invalid requests (401/403/429); "
+                        + "retry after \(seconds) s")
+            }
             if response.status == 429 {
                 attempt += 1
                 logger.debug("rate limited", metadata: [

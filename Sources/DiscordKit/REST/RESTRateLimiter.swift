@@ -145,6 +145,14 @@ public actor RESTRateLimiter {
         }
     }
 
+    /// A 429 that did not come from Discord's API but from its edge (Cloudflare), which bans an
+    /// address after too many invalid requests: no `Via` header and no JSON `retry_after` body.
+    static func isEdgeBan(_ response: RESTResponse) -> Bool {
+        guard response.status == 429, response.header("Via") == nil else { return false }
+        let body = try? JSONDecoder().decode(RateLimitBody.self, from: Data(response.body.readableBytesView))
+        return body?.retryAfter == nil
+    }
+
     /// Learns from an answer. Returns how long to wait before retrying when it was a 429.
     @discardableResult
     public func complete(_ ticket: Ticket, route: RESTRoute, response: RESTResponse) -> Duration? {
@@ -177,7 +185,10 @@ public actor RESTRateLimiter {
         }
 
         var retryAfter: Duration?
-        if response.status == 429 {
+        if Self.isEdgeBan(response) {
+            // Not a bucket's limit: the whole address is refused; DiscordREST fails the call.
+            retryAfter = .clampedSeconds(headers.retryAfter ?? 1)
+        } else if response.status == 429 {
             let wait = Duration.clampedSeconds(headers.retryAfter ?? 1)
             retryAfter = wait
             if headers.global || headers.scope == "global" {

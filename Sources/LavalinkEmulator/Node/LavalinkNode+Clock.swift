@@ -24,6 +24,18 @@ extension LavalinkNode {
             }
             for guildId in session.sortedGuildIds {
                 guard var player = session.players[guildId] else { continue }
+                if let readyAt = player.voiceReadyAt {
+                    if readyAt <= now {
+                        // koe's gatewayReady: the player starts pulling audio from then on.
+                        player.settle(at: readyAt, progressWithoutVoice: progressWithoutVoice)
+                        player.voiceReadyAt = nil
+                        player.voiceConnected = true
+                        player.lastUpdateSent = readyAt
+                        session.send(playerUpdateMessage(player, now: readyAt), queueIfDisconnected: false)
+                    } else {
+                        consider(readyAt)
+                    }
+                }
                 advance(&player, in: &session, to: now)
                 consider(player.nextMilestone(progressWithoutVoice: progressWithoutVoice)?.time)
                 if let since = player.stuckSince, !player.stuckReported {

@@ -101,9 +101,13 @@ extension LavalinkNode {
             guard var session = sessions[id], var player = session.players[guildId] else { continue }
             player.settle(at: now, progressWithoutVoice: progressWithoutVoice)
             player.voiceConnected = false
+            player.voiceReadyAt = nil
             session.send(eventMessage("WebSocketClosedEvent", guildId: guildId, [
                 ("code", .int(code)), ("reason", .string(reason)), ("byRemote", .bool(byRemote)),
             ]), queueIfDisconnected: true)
+            // Lavalink follows every WebSocketClosedEvent with a playerUpdate (connected: false).
+            player.lastUpdateSent = now
+            session.send(playerUpdateMessage(player, now: now), queueIfDisconnected: false)
             session.players[guildId] = player
             sessions[id] = session
             closed = true

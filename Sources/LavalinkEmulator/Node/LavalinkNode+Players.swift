@@ -57,15 +57,19 @@ extension LavalinkNode {
         let startsTrack: Bool
         if case .play = update.track { startsTrack = true } else { startsTrack = false }
 
-        if let voice = update.voice, voice != player.voice || !player.voiceConnected {
+        var voiceClosed = false
+        if let voice = update.voice, voice != player.voice || (!player.voiceConnected && player.voiceReadyAt == nil) {
+            // A new voice server means a new voice connection: not connected until it is ready.
             player.voice = voice
+            player.voiceConnected = false
+            player.voiceReadyAt = nil
             if daveRequired {
-                player.voiceConnected = false
                 session.send(eventMessage("WebSocketClosedEvent", guildId: guildId, [
                     ("code", 4017), ("reason", "E2EE/DAVE protocol required"), ("byRemote", true),
                 ]), queueIfDisconnected: true)
+                voiceClosed = true
             } else {
-                player.voiceConnected = true
+                player.voiceReadyAt = now + configuration.voiceReadyDelayMs
             }
         }
         if !startsTrack, let paused = update.paused { player.paused = paused }
@@ -118,7 +122,8 @@ extension LavalinkNode {
             sendUpdate = true
         }
         player.anchor = now
-        if sendUpdate {
+        // Lavalink follows every WebSocketClosedEvent with a playerUpdate.
+        if sendUpdate || voiceClosed {
             player.lastUpdateSent = now
             session.send(playerUpdateMessage(player, now: now), queueIfDisconnected: false)
         }

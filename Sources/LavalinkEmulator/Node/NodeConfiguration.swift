@@ -13,6 +13,10 @@ public struct NodeConfiguration: Sendable {
     public var progressWithoutVoice: Bool
     /// The version the node reports (`/version`, `/v4/info`).
     public var version: String
+    /// Virtual milliseconds from a voice PATCH to the voice gateway being ready: until then the
+    /// player reports `connected: false` and does not progress; then a `playerUpdate` follows,
+    /// as Lavalink sends on koe's `gatewayReady`.
+    public var voiceReadyDelayMs: Int64
 
     public init(
         password: String = "youshallnotpass",
@@ -20,7 +24,8 @@ public struct NodeConfiguration: Sendable {
         statsIntervalMs: Int64 = 60000,
         trackStuckThresholdMs: Int64 = 10000,
         progressWithoutVoice: Bool = false,
-        version: String = "4.2.2"
+        version: String = "4.2.2",
+        voiceReadyDelayMs: Int64 = 5
     ) {
         self.password = password
         self.playerUpdateIntervalMs = max(1, playerUpdateIntervalMs)
@@ -28,5 +33,6 @@ public struct NodeConfiguration: Sendable {
         self.trackStuckThresholdMs = max(0, trackStuckThresholdMs)
         self.progressWithoutVoice = progressWithoutVoice
         self.version = version
+        self.voiceReadyDelayMs = max(0, voiceReadyDelayMs)
     }
 }

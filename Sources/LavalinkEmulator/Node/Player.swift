@@ -15,6 +15,8 @@ struct Player {
     var filters = Filters()
     var voice = VoiceState.empty
     var voiceConnected = false
+    /// Virtual time the voice gateway becomes ready, while it is connecting.
+    var voiceReadyAt: Int64?
     /// Virtual time at which the track froze, while it is stuck.
     var stuckSince: Int64?
     var stuckReported = false

@@ -21,6 +21,12 @@ public enum PoolEvent: Sendable, Hashable {
 public actor LavalinkNodePool: Service {
     public nonisolated let nodes: [LavalinkNode]
     private let maxConcurrentMoves: Int
+    /// How long a call for a player waits for its node to reconnect before failing.
+    private let reconnectWait: Duration
+    private let clock: any Clock<Duration>
+    /// Monotonic time on this side, to extrapolate a moving player's position by the time since
+    /// its last report arrived (the node's own `time` may be skewed against ours).
+    private let monotonicNow: @Sendable () -> Duration
     private let logger: Logger
     private let broadcast = EventBroadcast<PoolEvent>()
 
@@ -33,9 +39,17 @@ public actor LavalinkNodePool: Service {
     /// with its old session, so a guild never plays on two nodes.
     private var orphans: [String: Set<String>] = [:]
 
-    public init(nodes: [LavalinkNode], maxConcurrentMoves: Int = 4, logger: Logger) {
+    public init(
+        nodes: [LavalinkNode], maxConcurrentMoves: Int = 4, reconnectWait: Duration = .seconds(10),
+        clock: any Clock<Duration> = ContinuousClock(),
+        monotonicNow: @escaping @Sendable () -> Duration = LavalinkNodePool.processUptime,
+        logger: Logger
+    ) {
         self.nodes = nodes
         self.maxConcurrentMoves = max(1, maxConcurrentMoves)
+        self.reconnectWait = reconnectWait
+        self.clock = clock
+        self.monotonicNow = monotonicNow
         self.logger = logger
     }
 
@@ -92,6 +106,7 @@ public actor LavalinkNodePool: Service {
     @discardableResult
     public func update(guildId: String, _ update: PlayerUpdate, noReplace: Bool = false) async throws -> Player? {
         await waitForMove(guildId)
+        try await waitForReconnect(of: guildId)
         var snapshot: PlayerSnapshot
         let isNew = players[guildId] == nil
         if let existing = players[guildId] {
@@ -118,6 +133,7 @@ public actor LavalinkNodePool: Service {
         // The player may have moved or been destroyed while the request was in flight.
         guard var current = players[guildId], current.node == nodeName else { return player }
         if let voice = update.voice { current.voice = voice }
+        current.positionReceivedAt = monotonicNow()
         current.endTime = Self.endTime(after: update, previous: current.endTime, startsTrack: player.track?.encoded != current.track?.encoded)
         current.apply(player)
         players[guildId] = current
@@ -174,6 +190,8 @@ public actor LavalinkNodePool: Service {
             guard var snapshot = players[guildId], snapshot.node == name else { return }
             snapshot.position = state.position
             snapshot.positionTime = state.time
+            snapshot.positionReceivedAt = monotonicNow()
+            snapshot.connected = state.connected
             players[guildId] = snapshot
             broadcast.yield(.playerUpdate(guildId: guildId, state: state))
         case .player(let playerEvent):
@@ -243,7 +261,8 @@ public actor LavalinkNodePool: Service {
         players[guildId] = snapshot
         do {
             let sessionId = try await target.requireSession()
-            let player = try await target.rest.updatePlayer(sessionId: sessionId, guildId: guildId, snapshot.restoringUpdate)
+            let player = try await target.rest.updatePlayer(
+                sessionId: sessionId, guildId: guildId, snapshot.restoringUpdate(now: monotonicNow()))
             if var current = players[guildId] {
                 current.apply(player)
                 players[guildId] = current
@@ -280,6 +299,25 @@ public actor LavalinkNodePool: Service {
         }
     }
 
+    /// A player whose node is reconnecting (disconnected, not yet lost) waits for it, at most
+    /// `reconnectWait`, instead of failing at once; the wait ends early when the player moves.
+    private func waitForReconnect(of guildId: String) async throws {
+        guard let nodeName = players[guildId]?.node, !available.contains(nodeName),
+            let node = node(named: nodeName)
+        else { return }
+        let limit = reconnectWait
+        let clock = self.clock
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await node.waitUntilConnected() }
+            group.addTask { try? await clock.sleep(for: limit) }
+            await group.next()
+            group.cancelAll()
+        }
+        try Task.checkCancellation()
+        // Lost meanwhile: the player is moving elsewhere.
+        await waitForMove(guildId)
+    }
+
     private func waitForMove(_ guildId: String) async {
         while moving.contains(guildId) {
             await withCheckedContinuation { moveWaiters[guildId, default: []].append($0) }
@@ -290,6 +328,12 @@ public actor LavalinkNodePool: Service {
         moving.remove(guildId)
         for waiter in moveWaiters.removeValue(forKey: guildId) ?? [] { waiter.resume() }
     }
+
+    /// Time since the first call, on the continuous clock (the default `monotonicNow`).
+    public static let processUptime: @Sendable () -> Duration = {
+        let origin = ContinuousClock.now
+        return { ContinuousClock.now - origin }
+    }()
 
     private func noNode() -> LavalinkError {
         LavalinkError(.noNodeAvailable, "no Lavalink node is connected; players will start once one is")

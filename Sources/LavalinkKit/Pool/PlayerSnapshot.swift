@@ -8,6 +8,10 @@ public struct PlayerSnapshot: Sendable, Hashable {
     /// Last reported position in milliseconds, and the node time of that report.
     public var position: Int64 = 0
     public var positionTime: Int64?
+    /// When that report arrived, on the pool's monotonic clock.
+    public var positionReceivedAt: Duration?
+    /// Whether the node last said its voice connection was up (only then does the track move).
+    public var connected = false
     public var endTime: Int64?
     public var volume: Int = 100
     public var paused: Bool = false
@@ -53,14 +57,28 @@ public struct PlayerSnapshot: Sendable, Hashable {
         filters = player.filters
         position = player.state.position
         positionTime = player.state.time
+        connected = player.state.connected
     }
 
-    /// The update that recreates this player elsewhere: same track at the same position, volume,
-    /// pause state and filters, and the voice connection.
-    var restoringUpdate: PlayerUpdate {
+    /// Where a playing track is now: the last reported position plus the time since that report
+    /// arrived, at the playback rate (timescale speed × rate), never past the track's end.
+    public func extrapolatedPosition(now: Duration) -> Int64 {
+        guard let track, !paused, connected, let receivedAt = positionReceivedAt, now > receivedAt else { return position }
+        let timescale = filters.timescale
+        let rate = (timescale?.speed ?? 1) * (timescale?.rate ?? 1)
+        let elapsed = now - receivedAt
+        let elapsedMs = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let moved = position + Int64((elapsedMs * max(0, rate)).rounded(.down))
+        guard !track.info.isStream, track.info.length > 0 else { return moved }
+        return min(moved, track.info.length)
+    }
+
+    /// The update that recreates this player elsewhere: same track at the position it has reached
+    /// by now, volume, pause state and filters, and the voice connection.
+    func restoringUpdate(now: Duration) -> PlayerUpdate {
         PlayerUpdate(
             track: track.map { .encoded($0.encoded, userData: $0.userData) },
-            position: track == nil ? nil : position,
+            position: track == nil ? nil : extrapolatedPosition(now: now),
             endTime: endTime.map { .milliseconds($0) },
             volume: volume,
             paused: paused,

@@ -20,9 +20,15 @@ enum Emulated {
     }()
 
     /// A node on a free port with a manual clock (time moves only when a test advances it).
-    static func start(password: String = "test-password-9f2", version: String = "4.2.2") async throws -> LavalinkEmulator {
+    /// Voice connections are ready at the virtual instant of their PATCH unless a test asks for a
+    /// delay, so tests about positions count playback from the PATCH; the voice-ready delay has
+    /// its own tests.
+    static func start(
+        password: String = "test-password-9f2", version: String = "4.2.2", voiceReadyDelayMs: Int64 = 0
+    ) async throws -> LavalinkEmulator {
         let emulator = LavalinkEmulator(
-            configuration: .init(speed: 0, node: .init(password: password, version: version)),
+            configuration: .init(speed: 0, node: .init(password: password, version: version,
+                                                       voiceReadyDelayMs: voiceReadyDelayMs)),
             logger: logger
         )
         try await emulator.start()
@@ -107,9 +113,14 @@ func withNode<T>(
 /// Runs a pool (and so its nodes) while `body` runs, recording its events.
 func withPool<T>(
     _ nodes: [LavalinkKit.LavalinkNode], maxConcurrentMoves: Int = 4, logger: Logger = Emulated.logger,
+    reconnectWait: Duration = .seconds(10),
+    // The emulators' virtual clocks only move when a test advances them, so by default no time
+    // passes on the pool's side either: a moved player resumes exactly where it was reported.
+    monotonicNow: @escaping @Sendable () -> Duration = { .zero },
     _ body: (LavalinkNodePool, EventLog<PoolEvent>) async throws -> T
 ) async throws -> T {
-    let pool = LavalinkNodePool(nodes: nodes, maxConcurrentMoves: maxConcurrentMoves, logger: logger)
+    let pool = LavalinkNodePool(nodes: nodes, maxConcurrentMoves: maxConcurrentMoves, reconnectWait: reconnectWait,
+                                monotonicNow: monotonicNow, logger: logger)
     let log = EventLog<PoolEvent>()
     let events = pool.events()
     return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -146,9 +157,9 @@ extension PlayerEvent.Kind {
 
 /// Starts an emulator for `body` and always shuts it down afterwards (after the scope's HTTP client).
 func withEmulator<T>(
-    version: String = "4.2.2", _ body: (LavalinkEmulator) async throws -> T
+    version: String = "4.2.2", voiceReadyDelayMs: Int64 = 0, _ body: (LavalinkEmulator) async throws -> T
 ) async throws -> T {
-    let emulator = try await Emulated.start(version: version)
+    let emulator = try await Emulated.start(version: version, voiceReadyDelayMs: voiceReadyDelayMs)
     var configuration = HTTPClient.Configuration()
     configuration.connectionPool.retryConnectionEstablishment = false
     let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
