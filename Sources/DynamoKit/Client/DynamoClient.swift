@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Tracing
 
 /// A DynamoDB client for the JSON protocol (`DynamoDB_20120810`): encodes each operation,
 /// retries throttling, 5xx and connection failures with exponential backoff and jitter, and turns
@@ -25,6 +26,28 @@ public struct DynamoClient: Sendable {
     /// Calls `operation` with `input` and decodes the response, retrying what is retryable.
     public func call<Input: Encodable, Output: Decodable>(
         _ operation: String, _ input: Input, as output: Output.Type = Output.self
+    ) async throws(DynamoError) -> Output {
+        let handles = DynamoCallMetrics.shared.handles(for: operation)
+        // A client span only inside a traced operation; started by hand because the body throws
+        // a typed error.
+        let span = ServiceContext.current == nil ? nil : startSpan("dynamodb \(operation)", ofKind: .client)
+        span?.attributes["db.system"] = "dynamodb"
+        let started = ContinuousClock.now
+        defer {
+            handles.timer.record(duration: ContinuousClock.now - started)
+            span?.end()
+        }
+        do {
+            return try await callWithRetries(operation, input, as: output)
+        } catch {
+            handles.errors.increment()
+            span?.recordError(error)
+            throw error
+        }
+    }
+
+    private func callWithRetries<Input: Encodable, Output: Decodable>(
+        _ operation: String, _ input: Input, as output: Output.Type
     ) async throws(DynamoError) -> Output {
         let body: [UInt8]
         do {
