@@ -30,6 +30,7 @@ struct RunCommand: AsyncParsableCommand {
         var settings = loaded
         if let httpPort { settings.httpPort = httpPort }
         let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
+        let tracing = try OperatorStartup.tracing(settings, serviceName: "anankor", logger: logger)
         let state: SQLiteStateStore
         let ledger: SQLiteLedger
         do {
@@ -45,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
             ServiceWiring.worker(settings, tokens: [token], name: "worker-\(index + 1)", bus: bus, state: state,
                                  ledger: ledger, logger: logger)
         }
-        try await ServiceWiring.runServices([master] + workers, settings: settings, registry: registry, checks: [
+        try await ServiceWiring.runServices(tracing: tracing, [master] + workers, settings: settings, registry: registry, checks: [
             ReadinessCheck("gateway") { master.isReady },
             ReadinessCheck("workers") { workers.allSatisfy(\.isReady) },
         ], logger: logger)
@@ -66,10 +67,11 @@ struct MasterCommand: AsyncParsableCommand {
         var settings = loaded
         if let httpPort { settings.httpPort = httpPort }
         let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
+        let tracing = try OperatorStartup.tracing(settings, serviceName: "anankor-master", logger: logger)
         let ports = try await ServiceWiring.distributedPorts(settings, logger: logger)
         let master = ServiceWiring.master(settings, bus: ports.bus, state: ports.state, ledger: ports.ledger,
                                           claims: ports.claims, logger: logger)
-        try await ServiceWiring.runServices([master], settings: settings, registry: registry, checks: [
+        try await ServiceWiring.runServices(tracing: tracing, [master], settings: settings, registry: registry, checks: [
             ReadinessCheck("gateway") { master.isReady },
             ReadinessCheck("redis") { (try? await ports.redis.send("PING")) != nil },
         ], logger: logger)
@@ -91,11 +93,12 @@ struct WorkerCommand: AsyncParsableCommand {
         var settings = loaded
         if let httpPort { settings.httpPort = httpPort }
         let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
+        let tracing = try OperatorStartup.tracing(settings, serviceName: "anankor-worker", logger: logger)
         let ports = try await ServiceWiring.distributedPorts(settings, logger: logger)
         let worker = ServiceWiring.worker(settings, tokens: settings.workerTokens,
                                           name: "worker-\(ProcessInfo.processInfo.processIdentifier)", bus: ports.bus,
                                           state: ports.state, ledger: ports.ledger, claims: ports.claims, logger: logger)
-        try await ServiceWiring.runServices([worker], settings: settings, registry: registry, checks: [
+        try await ServiceWiring.runServices(tracing: tracing, [worker], settings: settings, registry: registry, checks: [
             ReadinessCheck("worker") { worker.isReady },
             ReadinessCheck("redis") { (try? await ports.redis.send("PING")) != nil },
         ], logger: logger)
@@ -174,12 +177,13 @@ enum ServiceWiring {
     }
 
     /// Runs the services with `/health`, `/ready` and `/metrics`, until SIGTERM or SIGINT.
-    static func runServices(_ services: [any Service], settings: AnankorSettings, registry: PrometheusCollectorRegistry,
-                            checks: [ReadinessCheck], logger: Logger) async throws {
+    /// `tracing`, when set, runs first so it stops last and exports the spans of everything else.
+    static func runServices(tracing: (any Service)? = nil, _ services: [any Service], settings: AnankorSettings,
+                            registry: PrometheusCollectorRegistry, checks: [ReadinessCheck], logger: Logger) async throws {
         let endpoints = OperationsEndpoints.application(host: "0.0.0.0", port: settings.httpPort, registry: registry,
                                                         checks: checks, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) } + [.init(service: endpoints)],
+            services: ([tracing].compactMap { $0 } + services).map { .init(service: $0) } + [.init(service: endpoints)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
