@@ -24,7 +24,7 @@ public enum OperationsEndpoints {
         let process = ProcessMetrics(registry: registry, version: version)
         // One handle per check, made once; each scrape records what the checks say now, so an
         // alert (Redis down) needs nothing but Prometheus.
-        let readiness = checks.map { ($0, registry.makeGauge(name: "anankor_ready", labels: [("check", $0.name)])) }
+        let readiness = checks.map { ($0, registry.makeGauge(descriptor: .catalogued("anankor_ready"), labels: [("check", $0.name)])) }
         router.get("/health") { _, _ in
             jsonResponse(.ok, "{\"status\":\"alive\"}")
         }

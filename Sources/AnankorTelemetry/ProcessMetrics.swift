@@ -19,13 +19,13 @@ public final class ProcessMetrics: Sendable {
     private let startTime: Gauge
 
     public init(registry: PrometheusCollectorRegistry, version: String) {
-        cpu = registry.makeCounter(name: "process_cpu_seconds_total")
-        resident = registry.makeGauge(name: "process_resident_memory_bytes")
-        virtual = registry.makeGauge(name: "process_virtual_memory_bytes")
-        openFDs = registry.makeGauge(name: "process_open_fds")
-        maxFDs = registry.makeGauge(name: "process_max_fds")
-        startTime = registry.makeGauge(name: "process_start_time_seconds")
-        registry.makeGauge(name: "anankor_build_info", labels: [("version", version)]).set(1.0)
+        cpu = registry.makeCounter(descriptor: .catalogued("process_cpu_seconds_total"))
+        resident = registry.makeGauge(descriptor: .catalogued("process_resident_memory_bytes"))
+        virtual = registry.makeGauge(descriptor: .catalogued("process_virtual_memory_bytes"))
+        openFDs = registry.makeGauge(descriptor: .catalogued("process_open_fds"))
+        maxFDs = registry.makeGauge(descriptor: .catalogued("process_max_fds"))
+        startTime = registry.makeGauge(descriptor: .catalogued("process_start_time_seconds"))
+        registry.makeGauge(descriptor: .catalogued("anankor_build_info"), labels: [("version", version)]).set(1.0)
         if let start = Self.startTimeSeconds() { startTime.set(start) }
         if let limit = Self.openFileLimit() { maxFDs.set(limit) }
         sample()
@@ -96,5 +96,12 @@ public final class ProcessMetrics: Sendable {
             let boot = Double(line.dropFirst(6).trimmingCharacters(in: .whitespaces))
         else { return nil }
         return boot + Double(stat.startTicks) / ticksPerSecond
+    }
+}
+
+extension MetricNameDescriptor {
+    /// A metric registered directly with the registry, with its help text from the catalog.
+    static func catalogued(_ name: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: MetricCatalog.help[name] ?? "")
     }
 }

@@ -87,6 +87,19 @@ def workload(cluster):
         http("POST", f"{cluster.discord_control}/faults/heartbeat-request", {"application_id": app["id"]})
 
 
+# Families an operator relies on (docs/operations.md), which must be served from start-up on.
+REQUIRED = {
+    "anankor_commands_total", "anankor_command_seconds", "anankor_sessions_unbound_total",
+    "anankor_interactions_duplicate_total", "anankor_events_redelivered_total", "anankor_sessions",
+    "anankor_workers_alive", "anankor_worker_lease_held", "anankor_jobs_redelivered_total",
+    "anankor_bus_dead_letters", "anankor_job_latency_seconds", "discord_rest_rate_limited_total",
+    "discord_rest_invalid_requests", "discord_gateway_heartbeat_latency_seconds", "discord_gateway_reconnects_total",
+    "anankor_lavalink_node_players", "anankor_lavalink_node_penalty", "redis_command_seconds",
+    "dynamodb_call_seconds", "process_cpu_seconds_total", "process_resident_memory_bytes", "process_open_fds",
+    "process_start_time_seconds", "anankor_build_info",
+}
+
+
 def documented(port):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
         text = response.read().decode()
@@ -96,7 +109,7 @@ def documented(port):
     missing = [family for family in families if family not in helped]
     if missing:
         sys.exit(f"FAIL: port {port} exposes metrics without documented # HELP: {missing}")
-    return len(families)
+    return set(families)
 
 
 def main():
@@ -125,7 +138,11 @@ def main():
                 wait_for("every target up", all_up, timeout=60)
             except RuntimeError as error:
                 sys.exit(f"FAIL: {error}: {query(base, 'up')}")
-            families = sum(documented(p) for p in [cluster.master_port] + cluster.worker_ports)
+            served = [documented(p) for p in [cluster.master_port] + cluster.worker_ports]
+            families = sum(len(names) for names in served)
+            absent = REQUIRED - set().union(*served)
+            if absent:
+                sys.exit(f"FAIL: no process serves {sorted(absent)}")
 
             with open(os.path.join(DEPLOY, "grafana", "dashboards", "anankor.json")) as handle:
                 dashboard = json.load(handle)

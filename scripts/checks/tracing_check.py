@@ -158,6 +158,16 @@ def main():
         if not any(line.get("trace_id") == trace and line.get("span_id") for line in worker_lines):
             fail("no worker log line carries the /play trace's trace_id and a span_id", cluster)
 
+        children = {}
+        for span in in_trace:
+            children.setdefault(span["parent"], []).append(span)
+
+        def show(span, depth):
+            print(f"  {'  ' * depth}{span['name']}  [{span['service']}]")
+            for child in children.get(span["id"], []):
+                show(child, depth + 1)
+
+        show(interaction, 0)
         print(f"ok: /play is one trace ({trace}) of {len(in_trace)} spans, "
               f"{sum(span['service'] == 'anankor-worker' for span in in_trace)} from a worker; "
               f"job span {connect['id']} <- {parent['name']} <- interaction; "
