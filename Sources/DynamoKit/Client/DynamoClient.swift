@@ -28,21 +28,37 @@ public struct DynamoClient: Sendable {
         _ operation: String, _ input: Input, as output: Output.Type = Output.self
     ) async throws(DynamoError) -> Output {
         let handles = DynamoCallMetrics.shared.handles(for: operation)
-        // A client span only inside a traced operation; started by hand because the body throws
-        // a typed error.
+        // A client span only inside a traced operation; the HTTP client's own span is its child.
         let span = ServiceContext.current == nil ? nil : startSpan("dynamodb \(operation)", ofKind: .client)
         span?.attributes["db.system"] = "dynamodb"
         let started = ContinuousClock.now
-        defer {
-            handles.timer.record(duration: ContinuousClock.now - started)
-            span?.end()
+        let result: Result<Output, DynamoError>
+        if let span {
+            result = await ServiceContext.withValue(span.context) { await attempt(operation, input, as: output) }
+        } else {
+            result = await attempt(operation, input, as: output)
         }
-        do {
-            return try await callWithRetries(operation, input, as: output)
-        } catch {
+        handles.timer.record(duration: ContinuousClock.now - started)
+        defer { span?.end() }
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(let error):
             handles.errors.increment()
             span?.recordError(error)
             throw error
+        }
+    }
+
+    /// The call with its retries as a value: the typed error passes through the span's context
+    /// unchanged.
+    private func attempt<Input: Encodable, Output: Decodable>(
+        _ operation: String, _ input: Input, as output: Output.Type
+    ) async -> Result<Output, DynamoError> {
+        do {
+            return .success(try await callWithRetries(operation, input, as: output))
+        } catch {
+            return .failure(error)
         }
     }
 

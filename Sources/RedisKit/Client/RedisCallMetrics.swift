@@ -38,7 +38,8 @@ final class RedisCallMetrics: Sendable {
             timer.record(duration: ContinuousClock.now - started)
             return result
         } catch {
-            errors.increment()
+            // NOSCRIPT is the script cache asking for `SCRIPT LOAD` (`eval` handles it), not a failure.
+            if (error as? RedisError)?.serverErrorPrefix != "NOSCRIPT" { errors.increment() }
             throw error
         }
     }
