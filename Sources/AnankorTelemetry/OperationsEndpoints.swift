@@ -18,9 +18,13 @@ public struct ReadinessCheck: Sendable {
 /// orchestrator holds traffic), `/metrics` is the Prometheus text exposition.
 public enum OperationsEndpoints {
     public static func router(
-        registry: PrometheusCollectorRegistry, checks: [ReadinessCheck]
+        registry: PrometheusCollectorRegistry, checks: [ReadinessCheck], version: String = Telemetry.version
     ) -> Router<BasicRequestContext> {
         let router = Router()
+        let process = ProcessMetrics(registry: registry, version: version)
+        // One handle per check, made once; each scrape records what the checks say now, so an
+        // alert (Redis down) needs nothing but Prometheus.
+        let readiness = checks.map { ($0, registry.makeGauge(descriptor: .catalogued("anankor_ready"), labels: [("check", $0.name)])) }
         router.get("/health") { _, _ in
             jsonResponse(.ok, "{\"status\":\"alive\"}")
         }
@@ -32,13 +36,30 @@ public enum OperationsEndpoints {
             return jsonResponse(.serviceUnavailable, "{\"ready\":false,\"failing\":[\(names)]}")
         }
         router.get("/metrics") { _, _ in
-            Response(
+            process.sample()
+            for (check, gauge) in readiness { gauge.set(await probe(check) ? 1.0 : 0.0) }
+            return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer()))
+                body: .init(byteBuffer: ByteBuffer(string: MetricCatalog.withHelp(
+                    String(decoding: registry.emitToBuffer(), as: UTF8.self))))
             )
         }
         return router
+    }
+
+    /// A check that does not answer within 2 s counts as failing (a scrape must not hang).
+    static func probe(_ check: ReadinessCheck) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await check.probe() }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(2))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
     }
 
     /// The endpoints as a service to run beside the bot services.

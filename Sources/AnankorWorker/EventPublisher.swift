@@ -1,4 +1,5 @@
 import AnankorCore
+import AnankorTelemetry
 import Foundation
 import Logging
 
@@ -12,7 +13,8 @@ struct EventPublisher: Sendable {
     private static let attempts = 3
 
     func publish(_ event: WorkerEvent) async {
-        let envelope = EventEnvelope(body: event, createdAt: now())
+        // Inside a job's span the event continues its trace (the master's handling is its child).
+        let envelope = EventEnvelope(body: event, trace: .current(), createdAt: now())
         for attempt in 1...Self.attempts {
             do {
                 try await bus.publish(envelope)

@@ -1,7 +1,9 @@
 import AnankorCore
+import AnankorTelemetry
 import Foundation
 import Logging
 import ServiceLifecycle
+import Tracing
 
 /// Consuming the token's job stream: each job once (ledger claim on the envelope id), in order
 /// per guild, different guilds side by side.
@@ -61,7 +63,20 @@ extension WorkerBot {
         }
     }
 
+    /// One job, one consumer span: a child of the master's producer span when the envelope
+    /// carries its trace context, else a trace of its own.
     private func handle(_ delivery: Delivery<Job>) async {
+        await withSpan("job \(delivery.envelope.body.kind)", context: .continuing(delivery.envelope.trace),
+                       ofKind: .consumer) { span in
+            span.attributes[SpanAttributeName.jobKind] = delivery.envelope.body.kind
+            span.attributes[SpanAttributeName.guild] = delivery.envelope.body.guild.description
+            span.attributes[SpanAttributeName.deliveryCount] = delivery.deliveryCount
+            if delivery.deliveryCount > 1 { context.metrics.recordRedelivery(kind: delivery.envelope.body.kind) }
+            await process(delivery)
+        }
+    }
+
+    private func process(_ delivery: Delivery<Job>) async {
         let envelope = delivery.envelope
         let kind = envelope.body.kind
         var logger = self.logger
@@ -98,6 +113,7 @@ extension WorkerBot {
                 await completeJob(key, token: token, logger: logger)
                 await acknowledge(delivery, logger: logger)
                 context.metrics.recordJob(kind: kind, outcome: .done, duration: duration)
+                context.metrics.recordLatency(kind: kind, seconds: context.now().timeIntervalSince(envelope.createdAt))
                 logger.debug("job done")
             case .refused(let reason)?:
                 logger.info("job failed", metadata: ["reason": "\(reason)"])
@@ -119,7 +135,8 @@ extension WorkerBot {
     private func run(_ envelope: JobEnvelope, logger: Logger) async -> JobFailure? {
         do {
             switch envelope.body {
-            case .voiceConnect(let job): try await connect(job, logger: logger)
+            case .voiceConnect(let job):
+                try await withSpan("voice join") { _ in try await connect(job, logger: logger) }
             case .voiceLeave(let job): try await leave(job, logger: logger)
             case .playbackPlay(let job): try await play(job)
             case .playerUpdate(let job): try await updatePlayer(job)

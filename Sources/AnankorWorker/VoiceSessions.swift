@@ -97,6 +97,9 @@ actor VoiceSessions {
 
     var sessions: [SessionKey] { guilds.values.map(\.session) }
 
+    /// Each session's guild and whether Discord confirmed the bot in voice (for metrics).
+    var connections: [(guild: GuildID, connected: Bool)] { guilds.map { ($0.key, $0.value.connected) } }
+
     // MARK: Jobs
 
     /// A `music.voice.connect`: join `session`'s channel, or move there from another channel of

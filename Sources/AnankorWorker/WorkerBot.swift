@@ -105,6 +105,10 @@ final class WorkerBot: Service, Sendable {
                 }
             }
             group.addTask { await self.keepLease() }
+            group.addTask {
+                await WorkerSampler(bot: self).run()
+                return nil
+            }
             group.addTask { await self.consumeJobs() }
             group.addTask {
                 await ReminderRunner(worker: self.worker, holder: self.context.configuration.holder, context: self.context,

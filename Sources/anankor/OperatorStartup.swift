@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Prometheus
+import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
@@ -70,5 +71,15 @@ enum OperatorStartup {
             format: format, level: Logger.Level(rawValue: settings.logLevel) ?? .info,
             redactor: SecretRedactor(secrets: settings.secrets)))
         return (Logger(label: "anankor"), registry)
+    }
+
+    /// OTLP/HTTP trace export when `OTLP_ENDPOINT` is set (nil otherwise: nothing is traced).
+    static func tracing(_ settings: AnankorSettings, serviceName: String, logger: Logger) throws -> (any Service)? {
+        do {
+            return try TraceExport.bootstrap(endpoint: settings.otlpEndpoint, serviceName: serviceName, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("anankor: OTLP_ENDPOINT: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
     }
 }

@@ -28,6 +28,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try await OperatorStartup.serviceSettings(for: .run, options: operations)
         let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
+        let tracing = try OperatorStartup.tracing(settings, serviceName: "anankor", logger: logger)
         let state: SQLiteStateStore
         let ledger: SQLiteLedger
         do {
@@ -43,7 +44,7 @@ struct RunCommand: AsyncParsableCommand {
             ServiceWiring.worker(settings, tokens: [token], name: "worker-\(index + 1)", bus: bus, state: state,
                                  ledger: ledger, logger: logger)
         }
-        try await ServiceWiring.runServices([master] + workers, settings: settings, registry: registry, checks: [
+        try await ServiceWiring.runServices(tracing: tracing, [master] + workers, settings: settings, registry: registry, checks: [
             ReadinessCheck("gateway") { master.isReady },
             ReadinessCheck("workers") { workers.allSatisfy(\.isReady) },
         ], logger: logger)
@@ -62,10 +63,11 @@ struct MasterCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try await OperatorStartup.serviceSettings(for: .master, options: operations)
         let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
+        let tracing = try OperatorStartup.tracing(settings, serviceName: "anankor-master", logger: logger)
         let ports = try await ServiceWiring.distributedPorts(settings, logger: logger)
         let master = ServiceWiring.master(settings, bus: ports.bus, state: ports.state, ledger: ports.ledger,
                                           claims: ports.claims, logger: logger)
-        try await ServiceWiring.runServices([master], settings: settings, registry: registry, checks: [
+        try await ServiceWiring.runServices(tracing: tracing, [master], settings: settings, registry: registry, checks: [
             ReadinessCheck("gateway") { master.isReady },
             ReadinessCheck("redis") { (try? await ports.redis.send("PING")) != nil },
         ], logger: logger)
@@ -85,11 +87,12 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try await OperatorStartup.serviceSettings(for: .worker, options: operations)
         let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
+        let tracing = try OperatorStartup.tracing(settings, serviceName: "anankor-worker", logger: logger)
         let ports = try await ServiceWiring.distributedPorts(settings, logger: logger)
         let worker = ServiceWiring.worker(settings, tokens: settings.workerTokens,
                                           name: "worker-\(ProcessInfo.processInfo.processIdentifier)", bus: ports.bus,
                                           state: ports.state, ledger: ports.ledger, claims: ports.claims, logger: logger)
-        try await ServiceWiring.runServices([worker], settings: settings, registry: registry, checks: [
+        try await ServiceWiring.runServices(tracing: tracing, [worker], settings: settings, registry: registry, checks: [
             ReadinessCheck("worker") { worker.isReady },
             ReadinessCheck("redis") { (try? await ports.redis.send("PING")) != nil },
         ], logger: logger)
@@ -168,8 +171,9 @@ enum ServiceWiring {
     }
 
     /// Runs the services with `/health`, `/ready` and `/metrics`, until SIGTERM or SIGINT.
-    static func runServices(_ services: [any Service], settings: AnankorSettings, registry: PrometheusCollectorRegistry,
-                            checks: [ReadinessCheck], logger: Logger) async throws {
+    /// `tracing`, when set, runs first so it stops last and exports the spans of everything else.
+    static func runServices(tracing: (any Service)? = nil, _ services: [any Service], settings: AnankorSettings,
+                            registry: PrometheusCollectorRegistry, checks: [ReadinessCheck], logger: Logger) async throws {
         // The HTTP server logs its own start and a harmless "Already closed" at error level on every
         // normal shutdown; it gets a logger that only passes critical lines, and the start is
         // announced here. A port it cannot take was already reported by `serviceSettings`.
@@ -178,7 +182,7 @@ enum ServiceWiring {
         let endpoints = OperationsEndpoints.application(host: settings.httpHost, port: settings.httpPort, registry: registry,
                                                         checks: checks, logger: serverLogger)
         let group = ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) } + [.init(service: endpoints)],
+            services: ([tracing].compactMap { $0 } + services).map { .init(service: $0) } + [.init(service: endpoints)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("serving /health, /ready and /metrics", metadata: ["http.address": "\(settings.httpHost):\(settings.httpPort)"])
         do {

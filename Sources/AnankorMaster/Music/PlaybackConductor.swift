@@ -106,6 +106,7 @@ struct PlaybackConductor: Sendable {
     func detach(_ session: SessionKey, from worker: WorkerID, notice: MessageKey) async throws {
         guard try await context.state.unbind(session, ifBoundTo: worker) != nil else { return }
         MasterMetrics.sessionUnbound()
+        MasterMetrics.sessionNotice("\(notice)")
         guard let details = try await context.state.sessionDetails(session) else { return }
         let locale = details.locale ?? .englishUS
         let text = context.text(notice, locale, ["channel": context.mention(channel: session.channel)])

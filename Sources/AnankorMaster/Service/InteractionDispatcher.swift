@@ -1,8 +1,10 @@
 import AnankorCore
+import AnankorTelemetry
 import DiscordKit
 import Foundation
 import Logging
 import Synchronization
+import Tracing
 
 /// Turns interactions and text commands into invocations, runs each exactly once (ledger
 /// idempotency on the interaction or message id, so several masters and redeliveries answer
@@ -17,17 +19,27 @@ struct InteractionDispatcher: Sendable {
     // MARK: Interactions
 
     func handle(_ interaction: Interaction) async {
-        guard let key = IdempotencyKey.interaction(interaction.id.description) else { return }
-        guard let token = await claim(key) else {
-            MasterMetrics.duplicateInteraction()
-            return
+        // The root of the trace a command makes: the jobs it sends and the worker's work on them
+        // are its descendants (docs/operations.md, "Reading a trace").
+        await withSpan("interaction", ofKind: .server) { span in
+            span.attributes[SpanAttributeName.guild] = interaction.guildID?.description
+            guard let key = IdempotencyKey.interaction(interaction.id.description) else { return }
+            guard let token = await claim(key) else {
+                MasterMetrics.duplicateInteraction()
+                span.attributes[SpanAttributeName.outcome] = "duplicate"
+                return
+            }
+            let started = ContinuousClock.now
+            let outcome = await answer(interaction)
+            let elapsed = ContinuousClock.now - started
+            MasterMetrics.command(outcome.name, outcome: outcome.result,
+                                  seconds: elapsed.timeInterval)
+            span.operationName = "interaction \(outcome.name)"
+            span.attributes[SpanAttributeName.command] = outcome.name
+            span.attributes[SpanAttributeName.outcome] = outcome.result
+            if outcome.result == "error" { span.setStatus(SpanStatus(code: .error)) }
+            try? await context.claims.complete(key, token: token, result: [], retention: .seconds(3600), now: context.now())
         }
-        let started = ContinuousClock.now
-        let outcome = await answer(interaction)
-        let elapsed = ContinuousClock.now - started
-        MasterMetrics.command(outcome.name, outcome: outcome.result,
-                              seconds: elapsed.timeInterval)
-        try? await context.claims.complete(key, token: token, result: [], retention: .seconds(3600), now: context.now())
     }
 
     private func claim(_ key: IdempotencyKey) async -> ClaimToken? {

@@ -1,7 +1,9 @@
 import AnankorCore
+import AnankorTelemetry
 import DiscordKit
 import Foundation
 import Logging
+import Tracing
 
 /// What every part of the master shares: clients, ports, the cache, the catalog and the clock.
 /// A plain value of `Sendable` references; the state that matters lives in the ports.
@@ -27,7 +29,12 @@ struct MasterContext: Sendable {
 
     /// Sends a job to the worker bound to a session, stamped now.
     func send(_ job: Job, to worker: WorkerID) async throws {
-        try await bus.send(JobEnvelope(body: job, createdAt: now()), to: worker)
+        // A producer span whose context travels in the envelope: the worker's job span is its child.
+        try await withSpan("send \(job.kind)", ofKind: .producer) { span in
+            span.attributes[SpanAttributeName.jobKind] = job.kind
+            span.attributes[SpanAttributeName.worker] = worker.description
+            try await bus.send(JobEnvelope(body: job, trace: .current(), createdAt: now()), to: worker)
+        }
         MasterMetrics.jobsEnqueued(kind: job.kind)
     }
 

@@ -1,36 +1,75 @@
 import Metrics
+import Synchronization
 
 /// The master's metrics (DESIGN §8), labels bounded: command names come from the registered set
-/// (anything else is `other`), outcomes from a fixed list.
+/// (anything else is `other`), outcomes from a fixed list, job and event kinds from the closed
+/// sets of `AnankorCore`. Every handle is made once (first use, after the metrics backend is
+/// bootstrapped) and kept.
 enum MasterMetrics {
     static func command(_ name: String, outcome: String, seconds: Double) {
         let label = CommandValidation.specs[name.split(separator: ".").first.map(String.init) ?? ""] == nil
             && !["toggle", "pick"].contains(name) ? "other" : name
-        Counter(label: "anankor_commands_total", dimensions: [("command", label), ("outcome", outcome)]).increment()
-        Timer(label: "anankor_command_seconds", dimensions: [("command", label)])
-            .recordNanoseconds(Int64(seconds * 1e9))
+        commands.handle("\(label)|\(outcome)") {
+            Counter(label: "anankor_commands_total", dimensions: [("command", label), ("outcome", outcome)])
+        }.increment()
+        commandTimers.handle(label) {
+            Timer(label: "anankor_command_seconds", dimensions: [("command", label)])
+        }.recordNanoseconds(Int64(seconds * 1e9))
     }
 
     static func jobsEnqueued(kind: String) {
-        Counter(label: "anankor_jobs_enqueued_total", dimensions: [("kind", kind)]).increment()
+        jobs.handle(kind) { Counter(label: "anankor_jobs_enqueued_total", dimensions: [("kind", kind)]) }.increment()
     }
 
     static func event(kind: String) {
-        Counter(label: "anankor_worker_events_total", dimensions: [("kind", kind)]).increment()
+        events.handle(kind) { Counter(label: "anankor_worker_events_total", dimensions: [("kind", kind)]) }.increment()
     }
 
-    static func eventRedelivered() {
-        Counter(label: "anankor_events_redelivered_total").increment()
+    static func eventRedelivered() { redeliveredEvents.increment() }
+    static func sessionBound() { sessionsBound.increment() }
+    static func sessionUnbound() { sessionsUnbound.increment() }
+    static func workersAlive(_ count: Int) { aliveWorkers.record(count) }
+    static func duplicateInteraction() { duplicateInteractions.increment() }
+
+    /// A notice posted because a session lost its worker (crash, kick, move).
+    static func sessionNotice(_ notice: String, count: Int64 = 1) {
+        notices.handle(notice) {
+            Counter(label: "anankor_session_notices_total", dimensions: [("notice", notice)])
+        }.increment(by: count)
     }
 
-    static func sessionBound() { Counter(label: "anankor_sessions_bound_total").increment() }
-    static func sessionUnbound() { Counter(label: "anankor_sessions_unbound_total").increment() }
-
-    static func workersAlive(_ count: Int) {
-        Gauge(label: "anankor_workers_alive").record(count)
+    /// Touches the unlabelled series so they read 0 from the first scrape (an alert on
+    /// `increase(...)` needs a starting point).
+    static func prepare() {
+        _ = (redeliveredEvents, sessionsBound, sessionsUnbound, duplicateInteractions, aliveWorkers)
+        for notice in lostWorkerNotices { sessionNotice(notice, count: 0) }
     }
 
-    static func duplicateInteraction() {
-        Counter(label: "anankor_interactions_duplicate_total").increment()
+    /// The notices `PlaybackConductor.detach` posts.
+    static let lostWorkerNotices = ["musicPlaybackCrashed", "musicBotMoved", "musicWorkerRemoved"]
+
+    private static let commands = Handles<Counter>()
+    private static let commandTimers = Handles<Timer>()
+    private static let jobs = Handles<Counter>()
+    private static let events = Handles<Counter>()
+    private static let notices = Handles<Counter>()
+    private static let redeliveredEvents = Counter(label: "anankor_events_redelivered_total")
+    private static let sessionsBound = Counter(label: "anankor_sessions_bound_total")
+    private static let sessionsUnbound = Counter(label: "anankor_sessions_unbound_total")
+    private static let duplicateInteractions = Counter(label: "anankor_interactions_duplicate_total")
+    private static let aliveWorkers = Gauge(label: "anankor_workers_alive")
+}
+
+/// Metric handles by (bounded) label values, each made on first use.
+final class Handles<Handle: Sendable>: Sendable {
+    private let made = Mutex<[String: Handle]>([:])
+
+    func handle(_ key: String, make: () -> Handle) -> Handle {
+        made.withLock { made in
+            if let existing = made[key] { return existing }
+            let handle = make()
+            made[key] = handle
+            return handle
+        }
     }
 }

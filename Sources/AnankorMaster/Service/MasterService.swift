@@ -3,8 +3,10 @@ public import DiscordKit
 public import Foundation
 public import Logging
 public import ServiceLifecycle
+import AnankorTelemetry
 import Metrics
 import Synchronization
+import Tracing
 
 /// The master (DESIGN §1): the master bot's gateway, command registration, validation and
 /// routing of commands, the authoritative queues, job dispatch, worker events, now-playing
@@ -73,6 +75,7 @@ public final class MasterService: Service, Sendable {
                                                applicationID: application.id)
         let events = WorkerEventHandler(context: context, conductor: music.conductor, games: games)
         let watchdog = SessionWatchdog(context: context, conductor: music.conductor)
+        MasterMetrics.prepare()
         logger.notice("master starting", metadata: ["shards": "\(gateway.shardCount)"])
         defer { status.withLock { $0.gatewayReady = false } }
 
@@ -97,6 +100,8 @@ public final class MasterService: Service, Sendable {
             }
             group.addTask { try await self.consumeEvents(events) }
             group.addTask { try? await watchdog.run() }
+            group.addTask { await MasterSampler(bus: self.bus, gateway: gateway,
+                                                       workers: self.configuration.workerBots, logger: self.logger).run() }
             group.addTask { try? await games.watch() }
             group.addTask { await refresher.run { await music.conductor.board.refresh($0) } }
             group.addTask { await voiceChecks.run { await watchdog.voiceChanged(in: $0) } }
@@ -161,6 +166,16 @@ public final class MasterService: Service, Sendable {
     private func handle(_ delivery: Delivery<WorkerEvent>, with handler: WorkerEventHandler) async {
         MasterMetrics.event(kind: delivery.envelope.kind)
         if delivery.isRedelivery { MasterMetrics.eventRedelivered() }
+        // Traced only when the event carries a trace (one a job caused); position reports and
+        // other background events would each start a trace of their own.
+        guard let trace = delivery.envelope.trace else { return await process(delivery, with: handler) }
+        await withSpan("handle \(delivery.envelope.kind)", context: trace.serviceContext, ofKind: .consumer) { span in
+            span.attributes[SpanAttributeName.eventKind] = delivery.envelope.kind
+            await process(delivery, with: handler)
+        }
+    }
+
+    private func process(_ delivery: Delivery<WorkerEvent>, with handler: WorkerEventHandler) async {
         do {
             try await handler.handle(delivery.envelope.body)
             try await bus.acknowledge(delivery)

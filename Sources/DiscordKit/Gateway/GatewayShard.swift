@@ -73,6 +73,8 @@ public final class GatewayShard: Service, Sendable {
         var writer: WebSocketOutboundWriter?
         /// An identify slot taken before connecting, so the wait does not hold an open socket.
         var identifySlotTaken = false
+        /// Connection attempts since the shard started (the first one included).
+        var connections = 0
     }
 
     public let configuration: Configuration
@@ -109,6 +111,8 @@ public final class GatewayShard: Service, Sendable {
     /// What a later shard (in this or another process) needs to RESUME the current session:
     /// session id, last sequence, resume URL. Save it periodically; nil before READY.
     public var resumeState: GatewayResumeState? { state.withLock { $0.machine.resumeState } }
+    /// Connection attempts after the first (resumes and new sessions), for operators' metrics.
+    public var reconnects: Int { state.withLock { max(0, $0.connections - 1) } }
     /// Whether the shard has a ready session on an open connection (after READY or RESUMED).
     public var isConnected: Bool { state.withLock { $0.machine.phase == .connected } }
 
@@ -159,6 +163,7 @@ public final class GatewayShard: Service, Sendable {
             case .reconnect(let url, let resume, let delay):
                 try await time.sleep(delay)
                 try Task.checkCancellation()
+                state.withLock { $0.connections += 1 }
                 if !resume {
                     try await identifyLimiter.waitForTurn(shardID: configuration.shardID)
                     state.withLock { $0.identifySlotTaken = true }

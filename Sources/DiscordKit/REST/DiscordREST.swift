@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 import NIOCore
 import NIOFoundationCompat
+import Tracing
 
 /// Discord REST v10: authenticated, rate limited, typed calls (see `DiscordREST+*.swift`).
 public struct DiscordREST: Sendable {
@@ -86,13 +87,28 @@ public struct DiscordREST: Sendable {
 
     /// Sends with rate limiting and retries; throws `DiscordRESTError` for any non-2xx answer.
     func send(_ route: RESTRoute, body: ByteBuffer?) async throws -> RESTResponse {
+        // A client span only inside a traced operation (an interaction, a job).
+        guard ServiceContext.current != nil else { return try await exchange(route, body: body) }
+        return try await withSpan("discord \(route.template)", ofKind: .client) { span in
+            span.attributes["http.request.method"] = route.verb.rawValue
+            let response = try await exchange(route, body: body)
+            span.attributes["http.response.status_code"] = response.status
+            return response
+        }
+    }
+
+    private func exchange(_ route: RESTRoute, body: ByteBuffer?) async throws -> RESTResponse {
         let request = makeRequest(route, body: body)
         var attempt = 0
         while true {
             let ticket = try await rateLimiter.acquire(route)
             let response: RESTResponse
+            let sent = time.now()
             do {
                 response = try await transport.execute(request, timeout: configuration.requestTimeout)
+                let now = time.now()
+                RESTMetrics.shared.record(route, status: response.status, scope: response.header("X-RateLimit-Scope"),
+                                          duration: now - sent, now: now)
             } catch {
                 await rateLimiter.cancel(ticket)
                 if error is CancellationError { throw error }

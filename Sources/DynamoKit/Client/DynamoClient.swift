@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Tracing
 
 /// A DynamoDB client for the JSON protocol (`DynamoDB_20120810`): encodes each operation,
 /// retries throttling, 5xx and connection failures with exponential backoff and jitter, and turns
@@ -25,6 +26,44 @@ public struct DynamoClient: Sendable {
     /// Calls `operation` with `input` and decodes the response, retrying what is retryable.
     public func call<Input: Encodable, Output: Decodable>(
         _ operation: String, _ input: Input, as output: Output.Type = Output.self
+    ) async throws(DynamoError) -> Output {
+        let handles = DynamoCallMetrics.shared.handles(for: operation)
+        // A client span only inside a traced operation; the HTTP client's own span is its child.
+        let span = ServiceContext.current == nil ? nil : startSpan("dynamodb \(operation)", ofKind: .client)
+        span?.attributes["db.system"] = "dynamodb"
+        let started = ContinuousClock.now
+        let result: Result<Output, DynamoError>
+        if let span {
+            result = await ServiceContext.withValue(span.context) { await attempt(operation, input, as: output) }
+        } else {
+            result = await attempt(operation, input, as: output)
+        }
+        handles.timer.record(duration: ContinuousClock.now - started)
+        defer { span?.end() }
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(let error):
+            handles.errors.increment()
+            span?.recordError(error)
+            throw error
+        }
+    }
+
+    /// The call with its retries as a value: the typed error passes through the span's context
+    /// unchanged.
+    private func attempt<Input: Encodable, Output: Decodable>(
+        _ operation: String, _ input: Input, as output: Output.Type
+    ) async -> Result<Output, DynamoError> {
+        do {
+            return .success(try await callWithRetries(operation, input, as: output))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func callWithRetries<Input: Encodable, Output: Decodable>(
+        _ operation: String, _ input: Input, as output: Output.Type
     ) async throws(DynamoError) -> Output {
         let body: [UInt8]
         do {

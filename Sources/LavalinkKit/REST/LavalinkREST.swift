@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import Tracing
 import NIOFoundationCompat
 
 /// Where a node lives and how to authenticate. The password is redacted whenever printed.
@@ -139,6 +140,28 @@ public struct LavalinkREST: Sendable {
     }
 
     private func send(_ method: RequestMethod, _ path: String, query: [String: String], bodyData: ByteBuffer?) async throws -> ByteBuffer {
+        // A client span only inside a traced operation: background calls (stats, resume) would
+        // each start a trace of their own and drown the ones that matter.
+        guard ServiceContext.current != nil else {
+            return try await exchange(method, path, query: query, bodyData: bodyData)
+        }
+        return try await withSpan("lavalink \(method.rawValue) \(Self.template(path))", ofKind: .client) { span in
+            span.attributes["lavalink.node"] = nodeName
+            span.attributes["http.request.method"] = method.rawValue
+            return try await exchange(method, path, query: query, bodyData: bodyData)
+        }
+    }
+
+    /// The path with session and guild ids replaced, so span names stay few.
+    static func template(_ path: String) -> String {
+        var previous = ""
+        return path.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
+            defer { previous = String(segment) }
+            return previous == "sessions" || previous == "players" ? "{id}" : String(segment)
+        }.joined(separator: "/")
+    }
+
+    private func exchange(_ method: RequestMethod, _ path: String, query: [String: String], bodyData: ByteBuffer?) async throws -> ByteBuffer {
         var url = endpoint.httpBase + path
         if !query.isEmpty {
             var allowed = CharacterSet.urlQueryAllowed

@@ -39,15 +39,17 @@ public final class RedisClient: RedisCommandSender {
     /// Non-blocking commands share the pooled connections (pipelined with every other caller);
     /// blocking ones (`RedisCommand.blocking`) get a dedicated connection for their duration.
     public func send(_ command: RedisCommand) async throws -> RESPValue {
-        if command.blocking != .none {
-            return try await pool.withDedicatedConnection { try await $0.send(command) }
+        try await RedisCallMetrics.shared.measure(command.name) {
+            if command.blocking != .none {
+                return try await pool.withDedicatedConnection { try await $0.send(command) }
+            }
+            return try await pool.sharedConnection().send(command)
         }
-        return try await pool.sharedConnection().send(command)
     }
 
     /// Sends all commands on one connection with a single flush; one result per command, in order.
     public func pipeline(_ commands: [RedisCommand]) async throws -> [Result<RESPValue, RedisError>] {
-        try await pool.sharedConnection().pipeline(commands)
+        try await RedisCallMetrics.shared.measure("PIPELINE") { try await pool.sharedConnection().pipeline(commands) }
     }
 
     /// Runs `body` with a connection nobody else uses meanwhile (e.g. a loop of blocking reads).

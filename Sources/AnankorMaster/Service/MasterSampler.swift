@@ -1,0 +1,41 @@
+import AnankorCore
+import DiscordKit
+import Logging
+import Metrics
+
+/// Figures the master reads rather than counts: gateway heartbeat latency and reconnects per
+/// shard, and the dead letters the bus keeps. Sampled every few seconds; handles made once.
+struct MasterSampler: Sendable {
+    let bus: any JobBus
+    let gateway: ShardedGateway
+    /// The configured worker bots, whose job streams' dead letters are counted.
+    let workers: [WorkerID]
+    let logger: Logger
+
+    static let interval: Duration = .seconds(5)
+    /// Dead-letter lists are read less often: a Redis read of up to `maxDeadLetters` entries.
+    static let deadLetterEvery = 6
+
+    func run() async {
+        var gatewayMetrics = GatewayMetricsSampler(gateway: gateway, role: "master")
+        let eventLetters = Gauge(label: "anankor_bus_dead_letters", dimensions: [("stream", "events")])
+        let jobLetters = Gauge(label: "anankor_bus_dead_letters", dimensions: [("stream", "jobs")])
+        var round = 0
+        while !Task.isCancelled {
+            gatewayMetrics.sample()
+            if round % Self.deadLetterEvery == 0 {
+                if let letters = try? await bus.deadLetters(in: .events, limit: bus.policy.maxDeadLetters) {
+                    eventLetters.record(letters.count)
+                }
+                var jobs = 0
+                for worker in workers {
+                    jobs += (try? await bus.deadLetters(in: .jobs(worker), limit: bus.policy.maxDeadLetters).count) ?? 0
+                }
+                jobLetters.record(jobs)
+            }
+            round += 1
+            try? await Task.sleep(for: Self.interval)
+        }
+    }
+}
+
