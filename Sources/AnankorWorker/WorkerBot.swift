@@ -31,6 +31,8 @@ struct WorkerContext: Sendable {
     let now: @Sendable () -> Date
     let metrics: WorkerMetrics
     let board: WorkerStatusBoard
+    /// The process's events, with their backlog while the bus is unreachable.
+    let events: EventPublisher
 }
 
 /// The worker while it holds one token: runs as the last service of a group after its gateway
@@ -57,6 +59,8 @@ final class WorkerBot: Service, Sendable {
     private let nodeEvents: [(name: String, events: AsyncStream<NodeEvent>)]
     /// Per node, opened once the players of a resumed session were adopted (at once otherwise).
     let adoptionDone: [String: Latch]
+    /// Nodes whose Lavalink session this hold resumes (a takeover): jobs wait for their adoption.
+    let resumingNodes: Set<String>
     private let lease: Mutex<Lease>
     private let lavalinkSessions: Mutex<[String: String]>
     /// Nodes whose first `ready` was handled (players of a resumed session adopted).
@@ -72,10 +76,11 @@ final class WorkerBot: Service, Sendable {
         self.pool = pool
         self.voice = VoiceSessions(sessionsMeter: context.metrics.sessionsActive)
         self.membership = GuildMembership(known: knownGuilds)
-        self.events = EventPublisher(bus: context.bus, now: context.now, logger: logger)
+        self.events = context.events
         self.logger = logger
         self.lease = Mutex(lease)
         self.lavalinkSessions = Mutex(lavalinkSessions)
+        self.resumingNodes = Set(lavalinkSessions.keys)
         // Subscribed before the pool runs its nodes, so their first events are not missed.
         self.poolEvents = pool.events()
         self.nodeEvents = pool.nodes.map { ($0.name, $0.events()) }
@@ -141,6 +146,7 @@ final class WorkerBot: Service, Sendable {
                 logger.warning("token lease lost; stopping without touching voice")
                 return .leaseLost
             }
+            await events.deliverBacklog()
         }
     }
 

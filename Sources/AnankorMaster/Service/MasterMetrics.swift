@@ -33,4 +33,15 @@ enum MasterMetrics {
     static func duplicateInteraction() {
         Counter(label: "anankor_interactions_duplicate_total").increment()
     }
+
+    /// What reconciliation repaired (a closed set).
+    enum Repair: String {
+        case lostTrackEnd = "lost_track_end"
+        case workerOffline = "worker_offline"
+        case deadWorkerPlayer = "dead_worker_player"
+    }
+
+    static func reconciled(_ repair: Repair) {
+        Counter(label: "anankor_reconciled_total", dimensions: [("repair", repair.rawValue)]).increment()
+    }
 }
