@@ -133,7 +133,7 @@ struct MusicFailureTests {
             try await redis.restart()
             #expect(await world.eventually(timeout: .seconds(30)) {
                 await stage.player(in: "Lounge")?.track?.title == next
-            }, "the kept trackEnd arrives and the next entry plays")
+            }, "the next entry plays once Redis is back (the kept trackEnd, or reconciliation)")
             #expect(!(await world.notices().contains { $0.content.hasPrefix("Playback crashed") }),
                     "the outage is not mistaken for dead workers")
             #expect(try await alice.run("volume", ["level": 55]).text == "Volume set to 55%.")

@@ -66,13 +66,13 @@ struct InteractionDispatcher: Sendable {
             return first
         }
         switch result {
-        case .success(.claimed(let token, _)):
+        case .success(.claimed(let token, _))?:
             context.outage.ended(logger: context.logger)
             return .claimed(token)
-        case .success:
+        case .success?:
             context.outage.ended(logger: context.logger)
             return .duplicate
-        case .failure(let error):
+        case .failure(let error)?:
             context.outage.began("interaction claims", error: "\(error)", logger: context.logger)
             return .unavailable
         case nil:
