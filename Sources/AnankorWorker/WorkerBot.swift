@@ -182,7 +182,7 @@ final class WorkerBot: Service, Sendable {
         return true
     }
 
-    private func saveResumeRecords(now: Date) async {
+    func saveResumeRecords(now: Date) async {
         // A hold being torn down (cancelled, as when the process dies) must not overwrite the last
         // good records with the empty state of a gateway that is already closing: the next holder
         // resumes from them.
@@ -190,8 +190,16 @@ final class WorkerBot: Service, Sendable {
         let states = gateway.resumeStates
         let lavalink = ResumeRecords.encodeLavalink(lavalinkSessions.withLock { $0 })
         for shard in gateway.shards.map(\.configuration.shardID) {
-            guard states[shard] != nil else { continue }  // not connected right now: keep what was saved
-            let info = ResumeRecords.info(gateway: states[shard], lavalink: shard == 0 ? lavalink : nil, now: now)
+            var gatewayState = states[shard]
+            if gatewayState == nil {
+                // Not connected right now: keep what was saved, but shard 0 still records a new
+                // Lavalink session.
+                guard shard == 0, lavalink != nil else { continue }
+                let saved = try? await context.state.resumeInfo(for: ResumeRecords.key(worker, shard: shard))
+                guard saved?.lavalinkSessionID != lavalink else { continue }
+                gatewayState = ResumeRecords.gatewayState(saved)
+            }
+            let info = ResumeRecords.info(gateway: gatewayState, lavalink: shard == 0 ? lavalink : nil, now: now)
             do {
                 try await context.state.saveResumeInfo(info, for: ResumeRecords.key(worker, shard: shard))
             } catch {

@@ -78,6 +78,10 @@ struct WorkerLoss: Sendable {
         let key = ResumeKey(bot: UserID(worker.rawValue), shard: 0)
         let nodes = context.configuration.lavalinkNodes
         let sessions = (try? await context.state.resumeInfo(for: key))?.lavalinkSessions(nodeNames: nodes.map(\.name)) ?? [:]
+        if sessions.isEmpty {
+            context.logger.warning("a dead worker saved no Lavalink session: its players cannot be stopped",
+                                   metadata: ["worker.id": "\(worker)"])
+        }
         for guild in guilds.sorted(by: { $0.rawValue < $1.rawValue }) {
             for node in nodes {
                 guard let session = sessions[node.name] else { continue }
@@ -85,6 +89,9 @@ struct WorkerLoss: Sendable {
                     try await LavalinkREST(endpoint: node.endpoint, nodeName: node.name)
                         .destroyPlayer(sessionId: session, guildId: guild.description)
                     MasterMetrics.reconciled(.deadWorkerPlayer)
+                    context.logger.info("stopped a dead worker's player", metadata: [
+                        "worker.id": "\(worker)", "guild.id": "\(guild)", "lavalink.node": "\(node.name)",
+                    ])
                 } catch {
                     context.logger.debug("could not stop a dead worker's player", metadata: [
                         "worker.id": "\(worker)", "guild.id": "\(guild)", "lavalink.node": "\(node.name)",
