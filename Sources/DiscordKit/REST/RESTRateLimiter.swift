@@ -93,6 +93,9 @@ public actor RESTRateLimiter {
         }
     }
 
+    /// Callers waiting on a bucket (for tests).
+    var waiterCount: Int { buckets.values.reduce(0) { $0 + $1.waiters.count } }
+
     private func stopWaiting(_ key: String, _ id: UUID) {
         buckets[key]?.waiters.removeValue(forKey: id)?.resume()
     }
