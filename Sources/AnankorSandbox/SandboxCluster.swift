@@ -34,15 +34,18 @@ public struct SandboxTuning: Sendable {
     public var heartbeatInterval: Duration
     public var workerGrace: Duration
     public var watchdogInterval: Duration
+    /// How often the master compares sessions with their workers' Lavalink players.
+    public var reconcileInterval: Duration
     /// Lobby lifetimes (`MasterConfiguration`); tests of hand-over and timeouts shorten them.
     public var lobbyHostGrace: Duration
     public var lobbyMaxDuration: Duration
     public var lobbyOpenExpiry: Duration
 
     public init(guildSessionCap: Int = Anankor.defaultGuildSessionCap, idleTimeout: Duration = .seconds(600),
-                aloneTimeout: Duration = .seconds(120), leaseTTL: Duration = .seconds(15),
-                heartbeatInterval: Duration = .seconds(3), workerGrace: Duration = .seconds(8),
-                watchdogInterval: Duration = .seconds(1), lobbyHostGrace: Duration = .seconds(300),
+                aloneTimeout: Duration = .seconds(120), leaseTTL: Duration = .seconds(3),
+                heartbeatInterval: Duration = .seconds(1), workerGrace: Duration = .seconds(1),
+                watchdogInterval: Duration = .seconds(1), reconcileInterval: Duration = .seconds(5),
+                lobbyHostGrace: Duration = .seconds(300),
                 lobbyMaxDuration: Duration = .seconds(12 * 3600), lobbyOpenExpiry: Duration = .seconds(2 * 3600)) {
         self.lobbyHostGrace = lobbyHostGrace
         self.lobbyMaxDuration = lobbyMaxDuration
@@ -54,13 +57,15 @@ public struct SandboxTuning: Sendable {
         self.heartbeatInterval = heartbeatInterval
         self.workerGrace = workerGrace
         self.watchdogInterval = watchdogInterval
+        self.reconcileInterval = reconcileInterval
     }
 
     /// Quick timings for tests: a dead worker is noticed within about five seconds. The lease is
     /// long enough that a machine stalled for a second or two does not look like a dead worker.
     public static let quick = SandboxTuning(idleTimeout: .seconds(600), aloneTimeout: .seconds(600),
                                             leaseTTL: .seconds(4), heartbeatInterval: .milliseconds(500),
-                                            workerGrace: .seconds(1), watchdogInterval: .milliseconds(250))
+                                            workerGrace: .seconds(1), watchdogInterval: .milliseconds(250),
+                                            reconcileInterval: .seconds(1))
 }
 
 /// Builds masters and workers wired to a sandbox world's emulators.
@@ -72,6 +77,7 @@ public enum SandboxCluster {
             lavalinkNodes: lavalinkNodes(world), workerBots: world.workers.map { WorkerID($0.userID) },
             guildSessionCap: tuning.guildSessionCap, idleTimeout: tuning.idleTimeout, aloneTimeout: tuning.aloneTimeout,
             workerGrace: tuning.workerGrace, watchdogInterval: tuning.watchdogInterval,
+            reconcileInterval: tuning.reconcileInterval,
             lobbyHostGrace: tuning.lobbyHostGrace, lobbyMaxDuration: tuning.lobbyMaxDuration,
             lobbyOpenExpiry: tuning.lobbyOpenExpiry, textCommands: true,
             consumer: ConsumerName(name))

@@ -16,7 +16,8 @@ public enum MetricCatalog {
         "anankor_bus_dead_letters": "Messages kept in the bus's dead-letter lists, by stream (jobs, events).",
         "anankor_sessions_bound_total": "Music sessions bound to a worker.",
         "anankor_sessions_unbound_total": "Music sessions unbound from their worker (left, reclaimed, or the worker was lost).",
-        "anankor_session_notices_total": "Notices posted because a session lost its worker, by notice (crash, kicked, moved).",
+        "anankor_session_notices_total": "Notices posted because a session lost its worker, by notice (crash, kicked, moved, stopped).",
+        "anankor_reconciled_total": "Repairs the master's reconciliation made, by repair (lost track end, worker offline, dead worker's player).",
         "anankor_workers_alive": "Workers with a live heartbeat in the state store, as the master last saw them.",
         // Worker.
         "anankor_worker_jobs_total": "Jobs delivered to workers, by kind and outcome (done, failed, duplicate, retry).",

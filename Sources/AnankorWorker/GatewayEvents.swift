@@ -50,6 +50,7 @@ extension WorkerBot {
 
     private func announceOnline() async {
         gatewayReady.open()
+        await saveResumeRecords(now: context.now())  // a crash before the first renewal still leaves them
         let count = await membership.count
         await events.publish(.workerOnline(WorkerOnlineEvent(worker: worker, fencingToken: fencingToken, guildCount: count)))
         logger.info("worker online", metadata: ["guild.count": "\(count)"])

@@ -25,8 +25,17 @@ extension WorkerBot {
         } catch {
             return Task.isShuttingDownGracefully ? .shutdown : nil
         }
-        // A moment for Lavalink too, so the first play does not fail for want of a node.
+        // A moment for Lavalink too, so the first play does not fail for want of a node; after a
+        // takeover, until the resumed players are adopted: a job run before would find the bot
+        // "not in voice" and fail although the player plays on.
+        let deadline = ContinuousClock.now + .seconds(10)
         _ = await lavalinkReady.wait(upTo: .seconds(10))
+        for node in resumingNodes.sorted() {
+            guard let adopted = adoptionDone[node] else { continue }
+            if !(await adopted.wait(upTo: max(.zero, deadline - ContinuousClock.now))) {
+                logger.warning("resumed players not adopted in time; taking jobs anyway", metadata: ["lavalink.node": "\(node)"])
+            }
+        }
         while true {
             if Task.isCancelled { return nil }
             if Task.isShuttingDownGracefully { return .shutdown }
@@ -119,7 +128,7 @@ extension WorkerBot {
                 logger.info("job failed", metadata: ["reason": "\(reason)"])
                 await events.publish(.jobFailed(JobFailedEvent(
                     job: envelope.id, jobKind: kind, reason: reason, lobby: envelope.body.lobby, guild: envelope.body.guild,
-                    missingPermission: outcome?.isMissingPermission ?? false)))
+                    missingPermission: outcome?.isMissingPermission ?? false, session: envelope.body.session)))
                 await completeJob(key, token: token, logger: logger)
                 await acknowledge(delivery, logger: logger)
                 context.metrics.recordJob(kind: kind, outcome: .failed, duration: duration)

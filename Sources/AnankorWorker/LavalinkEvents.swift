@@ -40,6 +40,8 @@ extension WorkerBot {
         switch event {
         case .ready(let sessionId, let resumed):
             noteLavalinkSession(node: node, sessionId: sessionId)
+            // Saved at once: a master stops a dead worker's players with it.
+            await saveResumeRecords(now: context.now())
             context.board.node(node, connected: true)
             lavalinkReady.open()
             if firstReady(of: node) {

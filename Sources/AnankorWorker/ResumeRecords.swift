@@ -17,11 +17,7 @@ enum ResumeRecords {
 
     /// Lavalink session ids by node name.
     static func lavalinkSessions(_ info: ResumeInfo?, nodeNames: [String]) -> [String: String] {
-        guard let raw = info?.lavalinkSessionID, !raw.isEmpty else { return [:] }
-        if raw.hasPrefix("{"), let decoded = try? JSONDecoder().decode([String: String].self, from: Data(raw.utf8)) {
-            return decoded.filter { nodeNames.contains($0.key) && !$0.value.isEmpty }
-        }
-        return nodeNames.first.map { [$0: raw] } ?? [:]
+        info?.lavalinkSessions(nodeNames: nodeNames) ?? [:]
     }
 
     static func encodeLavalink(_ sessions: [String: String]) -> String? {

@@ -31,6 +31,8 @@ struct WorkerContext: Sendable {
     let now: @Sendable () -> Date
     let metrics: WorkerMetrics
     let board: WorkerStatusBoard
+    /// The process's events, with their backlog while the bus is unreachable.
+    let events: EventPublisher
 }
 
 /// The worker while it holds one token: runs as the last service of a group after its gateway
@@ -57,6 +59,8 @@ final class WorkerBot: Service, Sendable {
     private let nodeEvents: [(name: String, events: AsyncStream<NodeEvent>)]
     /// Per node, opened once the players of a resumed session were adopted (at once otherwise).
     let adoptionDone: [String: Latch]
+    /// Nodes whose Lavalink session this hold resumes (a takeover): jobs wait for their adoption.
+    let resumingNodes: Set<String>
     private let lease: Mutex<Lease>
     private let lavalinkSessions: Mutex<[String: String]>
     /// Nodes whose first `ready` was handled (players of a resumed session adopted).
@@ -72,10 +76,11 @@ final class WorkerBot: Service, Sendable {
         self.pool = pool
         self.voice = VoiceSessions(sessionsMeter: context.metrics.sessionsActive)
         self.membership = GuildMembership(known: knownGuilds)
-        self.events = EventPublisher(bus: context.bus, now: context.now, logger: logger)
+        self.events = context.events
         self.logger = logger
         self.lease = Mutex(lease)
         self.lavalinkSessions = Mutex(lavalinkSessions)
+        self.resumingNodes = Set(lavalinkSessions.keys)
         // Subscribed before the pool runs its nodes, so their first events are not missed.
         self.poolEvents = pool.events()
         self.nodeEvents = pool.nodes.map { ($0.name, $0.events()) }
@@ -145,6 +150,7 @@ final class WorkerBot: Service, Sendable {
                 logger.warning("token lease lost; stopping without touching voice")
                 return .leaseLost
             }
+            await events.deliverBacklog()
         }
     }
 
@@ -180,7 +186,7 @@ final class WorkerBot: Service, Sendable {
         return true
     }
 
-    private func saveResumeRecords(now: Date) async {
+    func saveResumeRecords(now: Date) async {
         // A hold being torn down (cancelled, as when the process dies) must not overwrite the last
         // good records with the empty state of a gateway that is already closing: the next holder
         // resumes from them.
@@ -188,8 +194,16 @@ final class WorkerBot: Service, Sendable {
         let states = gateway.resumeStates
         let lavalink = ResumeRecords.encodeLavalink(lavalinkSessions.withLock { $0 })
         for shard in gateway.shards.map(\.configuration.shardID) {
-            guard states[shard] != nil else { continue }  // not connected right now: keep what was saved
-            let info = ResumeRecords.info(gateway: states[shard], lavalink: shard == 0 ? lavalink : nil, now: now)
+            var gatewayState = states[shard]
+            if gatewayState == nil {
+                // Not connected right now: keep what was saved, but shard 0 still records a new
+                // Lavalink session.
+                guard shard == 0, lavalink != nil else { continue }
+                let saved = try? await context.state.resumeInfo(for: ResumeRecords.key(worker, shard: shard))
+                guard saved?.lavalinkSessionID != lavalink else { continue }
+                gatewayState = ResumeRecords.gatewayState(saved)
+            }
+            let info = ResumeRecords.info(gateway: gatewayState, lavalink: shard == 0 ? lavalink : nil, now: now)
             do {
                 try await context.state.saveResumeInfo(info, for: ResumeRecords.key(worker, shard: shard))
             } catch {

@@ -63,16 +63,18 @@ public struct WorkerConfiguration: Sendable {
     public var scheduleInterval: Duration
 
     /// - Parameters:
-    ///   - leaseTTL: default 15 s.
-    ///   - heartbeatInterval: default 3 s.
-    ///   - spareRetryInterval: default `leaseTTL / 3`.
+    ///   - leaseTTL: default 3 s: a killed holder's token is free 3 s after its last renewal, so a
+    ///     spare holds it (and the masters notice a death with no spare) within 5 s.
+    ///   - heartbeatInterval: default 1 s (a renewal may fail twice before the lease lapses).
+    ///   - spareRetryInterval: default 500 ms, so a token released at a graceful shutdown is held
+    ///     by a spare within a second (one lease read per configured token each time).
     ///   - gatewayCompression: default true.
     ///   - voiceConnectTimeout: default 10 s.
     ///   - lavalinkResumeTimeout: default 60 s.
     public init(
         tokens: [BotToken], discordRESTBaseURL: String? = nil, lavalinkNodes: [LavalinkNodeSpec],
-        holder: LeaseHolder, consumer: ConsumerName, leaseTTL: Duration = .seconds(15),
-        heartbeatInterval: Duration = .seconds(3), spareRetryInterval: Duration? = nil,
+        holder: LeaseHolder, consumer: ConsumerName, leaseTTL: Duration = .seconds(3),
+        heartbeatInterval: Duration = .seconds(1), spareRetryInterval: Duration? = nil,
         gatewayCompression: Bool = true, voiceConnectTimeout: Duration = .seconds(10),
         lavalinkResumeTimeout: Duration = .seconds(60), clientName: String = "Anankor/1.0",
         scheduleInterval: Duration = .seconds(1)
@@ -85,7 +87,7 @@ public struct WorkerConfiguration: Sendable {
         self.consumer = consumer
         self.leaseTTL = leaseTTL
         self.heartbeatInterval = heartbeatInterval
-        self.spareRetryInterval = spareRetryInterval ?? leaseTTL / 3
+        self.spareRetryInterval = spareRetryInterval ?? min(.milliseconds(500), leaseTTL / 3)
         self.gatewayCompression = gatewayCompression
         self.voiceConnectTimeout = voiceConnectTimeout
         self.lavalinkResumeTimeout = lavalinkResumeTimeout

@@ -30,12 +30,13 @@ public final class WorkerService: Service, Sendable {
     public init(configuration: WorkerConfiguration, bus: any JobBus, state: any StateStore, ledger: any Ledger,
                 claims: (any IdempotencyStore)? = nil, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.configuration = configuration
-        self.context = WorkerContext(configuration: configuration, bus: bus, state: state, ledger: ledger,
-                                     claims: claims ?? ledger, now: now,
-                                     metrics: WorkerMetrics(), board: WorkerStatusBoard())
         var logger = logger
         logger[metadataKey: "worker.holder"] = "\(configuration.holder)"
         self.logger = logger
+        self.context = WorkerContext(configuration: configuration, bus: bus, state: state, ledger: ledger,
+                                     claims: claims ?? ledger, now: now,
+                                     metrics: WorkerMetrics(), board: WorkerStatusBoard(),
+                                     events: EventPublisher(bus: bus, now: now, logger: logger))
     }
 
     /// The worker bot this process plays as now; nil while it is a spare.
@@ -67,6 +68,7 @@ public final class WorkerService: Service, Sendable {
                 }
                 if Task.isCancelled || Task.isShuttingDownGracefully { return }
             }
+            await context.events.deliverBacklog()  // what an earlier hold could not publish
             do {
                 try await cancelWhenGracefulShutdown {
                     try await Task.sleep(for: self.configuration.spareRetryInterval)
@@ -192,9 +194,8 @@ public final class WorkerService: Service, Sendable {
         let refused = Self.isRefusal(error)
         logger.error(refused ? "Discord refused the worker token" : "could not run the worker token",
                      metadata: ["error": "\(error)"])
-        let events = EventPublisher(bus: context.bus, now: context.now, logger: logger)
         await WorkerBot.release(worker: worker, lease: lease, reason: refused ? "token refused" : "failed",
-                                shards: [0], context: context, events: events, forgetResume: refused, logger: logger)
+                                shards: [0], context: context, events: context.events, forgetResume: refused, logger: logger)
         return refused ? .refused(error) : .failed(error)
     }
 

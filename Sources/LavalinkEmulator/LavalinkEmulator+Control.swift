@@ -29,6 +29,12 @@ extension LavalinkEmulator {
         await node.injectFault(fault, identifier: identifier)
     }
 
+    /// Loses the next `count` `TrackEndEvent`s (reason `finished`) of players in `guildId`: the track
+    /// still ends and the player goes idle, but no client hears of it — a message lost on the way.
+    public func dropTrackEnds(guildId: String, count: Int = 1) async {
+        await node.dropTrackEnds(guildId: guildId, count: count)
+    }
+
     /// When on, voice connections fail with `WebSocketClosedEvent` 4017 (DAVE required), as a
     /// node without end-to-end encrypted voice support sees it.
     public func setDaveRequired(_ required: Bool) async { await node.setDaveRequired(required) }

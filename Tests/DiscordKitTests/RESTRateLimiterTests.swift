@@ -134,6 +134,35 @@ struct RESTRateLimiterTests {
         #expect((transport.requests.last?.at ?? .zero) >= .seconds(3))
     }
 
+    @Test("a caller waiting behind a probe stops waiting when its task is cancelled")
+    func waiterCancelled() async throws {
+        let limiter = RESTRateLimiter(time: time)
+        let route = RESTRoute(.post, "/channels/1/messages", template: "/channels/:channel/messages", major: "channel:1")
+        let probe = try await limiter.acquire(route)  // in flight, its headers not back yet
+        let waiter = Task { try await limiter.acquire(route) }
+        try await eventually("the second caller waits behind the probe") { await limiter.waiterCount == 1 }
+        waiter.cancel()
+        let ended = await withTaskGroup(of: Bool?.self) { group in
+            group.addTask {
+                do {
+                    _ = try await waiter.value
+                    return false
+                } catch {
+                    return error is CancellationError
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        #expect(ended == true, "the cancelled caller ends with CancellationError while the probe is still out")
+        await limiter.complete(probe, route: route, response: RESTResponse(status: 200, headers: []))
+    }
+
     @Test("the first request of an unknown bucket goes alone")
     func unknownBucketProbesAlone() async throws {
         let bucket = EmulatedBucket(limit: 5, window: .seconds(1))

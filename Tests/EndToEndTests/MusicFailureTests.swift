@@ -36,6 +36,9 @@ struct MusicFailureTests {
             #expect(await world.notices().filter { $0.content.hasPrefix("Playback crashed") }.count == 1,
                     "one notice even with two masters")
             #expect(await stage.boundBot("Lounge") == nil)
+            #expect(await world.eventually { await stage.player(of: bot) == nil },
+                    "the dead bot's Lavalink player is stopped, not left playing for the resume window")
+            #expect(await world.eventually { await world.voiceChannel(of: bot) == nil }, "the dead bot is out of voice")
             let kept = try await stage.ports.state.queuePage(stage.session("Lounge"), offset: 0, limit: 10)
             #expect(kept.total == 1, "the queue is kept")
 
@@ -45,6 +48,95 @@ struct MusicFailureTests {
                 guard let next = await stage.boundBot("Lounge"), next != bot else { return false }
                 return await stage.player(of: next)?.track?.title == title
             }, "another bot takes over and resumes the track that was playing")
+        }
+    }
+
+    @Test("a worker stopped by its operator (SIGTERM): the session moves to another bot and plays on, a spare holds the token",
+          arguments: Mode.allCases)
+    func workerStoppedMovesSession(mode: Mode) async throws {
+        // Three tokens, four processes: one waits as a spare.
+        try await withStage(mode, workerProcesses: 4) { stage in
+            let world = stage.world
+            let bot = try await Self.startPlaying(stage)
+            let title = try #require(await stage.player(of: bot)?.track?.title)
+            let process = try #require(stage.workerProcess(holding: bot))
+            await stage.stopWorker(process)
+            #expect(await world.eventually {
+                guard let next = await stage.boundBot("Lounge"), next != bot else { return false }
+                return await stage.player(of: next)?.track?.title == title
+            }, "another bot plays the same track in the same channel")
+            let next = try #require(await stage.boundBot("Lounge"))
+            #expect(await world.eventually { await world.voiceChannel(of: next) == stage.voice("Lounge") })
+            #expect(await world.voiceChannel(of: bot) == nil, "the stopped bot left voice")
+            #expect(await world.eventually { stage.workerProcess(holding: bot) != nil }, "the spare holds the token")
+            #expect(!(await world.notices().contains { $0.content.hasPrefix("Playback crashed") }))
+        }
+    }
+
+    @Test("a worker stopped by its operator with no other bot free: the channel is told at once, nothing stays bound",
+          arguments: Mode.allCases)
+    func workerStoppedWithNowhereToGo(mode: Mode) async throws {
+        try await withStage(mode, plan: .testing(workerBots: 1)) { stage in
+            let world = stage.world
+            let bot = try await Self.startPlaying(stage)
+            _ = try await stage.member("alice").run("play", ["query": "https://youtu.be/after-stop"])
+            let process = try #require(stage.workerProcess(holding: bot))
+            await stage.stopWorker(process)
+            let notice = "The music bot in <#\(stage.voice("Lounge"))> was stopped. Your queue is kept: use /play to carry on."
+            #expect(await world.eventually { await world.notices().contains { $0.content == notice } },
+                    "members are told instead of a /nowplaying that keeps counting")
+            #expect(await stage.boundBot("Lounge") == nil, "no phantom session")
+            let kept = try await stage.ports.state.queuePage(stage.session("Lounge"), offset: 0, limit: 10)
+            #expect(kept.total == 1, "the queue is kept")
+        }
+    }
+
+    @Test("a channel the music bot may not join: the member is told it did not happen, nothing stays bound",
+          arguments: Mode.allCases)
+    func joinRefused(mode: Mode) async throws {
+        try await withStage(mode) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            let connect: UInt64 = 1 << 20
+            let locked = try await world.discord.createChannel(
+                in: world.guild, name: "Locked", type: .voice,
+                overwrites: [EmulatedOverwrite(id: world.botRole, kind: .role, deny: connect)])
+            try await world.discord.setVoiceChannel(of: alice.id, in: world.guild, to: locked)
+            let answer = try await alice.run("play", ["query": "https://youtu.be/locked-out"])
+            #expect(answer.text.hasPrefix("Queued"), "\(answer)")
+            let told = "The music bot could not join <#\(locked)>: it may not be allowed to connect there, or the channel is full. Your queue is kept."
+            #expect(await world.eventually(timeout: .seconds(30)) { await world.notices().contains { $0.content == told } },
+                    "the channel hears that nothing will play, instead of a queued track that never starts")
+            let session = SessionKey(guild: GuildID(world.guild), channel: ChannelID(locked))
+            #expect(try await stage.ports.state.binding(for: session) == nil, "the session is not left bound")
+        }
+    }
+
+    @Test("Redis stops for a while: every command is answered at once, the worker's events wait and arrive when it is back")
+    func redisOutage() async throws {
+        try await withStage(.distributed, durableRedis: true) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            _ = try await Self.startPlaying(stage)
+            let next = try #require(boldTitle(try await alice.run("play", ["query": "https://youtu.be/next-up"]).text))
+            let redis = try #require(stage.redis)
+            redis.stop()
+            let answer = try await alice.run("skip")
+            #expect(answer.text == "Music is briefly unavailable. Try again in a moment." && answer.ephemeral,
+                    "answered within Discord's window, and not with a skip that did not happen: \(answer)")
+            let again = try await alice.run("volume", ["level": 55])
+            #expect(again.text == "Music is briefly unavailable. Try again in a moment.", "every interaction: \(again)")
+            // The track ends while Redis is down: its trackEnd cannot be published yet.
+            let endsBefore = await world.lavalink.trackEnds().count
+            await world.lavalink.advance(byMilliseconds: 7 * 60_000)
+            #expect(await world.eventually { await world.lavalink.trackEnds().count > endsBefore })
+            try await redis.restart()
+            #expect(await world.eventually(timeout: .seconds(30)) {
+                await stage.player(in: "Lounge")?.track?.title == next
+            }, "the next entry plays once Redis is back (the kept trackEnd, or reconciliation)")
+            #expect(!(await world.notices().contains { $0.content.hasPrefix("Playback crashed") }),
+                    "the outage is not mistaken for dead workers")
+            #expect(try await alice.run("volume", ["level": 55]).text == "Volume set to 55%.")
         }
     }
 
@@ -165,6 +257,30 @@ struct MusicFailureTests {
                 return boards.count == 1 && boards[0].edited && boards[0].embed?.contains(next) == true
             }, "the same message is edited, not re-posted")
             #expect(try await alice.run("queue").text.contains(next))
+        }
+    }
+
+    @Test("a trackEnd lost on the way: the next entry plays and the board moves on, nobody runs /skip",
+          arguments: Mode.allCases)
+    func lostTrackEnd(mode: Mode) async throws {
+        try await withStage(mode) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            let bot = try await Self.startPlaying(stage)
+            let first = try #require(await stage.player(of: bot)?.track?.title)
+            let next = try #require(boldTitle(try await alice.run("play", ["query": "https://youtu.be/next-up"]).text))
+            #expect(await world.eventually { await world.nowPlayingMessages().count == 1 })
+            await world.lavalink.dropTrackEnds(guildId: "\(world.guild)")
+            await world.lavalink.advance(byMilliseconds: 7 * 60_000)  // the first track ends; nobody hears of it
+            #expect(await world.eventually(timeout: .seconds(20)) {
+                await stage.player(in: "Lounge")?.track?.title == next
+            }, "the next entry starts without /skip")
+            #expect(await world.eventually {
+                let boards = await world.nowPlayingMessages()
+                return boards.count == 1 && boards[0].embed?.contains(next) == true
+            }, "the now-playing message shows the next entry")
+            let history = try await stage.ports.state.history(stage.session("Lounge"), limit: 10)
+            #expect(history.map(\.track.title) == [first], "the lost entry moved to history exactly once")
         }
     }
 

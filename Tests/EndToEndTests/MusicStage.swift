@@ -39,6 +39,8 @@ final class MusicStage: Sendable {
     let mode: Mode
     /// What an `anankor master`/`anankor worker` process needs to join this stage (distributed mode).
     let processEnvironment: [String: String]
+    /// The redis-server of a distributed stage (tests stop and restart it).
+    let redis: RedisServer?
     private let masters = Mutex<[String: RunningService]>([:])
     private let workers = Mutex<[String: RunningService]>([:])
     private let workerServices = Mutex<[String: WorkerService]>([:])
@@ -47,8 +49,10 @@ final class MusicStage: Sendable {
     private let logger: Logger
 
     private init(world: SandboxWorld, ports: SandboxPorts, tuning: SandboxTuning, mode: Mode, logger: Logger,
-                 processEnvironment: [String: String], teardown: @escaping @Sendable () async -> Void) {
+                 processEnvironment: [String: String], redis: RedisServer?,
+                 teardown: @escaping @Sendable () async -> Void) {
         self.processEnvironment = processEnvironment
+        self.redis = redis
         self.world = world
         self.ports = ports
         self.tuning = tuning
@@ -59,13 +63,14 @@ final class MusicStage: Sendable {
 
     /// Starts the world and the processes and waits until every worker bot is online.
     static func start(_ mode: Mode, plan: SandboxWorld.Plan = .testing,
-                      tuning: SandboxTuning = .quick, masters: Int = 1, workerProcesses: Int? = nil) async throws
+                      tuning: SandboxTuning = .quick, masters: Int = 1, workerProcesses: Int? = nil,
+                      durableRedis: Bool = false) async throws
         -> MusicStage
     {
         var logger = Logger(label: "e2e")
         logger.logLevel = ProcessInfo.processInfo.environment["E2E_LOG"] == nil ? .critical : .debug
         let world = try await SandboxWorld.start(plan, logger: logger)
-        let (ports, storeEnvironment, teardown) = try await makePorts(mode)
+        let (ports, storeEnvironment, redis, teardown) = try await makePorts(mode, durableRedis: durableRedis)
         var environment = storeEnvironment
         environment["DISCORD_API_URL"] = world.discord.restURL
         environment["LAVALINK_URL"] = world.lavalink.baseURL
@@ -74,7 +79,7 @@ final class MusicStage: Sendable {
         environment["DISCORD_MASTER_TOKEN"] = world.master.token
         environment["ANANKOR_LOG_FORMAT"] = "json"
         let stage = MusicStage(world: world, ports: ports, tuning: tuning, mode: mode, logger: logger,
-                               processEnvironment: environment) {
+                               processEnvironment: environment, redis: redis) {
             await world.stop()
             await teardown()
         }
@@ -96,8 +101,8 @@ final class MusicStage: Sendable {
         return stage
     }
 
-    private static func makePorts(_ mode: Mode) async throws
-        -> (SandboxPorts, [String: String], @Sendable () async -> Void)
+    private static func makePorts(_ mode: Mode, durableRedis: Bool) async throws
+        -> (SandboxPorts, [String: String], RedisServer?, @Sendable () async -> Void)
     {
         switch mode {
         case .embedded:
@@ -107,10 +112,11 @@ final class MusicStage: Sendable {
                 bus: InProcessJobBus(policy: JobBusPolicy(reclaimIdle: .seconds(3))),
                 state: try SQLiteStateStore(path: directory.appendingPathComponent("state.sqlite").path),
                 ledger: try SQLiteLedger(path: directory.appendingPathComponent("ledger.sqlite").path))
-            return (ports, ["ANANKOR_STATE_PATH": directory.appendingPathComponent("run.sqlite").path],
+            return (ports, ["ANANKOR_STATE_PATH": directory.appendingPathComponent("run.sqlite").path], nil,
                     { try? FileManager.default.removeItem(at: directory) })
         case .distributed:
-            let redis = try await RedisServer(options: RedisServer.Options())
+            // AOF when a test stops and restarts the server: nothing acknowledged may be lost.
+            let redis = try await RedisServer(options: RedisServer.Options(appendOnly: durableRedis))
             let client = try RedisClient(url: redis.url)
             var environment = try MotoServerTrait.server().environment
             environment["DYNAMODB_TABLE"] = "e2e-\(UUID().uuidString.prefix(8))"
@@ -120,7 +126,7 @@ final class MusicStage: Sendable {
                                      state: RedisStateStore(redis: client), ledger: ledger,
                                      claims: RedisIdempotencyStore(redis: client))
             environment["REDIS_URL"] = redis.url
-            return (ports, environment, { redis.kill() })
+            return (ports, environment, redis, { redis.kill() })
         }
     }
 
@@ -158,6 +164,14 @@ final class MusicStage: Sendable {
         guard let service = workers.withLock({ $0.removeValue(forKey: name) }) else { return }
         workerServices.withLock { _ = $0.removeValue(forKey: name) }
         await service.kill()
+    }
+
+    /// Stops a worker process the way SIGTERM does: a graceful shutdown (it leaves voice, says
+    /// `workerOffline` and releases its token).
+    func stopWorker(_ name: String) async {
+        guard let service = workers.withLock({ $0.removeValue(forKey: name) }) else { return }
+        workerServices.withLock { _ = $0.removeValue(forKey: name) }
+        await service.stop()
     }
 
     func member(_ name: String) -> SandboxMember { SandboxMember(name, in: world)! }
@@ -202,9 +216,10 @@ final class MusicStage: Sendable {
 
 /// Runs `body` with a stage and always shuts it down.
 func withStage(_ mode: Mode, plan: SandboxWorld.Plan = .testing, tuning: SandboxTuning = .quick,
-               masters: Int = 1, workerProcesses: Int? = nil, _ body: (MusicStage) async throws -> Void) async throws {
+               masters: Int = 1, workerProcesses: Int? = nil, durableRedis: Bool = false,
+               _ body: (MusicStage) async throws -> Void) async throws {
     let stage = try await MusicStage.start(mode, plan: plan, tuning: tuning, masters: masters,
-                                           workerProcesses: workerProcesses)
+                                           workerProcesses: workerProcesses, durableRedis: durableRedis)
     do {
         try await body(stage)
     } catch {

@@ -176,8 +176,12 @@ public struct JobFailedEvent: VersionedPayload {
     public var guild: GuildID?
     /// Discord refused for lack of a permission (50013), rather than anything else.
     public var missingPermission: Bool
+    /// For music jobs: the session the job was for, so the master can tell its channel that a
+    /// command did not take effect. Absent in events from older workers.
+    public var session: SessionKey?
     public init(job: EnvelopeID, jobKind: String, reason: String, lobby: LobbyID? = nil, guild: GuildID? = nil,
-                missingPermission: Bool = false) {
+                missingPermission: Bool = false, session: SessionKey? = nil) {
+        self.session = session
         self.job = job
         self.jobKind = jobKind
         self.reason = reason
@@ -186,7 +190,7 @@ public struct JobFailedEvent: VersionedPayload {
         self.missingPermission = missingPermission
     }
 
-    enum CodingKeys: String, CodingKey { case job, jobKind, reason, lobby, guild, missingPermission }
+    enum CodingKeys: String, CodingKey { case job, jobKind, reason, lobby, guild, missingPermission, session }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -196,6 +200,7 @@ public struct JobFailedEvent: VersionedPayload {
         lobby = try container.decodeIfPresent(LobbyID.self, forKey: .lobby)
         guild = try container.decodeIfPresent(GuildID.self, forKey: .guild)
         missingPermission = try container.decodeIfPresent(Bool.self, forKey: .missingPermission) ?? false
+        session = try container.decodeIfPresent(SessionKey.self, forKey: .session)
     }
 }
 

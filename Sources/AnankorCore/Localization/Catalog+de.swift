@@ -13,6 +13,10 @@ extension LocalizationCatalog {
         .musicDJOnly: "Nur Mitglieder mit der Rolle {role} können diesen Befehl verwenden.",
         .musicPlaybackCrashed: "Die Wiedergabe ist abgestürzt, versuche /play erneut. Deine Warteschlange bleibt erhalten.",
         .musicWorkerRemoved: "Der Musik-Bot wurde aus {channel} getrennt; die Wiedergabe wurde beendet. Starte sie mit /play neu.",
+        .musicWorkerStopped: "Der Musik-Bot in {channel} wurde angehalten. Deine Warteschlange bleibt erhalten: mit /play geht es weiter.",
+        .musicNotCarriedOut: "Das wurde in {channel} nicht ausgeführt: Der Musik-Bot konnte es nicht umsetzen. Versuche es gleich noch einmal.",
+        .musicBrieflyUnavailable: "Musik ist kurz nicht verfügbar. Versuche es gleich noch einmal.",
+        .musicJoinFailed: "Der Musik-Bot konnte {channel} nicht betreten: Vielleicht darf er sich dort nicht verbinden, oder der Kanal ist voll. Deine Warteschlange bleibt erhalten.",
         .musicIdleLeft: "{channel} nach {minutes} Minuten ohne Musik verlassen.",
         .musicPausedEmptyChannel: "Pausiert: in {channel} hört niemand zu.",
 

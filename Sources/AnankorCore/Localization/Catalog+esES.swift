@@ -13,6 +13,10 @@ extension LocalizationCatalog {
         .musicDJOnly: "Solo los miembros con el rol {role} pueden usar este comando.",
         .musicPlaybackCrashed: "La reproducción ha fallado, vuelve a usar /play. Tu cola se conserva.",
         .musicWorkerRemoved: "El bot de música se desconectó de {channel}; la reproducción se detuvo. Usa /play para empezar de nuevo.",
+        .musicWorkerStopped: "El bot de música de {channel} se ha detenido. Tu cola se conserva: usa /play para continuar.",
+        .musicNotCarriedOut: "Eso no se aplicó en {channel}: el bot de música no pudo llevarlo a cabo. Inténtalo de nuevo en un momento.",
+        .musicBrieflyUnavailable: "La música no está disponible por un momento. Inténtalo de nuevo enseguida.",
+        .musicJoinFailed: "El bot de música no pudo entrar en {channel}: quizá no tiene permiso para conectarse o el canal está lleno. Tu cola se conserva.",
         .musicIdleLeft: "He salido de {channel} tras {minutes} minutos sin música.",
         .musicPausedEmptyChannel: "En pausa: nadie está escuchando en {channel}.",
 

@@ -13,6 +13,10 @@ extension LocalizationCatalog {
         .musicDJOnly: "このコマンドは {role} ロールを持つメンバーだけが使えます。",
         .musicPlaybackCrashed: "再生がクラッシュしました。/play をもう一度お試しください。キューは保持されています。",
         .musicWorkerRemoved: "音楽ボットが {channel} から切断され、再生が止まりました。/play で再開できます。",
+        .musicWorkerStopped: "{channel} の音楽ボットが停止されました。キューは保持されています。/play で続けられます。",
+        .musicNotCarriedOut: "{channel} では反映されませんでした。音楽ボットが実行できませんでした。少し待ってからもう一度お試しください。",
+        .musicBrieflyUnavailable: "音楽は一時的に利用できません。少し待ってからもう一度お試しください。",
+        .musicJoinFailed: "音楽ボットが {channel} に参加できませんでした。接続が許可されていないか、チャンネルが満員の可能性があります。キューは保持されています。",
         .musicIdleLeft: "{minutes} 分間音楽がなかったため {channel} から退出しました。",
         .musicPausedEmptyChannel: "一時停止中: {channel} で聴いている人がいません。",
 

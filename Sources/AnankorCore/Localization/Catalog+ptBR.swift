@@ -13,6 +13,10 @@ extension LocalizationCatalog {
         .musicDJOnly: "Somente membros com o cargo {role} podem usar este comando.",
         .musicPlaybackCrashed: "A reprodução travou, tente /play de novo. Sua fila foi mantida.",
         .musicWorkerRemoved: "O bot de música foi desconectado de {channel}; a reprodução parou. Use /play para começar de novo.",
+        .musicWorkerStopped: "O bot de música em {channel} foi parado. Sua fila foi mantida: use /play para continuar.",
+        .musicNotCarriedOut: "Isso não teve efeito em {channel}: o bot de música não conseguiu executar. Tente de novo em instantes.",
+        .musicBrieflyUnavailable: "A música está indisponível por um momento. Tente de novo em instantes.",
+        .musicJoinFailed: "O bot de música não conseguiu entrar em {channel}: talvez não tenha permissão para se conectar ou o canal esteja cheio. Sua fila foi mantida.",
         .musicIdleLeft: "Saí de {channel} depois de {minutes} minutos sem música.",
         .musicPausedEmptyChannel: "Pausado: ninguém está ouvindo em {channel}.",
 

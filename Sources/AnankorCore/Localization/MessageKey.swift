@@ -16,6 +16,10 @@ public enum MessageKey: String, CaseIterable, Sendable, Codable {
     case musicDJOnly = "music.djOnly"
     case musicPlaybackCrashed = "music.playbackCrashed"
     case musicWorkerRemoved = "music.workerRemoved"
+    case musicWorkerStopped = "music.workerStopped"
+    case musicNotCarriedOut = "music.notCarriedOut"
+    case musicBrieflyUnavailable = "music.brieflyUnavailable"
+    case musicJoinFailed = "music.joinFailed"
     case musicIdleLeft = "music.idleLeft"
     case musicPausedEmptyChannel = "music.pausedEmptyChannel"
 

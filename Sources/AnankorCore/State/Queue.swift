@@ -70,6 +70,14 @@ public struct NowPlaying: Sendable, Hashable, Codable {
         let position = positionMs + elapsed
         return entry.track.isStream ? position : min(position, entry.track.lengthMs)
     }
+
+    /// Playing (not paused), not a stream, and extrapolated past the track's end: its end should
+    /// have been reported by now.
+    public func isOverdue(at now: Date) -> Bool {
+        guard !paused, !entry.track.isStream else { return false }
+        let elapsed = Int64(max(0, now.timeIntervalSince(updatedAt)) * 1000)
+        return positionMs + elapsed > entry.track.lengthMs
+    }
 }
 
 /// The queue rules both adapters follow, as pure functions on plain arrays so the SQLite adapter

@@ -71,6 +71,19 @@ public struct ResumeInfo: Sendable, Hashable, Codable {
     }
 }
 
+extension ResumeInfo {
+    /// Lavalink session ids by node name. A worker keeps them in shard 0's record as a JSON object
+    /// `{"node name": "session id"}`; a bare id (not JSON) is read as the first node's. The master
+    /// reads them too, to look at (and stop) a worker's players through Lavalink's REST API.
+    public func lavalinkSessions(nodeNames: [String]) -> [String: String] {
+        guard let raw = lavalinkSessionID, !raw.isEmpty else { return [:] }
+        if raw.hasPrefix("{"), let decoded = try? JSONDecoder().decode([String: String].self, from: Data(raw.utf8)) {
+            return decoded.filter { nodeNames.contains($0.key) && !$0.value.isEmpty }
+        }
+        return nodeNames.first.map { [$0: raw] } ?? [:]
+    }
+}
+
 /// Why a state operation failed.
 public enum StateStoreErrorCode: String, PortErrorCode {
     /// The backing store cannot be reached or failed; retry later.

@@ -132,8 +132,13 @@ public actor InProcessJobBus<C: Clock>: JobBus where C.Duration == Duration {
                 try? await clock.sleep(until: instant, tolerance: nil)
                 await self.wake(stream, token)
             }
-            await withCheckedContinuation { continuation in
-                waiters[stream, default: [:]][token] = continuation
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    guard !Task.isCancelled else { return continuation.resume() }
+                    waiters[stream, default: [:]][token] = continuation
+                }
+            } onCancel: {
+                Task { await self.wake(stream, token) }
             }
             group.cancelAll()
         }

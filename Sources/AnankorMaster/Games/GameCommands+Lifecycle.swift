@@ -115,6 +115,10 @@ extension GameCommands {
         }
         guard let worker = try await liveWorker(in: lobby.guild) else { return }
         if !toMove.isEmpty {
+            // Music the movers leave behind ends now rather than pausing for the alone timeout
+            // (and frees its bot for the lobby's own music).
+            try await music.releaseAbandoned(in: lobby.guild, for: SessionKey(guild: lobby.guild, channel: channel),
+                                             leftBy: Set(toMove))
             try await context.send(.voiceMove(VoiceMoveJob(lobby: lobby.id, guild: lobby.guild, users: toMove,
                                                            channel: channel)), to: worker)
         }

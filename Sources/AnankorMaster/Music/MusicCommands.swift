@@ -122,7 +122,12 @@ struct MusicCommands: Sendable {
                  invocation: CommandInvocation) async throws -> Reply {
         let binding: Binding
         let isNew: Bool
-        switch try await router.route(session) {
+        var route = try await router.route(session)
+        if case .refused = route, try await releaseAbandoned(in: session.guild, for: session) {
+            // A session nobody listens to any more (its members moved on) gave its bot up.
+            route = try await router.route(session)
+        }
+        switch route {
         case .bound(let bound, let fresh):
             binding = bound
             isNew = fresh
@@ -149,6 +154,35 @@ struct MusicCommands: Sendable {
             "title": track.title, "duration": PlaybackTime.format(milliseconds: track.isStream ? nil : track.lengthMs),
             "position": "\(position)",
         ]))
+    }
+
+    /// Ends the guild's sessions whose channel has no human left (other than `session`): their
+    /// members moved on — to another channel where they now ask for music, or into a game lobby.
+    /// Waiting for the alone timeout would refuse them meanwhile. Returns whether one ended.
+    @discardableResult
+    func releaseAbandoned(in guild: GuildID, for session: SessionKey? = nil,
+                          leftBy movers: Set<UserID>? = nil) async throws -> Bool {
+        let bots = Set(context.configuration.workerBots.map(\.rawValue))
+            .union(try await context.state.workers(in: guild).map(\.rawValue))
+            .union(context.cache.botUserID.map { [$0.rawValue] } ?? [])
+        var released = false
+        for binding in try await context.state.bindings(in: guild) where binding.session != session {
+            let humans = context.cache.voiceMembers(of: Snowflake(binding.session.channel.rawValue),
+                                                    in: Snowflake(guild.rawValue))
+                .filter { !bots.contains($0.rawValue) }
+            if let movers {
+                // Everyone still there is being moved out.
+                guard !humans.isEmpty, humans.allSatisfy({ movers.contains(UserID($0.rawValue)) }) else { continue }
+            } else {
+                guard humans.isEmpty else { continue }
+            }
+            let locale = try await context.state.sessionDetails(binding.session)?.locale ?? .englishUS
+            let note = context.text(.musicLeft, locale, ["channel": context.mention(channel: binding.session.channel)])
+            context.logger.info("releasing a session its members left", metadata: ["session.key": "\(binding.session)"])
+            try await conductor.finish(binding.session, reason: .alone, note: note)
+            released = true
+        }
+        return released
     }
 
     /// Where the session talks and in which language; kept across restarts.

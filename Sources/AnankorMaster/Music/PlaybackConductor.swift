@@ -106,6 +106,12 @@ struct PlaybackConductor: Sendable {
     func detach(_ session: SessionKey, from worker: WorkerID, notice: MessageKey) async throws {
         guard try await context.state.unbind(session, ifBoundTo: worker) != nil else { return }
         MasterMetrics.sessionUnbound()
+        try await announceDetached(session, notice: notice)
+    }
+
+    /// Tells the channel of a session that was just unbound (queue kept) and retires its
+    /// now-playing message. Only the caller whose unbind won calls it.
+    func announceDetached(_ session: SessionKey, notice: MessageKey) async throws {
         MasterMetrics.sessionNotice("\(notice)")
         guard let details = try await context.state.sessionDetails(session) else { return }
         let locale = details.locale ?? .englishUS

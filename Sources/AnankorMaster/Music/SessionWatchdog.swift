@@ -10,13 +10,22 @@ import Synchronization
 final class SessionWatchdog: Sendable {
     let context: MasterContext
     let conductor: PlaybackConductor
+    let reconciler: PlaybackReconciler
+    let loss: WorkerLoss
     /// When this master first saw each worker down; it acts after `workerGrace`, which leaves a
     /// standby process time to take the token over.
     private let downSince = Mutex<[WorkerID: Date]>([:])
+    /// Whether the last pass failed (the store unreachable), and until when, after it answers
+    /// again, nobody is declared dead: every worker's heartbeat lapsed during the outage too, and
+    /// they need a moment to renew before their players would be stopped for nothing.
+    private let recovery = Mutex<(failed: Bool, holdOffUntil: Date?)>((false, nil))
+    static let recoveryGrace: TimeInterval = 5
 
     init(context: MasterContext, conductor: PlaybackConductor) {
         self.context = context
         self.conductor = conductor
+        self.reconciler = PlaybackReconciler(context: context, conductor: conductor)
+        self.loss = WorkerLoss(context: context, conductor: conductor)
     }
 
     func run() async throws {
@@ -31,10 +40,16 @@ final class SessionWatchdog: Sendable {
     func check(everything: Bool) async {
         do {
             try await reclaimDeadWorkers()
+            try await reconciler.passIfDue()
             try await reclaimIdleSessions()
             if everything { try await reclaimLonelySessions() }
         } catch where !Task.isCancelled {
-            context.logger.warning("watchdog pass failed", metadata: ["error": "\(error)"])
+            recovery.withLock { $0.failed = true }
+            if InteractionDispatcher.isUnavailable(error) {
+                context.outage.began("watchdog", error: "\(error)", logger: context.logger)
+            } else {
+                context.logger.warning("watchdog pass failed", metadata: ["error": "\(error)"])
+            }
         } catch {
             return  // shutting down
         }
@@ -49,7 +64,15 @@ final class SessionWatchdog: Sendable {
         let expired = try await context.state.expiredWorkers(now: now)
         let known = Set(context.configuration.workerBots).union(expired.map(\.worker))
         let grace = context.configuration.workerGrace
-        let due: [WorkerID] = downSince.withLock { down in
+        let holdingOff = recovery.withLock { recovery -> Bool in
+            if recovery.failed {
+                recovery = (false, now.addingTimeInterval(Self.recoveryGrace))
+            }
+            guard let until = recovery.holdOffUntil, now < until else { return false }
+            return true
+        }
+        if holdingOff { downSince.withLock { $0 = [:] } }
+        let due: [WorkerID] = holdingOff ? [] : downSince.withLock { down in
             for worker in liveIDs { down[worker] = nil }
             var due: [WorkerID] = []
             for worker in known where !liveIDs.contains(worker) {
@@ -62,12 +85,7 @@ final class SessionWatchdog: Sendable {
             return due
         }
         for worker in due {
-            let bindings = try await context.state.bindings(of: worker)
-            for binding in bindings {
-                context.logger.notice("worker is gone: releasing its session",
-                                      metadata: ["worker.id": "\(worker)", "session.key": "\(binding.session)"])
-                try await conductor.detach(binding.session, from: worker, notice: .musicPlaybackCrashed)
-            }
+            try await loss.died(worker)
             if expired.contains(where: { $0.worker == worker }) { try await context.state.removeWorker(worker) }
         }
     }
@@ -78,7 +96,11 @@ final class SessionWatchdog: Sendable {
         let cutoff = now.addingTimeInterval(-context.configuration.idleTimeout.timeInterval)
         for session in try await context.state.idleSessions(since: cutoff, limit: 50) {
             let bound = try await context.state.binding(for: session) != nil
-            if bound, let playing = try await context.state.nowPlaying(session), !playing.paused {
+            // A track whose time is up counts as playing no longer (its trackEnd may be lost;
+            // reconciliation moves the queue on).
+            if bound, let playing = try await context.state.nowPlaying(session), !playing.paused,
+                !playing.isOverdue(at: now)
+            {
                 try await context.state.touchSession(session, at: now)  // still playing: not idle
                 continue
             }

@@ -26,7 +26,11 @@ struct WorkerEventHandler: Sendable {
                                                    paused: nil, at: Date(epochMilliseconds: update.timeMs))
         case .voiceDisconnected(let disconnected):
             try await voiceLost(disconnected)
-        case .queueEmpty, .workerOnline, .workerOffline:
+        case .workerOffline(let offline):
+            // Its players are gone: its sessions move to another bot or are released at once,
+            // rather than staying bound to a bot nobody drives.
+            try await WorkerLoss(context: context, conductor: conductor).stopped(offline.worker, reason: offline.reason)
+        case .queueEmpty, .workerOnline:
             // Liveness comes from the registry (the watchdog).
             break
         case .tempChannelCreated(let created):
@@ -40,9 +44,30 @@ struct WorkerEventHandler: Sendable {
             if failed.missingPermission, failed.jobKind == RoleAddJob.kind, let lobby = failed.lobby, let guild = failed.guild {
                 try await games.roleRefused(lobby, in: guild)
             }
+            try await musicJobFailed(failed)
             context.logger.warning("a worker could not carry out a job",
                                    metadata: ["job.id": "\(failed.job)", "job.kind": "\(failed.jobKind)",
                                               "reason": "\(failed.reason)"])
+        }
+    }
+
+    /// A music job the worker could not carry out: the member who asked read what was asked, so
+    /// the channel is told it did not happen. A failed join releases the session (queue kept)
+    /// instead of leaving it bound to a bot that is not there. Only for sessions still bound: a
+    /// session released meanwhile (kick, crash) was announced already.
+    private func musicJobFailed(_ failed: JobFailedEvent) async throws {
+        guard let session = failed.session, let binding = try await context.state.binding(for: session) else { return }
+        switch failed.jobKind {
+        case VoiceConnectJob.kind:
+            // The worker gave up the join itself (op 4 leave).
+            try await conductor.detach(session, from: binding.worker, notice: .musicJoinFailed)
+        case PlaybackPlayJob.kind, PlayerUpdateJob.kind:
+            guard let details = try await context.state.sessionDetails(session), let channel = details.textChannel
+            else { return }
+            await context.post(context.text(.musicNotCarriedOut, details.locale ?? .englishUS,
+                                            ["channel": context.mention(channel: session.channel)]), in: channel)
+        default:
+            return
         }
     }
 

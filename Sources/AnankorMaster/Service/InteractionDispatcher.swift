@@ -24,9 +24,20 @@ struct InteractionDispatcher: Sendable {
         await withSpan("interaction", ofKind: .server) { span in
             span.attributes[SpanAttributeName.guild] = interaction.guildID?.description
             guard let key = IdempotencyKey.interaction(interaction.id.description) else { return }
-            guard let token = await claim(key) else {
+            let token: ClaimToken
+            switch await claim(key) {
+            case .claimed(let claimed):
+                token = claimed
+            case .duplicate:
                 MasterMetrics.duplicateInteraction()
                 span.attributes[SpanAttributeName.outcome] = "duplicate"
+                return
+            case .unavailable:
+                // Nobody can tell whether another master has it; an answer now beats Discord's "did
+                // not respond" (a second master's answer is refused by Discord as already given).
+                await respond(interaction, Reply(context.text(.musicBrieflyUnavailable, locale(of: interaction)), ephemeral: true))
+                MasterMetrics.command("other", outcome: "unavailable", seconds: 0)
+                span.attributes[SpanAttributeName.outcome] = "unavailable"
                 return
             }
             let started = ContinuousClock.now
@@ -42,11 +53,49 @@ struct InteractionDispatcher: Sendable {
         }
     }
 
-    private func claim(_ key: IdempotencyKey) async -> ClaimToken? {
-        guard case .claimed(let token, _) = try? await context.claims.claim(key, lease: .seconds(60), now: context.now())
-        else { return nil }
-        return token
+    private enum ClaimOutcome {
+        case claimed(ClaimToken)
+        /// Another master or an earlier delivery has it.
+        case duplicate
+        /// The claim store did not answer (in time).
+        case unavailable
     }
+
+    /// Claims the key, giving the store at most `claimPatience`: the member must be answered within
+    /// Discord's 3 s even when the store hangs.
+    private func claim(_ key: IdempotencyKey) async -> ClaimOutcome {
+        let claims = context.claims
+        let now = context.now()
+        let result = await withTaskGroup(of: Result<IdempotencyClaim, any Error>?.self) { group in
+            group.addTask {
+                do { return .success(try await claims.claim(key, lease: .seconds(60), now: now)) } catch { return .failure(error) }
+            }
+            group.addTask {
+                try? await Task.sleep(for: Self.claimPatience)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        switch result {
+        case .success(.claimed(let token, _))?:
+            context.outage.ended(logger: context.logger)
+            return .claimed(token)
+        case .success?:
+            context.outage.ended(logger: context.logger)
+            return .duplicate
+        case .failure(let error)?:
+            context.outage.began("interaction claims", error: "\(error)", logger: context.logger)
+            return .unavailable
+        case nil:
+            context.outage.began("interaction claims", error: "no answer within \(Self.claimPatience)", logger: context.logger)
+            return .unavailable
+        }
+    }
+
+    /// How long a claim may take before the member is told music is briefly unavailable.
+    static let claimPatience: Duration = .milliseconds(1_500)
 
     private func answer(_ interaction: Interaction) async -> (name: String, result: String) {
         switch interaction.data {
@@ -196,10 +245,22 @@ struct InteractionDispatcher: Sendable {
             return (try await music.run(invocation), "ok")
         } catch let problem as InvocationProblem {
             return (problemReply(problem, invocation.locale), "refused")
+        } catch where Self.isUnavailable(error) {
+            context.outage.began("command", error: "\(error)", logger: context.logger)
+            return (Reply(context.text(.musicBrieflyUnavailable, invocation.locale), ephemeral: true), "unavailable")
         } catch {
             context.logger.error("command failed", metadata: ["command": "\(invocation.name)", "error": "\(error)"])
             return (Reply(context.text(.errorGeneric, invocation.locale), ephemeral: true), "error")
         }
+    }
+
+    /// A store or the bus could not be reached: the member is told to try again, not that
+    /// something broke.
+    static func isUnavailable(_ error: any Error) -> Bool {
+        if let error = error as? StateStoreError { return error.code == .unavailable }
+        if let error = error as? JobBusError { return error.code == .unavailable }
+        if let error = error as? LedgerError { return error.code == .unavailable }
+        return false
     }
 
     func problemReply(_ error: any Error, _ locale: AnankorCore.DiscordLocale) -> Reply {
@@ -264,8 +325,17 @@ struct InteractionDispatcher: Sendable {
         let body = content.dropFirst(prefix.count)
         let name = body.prefix { !$0.isWhitespace }.lowercased()
         guard CommandValidation.specs[name] != nil, name != "game" else { return }
-        guard let key = IdempotencyKey("message:\(message.id)"), let token = await claim(key) else { return }
+        guard let key = IdempotencyKey("message:\(message.id)") else { return }
         let locale = await context.channelLocale(of: GuildID(guild.rawValue))
+        let token: ClaimToken
+        switch await claim(key) {
+        case .claimed(let claimed): token = claimed
+        case .duplicate: return
+        case .unavailable:
+            _ = try? await context.rest.createMessage(channelID: message.channelID, MessageCreate(
+                content: context.text(.musicBrieflyUnavailable, locale), allowedMentions: AllowedMentions.none))
+            return
+        }
         let reply: Reply
         do {
             let (command, options) = try CommandValidation.text(command: name, arguments: String(body.dropFirst(name.count)))

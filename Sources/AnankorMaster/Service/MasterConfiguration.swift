@@ -24,6 +24,9 @@ public struct MasterConfiguration: Sendable {
     public var workerGrace: Duration
     /// How often dead workers, idle and lonely sessions are looked for (lobbies: every fifth time).
     public var watchdogInterval: Duration
+    /// How often each bound session is compared with the players its worker's Lavalink sessions
+    /// hold (a track that ended with no `trackEnd` reaching the master advances after two passes).
+    public var reconcileInterval: Duration
     /// A started lobby whose host stays out of its voice channel this long is handed to a member
     /// who is there, or ends when nobody is.
     public var lobbyHostGrace: Duration
@@ -46,7 +49,8 @@ public struct MasterConfiguration: Sendable {
         token: BotToken, discordRESTBaseURL: String? = nil, lavalinkNodes: [(name: String, endpoint: NodeEndpoint)],
         workerBots: [WorkerID] = [], guildSessionCap: Int = Anankor.defaultGuildSessionCap,
         idleTimeout: Duration = .seconds(600), aloneTimeout: Duration = .seconds(120),
-        workerGrace: Duration = .seconds(8), watchdogInterval: Duration = .seconds(1),
+        workerGrace: Duration = .seconds(1), watchdogInterval: Duration = .seconds(1),
+        reconcileInterval: Duration = .seconds(5),
         lobbyHostGrace: Duration = .seconds(300), lobbyMaxDuration: Duration = .seconds(12 * 3600),
         lobbyOpenExpiry: Duration = .seconds(2 * 3600), textCommands: Bool = false,
         defaultPrefix: String = "!", registerCommands: Bool = true,
@@ -62,6 +66,7 @@ public struct MasterConfiguration: Sendable {
         self.aloneTimeout = aloneTimeout
         self.workerGrace = workerGrace
         self.watchdogInterval = watchdogInterval
+        self.reconcileInterval = reconcileInterval
         self.lobbyHostGrace = lobbyHostGrace
         self.lobbyMaxDuration = lobbyMaxDuration
         self.lobbyOpenExpiry = lobbyOpenExpiry

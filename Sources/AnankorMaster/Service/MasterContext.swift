@@ -22,6 +22,8 @@ struct MasterContext: Sendable {
     let catalog: LocalizationCatalog
     let now: @Sendable () -> Date
     let logger: Logger
+    /// One warning per store outage, however many interactions it fails.
+    let outage = OutageLog()
 
     func text(_ key: MessageKey, _ locale: AnankorCore.DiscordLocale, _ arguments: [String: String] = [:]) -> String {
         catalog.text(key, locale, arguments)

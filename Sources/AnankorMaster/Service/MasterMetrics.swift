@@ -38,21 +38,36 @@ enum MasterMetrics {
         }.increment(by: count)
     }
 
+    /// What reconciliation repaired (a closed set).
+    enum Repair: String, CaseIterable {
+        case lostTrackEnd = "lost_track_end"
+        case workerOffline = "worker_offline"
+        case deadWorkerPlayer = "dead_worker_player"
+    }
+
+    static func reconciled(_ repair: Repair, count: Int64 = 1) {
+        repairs.handle(repair.rawValue) {
+            Counter(label: "anankor_reconciled_total", dimensions: [("repair", repair.rawValue)])
+        }.increment(by: count)
+    }
+
     /// Touches the unlabelled series so they read 0 from the first scrape (an alert on
     /// `increase(...)` needs a starting point).
     static func prepare() {
         _ = (redeliveredEvents, sessionsBound, sessionsUnbound, duplicateInteractions, aliveWorkers)
         for notice in lostWorkerNotices { sessionNotice(notice, count: 0) }
+        for repair in Repair.allCases { reconciled(repair, count: 0) }
     }
 
     /// The notices `PlaybackConductor.detach` posts.
-    static let lostWorkerNotices = ["musicPlaybackCrashed", "musicBotMoved", "musicWorkerRemoved"]
+    static let lostWorkerNotices = ["musicPlaybackCrashed", "musicBotMoved", "musicWorkerRemoved", "musicWorkerStopped"]
 
     private static let commands = Handles<Counter>()
     private static let commandTimers = Handles<Timer>()
     private static let jobs = Handles<Counter>()
     private static let events = Handles<Counter>()
     private static let notices = Handles<Counter>()
+    private static let repairs = Handles<Counter>()
     private static let redeliveredEvents = Counter(label: "anankor_events_redelivered_total")
     private static let sessionsBound = Counter(label: "anankor_sessions_bound_total")
     private static let sessionsUnbound = Counter(label: "anankor_sessions_unbound_total")

@@ -41,6 +41,9 @@ public final class MasterService: Service, Sendable {
         self.logger = logger
     }
 
+    /// How long a graceful shutdown waits for interactions in flight to be answered.
+    static let shutdownDrainLimit: Duration = .seconds(10)
+
     /// Gateway READY received (for `/ready`).
     public var isReady: Bool { status.withLock { $0.gatewayReady } }
 
@@ -79,9 +82,13 @@ public final class MasterService: Service, Sendable {
         logger.notice("master starting", metadata: ["shards": "\(gateway.shardCount)"])
         defer { status.withLock { $0.gatewayReady = false } }
 
+        // Finished once the dispatch loop has stopped (graceful shutdown) and every interaction it
+        // started has been answered.
+        let (dispatchDrained, drainedSignal) = AsyncStream<Void>.makeStream()
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await gateway.run() }
             group.addTask {
+                defer { drainedSignal.finish() }
                 await withDiscardingTaskGroup { handlers in
                     // Created here, after the metrics backend is bootstrapped; counted per dispatch
                     // so operators (and the dispatch benchmark) see what the gateway delivers.
@@ -107,6 +114,14 @@ public final class MasterService: Service, Sendable {
             group.addTask { await voiceChecks.run { await watchdog.voiceChanged(in: $0) } }
             group.addTask { await lobbyRefresher.run { await games.board.refresh($0) } }
             try await gracefulShutdown()
+            // Members who asked just before the shutdown still get their answer: no new
+            // interactions are taken, those in flight finish (bounded), then the rest stops.
+            await withTaskGroup(of: Void.self) { drain in
+                drain.addTask { for await _ in dispatchDrained {} }
+                drain.addTask { try? await Task.sleep(for: Self.shutdownDrainLimit) }
+                await drain.next()
+                drain.cancelAll()
+            }
             refresher.finish()
             lobbyRefresher.finish()
             voiceChecks.finish()
@@ -144,7 +159,11 @@ public final class MasterService: Service, Sendable {
                 deliveries = try await bus.receiveEvents(as: configuration.consumer, limit: 32, waitingUpTo: .seconds(1))
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("could not read worker events", metadata: ["error": "\(error)"])
+                if InteractionDispatcher.isUnavailable(error) {
+                    handler.context.outage.began("reading worker events", error: "\(error)", logger: logger)
+                } else {
+                    logger.warning("could not read worker events", metadata: ["error": "\(error)"])
+                }
                 try await Task.sleep(for: .seconds(1))
                 continue
             }

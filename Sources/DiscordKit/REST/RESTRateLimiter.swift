@@ -59,7 +59,8 @@ public actor RESTRateLimiter {
         var sleeping = false
         /// Requests sent and not yet answered.
         var inFlight = 0
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        /// Requests waiting for the bucket, by waiter (a cancelled one removes itself).
+        var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
         var lastUsed: Duration
     }
 
@@ -76,6 +77,27 @@ public actor RESTRateLimiter {
     public init(time: DiscordTimeSource, globalLimitPerSecond: Int = 50) {
         self.time = time
         self.globalLimit = max(1, globalLimitPerSecond)
+    }
+
+    /// Waits until the bucket wakes its waiters, or the task is cancelled (the caller's loop
+    /// then throws `CancellationError`).
+    private func waitForBucket(_ key: String) async {
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                guard !Task.isCancelled, buckets[key] != nil else { return continuation.resume() }
+                buckets[key]?.waiters[id] = continuation
+            }
+        } onCancel: {
+            Task { await self.stopWaiting(key, id) }
+        }
+    }
+
+    /// Callers waiting on a bucket (for tests).
+    var waiterCount: Int { buckets.values.reduce(0) { $0 + $1.waiters.count } }
+
+    private func stopWaiting(_ key: String, _ id: UUID) {
+        buckets[key]?.waiters.removeValue(forKey: id)?.resume()
     }
 
     private func bucketKey(_ route: RESTRoute) -> String {
@@ -96,13 +118,13 @@ public actor RESTRateLimiter {
             var bucket = buckets[key] ?? Bucket(lastUsed: now)
             if bucket.probing || bucket.sleeping {
                 buckets[key] = bucket
-                await withCheckedContinuation { continuation in buckets[key]?.waiters.append(continuation) }
+                await waitForBucket(key)
                 continue
             }
             if bucket.limit != nil, bucket.remaining <= 0, bucket.resetAt == nil, bucket.inFlight > 0 {
                 // The headers of the current window are still on their way: wait for them.
                 buckets[key] = bucket
-                await withCheckedContinuation { continuation in buckets[key]?.waiters.append(continuation) }
+                await waitForBucket(key)
                 continue
             }
             if let limit = bucket.limit, bucket.remaining <= 0 {
@@ -223,8 +245,8 @@ public actor RESTRateLimiter {
 
     private func wake(_ key: String) {
         guard let waiters = buckets[key]?.waiters, !waiters.isEmpty else { return }
-        buckets[key]?.waiters = []
-        for waiter in waiters { waiter.resume() }
+        buckets[key]?.waiters = [:]
+        for waiter in waiters.values { waiter.resume() }
     }
 
     /// Forgets idle buckets so a bot touching many channels does not grow without bound.

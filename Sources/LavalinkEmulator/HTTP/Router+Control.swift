@@ -54,6 +54,16 @@ extension Router where Context == BasicRequestContext {
             return Response(status: .noContent)
         }
 
+        group.post("/drop-track-ends") { request, _ in
+            var request = request
+            let body = try await request.jsonBody()
+            guard let guildId = body["guildId"]?.stringValue else {
+                throw LavalinkHTTPError.badRequest("body must be {\"guildId\": \"…\", \"count\": <n>?}")
+            }
+            await emulator.dropTrackEnds(guildId: guildId, count: Int(body["count"]?.int64Value ?? 1))
+            return Response(status: .noContent)
+        }
+
         group.post("/dave") { request, _ in
             var request = request
             guard let required = try await request.jsonBody()["required"]?.boolValue else {

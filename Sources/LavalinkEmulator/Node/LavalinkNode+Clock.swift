@@ -77,7 +77,11 @@ extension LavalinkNode {
             guard let track = player.track else { return }
             switch milestone {
             case .end:
-                session.send(trackEnd(track, player: player, reason: "finished"), queueIfDisconnected: true)
+                if let pending = droppedTrackEnds[player.guildId], pending > 0 {
+                    droppedTrackEnds[player.guildId] = pending > 1 ? pending - 1 : nil  // lost on the way
+                } else {
+                    session.send(trackEnd(track, player: player, reason: "finished"), queueIfDisconnected: true)
+                }
                 trackEnds.append(TrackEndRecord(
                     sessionId: session.id, userId: session.userId, guildId: player.guildId,
                     identifier: track.info.identifier, sentAtUnixMs: Date().timeIntervalSince1970 * 1000, virtualTime: time))

@@ -85,6 +85,10 @@ extension LavalinkNode {
         injectedFaults[identifier, default: []].append(fault)
     }
 
+    func dropTrackEnds(guildId: String, count: Int) {
+        droppedTrackEnds[guildId, default: 0] += max(0, count)
+    }
+
     func setDaveRequired(_ required: Bool) { daveRequired = required }
 
     func setLoad(_ load: NodeLoad) { self.load = load }

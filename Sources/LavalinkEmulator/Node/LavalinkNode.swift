@@ -27,6 +27,8 @@ actor LavalinkNode {
     var trackStarts: [TrackStartRecord] = []
     var trackEnds: [TrackEndRecord] = []
     var injectedFaults: [String: [TrackFault]] = [:]
+    /// Guilds whose next `TrackEndEvent` is lost on the way (the control API's message loss).
+    var droppedTrackEnds: [String: Int] = [:]
     /// When set, voice connections fail with close code 4017, as without DAVE support.
     var daveRequired = false
     var load = NodeLoad()

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 
@@ -34,7 +35,7 @@ public actor LavalinkNodePool: Service {
     private var available: Set<String> = []
     private var stats: [String: NodeStats] = [:]
     private var moving: Set<String> = []
-    private var moveWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    private var moveWaiters: [String: [UUID: CheckedContinuation<Void, Never>]] = [:]
     /// Players moved away from a node whose destroy failed; destroyed if that node comes back
     /// with its old session, so a guild never plays on two nodes.
     private var orphans: [String: Set<String>] = [:]
@@ -318,15 +319,29 @@ public actor LavalinkNodePool: Service {
         await waitForMove(guildId)
     }
 
+    /// Waits while the guild's player is being moved; a cancelled caller stops waiting (its next
+    /// request then fails with the cancellation).
     private func waitForMove(_ guildId: String) async {
-        while moving.contains(guildId) {
-            await withCheckedContinuation { moveWaiters[guildId, default: []].append($0) }
+        while moving.contains(guildId), !Task.isCancelled {
+            let id = UUID()
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    guard !Task.isCancelled else { return continuation.resume() }
+                    moveWaiters[guildId, default: [:]][id] = continuation
+                }
+            } onCancel: {
+                Task { await self.stopWaitingForMove(guildId, id) }
+            }
         }
+    }
+
+    private func stopWaitingForMove(_ guildId: String, _ id: UUID) {
+        moveWaiters[guildId]?.removeValue(forKey: id)?.resume()
     }
 
     private func finishMove(_ guildId: String) {
         moving.remove(guildId)
-        for waiter in moveWaiters.removeValue(forKey: guildId) ?? [] { waiter.resume() }
+        for waiter in (moveWaiters.removeValue(forKey: guildId) ?? [:]).values { waiter.resume() }
     }
 
     /// Time since the first call, on the continuous clock (the default `monotonicNow`).
