@@ -44,9 +44,9 @@ struct AnankorChaos: AsyncParsableCommand {
         var logger = Logger(label: "anankor.chaos")
         logger.logLevel = .warning
         let settings = smoke
-            ? RunSettings(guilds: 1, lanesPerGuild: 2, tracksPerLane: 2, windowSpeed: 2, drainSpeed: 150,
+            ? RunSettings(guilds: 1, lanesPerGuild: 2, tracksPerLane: 2, windowSpeed: 1, drainSpeed: 150,
                           trackLengths: 60_000...150_000, drainTimeout: .seconds(45), longestWindow: .seconds(15))
-            : RunSettings(guilds: 2, lanesPerGuild: 2, tracksPerLane: 3, windowSpeed: 2, drainSpeed: 150,
+            : RunSettings(guilds: 2, lanesPerGuild: 2, tracksPerLane: 3, windowSpeed: 1, drainSpeed: 150,
                           trackLengths: 60_000...150_000, drainTimeout: .seconds(60))
         let runsPerFault = smoke ? 1 : max(1, runs)
         let base = seed ?? UInt64(Date().timeIntervalSince1970 * 1000) % 1_000_000_007

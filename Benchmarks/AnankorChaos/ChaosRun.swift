@@ -9,8 +9,9 @@ struct RunSettings: Sendable, Codable {
     var lanesPerGuild: Int
     /// Tracks each lane queues before the fault.
     var tracksPerLane: Int
-    /// The Lavalink clock's speed during a fault's window (low, so positions are exact enough to
-    /// measure a rewind) and while draining the queues afterwards.
+    /// The Lavalink clock's speed during a fault's window and while draining the queues afterwards.
+    /// The window runs at real time (1): Anankor extrapolates positions at real time, as a real
+    /// node plays, so any other speed would show rewinds that a real node would not have.
     var windowSpeed: Double
     var drainSpeed: Double
     /// Track lengths the members pick (ms of audio), so a fault lands mid-track.
@@ -254,13 +255,22 @@ struct ChaosRun: Sendable {
                 throw ChaosError("no worker process holds the victim lane's bot")
             }
             if fault == .trackEndsWhileWorkerDown {
-                // Strike when the playing track has under a second of audio left.
-                try await waitUntil("the victim's track nears its end", timeout: .seconds(120)) {
+                // Strike when the playing track has under a second of audio left: time runs fast
+                // up to its last seconds, then at the window's speed again.
+                func remaining() async -> Int64? {
                     guard let player = observer.snapshots.value.last?.players
                         .first(where: { $0.bot == bot && $0.guild == victim.guild && $0.audible }),
                           let length = await LavalinkCatalogue.length(of: player.identifier ?? "", node: cluster.nodes[0])
-                    else { return false }
-                    return length - player.position < Int64(settings.windowSpeed * 1_000)
+                    else { return nil }
+                    return length - player.position
+                }
+                await observer.setSpeed(20)
+                try await waitUntil("the victim's track nears its end", timeout: .seconds(60)) {
+                    (await remaining()).map { $0 < 5_000 } ?? false
+                }
+                await observer.setSpeed(settings.windowSpeed)
+                try await waitUntil("the victim's track is in its last second", timeout: .seconds(30)) {
+                    (await remaining()).map { $0 < 1_000 } ?? false
                 }
             }
             let at = unixMilliseconds()
