@@ -52,7 +52,7 @@ final class EventPublisher: Sendable {
             state.dropped += 1
             return state.dropped
         }
-        if dropped == 1 || dropped % 1000 == 0 {
+        if dropped == 1 || (dropped > 0 && dropped % 1000 == 0) {
             logger.warning("event backlog full: dropping the oldest events", metadata: ["dropped": "\(dropped)"])
         }
         await deliverBacklog()

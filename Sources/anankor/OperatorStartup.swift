@@ -26,12 +26,17 @@ enum OperatorStartup {
         }
     }
 
-    /// For the long-running modes: the settings with the command-line overrides, then the
+    /// For the long-running modes: the settings with the command-line overrides, telemetry, then the
     /// checks that would otherwise fail late and obscurely — a token Discord refuses (named by
     /// its key) and a port another process holds.
-    static func serviceSettings(for mode: AnankorSettings.RunMode, options: OperationsOptions) async throws -> AnankorSettings {
+    static func serviceSettings(for mode: AnankorSettings.RunMode, options: OperationsOptions) async throws
+        -> (settings: AnankorSettings, logger: Logger, registry: PrometheusCollectorRegistry)
+    {
         var settings = try await self.settings(for: mode)
         options.apply(to: &settings)
+        // Telemetry first: the token check below already talks to Discord, and metric handles
+        // made before the metrics backend is bootstrapped would never reach /metrics.
+        let (logger, registry) = bootstrapTelemetryWithMetrics(settings)
         let quiet = Logger(label: "anankor.startup", factory: { _ in SwiftLogNoOpLogHandler() })
         if let refused = await Doctor(settings: settings, logger: quiet).refusedToken(for: mode) {
             fail(refused)
@@ -47,7 +52,7 @@ enum OperatorStartup {
         case .other(let code):
             fail("cannot listen on \(address) (\(source)): \(String(cString: strerror(code)))")
         }
-        return settings
+        return (settings, logger, registry)
     }
 
     /// One line on stderr, exit status 78 (EX_CONFIG): what the operator has to change.

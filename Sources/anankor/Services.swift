@@ -26,8 +26,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var operations: OperationsOptions
 
     func run() async throws {
-        let settings = try await OperatorStartup.serviceSettings(for: .run, options: operations)
-        let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
+        let (settings, logger, registry) = try await OperatorStartup.serviceSettings(for: .run, options: operations)
         let tracing = try OperatorStartup.tracing(settings, serviceName: "anankor", logger: logger)
         let state: SQLiteStateStore
         let ledger: SQLiteLedger
@@ -61,8 +60,7 @@ struct MasterCommand: AsyncParsableCommand {
     @OptionGroup var operations: OperationsOptions
 
     func run() async throws {
-        let settings = try await OperatorStartup.serviceSettings(for: .master, options: operations)
-        let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
+        let (settings, logger, registry) = try await OperatorStartup.serviceSettings(for: .master, options: operations)
         let tracing = try OperatorStartup.tracing(settings, serviceName: "anankor-master", logger: logger)
         let ports = try await ServiceWiring.distributedPorts(settings, logger: logger)
         let master = ServiceWiring.master(settings, bus: ports.bus, state: ports.state, ledger: ports.ledger,
@@ -85,8 +83,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var operations: OperationsOptions
 
     func run() async throws {
-        let settings = try await OperatorStartup.serviceSettings(for: .worker, options: operations)
-        let (logger, registry) = OperatorStartup.bootstrapTelemetryWithMetrics(settings)
+        let (settings, logger, registry) = try await OperatorStartup.serviceSettings(for: .worker, options: operations)
         let tracing = try OperatorStartup.tracing(settings, serviceName: "anankor-worker", logger: logger)
         let ports = try await ServiceWiring.distributedPorts(settings, logger: logger)
         let worker = ServiceWiring.worker(settings, tokens: settings.workerTokens,
