@@ -110,7 +110,9 @@ struct ChaosReport: Sendable, Codable {
                 if let error = verdict.setupError { what.append("error: \(error.prefix(300))") }
                 if verdict.lost > 0 { what.append("lost \(verdict.lostTracks.joined(separator: ", "))") }
                 if verdict.duplicated > 0 { what.append("duplicated \(verdict.duplicatedTracks.joined(separator: ", "))") }
-                if verdict.unanswered > 0 { what.append("\(verdict.unanswered) unanswered") }
+                if verdict.unanswered > 0 {
+                    what.append("\(verdict.unanswered) unanswered (\(verdict.unansweredCommands.joined(separator: ", ")))")
+                }
                 if verdict.stuck > 0 { what.append("\(verdict.stuck) stuck") }
                 if verdict.doubleAudio > 0 { what.append("double audio ×\(verdict.doubleAudio)") }
                 if verdict.remindersWrong > 0 { what.append("the lobby reminder was not posted exactly once") }

@@ -21,6 +21,8 @@ struct Verdict: Sendable, Codable {
     var interactions = 0
     /// No first response within Discord's 3 s.
     var unanswered = 0
+    /// The late or unanswered commands: when they were sent (after the fault) and when answered.
+    var unansweredCommands: [String] = []
     /// Sent while no master ran at all (the only master killed, not yet back).
     var sentWithoutMaster = 0
     /// Lanes with tracks left and nothing playing at the end.
@@ -80,12 +82,18 @@ struct Verdict: Sendable, Codable {
         }
         sentWithoutMaster = record.issued.count - answerable.count
         interactions = answerable.count
-        unanswered = answerable.filter { issued in
+        let late = answerable.filter { issued in
             guard issued.interaction != 0, let times = record.responseTimes[issued.interaction],
                   let first = times.firstResponse
             else { return true }
             return first - times.created > 3_000
-        }.count
+        }
+        unanswered = late.count
+        unansweredCommands = late.map { issued in
+            let times = record.responseTimes[issued.interaction]
+            let after = times.flatMap { t in t.firstResponse.map { String(format: "%.0f ms", $0 - t.created) } } ?? "never"
+            return "/\(issued.command) at +\(String(format: "%.0f", issued.sentAt - record.faultAt)) ms: \(after)"
+        }
         // Stuck: a lane with tracks still queued while nothing plays in it at the end.
         let last = record.snapshots.last?.players ?? []
         for lane in record.lanes {

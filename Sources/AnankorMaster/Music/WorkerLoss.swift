@@ -41,7 +41,7 @@ struct WorkerLoss: Sendable {
     func died(_ worker: WorkerID) async throws {
         let bindings = try await context.state.bindings(of: worker)
         guard !bindings.isEmpty else { return }
-        await silence(worker, in: Set(bindings.map(\.session.guild)))
+        await silence(worker, sessions: bindings.map(\.session))
         for binding in bindings {
             context.logger.notice("worker is gone: releasing its session",
                                   metadata: ["worker.id": "\(worker)", "session.key": "\(binding.session)"])
@@ -73,8 +73,11 @@ struct WorkerLoss: Sendable {
     }
 
     /// Stops the dead bot's players (Lavalink REST, the saved session ids) and takes it out of
-    /// voice in the guilds where it had sessions. Best effort: each failure is logged.
-    private func silence(_ worker: WorkerID, in guilds: Set<GuildID>) async {
+    /// voice in the guilds where it had sessions. Best effort: each failure is logged. Where a
+    /// player is stopped the session keeps the position it had reached, so `/play` resumes there
+    /// rather than at the last position report, seconds earlier.
+    private func silence(_ worker: WorkerID, sessions keys: [SessionKey]) async {
+        let guilds = Set(keys.map(\.guild))
         let key = ResumeKey(bot: UserID(worker.rawValue), shard: 0)
         let nodes = context.configuration.lavalinkNodes
         let sessions = (try? await context.state.resumeInfo(for: key))?.lavalinkSessions(nodeNames: nodes.map(\.name)) ?? [:]
@@ -86,8 +89,13 @@ struct WorkerLoss: Sendable {
             for node in nodes {
                 guard let session = sessions[node.name] else { continue }
                 do {
-                    try await LavalinkREST(endpoint: node.endpoint, nodeName: node.name)
-                        .destroyPlayer(sessionId: session, guildId: guild.description)
+                    let rest = LavalinkREST(endpoint: node.endpoint, nodeName: node.name)
+                    if let player = try? await rest.player(sessionId: session, guildId: guild.description),
+                       player.track != nil,
+                       let key = keys.first(where: { $0.guild == guild }) {
+                        await keepPosition(of: key, at: player.state.position)
+                    }
+                    try await rest.destroyPlayer(sessionId: session, guildId: guild.description)
                     MasterMetrics.reconciled(.deadWorkerPlayer)
                     context.logger.info("stopped a dead worker's player", metadata: [
                         "worker.id": "\(worker)", "guild.id": "\(guild)", "lavalink.node": "\(node.name)",
@@ -106,6 +114,18 @@ struct WorkerLoss: Sendable {
                     "worker.id": "\(worker)", "guild.id": "\(guild)", "error": "\(error)",
                 ])
             }
+        }
+    }
+
+    /// Saves where the stopped player was in the session's current entry.
+    private func keepPosition(of session: SessionKey, at position: Int64) async {
+        do {
+            guard let playing = try await context.state.nowPlaying(session) else { return }
+            try await context.state.updatePosition(session, entry: playing.entry.id, positionMs: max(0, position),
+                                                   paused: nil, at: context.now())
+        } catch {
+            context.logger.debug("could not keep a stopped player's position",
+                                 metadata: ["session.key": "\(session)", "error": "\(error)"])
         }
     }
 }
