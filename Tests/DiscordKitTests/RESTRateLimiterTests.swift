@@ -142,23 +142,17 @@ struct RESTRateLimiterTests {
         let waiter = Task { try await limiter.acquire(route) }
         try await eventually("the second caller waits behind the probe") { await limiter.waiterCount == 1 }
         waiter.cancel()
-        let ended = await withTaskGroup(of: Bool?.self) { group in
-            group.addTask {
-                do {
-                    _ = try await waiter.value
-                    return false
-                } catch {
-                    return error is CancellationError
-                }
+        let outcome = Recorded<Bool>()
+        Task {
+            do {
+                _ = try await waiter.value
+                outcome.append(false)
+            } catch {
+                outcome.append(error is CancellationError)
             }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(10))
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
+        try await eventually("the cancelled caller ends") { !outcome.all.isEmpty }
+        let ended = outcome.all.first
         #expect(ended == true, "the cancelled caller ends with CancellationError while the probe is still out")
         await limiter.complete(probe, route: route, response: RESTResponse(status: 200, headers: []))
     }
