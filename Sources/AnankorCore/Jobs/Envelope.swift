@@ -172,3 +172,29 @@ public struct EnvelopeDecodingError: Error, Sendable, CustomStringConvertible {
         Self(code: .unknownKind, message: "unknown kind \(kind.prefix(80))")
     }
 }
+
+extension EnvelopeID {
+    /// The envelope id a session job travels under, derived from its id so that any master can
+    /// match a worker's acknowledgement (which names the envelope) to the pending job without
+    /// keeping a map: two 64-bit FNV-1a hashes of the id with different offsets.
+    public init(sessionJob: SessionJobID) {
+        func fnv1a(_ offset: UInt64) -> UInt64 {
+            var hash = offset
+            for byte in sessionJob.rawValue.utf8 {
+                hash ^= UInt64(byte)
+                hash &*= 0x100_0000_01b3
+            }
+            return hash
+        }
+        let high = fnv1a(0xcbf2_9ce4_8422_2325), low = fnv1a(0x8422_2325_cbf2_9ce4)
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<8 {
+            bytes[index] = UInt8(truncatingIfNeeded: high >> (56 - 8 * index))
+            bytes[8 + index] = UInt8(truncatingIfNeeded: low >> (56 - 8 * index))
+        }
+        bytes[6] = (bytes[6] & 0x0f) | 0x80  // version 8: custom, name-derived
+        bytes[8] = (bytes[8] & 0x3f) | 0x80  // RFC 4122 variant
+        self.init(UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                              bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])))
+    }
+}

@@ -10,6 +10,7 @@ public enum WorkerEvent: EnvelopeBody {
     case workerOnline(WorkerOnlineEvent)
     case workerOffline(WorkerOfflineEvent)
     case jobFailed(JobFailedEvent)
+    case jobAcked(JobAckedEvent)
     case tempChannelCreated(TempChannelCreatedEvent)
 
     public var payload: any VersionedPayload {
@@ -24,6 +25,7 @@ public enum WorkerEvent: EnvelopeBody {
         case .workerOnline(let event): event
         case .workerOffline(let event): event
         case .jobFailed(let event): event
+        case .jobAcked(let event): event
         case .tempChannelCreated(let event): event
         }
     }
@@ -42,6 +44,7 @@ public enum WorkerEvent: EnvelopeBody {
         case .queueEmpty(let event): event.session
         case .playerUpdate(let event): event.session
         case .voiceDisconnected(let event): event.session
+        case .jobAcked(let event): event.session
         case .workerOnline, .workerOffline, .jobFailed, .tempChannelCreated: nil
         }
     }
@@ -65,6 +68,7 @@ public enum WorkerEvent: EnvelopeBody {
         PayloadTable<WorkerEvent>.entry(WorkerOnlineEvent.self) { .workerOnline($0) },
         PayloadTable<WorkerEvent>.entry(WorkerOfflineEvent.self) { .workerOffline($0) },
         PayloadTable<WorkerEvent>.entry(JobFailedEvent.self) { .jobFailed($0) },
+        PayloadTable<WorkerEvent>.entry(JobAckedEvent.self) { .jobAcked($0) },
         PayloadTable<WorkerEvent>.entry(TempChannelCreatedEvent.self) { .tempChannelCreated($0) },
     ])
 }

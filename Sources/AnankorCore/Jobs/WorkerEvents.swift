@@ -216,3 +216,20 @@ public struct TempChannelCreatedEvent: VersionedPayload {
         self.channel = channel
     }
 }
+
+/// A music job the worker carried out (the player took the change, the bot is in the channel).
+/// The master answers the command that waited for it only now: a reply says what happened.
+public struct JobAckedEvent: VersionedPayload {
+    public static let kind = "jobAcked"
+    public static let version = 1
+    /// The envelope id of the job (for session jobs, `EnvelopeID(sessionJob:)`).
+    public var job: EnvelopeID
+    public var jobKind: String
+    public var session: SessionKey
+
+    public init(job: EnvelopeID, jobKind: String, session: SessionKey) {
+        self.job = job
+        self.jobKind = jobKind
+        self.session = session
+    }
+}

@@ -30,7 +30,7 @@ struct WorkerEventHandler: Sendable {
             // Its players are gone: its sessions move to another bot or are released at once,
             // rather than staying bound to a bot nobody drives.
             try await WorkerLoss(context: context, conductor: conductor).stopped(offline.worker, reason: offline.reason)
-        case .queueEmpty, .workerOnline:
+        case .queueEmpty, .workerOnline, .jobAcked:
             // Liveness comes from the registry (the watchdog).
             break
         case .tempChannelCreated(let created):
