@@ -17,7 +17,9 @@ public enum MetricCatalog {
         "anankor_sessions_bound_total": "Music sessions bound to a worker.",
         "anankor_sessions_unbound_total": "Music sessions unbound from their worker (left, reclaimed, or the worker was lost).",
         "anankor_session_notices_total": "Notices posted because a session lost its worker, by notice (crash, kicked, moved, stopped).",
-        "anankor_reconciled_total": "Repairs the master's reconciliation made, by repair (lost track end, worker offline, dead worker's player).",
+        "anankor_reconciled_total": "Repairs the master's reconciliation made, by repair (lost track end, worker offline, dead worker's player, stray player, replayed).",
+        "anankor_session_conflicts_total": "Session inputs handled again because another master saved the session first.",
+        "anankor_commands_not_carried_out_total": "Member commands whose job failed or was not acknowledged in time; the member was told.",
         "anankor_workers_alive": "Workers with a live heartbeat in the state store, as the master last saw them.",
         // Worker.
         "anankor_worker_jobs_total": "Jobs delivered to workers, by kind and outcome (done, failed, duplicate, retry).",

@@ -35,6 +35,8 @@ struct JobsEnvelopeTests {
         .workerOnline(WorkerOnlineEvent(worker: WorkerID(8), fencingToken: FencingToken(3), guildCount: 2)),
         .workerOffline(WorkerOfflineEvent(worker: WorkerID(8), reason: "shutdown")),
         .jobFailed(JobFailedEvent(job: EnvelopeID(), jobKind: "game.role.add", reason: "missing permission")),
+        .jobAcked(JobAckedEvent(job: EnvelopeID(sessionJob: SessionJobID("1/2#3")), jobKind: "music.player.update",
+                                session: session)),
         .tempChannelCreated(TempChannelCreatedEvent(lobby: LobbyID("l"), guild: GuildID(1), channel: ChannelID(6))),
     ]
 
@@ -59,6 +61,15 @@ struct JobsEnvelopeTests {
         #expect(Set(Self.events.map(\.kind)) == WorkerEvent.kinds)
         #expect(WorkerEvent.kinds.isSuperset(of: ["trackStart", "trackEnd", "trackException", "trackStuck", "queueEmpty",
                                                    "playerUpdate", "voiceDisconnected", "workerOnline"]))
+    }
+
+    @Test("a session job's envelope id follows from its id alone, the same on every master, and differs per job")
+    func sessionJobEnvelopeIDs() {
+        let ids = (1...500).map { EnvelopeID(sessionJob: SessionJobID("10/20#\($0)")) }
+        #expect(ids[0] == EnvelopeID(sessionJob: SessionJobID("10/20#1")))
+        #expect(Set(ids).count == ids.count)
+        #expect(EnvelopeID(sessionJob: SessionJobID("10/20#1")) != EnvelopeID(sessionJob: SessionJobID("10/21#1")))
+        #expect(ids[0].description.count == 36, "an ordinary UUID on the wire")
     }
 
     @Test("the wire form carries kind, version, trace and milliseconds")

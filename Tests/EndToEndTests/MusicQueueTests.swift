@@ -138,7 +138,7 @@ struct MusicQueueTests {
             #expect(tooLoud.text.contains("`level`"), "\(tooLoud)")
             let nothing = try await alice.run("play", ["query": "ytsearch:emulator:empty"])
             #expect(nothing.ephemeral && nothing.text.hasPrefix("Nothing found for"), "\(nothing)")
-            let playing = try await stage.ports.state.nowPlaying(stage.session("Lounge"))
+            let playing = try await stage.ports.state.sessionRecord(stage.session("Lounge"))?.nowPlaying
             #expect(playing == nil, "nothing was queued")
         }
     }

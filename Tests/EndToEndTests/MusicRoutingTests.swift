@@ -63,7 +63,7 @@ struct MusicRoutingTests {
                 #expect(refused.text.contains("<#\(stage.voice(channel))>"))
             }
             #expect(await stage.boundBot(channels[5]) == nil)
-            #expect(try await stage.ports.state.bindings(in: GuildID(stage.world.guild)).count == 5)
+            #expect(try await stage.ports.state.boundSessions(in: GuildID(stage.world.guild)).count == 5)
         }
     }
 

@@ -184,7 +184,7 @@ final class MusicStage: Sendable {
 
     /// The worker bot bound to a session, if any.
     func boundBot(_ channel: String) async -> UInt64? {
-        try? await ports.state.binding(for: session(channel))?.worker.rawValue
+        try? await ports.state.sessionRecord(session(channel))?.binding?.worker.rawValue
     }
 
     /// The Lavalink player a bot has in the sandbox guild, on whichever node holds it.

@@ -5,7 +5,7 @@ import Foundation
 /// cannot break an invariant. Time is always passed in (`now`), never read from a clock, so tests
 /// and replays are deterministic.
 public protocol StateStore: SessionBindings, SessionQueues, SessionActivity, LeaseRegistry, WorkerRegistry,
-    DurableSchedule, ResumeInfoStore, SessionDetailsStore, LobbyStore {}
+    DurableSchedule, ResumeInfoStore, SessionDetailsStore, LobbyStore, SessionRecordStore {}
 
 /// `guild/channel` → worker, at most `cap` per guild and one channel per worker per guild.
 public protocol SessionBindings: Sendable {

@@ -3,6 +3,7 @@ import Foundation
 extension SessionStep {
     mutating func command(_ command: MemberCommand, from origin: CommandOrigin) {
         let id = origin.command
+        handle = origin.handle
         switch command {
         case .play(let tracks, let placement, let playlist, let routing):
             play(tracks, placement: placement, playlist: playlist, routing: routing, origin: origin)
@@ -29,7 +30,7 @@ extension SessionStep {
                 // Entries before the target are skipped too.
                 record.queue.removeFirst(to - 1)
             }
-            advance(.skipped, waiting: WaitingCommand(command: id, done: .skipped(title: current.entry.track.title)))
+            advance(.skipped, waiting: waiting(id, .skipped(title: current.entry.track.title)))
         case .previous:
             guard let previous = record.history.popLast() else { return reply(id, .refused(.noPrevious)) }
             // Under loop-queue the entry is also back in the queue: it moves rather than doubles.
@@ -39,7 +40,7 @@ extension SessionStep {
             }
             record.nowPlaying = NowPlaying(entry: previous, positionMs: 0, paused: false, updatedAt: now)
             sendJob(.play(previous, positionMs: 0, paused: false, volume: record.volume),
-                    waiting: WaitingCommand(command: id, done: .previousPlaying(title: previous.track.title)))
+                    waiting: waiting(id, .previousPlaying(title: previous.track.title)))
         case .pause:
             setPaused(true, command: id)
         case .resume:
@@ -50,9 +51,9 @@ extension SessionStep {
             record.loop = .off
             record.queue.removeAll()
             if record.nowPlaying != nil {
-                advance(.skipped, waiting: WaitingCommand(command: id, done: .stopped), autoplay: false)
+                advance(.skipped, waiting: waiting(id, .stopped), autoplay: false)
             } else {
-                sendJob(.stop, waiting: WaitingCommand(command: id, done: .stopped))
+                sendJob(.stop, waiting: waiting(id, .stopped))
             }
         case .leave:
             end(.requested, notice: nil, waiting: id)
@@ -62,15 +63,15 @@ extension SessionStep {
             guard !track.isStream, target >= 0, target <= track.lengthMs else {
                 return reply(id, .refused(.seekInvalid(positionMs: target, durationMs: track.isStream ? nil : track.lengthMs)))
             }
-            sendJob(.seek(target), waiting: WaitingCommand(command: id, done: .seeked(positionMs: target)))
+            sendJob(.seek(target), waiting: waiting(id, .seeked(positionMs: target)))
         case .replay:
             guard record.nowPlaying != nil else { return reply(id, .refused(.nothingPlaying)) }
-            sendJob(.seek(0), waiting: WaitingCommand(command: id, done: .seeked(positionMs: 0)))
+            sendJob(.seek(0), waiting: waiting(id, .seeked(positionMs: 0)))
         case .volume(let level):
             guard policy.volumeRange.contains(level) else { return reply(id, .refused(.volumeOutOfRange(level))) }
-            sendJob(.volume(level), waiting: WaitingCommand(command: id, done: .volumeSet(level)))
+            sendJob(.volume(level), waiting: waiting(id, .volumeSet(level)))
         case .filter(let preset):
-            sendJob(.filter(preset), waiting: WaitingCommand(command: id, done: .filterApplied(preset)))
+            sendJob(.filter(preset), waiting: waiting(id, .filterApplied(preset)))
         case .loop(let chosen):
             let all = LoopMode.allCases
             let mode = chosen ?? all[(all.firstIndex(of: record.loop)! + 1) % all.count]
@@ -135,7 +136,7 @@ extension SessionStep {
             .queued(title: entries[0].track.title, lengthMs: entries[0].track.isStream ? nil : entries[0].track.lengthMs,
                     position: placement == .next ? 1 : record.queue.count)
         }
-        let waiting = WaitingCommand(command: id, done: done)
+        let waiting = waiting(id, done)
         if record.nowPlaying == nil {
             advance(.finished, waiting: waiting)
         } else if fresh {
@@ -157,7 +158,7 @@ extension SessionStep {
         guard let current = record.nowPlaying else { return reply(id, .refused(.nothingPlaying)) }
         let done: CommandResult = paused ? .paused : .resumed
         if current.paused == paused, !hasPendingPause() { return reply(id, done) }
-        sendJob(.pause(paused), waiting: WaitingCommand(command: id, done: done))
+        sendJob(.pause(paused), waiting: waiting(id, done))
     }
 
     func hasPendingPause() -> Bool {

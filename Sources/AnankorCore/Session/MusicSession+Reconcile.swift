@@ -19,6 +19,7 @@ extension SessionStep {
             if observation.routing.isLive(binding.worker) {
                 if binding.awaySince != nil {
                     record.binding?.awaySince = nil
+                    record.binding?.stopping = nil
                     flushHeld()
                 }
             } else if let since = binding.awaySince {

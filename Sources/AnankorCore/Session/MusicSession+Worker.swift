@@ -24,10 +24,25 @@ extension SessionStep {
             connected()
         case .connectFailed(let reason):
             connectFailed(.workerFailed(reason: reason))
+        case .removed(let movedTo):
+            // The session ends there, its queue kept; a bot moved elsewhere is taken out of that
+            // channel too (its player would go on playing to the wrong people).
+            failPending(of: worker, .workerGone)
+            if movedTo != nil { effects.append(.destroyPlayer(worker)) }
+            record.binding = nil
+            if var current = record.nowPlaying {
+                current.positionMs = current.position(at: now)
+                current.updatedAt = now
+                record.nowPlaying = current
+            }
+            retireBoard()
+            notice(movedTo == nil ? .botRemoved : .botMoved)
         case .offline:
             if record.binding?.awaySince == nil { record.binding?.awaySince = now }
+            record.binding?.stopping = true
         case .online:
             record.binding?.awaySince = nil
+            record.binding?.stopping = nil
             flushHeld()
         case .trackStarted(let entry):
             guard record.nowPlaying?.entry.id == entry else { return }

@@ -45,6 +45,13 @@ public struct MusicSession: Sendable {
     public private(set) var record: SessionRecord
     public let policy: SessionPolicy
 
+    /// When the session next needs a tick, and for which timers: what a store's due index keeps,
+    /// so any master (after a restart too) delivers the ticks.
+    public var timers: [SessionTimer: Date] { SessionStep(record: record, policy: policy, now: .distantPast).timers(record) }
+
+    /// The earliest timer due, if any.
+    public var nextDue: Date? { timers.values.min() }
+
     public init(record: SessionRecord, policy: SessionPolicy = SessionPolicy()) {
         self.record = record
         self.policy = policy
@@ -80,6 +87,8 @@ struct SessionStep {
     let policy: SessionPolicy
     let now: Date
     var effects: [SessionEffect] = []
+    /// How the command being handled can be answered from another master (`CommandOrigin.handle`).
+    var handle: String?
 
     init(record: SessionRecord, policy: SessionPolicy, now: Date) {
         self.record = record
@@ -90,6 +99,11 @@ struct SessionStep {
     func after(_ duration: Duration) -> Date { now.addingTimeInterval(duration.timeInterval) }
 
     mutating func reply(_ command: CommandID, _ result: CommandResult) { effects.append(.reply(command, result)) }
+
+    /// The command being handled, answered once its job is done.
+    func waiting(_ command: CommandID, _ done: CommandResult) -> WaitingCommand {
+        WaitingCommand(command: command, done: done, handle: handle)
+    }
 
     /// Posts in the text channel, when the session has one.
     mutating func notice(_ notice: SessionNotice) {
@@ -184,6 +198,7 @@ struct SessionStep {
     /// Binds `worker` and asks it to join the channel; what plays is sent once it is in voice.
     mutating func bind(_ worker: WorkerID) {
         record.binding = SessionBinding(worker: worker, boundAt: now)
+        record.lastWorker = worker
         sendJob(.connect(textChannel: record.textChannel), waiting: nil)
     }
 
@@ -192,6 +207,7 @@ struct SessionStep {
     /// or ends with the crash notice and keeps its queue for `/play`.
     mutating func detach(routing: RoutingSnapshot?) {
         guard let gone = record.binding?.worker else { return }
+        let stopped = record.binding?.stopping == true
         effects.append(.destroyPlayer(gone))
         failPending(of: gone, .workerGone)
         record.binding = nil
@@ -208,7 +224,7 @@ struct SessionStep {
             return
         }
         retireBoard()
-        notice(.playbackCrashed)
+        notice(stopped ? .workerStopped : .playbackCrashed)
     }
 
     /// After (re)binding: play what is current at its position, or start the queue.
@@ -257,12 +273,13 @@ struct SessionStep {
         fresh.version = record.version
         fresh.counter = record.counter
         fresh.stay = record.stay
+        fresh.lastWorker = record.lastWorker
         fresh.pending = record.pending
         // Kept so the notice (and a later /play's posts) still know where and in which language.
         fresh.textChannel = record.textChannel
         fresh.locale = record.locale
         record = fresh
-        let done = waiting.map { WaitingCommand(command: $0, done: .left) }
+        let done = waiting.map { self.waiting($0, .left) }
         if let worker {
             enqueueJob(.leave(reason), to: worker, held: false, waiting: done)
         } else {
@@ -299,7 +316,7 @@ struct SessionStep {
     /// When `timer` is due now, given the record as it stands.
     func due(_ timer: SessionTimer) -> Date? { timers(record)[timer] }
 
-    private func timers(_ record: SessionRecord) -> [SessionTimer: Date] {
+    func timers(_ record: SessionRecord) -> [SessionTimer: Date] {
         var due: [SessionTimer: Date] = [:]
         if let deadline = record.pending.map(\.deadline).min() { due[.ackDeadline] = deadline }
         if let since = record.idleSince, !record.stay {

@@ -79,6 +79,8 @@ public enum CommandFailure: Sendable, Hashable, Codable {
 public enum SessionNotice: Sendable, Hashable, Codable {
     /// The worker is gone and no other could take over: the queue is kept for `/play`.
     case playbackCrashed
+    /// The worker was stopped (it said so) and no spare or other worker took over; queue kept.
+    case workerStopped
     /// Left after `minutes` with nothing playing.
     case idleLeft(minutes: Int)
     /// Paused: nobody is listening.
@@ -88,4 +90,8 @@ public enum SessionNotice: Sendable, Hashable, Codable {
     case trackFailed(title: String, reason: String)
     /// The worker could not join the voice channel.
     case connectFailed(reason: String)
+    /// A moderator disconnected the bot; the queue is kept for `/play`.
+    case botRemoved
+    /// A moderator moved the bot to another channel; it was taken out of there too.
+    case botMoved
 }

@@ -13,12 +13,17 @@ public struct CommandOrigin: Sendable, Hashable, Codable {
     public var textChannel: ChannelID?
     /// The language of the session's channel posts (the guild's, or its override).
     public var postLocale: DiscordLocale?
+    /// Opaque to the session: what a master needs to answer the command when the acknowledgement
+    /// its reply waits for reaches another master. Kept with the waiting command.
+    public var handle: String?
 
-    public init(command: CommandID, user: UserID, textChannel: ChannelID? = nil, postLocale: DiscordLocale? = nil) {
+    public init(command: CommandID, user: UserID, textChannel: ChannelID? = nil, postLocale: DiscordLocale? = nil,
+                handle: String? = nil) {
         self.command = command
         self.user = user
         self.textChannel = textChannel
         self.postLocale = postLocale
+        self.handle = handle
     }
 }
 
@@ -82,6 +87,8 @@ public enum WorkerReport: Sendable, Hashable {
     case trackStuck(QueueEntryID)
     case trackException(QueueEntryID, message: String)
     case position(QueueEntryID, positionMs: Int64, paused: Bool?, at: Date)
+    /// A moderator disconnected the bot from the channel, or moved it to `movedTo`.
+    case removed(movedTo: ChannelID?)
     /// The worker is stopping (its token may be taken over by a spare).
     case offline
     /// The worker (or the spare that took its token) is running.

@@ -51,6 +51,8 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     public var aloneSince: Date?
     /// An autoplay search was asked for and not answered yet.
     public var autoplayAsked: Bool
+    /// The worker that last played this channel: routing prefers it (kept when the session ends).
+    public var lastWorker: WorkerID?
 
     public init(session: SessionKey, now: Date, volume: Int = 100) {
         format = Self.currentFormat
@@ -73,6 +75,7 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         idleSince = now
         aloneSince = nil
         autoplayAsked = false
+        lastWorker = nil
     }
 
     /// Whether a track is playing (bound, something current, not paused).
@@ -86,7 +89,7 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         case format = "f", version = "v", session = "s", binding = "b", queue = "q", nowPlaying = "np"
         case history = "h", loop = "l", autoplay = "ap", volume = "vol", filter = "fx", stay = "st"
         case textChannel = "tc", locale = "lc", boardMessage = "bm", pending = "p", counter = "n", idleSince = "is", aloneSince = "as"
-        case autoplayAsked = "aa"
+        case autoplayAsked = "aa", lastWorker = "lw"
     }
 }
 
@@ -106,6 +109,9 @@ public struct SessionBinding: Sendable, Hashable, Codable {
     public var awaySince: Date?
     /// Play jobs failed in a row on this worker; at `SessionPolicy.playFailureLimit` it is given up.
     public var playFailures: Int
+    /// The worker said it is stopping (rather than going silent): members are told it was
+    /// stopped, not that it crashed, if no spare takes over.
+    public var stopping: Bool?
 
     public init(worker: WorkerID, boundAt: Date, voice: Voice = .connecting, awaySince: Date? = nil,
                 playFailures: Int = 0) {
@@ -168,9 +174,12 @@ public struct WaitingCommand: Sendable, Hashable, Codable {
     public var command: CommandID
     /// The reply once the job is carried out.
     public var done: CommandResult
+    /// `CommandOrigin.handle`: lets whichever master sees the acknowledgement answer.
+    public var handle: String?
 
-    public init(command: CommandID, done: CommandResult) {
+    public init(command: CommandID, done: CommandResult, handle: String? = nil) {
         self.command = command
         self.done = done
+        self.handle = handle
     }
 }

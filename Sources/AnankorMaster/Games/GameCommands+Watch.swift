@@ -10,7 +10,7 @@ extension GameCommands {
     func watch() async throws {
         let interval = context.configuration.watchdogInterval * 5
         while !Task.isCancelled {
-            try await Task.sleep(for: interval)
+            try await context.clock.sleep(for: interval)
             await sweep()
         }
     }

@@ -28,6 +28,11 @@ struct CommandInvocation: Sendable {
     var locale: AnankorCore.DiscordLocale
     /// Buttons name the session they belong to; commands act on the caller's voice channel.
     var targetSession: SessionKey?
+    /// The interaction or message id: a redelivered command is recognised by it. Commands the
+    /// master makes up itself (a lobby's music) get a random one.
+    var id: UInt64 = UInt64.random(in: 1...(UInt64.max >> 1))
+    /// How another master can answer this command (`CommandHandle`, encoded), if it can.
+    var handle: String?
 
     func string(_ name: String) -> String? { options[name]?.string }
     func integer(_ name: String) -> Int64? { options[name]?.integer }

@@ -7,13 +7,11 @@ import Foundation
 /// member only.
 struct MusicCommands: Sendable {
     let context: MasterContext
-    let router: SessionRouter
-    let conductor: PlaybackConductor
+    let driver: SessionDriver
 
-    init(context: MasterContext, refresher: CoalescedWork<SessionKey>) {
+    init(context: MasterContext, driver: SessionDriver) {
         self.context = context
-        self.router = SessionRouter(context: context)
-        self.conductor = PlaybackConductor(context: context, refresher: refresher)
+        self.driver = driver
     }
 
     /// Commands that take a while (Lavalink lookups) and are acknowledged first.
@@ -25,28 +23,56 @@ struct MusicCommands: Sendable {
         case "play": return try await play(invocation)
         case "search": return try await search(invocation)
         case "invite": return invite(invocation)
-        case "skip": return try await skip(invocation)
-        case "previous": return try await previous(invocation)
-        case "pause": return try await pause(invocation, paused: true)
-        case "resume": return try await pause(invocation, paused: false)
-        case "toggle": return try await toggle(invocation)
-        case "stop": return try await stop(invocation)
-        case "leave": return try await leave(invocation)
         case "queue": return try await queue(invocation)
         case "nowplaying": return try await nowPlaying(invocation)
-        case "seek": return try await seek(invocation)
-        case "volume": return try await volume(invocation)
-        case "loop": return try await loop(invocation)
-        case "shuffle": return try await shuffle(invocation)
-        case "remove": return try await remove(invocation)
-        case "move": return try await move(invocation)
-        case "clear": return try await clear(invocation)
-        case "replay": return try await replay(invocation)
-        case "autoplay": return try await autoplay(invocation)
-        case "filter": return try await filter(invocation)
         case "stay": return try await stay(invocation)
-        default: throw InvocationProblem(.errorUnknownCommand)
+        default:
+            guard let command = sessionCommand(invocation) else { throw InvocationProblem(.errorUnknownCommand) }
+            return try await run(command, invocation, rawSeek: invocation.name == "seek" ? invocation.string("position") : nil)
         }
+    }
+
+    /// The session command an invocation asks for (options validated already).
+    private func sessionCommand(_ invocation: CommandInvocation) -> MemberCommand? {
+        switch invocation.name {
+        case "skip": return .skip(to: invocation.integer("to").map(Int.init))
+        case "previous": return .previous
+        case "pause": return .pause
+        case "resume": return .resume
+        case "toggle": return .togglePause
+        case "stop": return .stop
+        case "leave": return .leave
+        case "seek":
+            // Not a time at all: the session refuses it like a position past the end.
+            return .seek(PlaybackTime.parse(invocation.string("position") ?? "") ?? -1)
+        case "volume": return .volume(Int(invocation.integer("level") ?? 100))
+        case "loop": return .loop(invocation.string("mode").flatMap(LoopMode.init(rawValue:)))
+        case "shuffle": return .shuffle(seed: UInt64.random(in: 1...UInt64(Int32.max)))
+        case "remove": return .remove(position: Int(invocation.integer("position") ?? 0))
+        case "move": return .move(from: Int(invocation.integer("from") ?? 0), to: Int(invocation.integer("to") ?? 0))
+        case "clear": return .clear
+        case "replay": return .replay
+        case "autoplay": return .autoplay(nil)
+        case "filter":
+            let preset = invocation.string("preset") ?? "off"
+            return .filter(preset == "off" ? nil : preset)
+        default: return nil
+        }
+    }
+
+    /// Runs a session command and renders what it did.
+    private func run(_ command: MemberCommand, _ invocation: CommandInvocation, rawSeek: String? = nil) async throws -> Reply {
+        let session = try session(of: invocation)
+        let result = try await driver.command(command, in: session, origin: origin(invocation))
+        var reply = driver.texts.reply(result, session: session, locale: invocation.locale, rawSeek: rawSeek)
+        // Mode buttons answer the presser alone; the board shows everyone.
+        if invocation.targetSession != nil, ["loop", "shuffle", "toggle"].contains(invocation.name) { reply.ephemeral = true }
+        return reply
+    }
+
+    func origin(_ invocation: CommandInvocation, postLocale: AnankorCore.DiscordLocale? = nil) -> CommandOrigin {
+        CommandOrigin(command: CommandID(invocation.id), user: invocation.user, textChannel: invocation.textChannel,
+                      postLocale: postLocale, handle: invocation.handle)
     }
 
     // MARK: Gates
@@ -78,21 +104,6 @@ struct MusicCommands: Sendable {
         return SessionKey(guild: invocation.guild, channel: ChannelID(voice.rawValue))
     }
 
-    /// The worker playing the caller's session, or "nothing is playing".
-    func boundSession(_ invocation: CommandInvocation) async throws -> (SessionKey, Binding) {
-        let session = try session(of: invocation)
-        guard let binding = try await context.state.binding(for: session) else {
-            throw InvocationProblem(.musicNothingPlaying)
-        }
-        try await context.state.touchSession(session, at: context.now())
-        return (session, binding)
-    }
-
-    func playing(_ session: SessionKey) async throws -> NowPlaying {
-        guard let playing = try await context.state.nowPlaying(session) else { throw InvocationProblem(.musicNothingPlaying) }
-        return playing
-    }
-
     func text(_ invocation: CommandInvocation, _ key: MessageKey, _ arguments: [String: String] = [:]) -> String {
         context.text(key, invocation.locale, arguments)
     }
@@ -117,43 +128,60 @@ struct MusicCommands: Sendable {
                                  session: session, invocation: invocation)
     }
 
-    /// Queues tracks in the caller's session, binding a worker first when none plays there.
+    /// Queues tracks in the caller's session, binding a worker first when none plays there. The
+    /// answer comes once playback started (a fresh session) or at once (queued behind).
     func enqueue(_ tracks: [AnankorCore.Track], playlist: String?, next: Bool, session: SessionKey,
                  invocation: CommandInvocation) async throws -> Reply {
-        let binding: Binding
-        let isNew: Bool
-        var route = try await router.route(session)
-        if case .refused = route, try await releaseAbandoned(in: session.guild, for: session) {
-            // A session nobody listens to any more (its members moved on) gave its bot up.
-            route = try await router.route(session)
+        let record = try await driver.record(session)
+        var routing = RoutingSnapshot(live: [])
+        var present: Set<WorkerID> = []
+        if record?.binding == nil {
+            (routing, present) = try await snapshot(for: session, record: record)
+            if case .failure = SessionRouting.choose(for: session, in: routing),
+                try await releaseAbandoned(in: session.guild, for: session)
+            {
+                // A session nobody listens to any more (its members moved on) gave its bot up.
+                (routing, present) = try await snapshot(for: session, record: record)
+            }
         }
-        switch route {
-        case .bound(let bound, let fresh):
-            binding = bound
-            isNew = fresh
-        case .refused(let problem):
-            throw problem
+        let locale = await context.channelLocale(of: session.guild)
+        let volume = (try? await context.settings.settings(of: session.guild).defaultVolume) ?? 100
+        let command = MemberCommand.play(Array(tracks.prefix(Anankor.maximumQueueAdd)), placement: next ? .next : .end,
+                                         playlist: playlist, routing: routing)
+        let result = try await driver.command(command, in: session, origin: origin(invocation, postLocale: locale),
+                                              volume: volume)
+        var invites: [(key: MessageKey, arguments: [String: String])] = []
+        if case .refused(.routing) = result { invites = inviteSuggestion(present: present, cap: routing.cap) }
+        if case .notCarriedOut = result, record?.binding == nil,
+            try await driver.record(session, cached: true)?.binding == nil
+        {
+            // The bot it was bound to could not join (or left): say so, the queue is kept.
+            return Reply(context.text(.musicJoinFailed, invocation.locale, ["channel": context.mention(channel: session.channel)]),
+                         ephemeral: true)
         }
+        return driver.texts.reply(result, session: session, locale: invocation.locale, invites: invites)
+    }
+
+    /// What routing needs for a session that has no worker: the guild's live worker bots with
+    /// their load, its bound sessions, the channel's last worker and the cap.
+    func snapshot(for session: SessionKey, record: SessionRecord?) async throws -> (RoutingSnapshot, Set<WorkerID>) {
         let now = context.now()
-        let entries = tracks.prefix(Anankor.maximumQueueAdd).map {
-            QueueEntry(track: $0, requester: invocation.user, addedAt: now)
-        }
-        let length = try await context.state.enqueue(Array(entries), in: session, at: next ? .next : .end)
-        try await rememberChannel(session, invocation: invocation)
-        if isNew {
-            try await conductor.start(session, on: binding.worker, textChannel: invocation.textChannel)
-        } else {
-            try await conductor.startIfIdle(session, on: binding.worker)
-        }
-        if let playlist {
-            return Reply(text(invocation, .musicQueuedPlaylist, ["count": "\(entries.count)", "playlist": playlist]))
-        }
-        let track = entries[0].track
-        let position = next ? 1 : length
-        return Reply(text(invocation, .musicQueuedTrack, [
-            "title": track.title, "duration": PlaybackTime.format(milliseconds: track.isStream ? nil : track.lengthMs),
-            "position": "\(position)",
-        ]))
+        async let live = context.state.liveWorkers(now: now)
+        async let members = context.state.workers(in: session.guild)
+        async let bound = context.state.boundSessions(in: session.guild)
+        let cap = await context.sessionCap(of: session.guild)
+        let present = try await members
+        let candidates = try await live.filter { present.contains($0.worker) }
+            .map { RoutingCandidate(worker: $0.worker, load: $0.load) }
+        return (RoutingSnapshot(live: candidates, bindings: try await bound, affinity: record?.lastWorker, cap: cap), present)
+    }
+
+    /// While the guild has fewer worker bots than its cap, an invite link for one that is not there
+    /// yet: one more bot is one more channel with music.
+    private func inviteSuggestion(present: Set<WorkerID>, cap: Int) -> [(key: MessageKey, arguments: [String: String])] {
+        guard present.count < cap, let next = context.configuration.workerBots.first(where: { !present.contains($0) })
+        else { return [] }
+        return [(.musicInviteNextWorker, ["link": WorkerInvite.link(for: next)])]
     }
 
     /// Ends the guild's sessions whose channel has no human left (other than `session`): their
@@ -162,11 +190,9 @@ struct MusicCommands: Sendable {
     @discardableResult
     func releaseAbandoned(in guild: GuildID, for session: SessionKey? = nil,
                           leftBy movers: Set<UserID>? = nil) async throws -> Bool {
-        let bots = Set(context.configuration.workerBots.map(\.rawValue))
-            .union(try await context.state.workers(in: guild).map(\.rawValue))
-            .union(context.cache.botUserID.map { [$0.rawValue] } ?? [])
+        let bots = try await botIDs(in: guild)
         var released = false
-        for binding in try await context.state.bindings(in: guild) where binding.session != session {
+        for binding in try await context.state.boundSessions(in: guild) where binding.session != session {
             let humans = context.cache.voiceMembers(of: Snowflake(binding.session.channel.rawValue),
                                                     in: Snowflake(guild.rawValue))
                 .filter { !bots.contains($0.rawValue) }
@@ -176,28 +202,24 @@ struct MusicCommands: Sendable {
             } else {
                 guard humans.isEmpty else { continue }
             }
-            let locale = try await context.state.sessionDetails(binding.session)?.locale ?? .englishUS
-            let note = context.text(.musicLeft, locale, ["channel": context.mention(channel: binding.session.channel)])
             context.logger.info("releasing a session its members left", metadata: ["session.key": "\(binding.session)"])
-            try await conductor.finish(binding.session, reason: .alone, note: note)
+            let record = try await driver.handle(.command(.leave, from: CommandOrigin(command: CommandID(0), user: UserID(0))),
+                                                 in: binding.session)
+            if let channel = record.textChannel {
+                let note = context.text(.musicLeft, record.locale ?? .englishUS,
+                                        ["channel": context.mention(channel: binding.session.channel)])
+                await context.post(note, in: channel)
+            }
             released = true
         }
         return released
     }
 
-    /// Where the session talks and in which language; kept across restarts.
-    private func rememberChannel(_ session: SessionKey, invocation: CommandInvocation) async throws {
-        let locale = await context.channelLocale(of: session.guild)
-        let volume = try? await context.settings.settings(of: session.guild).defaultVolume
-        try await context.state.updateSessionDetails(session) { details in
-            let fresh = details.version == 0
-            if let channel = invocation.textChannel, details.textChannel != channel {
-                details.textChannel = channel
-                details.nowPlayingMessage = nil
-            }
-            if fresh || details.locale == nil { details.locale = locale }
-            if fresh, let volume { details.volume = volume }
-        }
+    /// User ids that are bots: the worker bots (configured and registered) and the master.
+    func botIDs(in guild: GuildID) async throws -> Set<UInt64> {
+        Set(context.configuration.workerBots.map(\.rawValue))
+            .union(try await context.state.workers(in: guild).map(\.rawValue))
+            .union(context.cache.botUserID.map { [$0.rawValue] } ?? [])
     }
 
     private func search(_ invocation: CommandInvocation) async throws -> Reply {

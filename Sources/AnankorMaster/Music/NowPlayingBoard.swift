@@ -46,51 +46,40 @@ struct NowPlayingBoard: Sendable {
         return (action, SessionKey(guild: GuildID(guild), channel: ChannelID(channel)))
     }
 
-    /// Posts or edits the message to show what plays now (or that the queue ended).
-    func refresh(_ session: SessionKey) async {
+    /// Posts or edits the message to show the session as its record stands; returns the message
+    /// that shows it (a new one when the old was deleted), nil when nothing could be shown.
+    func show(_ record: SessionRecord, in channel: ChannelID) async -> MessageID? {
+        let body = render(record, locale: record.locale ?? .englishUS)
         do {
-            // A session without a worker has no player to show (it crashed or was left).
-            guard let details = try await context.state.sessionDetails(session), let channel = details.textChannel,
-                try await context.state.binding(for: session) != nil
-            else { return }
-            let locale = details.locale ?? .englishUS
-            let playing = try await context.state.nowPlaying(session)
-            let loop = try await context.state.loopMode(session)
-            let upNext = try await context.state.queuePage(session, offset: 0, limit: 1)
-            let body = render(playing: playing, loop: loop, details: details, upNext: upNext, locale: locale)
-            if let message = details.nowPlayingMessage {
+            if let message = record.boardMessage {
                 do {
                     _ = try await context.rest.editMessage(channelID: Snowflake(channel.rawValue),
                                                            messageID: Snowflake(message.rawValue), body)
-                    return
+                    return message
                 } catch let error as DiscordRESTError where error.status == 404 {
                     // Deleted by someone: post a fresh one below.
                 }
             }
             let posted = try await context.rest.createMessage(channelID: Snowflake(channel.rawValue), body)
-            try await context.state.updateExistingSessionDetails(session) {
-                $0.nowPlayingMessage = MessageID(posted.id.rawValue)
-            }
+            return MessageID(posted.id.rawValue)
         } catch {
-            context.logger.warning("could not refresh the now-playing message",
-                                   metadata: ["session.key": "\(session)", "error": "\(error)"])
+            context.logger.warning("could not show the now-playing message",
+                                   metadata: ["session.key": "\(record.session)", "error": "\(error)"])
+            return nil
         }
     }
 
     /// Takes the buttons off the message (the session they control is gone); the last state stays.
-    func retire(_ details: SessionDetails) async {
-        guard let channel = details.textChannel, let message = details.nowPlayingMessage else { return }
-        let edit = MessageEdit(components: [])
+    func retire(_ message: MessageID, in channel: ChannelID) async {
         _ = try? await context.rest.editMessage(channelID: Snowflake(channel.rawValue),
-                                                messageID: Snowflake(message.rawValue), edit)
+                                                messageID: Snowflake(message.rawValue), MessageEdit(components: []))
     }
 
-    func render(playing: NowPlaying?, loop: LoopMode, details: SessionDetails, upNext: QueuePage,
-                locale: AnankorCore.DiscordLocale) -> MessageCreate {
-        let session = details.session
+    func render(_ record: SessionRecord, locale: AnankorCore.DiscordLocale) -> MessageCreate {
+        let session = record.session
         // Several sessions share a text channel: each message names its voice channel first.
         let channelLine = "🔊 \(context.mention(channel: session.channel))"
-        guard let playing else {
+        guard let playing = record.nowPlaying else {
             let embed = Embed(title: context.text(.musicNowPlayingTitle, locale),
                               description: "\(channelLine)\n\(context.text(.musicQueueEmpty, locale))", color: 0x5865F2)
             return MessageCreate(content: "", embeds: [embed], components: [], allowedMentions: AllowedMentions.none)
@@ -100,12 +89,12 @@ struct NowPlayingBoard: Sendable {
         let length = track.isStream ? "LIVE" : PlaybackTime.format(milliseconds: track.lengthMs)
         var lines = [channelLine, "**\(track.title)** — \(track.author)",
                      "\(playing.paused ? "⏸️" : "▶️") `\(position) / \(length)` · <@\(playing.entry.requester)>"]
-        if let next = upNext.entries.first {
-            lines.append("\(context.text(.musicUpNext, locale)): \(next.track.title) (\(upNext.total))")
+        if let next = record.queue.first {
+            lines.append("\(context.text(.musicUpNext, locale)): \(next.track.title) (\(record.queue.count))")
         }
-        var footer = "🔁 \(loop.rawValue) · 🔊 \(details.volume)%"
-        if let filter = details.filterPreset { footer += " · 🎛️ \(filter)" }
-        if details.autoplay { footer += " · ♾️" }
+        var footer = "🔁 \(record.loop.rawValue) · 🔊 \(record.volume)%"
+        if let filter = record.filter { footer += " · 🎛️ \(filter)" }
+        if record.autoplay { footer += " · ♾️" }
         var embed = Embed(title: context.text(.musicNowPlayingTitle, locale), description: lines.joined(separator: "\n"),
                           url: track.uri, color: 0x5865F2)
         embed.footer = Embed.Footer(text: footer)

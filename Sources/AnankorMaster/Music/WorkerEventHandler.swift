@@ -1,38 +1,43 @@
 import AnankorCore
 import Foundation
 
-/// Consumes what workers report (DESIGN §4): advances queues when tracks end, keeps positions,
-/// refreshes now-playing messages, and reacts to bots that were kicked or moved.
+/// Turns what workers report (DESIGN §4) into session inputs: acknowledgements and failures of
+/// the jobs sessions sent, track and position events, bots that were kicked or moved, workers
+/// going offline and coming back. Game events go to the lobbies.
 struct WorkerEventHandler: Sendable {
     let context: MasterContext
-    let conductor: PlaybackConductor
+    let driver: SessionDriver
     let games: GameCommands
 
     func handle(_ event: WorkerEvent) async throws {
         switch event {
         case .trackStart(let started):
-            try await context.state.touchSession(started.session, at: context.now())
-            conductor.refresh(started.session)
+            try await report(.trackStarted(started.entry), in: started.session)
         case .trackEnd(let ended):
-            guard ended.reason.mayStartNext else { return }  // replaced/stopped: whoever did it moves on
-            try await conductor.advance(ended.session, expecting: ended.entry, reason: .finished, worker: nil)
+            try await report(.trackEnded(ended.entry, reason: ended.reason), in: ended.session)
         case .trackException(let failed):
-            try await announceFailure(failed)
+            try await report(.trackException(failed.entry, message: failed.message ?? failed.severity), in: failed.session)
         case .trackStuck(let stuck):
-            try await conductor.advance(stuck.session, expecting: stuck.entry, reason: .skipped, worker: nil)
+            try await report(.trackStuck(stuck.entry), in: stuck.session)
         case .playerUpdate(let update):
-            guard let playing = try await context.state.nowPlaying(update.session) else { return }
-            try await context.state.updatePosition(update.session, entry: playing.entry.id, positionMs: update.positionMs,
-                                                   paused: nil, at: Date(epochMilliseconds: update.timeMs))
+            guard let record = try await driver.record(update.session, cached: true), let current = record.nowPlaying
+            else { return }
+            try await report(.position(current.entry.id, positionMs: update.positionMs, paused: nil,
+                                       at: Date(epochMilliseconds: update.timeMs)), in: update.session)
         case .voiceDisconnected(let disconnected):
-            try await voiceLost(disconnected)
+            // Only a moderator's disconnect or move ends the session; the worker's own leave does not.
+            guard disconnected.byRemote else { return }
+            try await report(.removed(movedTo: disconnected.movedTo), in: disconnected.session)
         case .workerOffline(let offline):
-            // Its players are gone: its sessions move to another bot or are released at once,
-            // rather than staying bound to a bot nobody drives.
-            try await WorkerLoss(context: context, conductor: conductor).stopped(offline.worker, reason: offline.reason)
-        case .queueEmpty, .workerOnline, .jobAcked:
-            // Liveness comes from the registry (the watchdog).
-            break
+            // Its sessions hold their jobs for the grace period (a spare may take the token over),
+            // then move to another bot or end with a notice.
+            try await everySession(of: offline.worker) { .worker(offline.worker, .offline) }
+        case .workerOnline(let online):
+            try await everySession(of: online.worker) { .worker(online.worker, .online) }
+        case .queueEmpty:
+            break  // the session decides what comes next itself
+        case .jobAcked(let acked):
+            try await job(acked.job, in: acked.session) { .jobAcked($0) }
         case .tempChannelCreated(let created):
             try await games.channelCreated(created)
         case .jobFailed(let failed):
@@ -44,54 +49,40 @@ struct WorkerEventHandler: Sendable {
             if failed.missingPermission, failed.jobKind == RoleAddJob.kind, let lobby = failed.lobby, let guild = failed.guild {
                 try await games.roleRefused(lobby, in: guild)
             }
-            try await musicJobFailed(failed)
+            if let session = failed.session {
+                try await job(failed.job, in: session) { .jobFailed($0, reason: failed.reason) }
+            }
             context.logger.warning("a worker could not carry out a job",
                                    metadata: ["job.id": "\(failed.job)", "job.kind": "\(failed.jobKind)",
                                               "reason": "\(failed.reason)"])
         }
     }
 
-    /// A music job the worker could not carry out: the member who asked read what was asked, so
-    /// the channel is told it did not happen. A failed join releases the session (queue kept)
-    /// instead of leaving it bound to a bot that is not there. Only for sessions still bound: a
-    /// session released meanwhile (kick, crash) was announced already.
-    private func musicJobFailed(_ failed: JobFailedEvent) async throws {
-        guard let session = failed.session, let binding = try await context.state.binding(for: session) else { return }
-        switch failed.jobKind {
-        case VoiceConnectJob.kind:
-            // The worker gave up the join itself (op 4 leave).
-            try await conductor.detach(session, from: binding.worker, notice: .musicJoinFailed)
-        case PlaybackPlayJob.kind, PlayerUpdateJob.kind:
-            guard let details = try await context.state.sessionDetails(session), let channel = details.textChannel
-            else { return }
-            await context.post(context.text(.musicNotCarriedOut, details.locale ?? .englishUS,
-                                            ["channel": context.mention(channel: session.channel)]), in: channel)
-        default:
-            return
+    /// A playback report from the worker the session is bound to (events name the session, and
+    /// the session ignores reports for an entry it is not playing).
+    private func report(_ report: WorkerReport, in session: SessionKey) async throws {
+        guard let worker = try await driver.record(session, cached: true)?.binding?.worker else { return }
+        try await driver.handle(.worker(worker, report), in: session)
+    }
+
+    /// An acknowledgement or failure, matched to the pending job whose envelope id it names.
+    private func job(_ envelope: EnvelopeID, in session: SessionKey, _ report: (SessionJobID) -> WorkerReport)
+        async throws
+    {
+        var record = try await driver.record(session, cached: true)
+        var pending = record?.pending.first { EnvelopeID(sessionJob: $0.id) == envelope }
+        if pending == nil {
+            // This master's copy may be behind (another master sent the job): read it again.
+            record = try await driver.record(session)
+            pending = record?.pending.first { EnvelopeID(sessionJob: $0.id) == envelope }
         }
+        guard let pending else { return }  // answered already (a redelivery, or its deadline passed)
+        try await driver.handle(.worker(pending.worker, report(pending.id)), in: session)
     }
 
-    private func announceFailure(_ failed: TrackExceptionEvent) async throws {
-        guard let details = try await context.state.sessionDetails(failed.session), let channel = details.textChannel,
-            let playing = try await context.state.nowPlaying(failed.session), playing.entry.id == failed.entry
-        else { return }
-        let text = context.text(.musicTrackFailed, details.locale ?? .englishUS, [
-            "title": playing.entry.track.title, "reason": failed.message ?? failed.severity,
-        ])
-        await context.post(text, in: channel)
-    }
-
-    /// A moderator disconnected or moved the bot: the session ends there (no stale player), the
-    /// queue is kept for `/play`, and the channel is told.
-    private func voiceLost(_ event: VoiceDisconnectedEvent) async throws {
-        guard event.byRemote, let binding = try await context.state.binding(for: event.session) else { return }
-        if let movedTo = event.movedTo {
-            // The worker now sits in `movedTo`: that is the channel it must leave.
-            let moved = SessionKey(guild: event.session.guild, channel: movedTo)
-            try await context.send(.voiceLeave(VoiceLeaveJob(session: moved, reason: .reclaimed)), to: binding.worker)
-            try await conductor.detach(event.session, from: binding.worker, notice: .musicBotMoved)
-        } else {
-            try await conductor.detach(event.session, from: binding.worker, notice: .musicWorkerRemoved)
+    private func everySession(of worker: WorkerID, _ input: () -> SessionInput) async throws {
+        for binding in try await context.state.boundSessions(of: worker) {
+            try await driver.handle(input(), in: binding.session)
         }
     }
 }

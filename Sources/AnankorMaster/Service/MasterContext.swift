@@ -21,6 +21,8 @@ struct MasterContext: Sendable {
     let tracks: TrackResolver
     let catalog: LocalizationCatalog
     let now: @Sendable () -> Date
+    /// Every wait of the master (passes, patience, retries) sleeps on it: tests may pass their own.
+    let clock: any Clock<Duration>
     let logger: Logger
     /// One warning per store outage, however many interactions it fails.
     let outage = OutageLog()

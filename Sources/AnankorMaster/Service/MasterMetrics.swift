@@ -30,6 +30,10 @@ enum MasterMetrics {
     static func sessionUnbound() { sessionsUnbound.increment() }
     static func workersAlive(_ count: Int) { aliveWorkers.record(count) }
     static func duplicateInteraction() { duplicateInteractions.increment() }
+    /// Another master saved a session first; the input was handled again on its record.
+    static func sessionConflict() { sessionConflicts.increment() }
+    /// A member command whose job failed or was not acknowledged in time (the member was told).
+    static func commandNotCarriedOut() { notCarriedOut.increment() }
 
     /// A notice posted because a session lost its worker (crash, kick, move).
     static func sessionNotice(_ notice: String, count: Int64 = 1) {
@@ -43,6 +47,10 @@ enum MasterMetrics {
         case lostTrackEnd = "lost_track_end"
         case workerOffline = "worker_offline"
         case deadWorkerPlayer = "dead_worker_player"
+        /// A player in a session's channel that was not its bound worker's, or a lost worker's.
+        case strayPlayer = "stray_player"
+        /// A player that did not play what its session says (replayed at the session's position).
+        case replayed
     }
 
     static func reconciled(_ repair: Repair, count: Int64 = 1) {
@@ -54,13 +62,14 @@ enum MasterMetrics {
     /// Touches the unlabelled series so they read 0 from the first scrape (an alert on
     /// `increase(...)` needs a starting point).
     static func prepare() {
-        _ = (redeliveredEvents, sessionsBound, sessionsUnbound, duplicateInteractions, aliveWorkers)
+        _ = (redeliveredEvents, sessionsBound, sessionsUnbound, duplicateInteractions, aliveWorkers, sessionConflicts,
+             notCarriedOut)
         for notice in lostWorkerNotices { sessionNotice(notice, count: 0) }
         for repair in Repair.allCases { reconciled(repair, count: 0) }
     }
 
-    /// The notices `PlaybackConductor.detach` posts.
-    static let lostWorkerNotices = ["musicPlaybackCrashed", "musicBotMoved", "musicWorkerRemoved", "musicWorkerStopped"]
+    /// The notices a session posts when it loses its worker.
+    static let lostWorkerNotices = ["playbackCrashed", "workerStopped", "botMoved", "botRemoved", "connectFailed"]
 
     private static let commands = Handles<Counter>()
     private static let commandTimers = Handles<Timer>()
@@ -73,6 +82,8 @@ enum MasterMetrics {
     private static let sessionsUnbound = Counter(label: "anankor_sessions_unbound_total")
     private static let duplicateInteractions = Counter(label: "anankor_interactions_duplicate_total")
     private static let aliveWorkers = Gauge(label: "anankor_workers_alive")
+    private static let sessionConflicts = Counter(label: "anankor_session_conflicts_total")
+    private static let notCarriedOut = Counter(label: "anankor_commands_not_carried_out_total")
 }
 
 /// Metric handles by (bounded) label values, each made on first use.

@@ -11,6 +11,7 @@ struct MasterSampler: Sendable {
     /// The configured worker bots, whose job streams' dead letters are counted.
     let workers: [WorkerID]
     let logger: Logger
+    var clock: any Clock<Duration> = ContinuousClock()
 
     static let interval: Duration = .seconds(5)
     /// Dead-letter lists are read less often: a Redis read of up to `maxDeadLetters` entries.
@@ -34,7 +35,7 @@ struct MasterSampler: Sendable {
                 jobLetters.record(jobs)
             }
             round += 1
-            try? await Task.sleep(for: Self.interval)
+            try? await clock.sleep(for: Self.interval)
         }
     }
 }

@@ -20,6 +20,7 @@ public final class MasterService: Service, Sendable {
     private let ledger: any Ledger
     private let claims: any IdempotencyStore
     private let now: @Sendable () -> Date
+    private let clock: any Clock<Duration>
     private let logger: Logger
     private let status = Mutex(Status())
 
@@ -31,13 +32,15 @@ public final class MasterService: Service, Sendable {
     /// - Parameter claims: where interactions are claimed once; the ledger unless given (distributed
     ///   mode passes Redis: docs/performance.md).
     public init(configuration: MasterConfiguration, bus: any JobBus, state: any StateStore, ledger: any Ledger,
-                claims: (any IdempotencyStore)? = nil, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+                claims: (any IdempotencyStore)? = nil, now: @escaping @Sendable () -> Date = { Date() },
+                clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
         self.configuration = configuration
         self.bus = bus
         self.state = state
         self.ledger = ledger
         self.claims = claims ?? ledger
         self.now = now
+        self.clock = clock
         self.logger = logger
     }
 
@@ -67,17 +70,17 @@ public final class MasterService: Service, Sendable {
         let context = MasterContext(configuration: configuration, rest: rest, cache: cache, bus: bus, state: state,
                                     ledger: ledger, claims: claims, settings: GuildSettingsCache(ledger: ledger),
                                     tracks: TrackResolver(nodes: configuration.lavalinkNodes, logger: logger),
-                                    catalog: .standard, now: now, logger: logger)
-        let refresher = CoalescedWork<SessionKey>()
+                                    catalog: .standard, now: now, clock: clock, logger: logger)
+        let driver = SessionDriver(context: context, applicationID: application.id)
         let voiceChecks = CoalescedWork<GuildID>()
-        let music = MusicCommands(context: context, refresher: refresher)
+        let music = MusicCommands(context: context, driver: driver)
         let lobbyRefresher = CoalescedWork<LobbyKey>()
         let games = GameCommands(context: context, board: LobbyBoard(context: context), refresher: lobbyRefresher,
                                  music: music)
         let dispatcher = InteractionDispatcher(context: context, music: music, games: games,
                                                applicationID: application.id)
-        let events = WorkerEventHandler(context: context, conductor: music.conductor, games: games)
-        let watchdog = SessionWatchdog(context: context, conductor: music.conductor)
+        let events = WorkerEventHandler(context: context, driver: driver, games: games)
+        let reconciler = SessionReconciler(context: context, driver: driver, music: music)
         MasterMetrics.prepare()
         logger.notice("master starting", metadata: ["shards": "\(gateway.shardCount)"])
         defer { status.withLock { $0.gatewayReady = false } }
@@ -106,23 +109,24 @@ public final class MasterService: Service, Sendable {
                 }
             }
             group.addTask { try await self.consumeEvents(events) }
-            group.addTask { try? await watchdog.run() }
+            group.addTask { try? await reconciler.run() }
+            group.addTask { await driver.run() }
             group.addTask { await MasterSampler(bus: self.bus, gateway: gateway,
-                                                       workers: self.configuration.workerBots, logger: self.logger).run() }
+                                                       workers: self.configuration.workerBots, logger: self.logger,
+                                                       clock: self.clock).run() }
             group.addTask { try? await games.watch() }
-            group.addTask { await refresher.run { await music.conductor.board.refresh($0) } }
-            group.addTask { await voiceChecks.run { await watchdog.voiceChanged(in: $0) } }
+            group.addTask { await voiceChecks.run { await reconciler.voiceChanged(in: $0) } }
             group.addTask { await lobbyRefresher.run { await games.board.refresh($0) } }
             try await gracefulShutdown()
             // Members who asked just before the shutdown still get their answer: no new
             // interactions are taken, those in flight finish (bounded), then the rest stops.
             await withTaskGroup(of: Void.self) { drain in
                 drain.addTask { for await _ in dispatchDrained {} }
-                drain.addTask { try? await Task.sleep(for: Self.shutdownDrainLimit) }
+                drain.addTask { try? await self.clock.sleep(for: Self.shutdownDrainLimit) }
                 await drain.next()
                 drain.cancelAll()
             }
-            refresher.finish()
+            driver.finish()
             lobbyRefresher.finish()
             voiceChecks.finish()
             group.cancelAll()
@@ -164,7 +168,7 @@ public final class MasterService: Service, Sendable {
                 } else {
                     logger.warning("could not read worker events", metadata: ["error": "\(error)"])
                 }
-                try await Task.sleep(for: .seconds(1))
+                try await clock.sleep(for: .seconds(1))
                 continue
             }
             // One session's events stay in order; different sessions do not wait for each other

@@ -255,4 +255,36 @@ struct MusicSessionEventTests {
         #expect(effects.sent.map(\.job) == [.volume(10)])
         #expect(driver.record.binding?.awaySince == nil)
     }
+
+    @Test("a worker stopped with no spare and nobody free: after the grace, 'was stopped' rather than 'crashed'")
+    func stoppedNoSpare() {
+        var driver = SessionDriver.playing()
+        driver.report(.offline)
+        driver.advance(seconds: 1)
+        #expect(driver.send(.observed(SessionObservation(players: [:], routing: F.routing([])))).notices.isEmpty,
+                "inside the grace period a spare may still take over")
+        driver.advance(seconds: 10)
+        let ended = driver.send(.observed(SessionObservation(players: [:], routing: F.routing([]))))
+        #expect(ended.notices == [.workerStopped])
+        #expect(driver.record.binding == nil)
+        #expect(driver.record.entries.map(\.track.title) == ["a", "b", "c"], "the queue is kept")
+    }
+
+    @Test("a moderator disconnects the bot: the session ends there with a notice, queue kept; a moved bot is taken out")
+    func removedByModerator() {
+        var driver = SessionDriver.playing()
+        driver.command(5, .volume(20))
+        let kicked = driver.report(.removed(movedTo: nil))
+        #expect(kicked.notices == [.botRemoved])
+        #expect(kicked.reply(to: 5) == .notCarriedOut(.workerGone))
+        #expect(kicked.destroyed.isEmpty, "the bot is out of voice already")
+        #expect(driver.record.binding == nil)
+        #expect(driver.record.entries.count == 3)
+        #expect(driver.report(.removed(movedTo: nil), from: F.w1).isEmpty, "a repeated report changes nothing")
+
+        var moved = SessionDriver.playing()
+        let effects = moved.report(.removed(movedTo: ChannelID(77)))
+        #expect(effects.notices == [.botMoved])
+        #expect(effects.destroyed == [F.w1], "its player must not play on in the channel it was moved to")
+    }
 }

@@ -1,0 +1,202 @@
+import AnankorCore
+import DiscordKit
+import Foundation
+import Synchronization
+
+/// Carries out `MusicSession` for the master (docs/architecture.md, "The music session state
+/// machine"): every input for a session — a member command, a worker report, a timer, a
+/// reconciliation observation — is handled the same way. The record is read (or taken from this
+/// master's cache), the pure machine decides, the new record is saved with compare-and-set in one
+/// round trip, and only then are the effects carried out. When another master saved first, the
+/// record is read again and the input handled again, so the effects of a lost race never happen.
+///
+/// Inputs for one session are handled one at a time on this master (a lane per session), which
+/// keeps the jobs a session sends in the order it decided them.
+final class SessionDriver: Sendable {
+    let context: MasterContext
+    let policy: SessionPolicy
+    let replies: SessionReplies
+    let texts: CommandResultText
+    let effects: SessionEffectRunner
+    /// The last record this master saved or read, per session: a command on a session this
+    /// master just handled costs one round trip (the save) instead of two.
+    private let cache = Mutex<[SessionKey: SessionRecord]>([:])
+    private let lanes = SessionLanes()
+    /// How many times an input is handled again after losing a compare-and-set race.
+    static let conflictRetries = 8
+
+    init(context: MasterContext, applicationID: Snowflake<Application>) {
+        self.context = context
+        self.policy = SessionPolicy(ackTimeout: .seconds(5), idleTimeout: context.configuration.idleTimeout,
+                                    aloneTimeout: context.configuration.aloneTimeout,
+                                    workerGrace: context.configuration.workerGrace)
+        self.texts = CommandResultText(context: context)
+        self.replies = SessionReplies(clock: context.clock)
+        self.effects = SessionEffectRunner(context: context, texts: texts, applicationID: applicationID)
+    }
+
+    /// Runs the effects carried out in the background (board edits, notices, autoplay searches,
+    /// stopping players) until `finish()`.
+    func run() async {
+        await effects.run(driver: self)
+    }
+
+    func finish() { effects.finish() }
+
+    // MARK: Records
+
+    /// The stored record (this master's copy when `cached` and it has one).
+    func record(_ session: SessionKey, cached: Bool = false) async throws -> SessionRecord? {
+        if cached, let record = cache.withLock({ $0[session] }) { return record }
+        let record = try await context.state.sessionRecord(session)
+        remember(record, for: session)
+        return record
+    }
+
+    private func remember(_ record: SessionRecord?, for session: SessionKey) {
+        cache.withLock { cache in
+            if let record {
+                // Bounded: sessions this master touched lately; a miss costs one read.
+                if cache.count >= 50_000, cache[session] == nil { cache.removeAll(keepingCapacity: true) }
+                cache[session] = record
+            } else {
+                cache[session] = nil
+            }
+        }
+    }
+
+    // MARK: Handling
+
+    /// Handles `input` for `session` and carries out the effects; returns the record after it.
+    /// `volume` is the starting volume of a session that has no record yet (the guild's default).
+    @discardableResult
+    func handle(_ input: SessionInput, in session: SessionKey, volume: Int = 100) async throws -> SessionRecord {
+        try await lanes.serialize(session) {
+            var current = try await self.record(session, cached: true)
+            for _ in 0...Self.conflictRetries {
+                let before = current ?? SessionRecord(session: session, now: self.context.now(), volume: volume)
+                var machine = MusicSession(record: before, policy: self.policy)
+                let effects = machine.handle(input, now: self.context.now())
+                let after = machine.record
+                guard case .persist? = effects.first else {
+                    await self.effects.carryOut(effects, before: before, after: after, driver: self)
+                    return after
+                }
+                if try await self.save(after, over: current, due: machine.nextDue) {
+                    if case .observed = input { SessionEffectRunner.countRepairs(before: before, after: after, effects) }
+                    await self.effects.carryOut(Array(effects.dropFirst()), before: before, after: after, driver: self)
+                    return after
+                }
+                MasterMetrics.sessionConflict()
+                current = try await self.record(session)
+            }
+            throw StateStoreError(code: .unavailable,
+                                  message: "session \(session) keeps changing under concurrent masters; try again")
+        }
+    }
+
+    /// Saves `record` over `stored`. A session with nothing left to remember (unbound, nothing
+    /// queued or played, no job out, not `/stay`) is deleted rather than kept.
+    private func save(_ record: SessionRecord, over stored: SessionRecord?, due: Date?) async throws -> Bool {
+        if Self.isSpent(record) {
+            guard let stored else {
+                remember(nil, for: record.session)
+                return true  // never stored: nothing to delete
+            }
+            let deleted = try await context.state.deleteSessionRecord(record.session, version: stored.version)
+            if deleted { remember(nil, for: record.session) }
+            return deleted
+        }
+        let saved = try await context.state.saveSessionRecord(record, due: due)
+        if saved { remember(record, for: record.session) }
+        return saved
+    }
+
+    static func isSpent(_ record: SessionRecord) -> Bool {
+        record.binding == nil && record.nowPlaying == nil && record.queue.isEmpty && record.pending.isEmpty && !record.stay
+    }
+
+    // MARK: Commands
+
+    /// Runs a member command and waits for its answer (given at once, or when the worker has
+    /// carried it out; the machine answers every command by its job deadline).
+    func command(_ command: MemberCommand, in session: SessionKey, origin: CommandOrigin,
+                 volume: Int = 100) async throws -> CommandResult {
+        replies.expect(origin.command)
+        do {
+            try await handle(.command(command, from: origin), in: session, volume: volume)
+        } catch {
+            replies.abandon(origin.command)
+            throw error
+        }
+        let patience = policy.ackTimeout + policy.workerGrace + .seconds(5)
+        guard let result = await replies.result(for: origin.command, patience: patience) else {
+            return .notCarriedOut(.timedOut)
+        }
+        return result
+    }
+}
+
+/// One lane per session: inputs of a session are handled one after another on this master.
+/// Waiting for a lane is cancellable; a cancelled waiter never runs.
+final class SessionLanes: Sendable {
+    private struct Lane {
+        var waiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+    }
+
+    private let lanes = Mutex<(busy: [SessionKey: Lane], next: UInt64)>(([:], 0))
+
+    func serialize<T: Sendable>(_ key: SessionKey, _ work: @Sendable () async throws -> T) async throws -> T {
+        try await acquire(key)
+        defer { release(key) }
+        return try await work()
+    }
+
+    private func acquire(_ key: SessionKey) async throws {
+        let id = lanes.withLock { state -> UInt64? in
+            guard state.busy[key] != nil else {
+                state.busy[key] = Lane()
+                return nil
+            }
+            state.next += 1
+            return state.next
+        }
+        guard let id else { return }
+        let granted = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let cancelled = lanes.withLock { state -> Bool in
+                    if Task.isCancelled { return true }
+                    if state.busy[key] == nil {
+                        state.busy[key] = Lane()  // released meanwhile
+                        continuation.resume(returning: true)
+                        return false
+                    }
+                    state.busy[key]?.waiters.append((id, continuation))
+                    return false
+                }
+                if cancelled { continuation.resume(returning: false) }
+            }
+        } onCancel: {
+            let waiter = lanes.withLock { state -> CheckedContinuation<Bool, Never>? in
+                guard let index = state.busy[key]?.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.busy[key]?.waiters.remove(at: index).continuation
+            }
+            waiter?.resume(returning: false)
+        }
+        guard granted else { throw CancellationError() }
+    }
+
+    private func release(_ key: SessionKey) {
+        let next = lanes.withLock { state -> CheckedContinuation<Bool, Never>? in
+            guard var lane = state.busy[key] else { return nil }
+            if lane.waiters.isEmpty {
+                state.busy[key] = nil
+                return nil
+            }
+            let next = lane.waiters.removeFirst()
+            state.busy[key] = lane
+            return next.continuation
+        }
+        next?.resume(returning: true)
+    }
+}

@@ -1,0 +1,232 @@
+import AnankorCore
+import AnankorTelemetry
+import DiscordKit
+import Foundation
+import LavalinkKit
+import Tracing
+
+/// Carries out what `MusicSession` decided, after its record was saved. Jobs go out in order on
+/// the session's lane (a worker must see play before pause); everything a member does not wait
+/// for — posts, message edits, stopping a lost worker's player, autoplay searches — runs in the
+/// background so one slow REST call does not hold a session up.
+final class SessionEffectRunner: Sendable {
+    let context: MasterContext
+    let texts: CommandResultText
+    let applicationID: Snowflake<Application>
+    let board: NowPlayingBoard
+    /// Now-playing refreshes, coalesced per session.
+    let boards = CoalescedWork<SessionKey>()
+    private let work: AsyncStream<@Sendable () async -> Void>
+    private let workQueue: AsyncStream<@Sendable () async -> Void>.Continuation
+
+    init(context: MasterContext, texts: CommandResultText, applicationID: Snowflake<Application>) {
+        self.context = context
+        self.texts = texts
+        self.applicationID = applicationID
+        self.board = NowPlayingBoard(context: context)
+        (work, workQueue) = AsyncStream.makeStream(of: (@Sendable () async -> Void).self)
+    }
+
+    func run(driver: SessionDriver) async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.boards.run { await self.refreshBoard($0, driver: driver) } }
+            for await item in work { group.addTask { await item() } }
+            boards.finish()
+        }
+    }
+
+    func finish() { workQueue.finish() }
+
+    private func background(_ item: @escaping @Sendable () async -> Void) { workQueue.yield(item) }
+
+    func carryOut(_ effects: [SessionEffect], before: SessionRecord, after: SessionRecord, driver: SessionDriver) async {
+        let session = after.session
+        if before.binding?.worker != after.binding?.worker {
+            if before.binding != nil { MasterMetrics.sessionUnbound() }
+            if after.binding != nil { MasterMetrics.sessionBound() }
+        }
+        for effect in effects {
+            switch effect {
+            case .persist, .schedule:
+                break  // saved by the driver; timers come from the store's due index
+            case .send(let id, let job, let worker):
+                await send(id, job, for: session, to: worker)
+            case .destroyPlayer(let worker):
+                MasterMetrics.reconciled(.deadWorkerPlayer)
+                background { await self.destroyPlayer(of: worker, in: session, driver: driver) }
+            case .reply(let command, let result):
+                if case .notCarriedOut = result { MasterMetrics.commandNotCarriedOut() }
+                if !driver.replies.deliver(result, to: command) {
+                    let waiting = before.pending.compactMap(\.waiting).first { $0.command == command }
+                    if let handle = CommandHandle(waiting?.handle) {
+                        background { await self.answerElsewhere(result, session: session, handle: handle) }
+                    }
+                }
+            case .refreshBoard:
+                boards.request(session)
+            case .retireBoard(let message):
+                guard let channel = before.textChannel ?? after.textChannel else { break }
+                background { await self.board.retire(message, in: channel) }
+            case .notice(let notice, let channel, let locale):
+                MasterMetrics.sessionNotice("\(notice)".split(separator: "(").first.map(String.init) ?? "notice")
+                let text = texts.notice(notice, session: session, locale: locale ?? .englishUS)
+                background { await self.context.post(text, in: channel) }
+            case .findAutoplay(let last, let excluding):
+                background { await self.findAutoplay(after: last, excluding: Set(excluding), session: session, driver: driver) }
+            }
+        }
+    }
+
+    /// What a reconciliation pass repaired, for `anankor_reconciled_total`.
+    static func countRepairs(before: SessionRecord, after: SessionRecord, _ effects: [SessionEffect]) {
+        let plays = effects.contains { if case .send(_, .play, _) = $0 { true } else { false } }
+        if before.nowPlaying?.entry.id != nil, before.nowPlaying?.entry.id != after.nowPlaying?.entry.id,
+            before.binding?.worker == after.binding?.worker
+        {
+            MasterMetrics.reconciled(.lostTrackEnd)
+        } else if plays {
+            MasterMetrics.reconciled(.replayed)
+        }
+        if before.binding != nil, before.binding?.worker != after.binding?.worker {
+            MasterMetrics.reconciled(.workerOffline)
+        }
+    }
+
+    // MARK: Jobs
+
+    /// Sends a session job under the envelope id derived from its id, so the worker's
+    /// acknowledgement names it. A send that fails is logged: the job's deadline answers the
+    /// member, and reconciliation repeats what is still needed.
+    private func send(_ id: SessionJobID, _ job: SessionJob, for session: SessionKey, to worker: WorkerID) async {
+        let body = Self.job(job, for: session)
+        do {
+            try await withSpan("send \(body.kind)", ofKind: .producer) { span in
+                span.attributes[SpanAttributeName.jobKind] = body.kind
+                span.attributes[SpanAttributeName.worker] = worker.description
+                let envelope = JobEnvelope(id: EnvelopeID(sessionJob: id), body: body, trace: .current(),
+                                           createdAt: context.now())
+                try await context.bus.send(envelope, to: worker)
+            }
+            MasterMetrics.jobsEnqueued(kind: body.kind)
+        } catch {
+            context.logger.warning("could not send a session job; its deadline will answer for it", metadata: [
+                "session.key": "\(session)", "job.kind": "\(body.kind)", "worker.id": "\(worker)", "error": "\(error)",
+            ])
+        }
+    }
+
+    static func job(_ job: SessionJob, for session: SessionKey) -> Job {
+        switch job {
+        case .connect(let textChannel):
+            .voiceConnect(VoiceConnectJob(session: session, textChannel: textChannel))
+        case .play(let entry, let position, let paused, let volume):
+            .playbackPlay(PlaybackPlayJob(session: session, entry: entry, startPositionMs: position, volume: volume,
+                                          paused: paused))
+        case .pause(let paused): .playerUpdate(PlayerUpdateJob(session: session, paused: paused))
+        case .seek(let position): .playerUpdate(PlayerUpdateJob(session: session, positionMs: position))
+        case .volume(let level): .playerUpdate(PlayerUpdateJob(session: session, volume: level))
+        case .filter(let preset): .playerUpdate(PlayerUpdateJob(session: session, filterPreset: preset ?? "none"))
+        case .stop: .playerUpdate(PlayerUpdateJob(session: session, stop: true))
+        case .leave(let reason): .voiceLeave(VoiceLeaveJob(session: session, reason: reason))
+        }
+    }
+
+    // MARK: Answers
+
+    /// Answers a command this master did not receive (the acknowledgement came here): the
+    /// interaction's first response if it has none yet, else an edit of its deferred one; a text
+    /// command in its channel.
+    private func answerElsewhere(_ result: CommandResult, session: SessionKey, handle: CommandHandle) async {
+        var reply = texts.reply(result, session: session, locale: AnankorCore.DiscordLocale(rawValue: handle.locale))
+        if handle.ephemeral { reply.ephemeral = true }
+        do {
+            if let interaction = handle.interaction, let token = handle.token.map(InteractionToken.init) {
+                do {
+                    try await context.rest.createInteractionResponse(interactionID: Snowflake(interaction), token: token,
+                                                                     .message(reply.message))
+                } catch let error as DiscordRESTError where error.status == 400 {
+                    // Acknowledged already by the master that took it: fill in its deferred answer.
+                    _ = try await context.rest.editOriginalResponse(applicationID: applicationID, token: token,
+                                                                    MessageEdit(content: reply.content,
+                                                                                allowedMentions: AllowedMentions.none))
+                }
+            } else if let channel = handle.channel {
+                _ = try await context.rest.createMessage(channelID: Snowflake(channel),
+                                                         MessageCreate(content: reply.content,
+                                                                       allowedMentions: AllowedMentions.none))
+            }
+        } catch {
+            context.logger.warning("could not answer a command on behalf of another master",
+                                   metadata: ["session.key": "\(session)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: Board
+
+    private func refreshBoard(_ session: SessionKey, driver: SessionDriver) async {
+        do {
+            guard let record = try await driver.record(session, cached: true), record.binding != nil,
+                let channel = record.textChannel
+            else { return }
+            if let posted = await board.show(record, in: channel), posted != record.boardMessage {
+                try await driver.handle(.boardPosted(posted), in: session)
+            }
+        } catch {
+            context.logger.warning("could not refresh the now-playing message",
+                                   metadata: ["session.key": "\(session)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: Players nobody should own
+
+    /// Ends `worker`'s player in the session's guild through Lavalink's REST API (the session ids
+    /// it saved), and takes the bot out of voice (Move Members): a lost or replaced worker's
+    /// player must not play on next to the new one. Best effort; failures are logged.
+    private func destroyPlayer(of worker: WorkerID, in session: SessionKey, driver: SessionDriver) async {
+        let guild = session.guild
+        let nodes = context.configuration.lavalinkNodes
+        let key = ResumeKey(bot: UserID(worker.rawValue), shard: 0)
+        let sessions = (try? await context.state.resumeInfo(for: key))?.lavalinkSessions(nodeNames: nodes.map(\.name)) ?? [:]
+        for node in nodes {
+            guard let id = sessions[node.name] else { continue }
+            do {
+                try await LavalinkREST(endpoint: node.endpoint, nodeName: node.name)
+                    .destroyPlayer(sessionId: id, guildId: guild.description)
+            } catch {
+                context.logger.debug("could not end a player", metadata: [
+                    "worker.id": "\(worker)", "guild.id": "\(guild)", "lavalink.node": "\(node.name)", "error": "\(error)",
+                ])
+            }
+        }
+        // Only when the bot is still in the session's channel (or anywhere in the guild while it
+        // is bound nowhere there): a bot that moved on to another session must stay.
+        let voice = context.cache.voiceChannel(of: Snowflake(worker.rawValue), in: Snowflake(guild.rawValue))
+        guard let voice else { return }
+        let boundElsewhere = (try? await context.state.boundSessions(of: worker))?
+            .contains { $0.session.guild == guild && $0.session.channel.rawValue == voice.rawValue } ?? false
+        guard !boundElsewhere else { return }
+        do {
+            try await context.rest.disconnectMember(guildID: Snowflake(guild.rawValue), userID: Snowflake(worker.rawValue))
+            context.logger.info("took a worker bot out of voice", metadata: ["worker.id": "\(worker)", "guild.id": "\(guild)"])
+        } catch {
+            context.logger.warning("could not take a worker bot out of voice",
+                                   metadata: ["worker.id": "\(worker)", "guild.id": "\(guild)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: Autoplay
+
+    /// One track by the last track's author that was not played recently.
+    private func findAutoplay(after last: AnankorCore.Track, excluding recent: Set<String>, session: SessionKey,
+                              driver: SessionDriver) async {
+        var pick: AnankorCore.Track?
+        if case .tracks(let found, _) = await context.tracks.resolve("ytsearch:\(last.author)") {
+            pick = found.first { !recent.contains($0.encoded) }
+        }
+        do {
+            try await driver.handle(.autoplayFound(pick), in: session)
+        } catch {
+            context.logger.warning("could not queue an autoplay track", metadata: ["session.key": "\(session)", "error": "\(error)"])
+        }
+    }
+}
