@@ -117,6 +117,7 @@ let package = Package(
                 "AnankorCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -125,6 +126,7 @@ let package = Package(
             dependencies: [
                 "AnankorCore", "RedisKit", "DynamoKit",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

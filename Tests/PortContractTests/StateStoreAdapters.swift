@@ -1,6 +1,7 @@
 import AnankorCore
 import AnankorEmbedded
 import Foundation
+import GRDB
 import Testing
 
 /// One adapter under contract: how to open a fresh, empty store and how to reopen the same data
@@ -13,9 +14,17 @@ struct StateStoreAdapter: Sendable, CustomTestStringConvertible {
     static let sqlite = StateStoreAdapter(name: "sqlite") {
         let directory = try ScratchDirectory()
         let path = directory.url.appendingPathComponent("state.sqlite").path
-        return StateStoreFixture(store: try SQLiteStateStore(path: path), keepAlive: directory) {
+        return StateStoreFixture(store: try SQLiteStateStore(path: path), keepAlive: directory, reopen: {
             try SQLiteStateStore(path: path)
-        }
+        }, overwriteSessionRecord: { session, bytes in
+            // What a disk error or a hand edit leaves: the row is there, its record unreadable.
+            let pool = try DatabasePool(path: path)
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE session_record SET record = ? WHERE guild = ? AND channel = ?",
+                               arguments: [Data(bytes), Int64(bitPattern: session.guild.rawValue),
+                                           Int64(bitPattern: session.channel.rawValue)])
+            }
+        })
     }
 
     static var all: [StateStoreAdapter] { [.sqlite] + distributedStateStoreAdapters }
@@ -26,14 +35,18 @@ final class StateStoreFixture: Sendable {
     /// Opens the same data again, as a restarted process would.
     let reopen: @Sendable () async throws -> any StateStore
     private let keepAlive: any Sendable
+    /// Replaces the stored bytes of a session record behind the adapter's back (corruption tests).
+    let overwriteSessionRecord: @Sendable (SessionKey, [UInt8]) async throws -> Void
 
     /// Marks the end of a test's use; holding the fixture until here keeps its files or server.
     func release() { withExtendedLifetime(keepAlive) {} }
 
-    init(store: any StateStore, keepAlive: any Sendable, reopen: @escaping @Sendable () async throws -> any StateStore) {
+    init(store: any StateStore, keepAlive: any Sendable, reopen: @escaping @Sendable () async throws -> any StateStore,
+         overwriteSessionRecord: @escaping @Sendable (SessionKey, [UInt8]) async throws -> Void) {
         self.store = store
         self.keepAlive = keepAlive
         self.reopen = reopen
+        self.overwriteSessionRecord = overwriteSessionRecord
     }
 }
 

@@ -9,9 +9,12 @@ extension StateStoreAdapter {
     static let redis = StateStoreAdapter(name: "redis") {
         let server = try await DisposableRedisServer()
         let client = try RedisClient(url: server.url)
-        return StateStoreFixture(store: RedisStateStore(redis: client), keepAlive: (server, client)) {
+        return StateStoreFixture(store: RedisStateStore(redis: client), keepAlive: (server, client), reopen: {
             RedisStateStore(redis: try RedisClient(url: server.url))
-        }
+        }, overwriteSessionRecord: { session, bytes in
+            // The layout in docs/state.md: the record JSON is field `r` of `{sr}:rec:<guild>/<channel>`.
+            _ = try await client.send("HSET", arguments: ["anankor:{sr}:rec:\(session)", "r", bytes])
+        })
     }
 }
 

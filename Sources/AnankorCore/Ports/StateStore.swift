@@ -4,8 +4,8 @@ import Foundation
 /// atomic step: no caller ever sees half of an operation, and concurrent callers (several masters)
 /// cannot break an invariant. Time is always passed in (`now`), never read from a clock, so tests
 /// and replays are deterministic.
-public protocol StateStore: SessionBindings, SessionQueues, SessionActivity, LeaseRegistry, WorkerRegistry,
-    DurableSchedule, ResumeInfoStore, SessionDetailsStore, LobbyStore, SessionRecordStore {}
+public protocol StateStore: SessionRecordStore, SessionBindings, SessionQueues, SessionActivity, LeaseRegistry,
+    WorkerRegistry, DurableSchedule, ResumeInfoStore, SessionDetailsStore, LobbyStore {}
 
 /// `guild/channel` → worker, at most `cap` per guild and one channel per worker per guild.
 public protocol SessionBindings: Sendable {

@@ -34,7 +34,7 @@ extension DynamoLedger {
             actions.append(.put(tableName: tableName, item: row))
         }
         do throws(DynamoError) {
-            try await dynamo.transactWrite(actions)
+            try await dynamo().transactWrite(actions)
             return true
         } catch where error.code == .transactionCanceled
             && error.cancellationReasons.first?.code == "ConditionalCheckFailed"
@@ -62,7 +62,7 @@ extension DynamoLedger {
         while items.count <= limit {
             let page = query
             let output = try await perform("list game sessions") { () async throws(DynamoError) -> QueryOutput in
-                try await dynamo.query(page)
+                try await dynamo().query(page)
             }
             items += output.items
             guard let next = output.lastEvaluatedKey, !next.isEmpty else { break }
@@ -84,7 +84,7 @@ extension DynamoLedger {
             values[":guild"] = .s("GUILD#\(guild)#")
         }
         let items = try await perform("read game stats") { () async throws(DynamoError) -> [Item] in
-            try await dynamo.queryAll(QueryInput(
+            try await queryAllPages(QueryInput(
                 tableName: tableName, indexName: Self.userIndex, keyCondition: condition,
                 attributes: ExpressionAttributes(values: values)))
         }

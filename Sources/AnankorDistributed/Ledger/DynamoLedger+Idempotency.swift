@@ -27,7 +27,7 @@ extension DynamoLedger {
             item["expiresAtMs"] = .number(expiresAt.epochMilliseconds)
             item[Self.ttlAttribute] = Self.ttlSeconds(expiresAt)
             do throws(DynamoError) {
-                let old = try await dynamo.putItem(PutItemInput(
+                let old = try await dynamo().putItem(PutItemInput(
                     tableName: tableName, item: item, condition: "attribute_not_exists(pk) OR expiresAtMs <= :now",
                     attributes: ExpressionAttributes(values: [":now": .number(now.epochMilliseconds)]),
                     returnValues: .allOld))
@@ -51,7 +51,7 @@ extension DynamoLedger {
         try LedgerError.validate(result: result)
         let expiresAt = now.adding(retention)
         do throws(DynamoError) {
-            try await dynamo.updateItem(UpdateItemInput(
+            try await dynamo().updateItem(UpdateItemInput(
                 tableName: tableName, key: Self.idempotencyKey(key),
                 update: "SET #state = :complete, #result = :result, updatedAtMs = :now, expiresAtMs = :expires, #ttl = :ttl",
                 condition: "#token = :token AND #state = :inProgress",
@@ -72,7 +72,7 @@ extension DynamoLedger {
 
     public func release(_ key: IdempotencyKey, token: ClaimToken) async throws(LedgerError) {
         do throws(DynamoError) {
-            try await dynamo.deleteItem(DeleteItemInput(
+            try await dynamo().deleteItem(DeleteItemInput(
                 tableName: tableName, key: Self.idempotencyKey(key), condition: "#token = :token AND #state = :inProgress",
                 attributes: ExpressionAttributes(
                     names: ["#token": "token", "#state": "state"],
@@ -87,7 +87,7 @@ extension DynamoLedger {
     func record(_ key: IdempotencyKey) async throws(LedgerError) -> IdempotencyRecord? {
         guard
             let item = try await perform("read claim", { () async throws(DynamoError) -> Item? in
-                try await dynamo.getItem(GetItemInput(tableName: tableName, key: Self.idempotencyKey(key)))
+                try await dynamo().getItem(GetItemInput(tableName: tableName, key: Self.idempotencyKey(key)))
             })
         else { return nil }
         guard let state = IdempotencyRecord.State(rawValue: try item.ledgerString("state")) else {

@@ -19,13 +19,13 @@ extension DynamoLedger {
         item["totalMs"] = .number(summary.totalMilliseconds)
         item["updatedAtMs"] = .number(playlist.updatedAt.epochMilliseconds)
         try await perform("save playlist") { () async throws(DynamoError) in
-            try await dynamo.putItem(PutItemInput(tableName: tableName, item: item))
+            try await dynamo().putItem(PutItemInput(tableName: tableName, item: item))
         }
     }
 
     public func playlists(owner: UserID) async throws(LedgerError) -> [SavedPlaylistSummary] {
         let items = try await perform("list playlists") { () async throws(DynamoError) -> [Item] in
-            try await dynamo.queryAll(QueryInput(
+            try await queryAllPages(QueryInput(
                 tableName: tableName, keyCondition: "pk = :pk AND begins_with(sk, :prefix)",
                 attributes: ExpressionAttributes(values: [":pk": .s(Self.userPK(owner)), ":prefix": "PLAYLIST#"]),
                 consistentRead: true))
@@ -44,7 +44,7 @@ extension DynamoLedger {
         let key = Self.playlistKey(owner: owner, name: name)
         guard
             let item = try await perform("load playlist", { () async throws(DynamoError) -> Item? in
-                try await dynamo.getItem(GetItemInput(tableName: tableName, key: key))
+                try await dynamo().getItem(GetItemInput(tableName: tableName, key: key))
             })
         else { return nil }
         return SavedPlaylist(
@@ -57,7 +57,7 @@ extension DynamoLedger {
     public func deletePlaylist(owner: UserID, name: String) async throws(LedgerError) -> Bool {
         let key = Self.playlistKey(owner: owner, name: name)
         let old = try await perform("delete playlist") { () async throws(DynamoError) -> Item? in
-            try await dynamo.deleteItem(DeleteItemInput(tableName: tableName, key: key, returnValues: .allOld))
+            try await dynamo().deleteItem(DeleteItemInput(tableName: tableName, key: key, returnValues: .allOld))
         }
         return old != nil
     }

@@ -9,7 +9,7 @@ extension DynamoLedger {
         let key = Self.key(Self.guildPK(guild), "SETTINGS")
         guard
             let item = try await perform("read guild settings", { () async throws(DynamoError) -> Item? in
-                try await dynamo.getItem(GetItemInput(tableName: tableName, key: key))
+                try await dynamo().getItem(GetItemInput(tableName: tableName, key: key))
             })
         else { return GuildSettings(guild: guild) }
         return try Self.decode(GuildSettings.self, item["settings"], what: "guild settings")
@@ -33,7 +33,7 @@ extension DynamoLedger {
             attributes = ExpressionAttributes(names: ["#version": "version"], values: [":expected": .number(settings.version)])
         }
         do throws(DynamoError) {
-            try await dynamo.putItem(PutItemInput(tableName: tableName, item: item, condition: condition, attributes: attributes))
+            try await dynamo().putItem(PutItemInput(tableName: tableName, item: item, condition: condition, attributes: attributes))
             return saved
         } catch where error.code == .conditionalCheckFailed {
             throw LedgerError(.conflict, "settings of guild \(settings.guild) changed since they were read")
@@ -46,7 +46,7 @@ extension DynamoLedger {
         let key = Self.key(Self.guildPK(session.guild), "VOICE#\(session.channel)")
         guard
             let item = try await perform("read voice channel settings", { () async throws(DynamoError) -> Item? in
-                try await dynamo.getItem(GetItemInput(tableName: tableName, key: key))
+                try await dynamo().getItem(GetItemInput(tableName: tableName, key: key))
             })
         else { return VoiceChannelSettings(session: session) }
         return try Self.decode(VoiceChannelSettings.self, item["settings"], what: "voice channel settings")
@@ -58,7 +58,7 @@ extension DynamoLedger {
         item["kind"] = "voiceChannelSettings"
         item["settings"] = try Self.encode(settings, what: "voice channel settings")
         try await perform("save voice channel settings") { () async throws(DynamoError) in
-            try await dynamo.putItem(PutItemInput(tableName: tableName, item: item))
+            try await dynamo().putItem(PutItemInput(tableName: tableName, item: item))
         }
     }
 
@@ -66,7 +66,7 @@ extension DynamoLedger {
         let key = Self.key(Self.guildPK(session.guild), "AFFINITY#\(session.channel)")
         guard
             let item = try await perform("read affinity", { () async throws(DynamoError) -> Item? in
-                try await dynamo.getItem(GetItemInput(tableName: tableName, key: key))
+                try await dynamo().getItem(GetItemInput(tableName: tableName, key: key))
             })
         else { return nil }
         guard let worker = WorkerID(try item.ledgerString("worker")) else {
@@ -82,7 +82,7 @@ extension DynamoLedger {
         item["worker"] = .s(affinity.worker.description)
         item["lastUsedMs"] = .number(affinity.lastUsed.epochMilliseconds)
         do throws(DynamoError) {
-            try await dynamo.putItem(PutItemInput(
+            try await dynamo().putItem(PutItemInput(
                 tableName: tableName, item: item, condition: "attribute_not_exists(pk) OR lastUsedMs <= :at",
                 attributes: ExpressionAttributes(values: [":at": .number(affinity.lastUsed.epochMilliseconds)])))
         } catch where error.code == .conditionalCheckFailed {

@@ -13,12 +13,12 @@ public struct DynamoLedger: Ledger {
     /// DynamoDB's TTL attribute: epoch seconds after which the item may be deleted.
     public static let ttlAttribute = "ttl"
 
-    let dynamo: DynamoClient
+    let client: DynamoClient
     public let tableName: String
     let logger: Logger
 
     public init(client: DynamoClient, tableName: String = DynamoLedger.defaultTableName, logger: Logger) {
-        self.dynamo = client
+        self.client = client
         self.tableName = tableName
         self.logger = logger
     }
@@ -53,9 +53,9 @@ public struct DynamoLedger: Ledger {
         }
         try checkSchema(table)
         try await perform("enable TTL on \(tableName)") { () async throws(DynamoError) in
-            let ttl = try await dynamo.describeTimeToLive(tableName)
+            let ttl = try await dynamo().describeTimeToLive(tableName)
             if ttl.status == "DISABLED" {
-                try await dynamo.updateTimeToLive(tableName: tableName, attributeName: Self.ttlAttribute, enabled: true)
+                try await dynamo().updateTimeToLive(tableName: tableName, attributeName: Self.ttlAttribute, enabled: true)
             }
         }
     }
@@ -63,19 +63,19 @@ public struct DynamoLedger: Ledger {
     /// The table once ACTIVE, created first when it does not exist.
     private func activeTable(timeout: Duration) async throws(DynamoError) -> TableDescription {
         do {
-            let table = try await dynamo.describeTable(tableName)
-            return table.isActive ? table : try await dynamo.waitUntilActive(tableName, timeout: timeout)
+            let table = try await dynamo().describeTable(tableName)
+            return table.isActive ? table : try await dynamo().waitUntilActive(tableName, timeout: timeout)
         } catch {
             guard error.code == .resourceNotFound else { throw error }
         }
         logger.info("creating the ledger table", metadata: ["dynamodb.table": "\(tableName)"])
         do {
-            try await dynamo.createTable(Self.tableDefinition(tableName))
+            try await dynamo().createTable(Self.tableDefinition(tableName))
         } catch {
             // resourceInUse: another process is creating it at the same time; wait for it.
             guard error.code == .resourceInUse else { throw error }
         }
-        return try await dynamo.waitUntilActive(tableName, timeout: timeout)
+        return try await dynamo().waitUntilActive(tableName, timeout: timeout)
     }
 
     public static func tableDefinition(_ tableName: String) -> CreateTableInput {
@@ -103,6 +103,18 @@ public struct DynamoLedger: Ledger {
     }
 
     // MARK: - Shared helpers
+
+    /// The client for one request, counted as one round trip of the calling ledger method
+    /// (`anankor_store_round_trips_total{store="dynamodb"}`; a paged `queryAll` counts once per page).
+    func dynamo(_ function: String = #function) -> DynamoClient {
+        StoreRoundTrips.dynamodb.count(function)
+        return client
+    }
+
+    /// `queryAll`, counting each page it requests as one round trip of the calling method.
+    func queryAllPages(_ input: QueryInput, function: String = #function) async throws(DynamoError) -> [Item] {
+        try await client.queryAll(input) { StoreRoundTrips.dynamodb.count(function) }
+    }
 
     /// Runs a DynamoDB call, mapping its failure to `LedgerError.unavailable`.
     @discardableResult

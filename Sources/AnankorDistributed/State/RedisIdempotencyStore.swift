@@ -63,9 +63,10 @@ public final class RedisIdempotencyStore: IdempotencyStore {
         _ = try await run("release \(key)", Self.releaseScript, key: self.key(key), [token.rawValue])
     }
 
-    private func run(_ operation: String, _ script: RedisScript, key: String, _ arguments: [any RedisArgument])
-        async throws(LedgerError) -> RESPValue
+    private func run(_ operation: String, _ script: RedisScript, key: String, _ arguments: [any RedisArgument],
+                     function: String = #function) async throws(LedgerError) -> RESPValue
     {
+        StoreRoundTrips.redis.count(function)
         do {
             return try await redis.eval(script, keys: [key], arguments: arguments)
         } catch {

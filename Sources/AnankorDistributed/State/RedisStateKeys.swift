@@ -19,6 +19,15 @@ struct RedisStateKeys: Sendable {
 
     func workerSessions(_ worker: WorkerID) -> String { "\(prefix){w:\(worker)}:sessions" }
 
+    // Session records and their indexes share one hash tag: a save checks the version and moves
+    // the binding between two workers' indexes and the due set in one script, which Redis Cluster
+    // runs only on keys of one slot.
+    func sessionRecord(_ session: SessionKey) -> String { "\(prefix){sr}:rec:\(session)" }
+    func sessionsBound(_ guild: GuildID) -> String { "\(prefix){sr}:bound:\(guild)" }
+    var sessionsOfWorkerPrefix: String { "\(prefix){sr}:worker:" }
+    func sessionsOfWorker(_ worker: WorkerID) -> String { sessionsOfWorkerPrefix + worker.description }
+    var sessionsDue: String { "\(prefix){sr}:due" }
+
     var activity: String { "\(prefix){act}:last" }
     var stay: String { "\(prefix){act}:stay" }
 

@@ -17,18 +17,24 @@ public final class RedisStateStore: StateStore {
     // MARK: - Calls with errors mapped to StateStoreError
 
     @discardableResult
-    func script(_ script: RedisScript, _ operation: String, keys: [String], _ arguments: [any RedisArgument])
-        async throws -> RESPValue
+    func script(_ script: RedisScript, _ operation: String, function: String = #function, keys: [String],
+                _ arguments: [any RedisArgument]) async throws -> RESPValue
     {
-        try await call(operation) { try await self.redis.eval(script, keys: keys, arguments: arguments) }
+        try await call(operation, function: function) { try await self.redis.eval(script, keys: keys, arguments: arguments) }
     }
 
     @discardableResult
-    func command(_ operation: String, _ name: String, _ arguments: any RedisArgument...) async throws -> RESPValue {
-        try await call(operation) { try await self.redis.send(name, arguments: arguments) }
+    func command(_ operation: String, _ name: String, _ arguments: any RedisArgument..., function: String = #function)
+        async throws -> RESPValue
+    {
+        try await call(operation, function: function) { try await self.redis.send(name, arguments: arguments) }
     }
 
-    func call<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+    /// One round trip (counted under the calling port method): a command, a pipeline or a script
+    /// (`EVALSHA`, and `EVAL` after `NOSCRIPT`, count once: the reload is the server's cache, not
+    /// the adapter's design).
+    func call<T>(_ operation: String, function: String = #function, _ body: () async throws -> T) async throws -> T {
+        StoreRoundTrips.redis.count(function)
         do {
             return try await body()
         } catch let error as StateStoreError {

@@ -69,15 +69,17 @@ public final class SQLiteLedger: Ledger {
     // MARK: - Access with errors mapped to LedgerError
 
     func write<T: Sendable>(
-        _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
+        _ operation: String, function: String = #function, _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(LedgerError) -> T {
-        try await mappingErrors(operation) { try await pool.write(body) }
+        StoreRoundTrips.sqlite.count(function)
+        return try await mappingErrors(operation) { try await pool.write(body) }
     }
 
     func read<T: Sendable>(
-        _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
+        _ operation: String, function: String = #function, _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(LedgerError) -> T {
-        try await mappingErrors(operation) { try await pool.read(body) }
+        StoreRoundTrips.sqlite.count(function)
+        return try await mappingErrors(operation) { try await pool.read(body) }
     }
 
     /// Passes `LedgerError`s through and wraps anything else (SQLite, GRDB) as `.unavailable`.

@@ -49,6 +49,9 @@ public final class SQLiteStateStore: StateStore {
                 CREATE INDEX lobby_active_by_guild ON lobby(guild, active, created_at);
                 """)
         }
+        migrator.registerMigration("state.v4") { db in
+            try db.execute(sql: Self.sessionRecordSchema)
+        }
         return migrator
     }
 
@@ -91,9 +94,11 @@ public final class SQLiteStateStore: StateStore {
             bot INTEGER NOT NULL, shard INTEGER NOT NULL, info BLOB NOT NULL, PRIMARY KEY (bot, shard));
         """
 
-    // MARK: - Access with errors mapped to StateStoreError
+    // MARK: - Access with errors mapped to StateStoreError (each call is one counted round trip)
 
-    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ operation: String, function: String = #function,
+                            _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        StoreRoundTrips.sqlite.count(function)
         do {
             return try await pool.write(body)
         } catch let error as StateStoreError {
@@ -103,7 +108,9 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ operation: String, function: String = #function,
+                           _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        StoreRoundTrips.sqlite.count(function)
         do {
             return try await pool.read(body)
         } catch let error as StateStoreError {

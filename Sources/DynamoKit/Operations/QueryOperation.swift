@@ -79,11 +79,13 @@ extension DynamoClient {
         try await call("Query", input, as: QueryOutput.self)
     }
 
-    /// Every page of a query, following `LastEvaluatedKey` until DynamoDB stops returning one.
-    public func queryAll(_ input: QueryInput) async throws(DynamoError) -> [Item] {
+    /// Every page of a query, following `LastEvaluatedKey` until DynamoDB stops returning one;
+    /// `beforeEachPage` runs before each request (a caller counting its requests).
+    public func queryAll(_ input: QueryInput, beforeEachPage: () -> Void = {}) async throws(DynamoError) -> [Item] {
         var page = input
         var items: [Item] = []
         while true {
+            beforeEachPage()
             let output = try await query(page)
             items += output.items
             guard let next = output.lastEvaluatedKey, !next.isEmpty else { return items }

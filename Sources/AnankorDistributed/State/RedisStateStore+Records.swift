@@ -1,0 +1,74 @@
+import AnankorCore
+import Foundation
+import RedisKit
+
+/// Session records: `{sr}:rec:<guild>/<channel>` holds the version and the record JSON; the
+/// save script keeps the guild's bound hash, the worker's index and the due set in step.
+extension RedisStateStore {
+    public func sessionRecord(_ session: SessionKey) async throws -> SessionRecord? {
+        let fields = try await command("read session record \(session)", "HMGET", keys.sessionRecord(session), "v", "r")
+            .elements
+        guard fields.count == 2 else { throw Self.corrupt("session record \(session)") }
+        if fields[0].isNull && fields[1].isNull { return nil }
+        guard let version = fields[0].int else { throw Self.corrupt("session record \(session) version") }
+        let record = try Self.decode(SessionRecord.self, fields[1])
+        guard record.session == session, Int64(record.version) == version else {
+            throw StateStoreError(code: .corrupt, message: "stored session record of \(session) holds \(record.session) "
+                + "at version \(record.version), its key says version \(version)")
+        }
+        return record
+    }
+
+    public func saveSessionRecord(_ record: SessionRecord, due: Date?) async throws -> Bool {
+        guard record.version >= 1 else {
+            throw StateStoreError(code: .invalidArgument, message: "a saved session record has version ≥ 1, got \(record.version)")
+        }
+        let session = record.session
+        let reply = try await script(
+            RedisSessionRecordScripts.save, "save session record \(session)",
+            keys: [keys.sessionRecord(session), keys.sessionsBound(session.guild), keys.sessionsDue],
+            [record.version, try Self.encode(record), session.channel.description, session.description,
+             record.binding?.worker.description ?? "", record.binding?.boundAt.epochMilliseconds ?? 0,
+             due.map { String($0.epochMilliseconds) } ?? "", keys.sessionsOfWorkerPrefix])
+        guard let saved = reply.int else { throw Self.corrupt("save session record reply") }
+        return saved == 1
+    }
+
+    @discardableResult
+    public func deleteSessionRecord(_ session: SessionKey, version: Int) async throws -> Bool {
+        let reply = try await script(
+            RedisSessionRecordScripts.delete, "delete session record \(session)",
+            keys: [keys.sessionRecord(session), keys.sessionsBound(session.guild), keys.sessionsDue],
+            [version, session.channel.description, session.description, keys.sessionsOfWorkerPrefix])
+        guard let deleted = reply.int else { throw Self.corrupt("delete session record reply") }
+        return deleted == 1
+    }
+
+    public func boundSessions(in guild: GuildID) async throws -> [Binding] {
+        let pairs = try await command("read bound sessions of guild \(guild)", "HGETALL", keys.sessionsBound(guild)).pairs ?? []
+        return try pairs.map { try Self.binding(guild, channel: $0.key.string, $0.value.string) }
+            .sorted { $0.session.channel < $1.session.channel }
+    }
+
+    public func boundSessions(of worker: WorkerID) async throws -> [Binding] {
+        let pairs = try await command("read bound sessions of worker \(worker)", "HGETALL",
+                                      keys.sessionsOfWorker(worker)).pairs ?? []
+        return try pairs.map { pair in
+            guard let session = pair.key.string.flatMap(SessionKey.init), let millis = pair.value.int else {
+                throw Self.corrupt("bound sessions of worker \(worker)")
+            }
+            return Binding(session: session, worker: worker, boundAt: Date(epochMilliseconds: millis))
+        }.sorted { ($0.session.guild, $0.session.channel) < ($1.session.guild, $1.session.channel) }
+    }
+
+    public func dueSessions(at now: Date, limit: Int) async throws -> [SessionKey] {
+        guard limit >= 0 else { throw StateStoreError(code: .invalidArgument, message: "limit must be ≥ 0, got \(limit)") }
+        guard limit > 0 else { return [] }
+        let members = try await command("read due sessions", "ZRANGEBYSCORE", keys.sessionsDue, "-inf",
+                                        now.epochMilliseconds, "LIMIT", 0, limit).elements
+        return try members.map { member in
+            guard let session = member.string.flatMap(SessionKey.init) else { throw Self.corrupt("due sessions") }
+            return session
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import Metrics
+import Synchronization
+
+/// Counts what the Redis and DynamoDB store adapters send, one per command, pipeline, script
+/// call or DynamoDB request, as `anankor_store_round_trips_total{store, operation}`. The operation
+/// is the port method's name, a bounded set; the benchmark divides the total by the commands it
+/// sent. (The bus is not a store: its appends are counted apart.)
+final class StoreRoundTrips: Sendable {
+    static let redis = StoreRoundTrips(store: "redis")
+    static let dynamodb = StoreRoundTrips(store: "dynamodb")
+
+    let store: String
+    private let counters = Mutex<[String: Counter]>([:])
+
+    init(store: String) { self.store = store }
+
+    /// One round trip made by `function` (a `#function` such as `bind(_:to:cap:now:)`).
+    func count(_ function: String) {
+        let operation = String(function.prefix { $0 != "(" })
+        counters.withLock { counters in
+            if let counter = counters[operation] { return counter }
+            let made = Counter(label: "anankor_store_round_trips_total", dimensions: [("store", store), ("operation", operation)])
+            counters[operation] = made
+            return made
+        }.increment()
+    }
+}
