@@ -11,17 +11,17 @@ struct StateQueueRulesTests {
 
     @Test("history keeps only the most recent entries")
     func historyCap() {
-        var queue = (0..<(QueueRules.historyLimit + 10)).map(entry)
+        var queue = (0..<(AdvanceRule.historyLimit + 10)).map(entry)
         var history: [QueueEntry] = []
         var current: QueueEntry?
-        while let next = QueueRules.advance(current: current, mode: .off, reason: .finished, queue: &queue, history: &history) {
+        while let next = AdvanceRule.next(after: current, mode: .off, reason: .finished, queue: &queue, history: &history) {
             current = next
         }
-        #expect(history.count == QueueRules.historyLimit)
-        #expect(history.last == entry(QueueRules.historyLimit + 9))
+        #expect(history.count == AdvanceRule.historyLimit)
+        #expect(history.last == entry(AdvanceRule.historyLimit + 9))
     }
 
-    @Test("the seeded generator is the minimal standard generator (pinned for the Lua scripts)")
+    @Test("the seeded generator is the minimal standard generator (pinned: the same order on every platform)")
     func generatorSequence() {
         var generator = SeededGenerator(seed: 1)
         #expect((0..<3).map { _ in generator.nextState() } == [16_807, 282_475_249, 1_622_650_073])

@@ -316,8 +316,8 @@ struct MusicFailureTests {
             let record = try #require(await world.discord.interactionRecord(interaction.id))
             let callbacks = (record["responses"]?.arrayValue ?? []).filter { $0["kind"]?.stringValue == "callback" }
             #expect(callbacks.count == 1)
-            let record = try await stage.ports.state.sessionRecord(stage.session("Lounge"))
-            #expect(record?.nowPlaying != nil && record?.queue.isEmpty == true, "queued exactly once")
+            let session = try await stage.ports.state.sessionRecord(stage.session("Lounge"))
+            #expect(session?.nowPlaying != nil && session?.queue.isEmpty == true, "queued exactly once")
         }
     }
 }

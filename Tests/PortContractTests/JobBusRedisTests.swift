@@ -38,19 +38,20 @@ struct JobBusRedisTests {
         #expect(try await bus.pendingCounts(in: .jobs(worker)).values.reduce(0, +) == 0)
     }
 
-    @Test("state keys of one guild share a hash tag, so each script stays on one cluster slot")
-    func guildKeysShareATag() async throws {
+    @Test("a session record and its indexes share a hash tag, so its script stays on one cluster slot")
+    func recordKeysShareATag() async throws {
         let server = try await DisposableRedisServer()
         let client = try RedisClient(url: server.url)
         let store = RedisStateStore(redis: client)
         let session = SessionKey(guild: GuildID(77), channel: ChannelID(5))
-        _ = try await store.bind(session, to: WorkerID(1), cap: 5, now: Date(epochMilliseconds: 0))
-        try await store.enqueue([Fixed.entry(1)], in: session, at: .end)
-        _ = try await store.advance(session, expecting: nil, reason: .finished, now: Date(epochMilliseconds: 0))
-        let keys = try await client.send("KEYS", "anankor:{g:77}*").array?.compactMap(\.string) ?? []
-        #expect(Set(keys) == ["anankor:{g:77}:bindings", "anankor:{g:77}:bound-workers", "anankor:{g:77}:s:5"])
+        var record = SessionRecord(session: session, now: Date(epochMilliseconds: 0))
+        record.version = 1
+        record.binding = SessionBinding(worker: WorkerID(1), boundAt: Date(epochMilliseconds: 0))
+        #expect(try await store.saveSessionRecord(record, due: Date(epochMilliseconds: 1)))
+        let keys = try await client.send("KEYS", "anankor:*").array?.compactMap(\.string) ?? []
+        #expect(keys.count == 4, "record, guild index, worker index, due set: \(keys)")
         // Redis Cluster hashes only the first {…} of a key.
         let tags = keys.map { key in key.split(separator: "{", maxSplits: 1).last?.split(separator: "}").first }
-        #expect(Set(tags) == ["g:77"])
+        #expect(Set(tags) == ["sr"])
     }
 }

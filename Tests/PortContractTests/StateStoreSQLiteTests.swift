@@ -10,12 +10,12 @@ struct StateStoreSQLiteTests {
         let directory = try ScratchDirectory()
         let path = directory.url.appendingPathComponent("state.sqlite").path
         let store = try SQLiteStateStore(path: path)
-        _ = try await store.bind(Fixed.session(1, 2), to: WorkerID(3), cap: 5, now: Fixed.t0)
+        #expect(try await store.saveSessionRecord(Self.bound(Fixed.session(1, 2), to: WorkerID(3)), due: nil))
         #expect(FileManager.default.fileExists(atPath: path + "-wal"), "WAL journal file beside the database")
         // A second opening of the same file (a restarted process) sees the data and does not
         // re-run migrations.
         let reopened = try SQLiteStateStore(path: path)
-        #expect(try await reopened.binding(for: Fixed.session(1, 2))?.worker == WorkerID(3))
+        #expect(try await reopened.sessionRecord(Fixed.session(1, 2))?.binding?.worker == WorkerID(3))
     }
 
     @Test("`anankor run`'s state store and ledger share one file and one pool; both survive a reopen")
@@ -25,13 +25,21 @@ struct StateStoreSQLiteTests {
         let (state, ledger) = try EmbeddedDatabase.stores(path: path)
         let key = try #require(IdempotencyKey.interaction("42"))
         // Writes to both at once: one writer, so neither waits on the other's file lock.
-        async let bound = state.bind(Fixed.session(1, 2), to: WorkerID(3), cap: 5, now: Fixed.t0)
+        async let bound = state.saveSessionRecord(Self.bound(Fixed.session(1, 2), to: WorkerID(3)), due: nil)
         async let claimed = ledger.claim(key, lease: .seconds(30), now: Fixed.t0)
-        _ = try await bound
+        #expect(try await bound)
         #expect(try await claimed.token != nil)
         let (reopenedState, reopenedLedger) = try EmbeddedDatabase.stores(path: path)
-        #expect(try await reopenedState.binding(for: Fixed.session(1, 2))?.worker == WorkerID(3))
+        #expect(try await reopenedState.sessionRecord(Fixed.session(1, 2))?.binding?.worker == WorkerID(3))
         #expect(try await reopenedLedger.claim(key, lease: .seconds(30), now: Fixed.t0) == .inProgress(expiresAt: Fixed.t0.adding(.seconds(30))))
+    }
+
+    /// A first record of `session`, bound to `worker`.
+    static func bound(_ session: SessionKey, to worker: WorkerID) -> SessionRecord {
+        var record = SessionRecord(session: session, now: Fixed.t0)
+        record.version = 1
+        record.binding = SessionBinding(worker: worker, boundAt: Fixed.t0)
+        return record
     }
 
     @Test("an unreadable path fails with a clear, typed error")

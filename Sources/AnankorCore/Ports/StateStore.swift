@@ -4,71 +4,8 @@ import Foundation
 /// atomic step: no caller ever sees half of an operation, and concurrent callers (several masters)
 /// cannot break an invariant. Time is always passed in (`now`), never read from a clock, so tests
 /// and replays are deterministic.
-public protocol StateStore: SessionRecordStore, SessionBindings, SessionQueues, SessionActivity, LeaseRegistry,
-    WorkerRegistry, DurableSchedule, ResumeInfoStore, SessionDetailsStore, LobbyStore {}
-
-/// `guild/channel` → worker, at most `cap` per guild and one channel per worker per guild.
-public protocol SessionBindings: Sendable {
-    /// Binds `session` to `worker` unless the session is bound already (returns that binding),
-    /// the guild holds `cap` sessions, or the worker plays elsewhere in the guild.
-    func bind(_ session: SessionKey, to worker: WorkerID, cap: Int, now: Date) async throws -> BindOutcome
-    /// Removes the binding; with `worker`, only if the session is bound to that worker.
-    @discardableResult
-    func unbind(_ session: SessionKey, ifBoundTo worker: WorkerID?) async throws -> Binding?
-    func binding(for session: SessionKey) async throws -> Binding?
-    /// Bindings of one guild, by channel id.
-    func bindings(in guild: GuildID) async throws -> [Binding]
-    /// Bindings of one worker across guilds, by session.
-    func bindings(of worker: WorkerID) async throws -> [Binding]
-}
-
-/// Per-session queue, history and now-playing; the master owns them.
-public protocol SessionQueues: Sendable {
-    /// Adds entries (in order) at the end or before the rest; returns the queue length after.
-    @discardableResult
-    func enqueue(_ entries: [QueueEntry], in session: SessionKey, at placement: QueuePlacement) async throws -> Int
-    /// Moves to the next entry if the now-playing entry is `expected` (nil: nothing playing),
-    /// following the loop mode: the current goes to history (and, looping the queue, to its end).
-    func advance(_ session: SessionKey, expecting expected: QueueEntryID?, reason: AdvanceReason, now: Date)
-        async throws -> AdvanceOutcome
-    /// `/previous`: the last history entry plays again; the current one goes back to the queue front.
-    func previous(_ session: SessionKey, now: Date) async throws -> QueueEntry?
-    func queuePage(_ session: SessionKey, offset: Int, limit: Int) async throws -> QueuePage
-    /// Removes the entry at `index` (0 = next up).
-    @discardableResult
-    func removeFromQueue(_ session: SessionKey, at index: Int) async throws -> QueueEntry?
-    /// Moves the entry at `from` to `to`; nil when either is out of range.
-    @discardableResult
-    func moveInQueue(_ session: SessionKey, from: Int, to: Int) async throws -> QueueEntry?
-    /// Shuffles the queue; the same seed and queue give the same order on every adapter.
-    func shuffleQueue(_ session: SessionKey, seed: UInt64) async throws
-    /// Empties the queue (not history, not now-playing); returns how many entries it held.
-    @discardableResult
-    func clearQueue(_ session: SessionKey) async throws -> Int
-    /// Most recent first.
-    func history(_ session: SessionKey, limit: Int) async throws -> [QueueEntry]
-    func setLoopMode(_ mode: LoopMode, for session: SessionKey) async throws
-    func loopMode(_ session: SessionKey) async throws -> LoopMode
-    func nowPlaying(_ session: SessionKey) async throws -> NowPlaying?
-    /// Records a position report for `entry`; ignored (false) when another entry plays now.
-    /// `paused` nil keeps the stored flag: a periodic position report must not undo a pause that
-    /// was decided while it travelled.
-    @discardableResult
-    func updatePosition(_ session: SessionKey, entry: QueueEntryID, positionMs: Int64, paused: Bool?, at: Date)
-        async throws -> Bool
-    /// Forgets everything of a session: queue, history, now-playing, loop mode, activity.
-    func endSession(_ session: SessionKey) async throws
-}
-
-/// Activity timestamps for idle reclaim.
-public protocol SessionActivity: Sendable {
-    func touchSession(_ session: SessionKey, at: Date) async throws
-    /// `/stay`: a session that stays is never listed as idle. A session never touched before is
-    /// registered with activity at the epoch, so turning `/stay` off makes it reclaimable at once.
-    func setStay(_ stay: Bool, for session: SessionKey) async throws
-    /// Sessions whose last activity is at or before `cutoff`, oldest first, `/stay` ones excluded.
-    func idleSessions(since cutoff: Date, limit: Int) async throws -> [SessionKey]
-}
+public protocol StateStore: SessionRecordStore, LeaseRegistry, WorkerRegistry, DurableSchedule, ResumeInfoStore,
+    LobbyStore {}
 
 /// Leases with fencing tokens: a worker bot's token, a master's gateway shard.
 public protocol LeaseRegistry: Sendable {

@@ -24,30 +24,6 @@ public enum AdvanceReason: String, Sendable, Hashable, Codable {
     case skipped
 }
 
-/// The result of advancing a queue.
-public enum AdvanceOutcome: Sendable, Hashable {
-    /// This entry is now playing (position 0).
-    case playing(QueueEntry)
-    /// Nothing left: nothing is playing now.
-    case ended
-    /// The now-playing entry was not the expected one (a duplicate or late event): nothing changed.
-    case stale(current: QueueEntryID?)
-}
-
-/// One page of a queue, for `/queue [page]`.
-public struct QueuePage: Sendable, Hashable {
-    public var entries: [QueueEntry]
-    /// Index of `entries.first` in the whole queue.
-    public var offset: Int
-    public var total: Int
-
-    public init(entries: [QueueEntry], offset: Int, total: Int) {
-        self.entries = entries
-        self.offset = offset
-        self.total = total
-    }
-}
-
 /// What a session plays now.
 public struct NowPlaying: Sendable, Hashable, Codable {
     public var entry: QueueEntry
@@ -70,30 +46,11 @@ public struct NowPlaying: Sendable, Hashable, Codable {
         let position = positionMs + elapsed
         return entry.track.isStream ? position : min(position, entry.track.lengthMs)
     }
-
-    /// Playing (not paused), not a stream, and extrapolated past the track's end: its end should
-    /// have been reported by now.
-    public func isOverdue(at now: Date) -> Bool {
-        guard !paused, !entry.track.isStream else { return false }
-        let elapsed = Int64(max(0, now.timeIntervalSince(updatedAt)) * 1000)
-        return positionMs + elapsed > entry.track.lengthMs
-    }
 }
 
-/// The queue rules both adapters follow, as pure functions on plain arrays so the SQLite adapter
-/// runs them inside a transaction and the contract suite pins the Redis scripts to them.
+/// Queue operations of `MusicSession` that need more than a line.
 public enum QueueRules {
-    /// History entries kept per session for `/previous`.
-    public static let historyLimit = AdvanceRule.historyLimit
-
-    /// Advances `queue`/`history` from `current`; returns the entry to play next (nil: ended).
-    /// The rule itself is `AdvanceRule.next`, shared with `MusicSession`.
-    public static func advance(current: QueueEntry?, mode: LoopMode, reason: AdvanceReason,
-                               queue: inout [QueueEntry], history: inout [QueueEntry]) -> QueueEntry? {
-        AdvanceRule.next(after: current, mode: mode, reason: reason, queue: &queue, history: &history)
-    }
-
-    /// Fisher–Yates driven by `SeededGenerator`, so both adapters give the same order for a seed.
+    /// Fisher–Yates driven by `SeededGenerator`: the same seed and queue give the same order.
     public static func shuffle<T>(_ items: inout [T], seed: UInt64) {
         guard items.count > 1 else { return }
         var generator = SeededGenerator(seed: seed)
@@ -104,8 +61,7 @@ public enum QueueRules {
     }
 }
 
-/// The Park–Miller "minimal standard" generator. Chosen because every product stays below 2^53,
-/// so the Redis Lua scripts (doubles only) compute exactly the same sequence.
+/// The Park–Miller "minimal standard" generator: small, exact, and the same on every platform.
 public struct SeededGenerator: Sendable {
     static let modulus: UInt64 = 2_147_483_647
     private var state: UInt64

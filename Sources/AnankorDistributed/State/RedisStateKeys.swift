@@ -6,18 +6,9 @@ struct RedisStateKeys: Sendable {
 
     private func guildKey(_ guild: GuildID, _ suffix: String) -> String { "\(prefix){g:\(guild)}:\(suffix)" }
 
-    func bindings(_ guild: GuildID) -> String { guildKey(guild, "bindings") }
-    func boundWorkers(_ guild: GuildID) -> String { guildKey(guild, "bound-workers") }
-    func queue(_ session: SessionKey) -> String { guildKey(session.guild, "q:\(session.channel)") }
-    func history(_ session: SessionKey) -> String { guildKey(session.guild, "hist:\(session.channel)") }
-    func sessionState(_ session: SessionKey) -> String { guildKey(session.guild, "s:\(session.channel)") }
-    func queueKeys(_ session: SessionKey) -> [String] { [queue(session), history(session), sessionState(session)] }
-    func details(_ session: SessionKey) -> String { guildKey(session.guild, "d:\(session.channel)") }
 
     func lobby(_ guild: GuildID, _ id: LobbyID) -> String { guildKey(guild, "lobby:\(id)") }
     func openLobbies(_ guild: GuildID) -> String { guildKey(guild, "lobbies") }
-
-    func workerSessions(_ worker: WorkerID) -> String { "\(prefix){w:\(worker)}:sessions" }
 
     // Session records and their indexes share one hash tag: a save checks the version and moves
     // the binding between two workers' indexes and the due set in one script, which Redis Cluster
@@ -27,9 +18,6 @@ struct RedisStateKeys: Sendable {
     var sessionsOfWorkerPrefix: String { "\(prefix){sr}:worker:" }
     func sessionsOfWorker(_ worker: WorkerID) -> String { sessionsOfWorkerPrefix + worker.description }
     var sessionsDue: String { "\(prefix){sr}:due" }
-
-    var activity: String { "\(prefix){act}:last" }
-    var stay: String { "\(prefix){act}:stay" }
 
     func lease(_ name: LeaseName) -> String { "\(prefix){coord}:lease:\(name)" }
     var workerExpiry: String { "\(prefix){coord}:worker-exp" }

@@ -71,4 +71,15 @@ extension RedisStateStore {
             return session
         }
     }
+
+    /// A bound-sessions entry: `channel` → `worker:boundAtMs`.
+    static func binding(_ guild: GuildID, channel: String?, _ value: String?) throws -> Binding {
+        guard let channel = channel.flatMap(ChannelID.init), let value else { throw corrupt("binding") }
+        let parts = value.split(separator: ":")
+        guard parts.count == 2, let worker = WorkerID(String(parts[0])), let millis = Int64(parts[1]) else {
+            throw corrupt("binding")
+        }
+        return Binding(session: SessionKey(guild: guild, channel: channel), worker: worker,
+                       boundAt: Date(epochMilliseconds: millis))
+    }
 }

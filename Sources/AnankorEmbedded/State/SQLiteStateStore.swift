@@ -4,7 +4,7 @@ import GRDB
 
 /// The embedded `StateStore`: one SQLite file in WAL mode. Every invariant is one write
 /// transaction (GRDB serialises writers), and the file survives restarts: reopening it recovers
-/// bindings, queues, leases and the schedule.
+/// session records, leases and the schedule.
 public final class SQLiteStateStore: StateStore {
     let pool: DatabasePool
 
@@ -51,6 +51,14 @@ public final class SQLiteStateStore: StateStore {
         }
         migrator.registerMigration("state.v4") { db in
             try db.execute(sql: Self.sessionRecordSchema)
+        }
+        migrator.registerMigration("state.v5") { db in
+            // A session is one record now (`session_record`); the tables of the per-field layout
+            // go. Sessions that were playing during the upgrade start over with `/play`.
+            try db.execute(sql: """
+                DROP TABLE binding; DROP TABLE queue_entry; DROP TABLE history_entry; DROP TABLE session_state;
+                DROP TABLE session_activity; DROP TABLE session_details;
+                """)
         }
         return migrator
     }
