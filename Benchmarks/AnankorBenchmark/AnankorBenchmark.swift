@@ -161,9 +161,17 @@ struct Measure: AsyncParsableCommand {
             try await world.seatMembers(lanes)
             // Voice states reach the bots before the first command.
             try await Task.sleep(for: .milliseconds(500))
+            // Single commands while nothing plays (not part of the run's figures): round trips per command kind.
+            var probe: RoundTripProbeReport?
+            if kind.playsMusic, let lane = lanes.first(where: { !Workload.isListener($0) }) {
+                probe = await RoundTripProbe(world: world, contender: contender, lane: lane,
+                                             tag: "bench-\(kind.rawValue)-\(workload)-probe",
+                                             runSpeed: shape.lavalinkSpeed).run()
+            }
             let before = contender.processes.map { ProcessProbe.sample(pid: $0.pid)?.cpuSeconds ?? 0 }
             let supportingBefore = contender.supporting.map { ProcessProbe.sample(pid: $0.pid)?.cpuSeconds ?? 0 }
             let harnessBefore = ProcessProbe.sample(pid: ProcessProbe.selfPID)?.cpuSeconds ?? 0
+            let roundTripsBefore = await contender.storeRoundTrips()
             let started = ContinuousClock.now
             let tag = "bench-\(kind.rawValue)-\(workload)"
             let commands = await Workload(world: world, application: contender.application, abilities: abilities,
@@ -180,6 +188,8 @@ struct Measure: AsyncParsableCommand {
             let processes = zip(contender.processes, before).map { usage($0.name, pid: $0.pid, since: $1) }
             let supporting = zip(contender.supporting, supportingBefore).map { usage($0.name, pid: $0.pid, since: $1) }
             let harness = usage("benchmark (emulators + members)", pid: ProcessProbe.selfPID, since: harnessBefore)
+            // Read with the CPU figures: the same window (background work such as heartbeats included).
+            let roundTripsAfter = await contender.storeRoundTrips()
             let measurements = await MeasurementReader.read(commands, world: world, tag: tag, music: kind.playsMusic)
             var redisPing: LatencySummary?
             if measureRedis, let url = contender.redisURL { redisPing = try await Self.pingFloor(url: url) }
@@ -188,7 +198,10 @@ struct Measure: AsyncParsableCommand {
             let report = ContenderReport(
                 contender: kind, workload: workload, lanes: lanes.count, seconds: seconds,
                 commandsPerSecond: seconds > 0 ? Double(commands.count) / seconds : 0, measurements: measurements,
-                processes: processes, supporting: supporting, harness: harness)
+                processes: processes, supporting: supporting, harness: harness,
+                storeRoundTrips: StoreRoundTrips(before: roundTripsBefore, after: roundTripsAfter), roundTripProbe: probe)
+            if let line = report.storeRoundTripsLine { print(line) }
+            for line in probe?.lines ?? [] { print("      \(line)") }
             return ContenderResult(report: report, redisPing: redisPing)
         } catch {
             await contender.stop()

@@ -50,17 +50,34 @@ final class RunningContender: Sendable {
     /// Redis and moto in distributed mode: reported beside, not counted as Anankor's.
     let supporting: [(name: String, pid: Int32)]
     let redisURL: String?
+    /// `/metrics` of each Anankor process (none for the floor and the peer).
+    let metricsURLs: [String]
     private let teardown: @Sendable () async -> Void
 
     init(kind: ContenderKind, application: UInt64, processes: [ChildProcess],
-         supporting: [(name: String, pid: Int32)] = [], redisURL: String? = nil,
+         supporting: [(name: String, pid: Int32)] = [], redisURL: String? = nil, metricsURLs: [String] = [],
          teardown: @escaping @Sendable () async -> Void = {}) {
         self.kind = kind
         self.application = application
         self.processes = processes
         self.supporting = supporting
         self.redisURL = redisURL
+        self.metricsURLs = metricsURLs
         self.teardown = teardown
+    }
+
+    /// `anankor_store_round_trips_total` summed over the processes, by `store/operation`; nil
+    /// when the contender exposes no metrics or one process did not answer.
+    func storeRoundTrips() async -> [String: Double]? {
+        guard !metricsURLs.isEmpty else { return nil }
+        var totals: [String: Double] = [:]
+        for url in metricsURLs {
+            guard let exposition = await OperationsProbe.body(url) else { return nil }
+            for (labels, value) in OperationsProbe.series("anankor_store_round_trips_total", in: exposition) {
+                totals["\(labels["store"] ?? "?")/\(labels["operation"] ?? "?")", default: 0] += value
+            }
+        }
+        return totals
     }
 
     func stop() async {
@@ -80,7 +97,8 @@ final class RunningContender: Sendable {
             let port = try FreePort.allocate()
             let process = try ChildProcess(name: "anankor run", executable: programs.anankor,
                                            arguments: ["run", "--http-port", "\(port)"], environment: environment)
-            let contender = RunningContender(kind: kind, application: world.master.applicationID, processes: [process]) {
+            let contender = RunningContender(kind: kind, application: world.master.applicationID, processes: [process],
+                                             metricsURLs: ["http://127.0.0.1:\(port)/metrics"]) {
                 try? FileManager.default.removeItem(at: directory)
             }
             do {
@@ -110,16 +128,20 @@ final class RunningContender: Sendable {
             }
             do {
                 let masterPort = try FreePort.allocate()
+                var ports = [masterPort]
                 processes.append(try ChildProcess(name: "anankor master", executable: programs.anankor,
                                                   arguments: ["master", "--http-port", "\(masterPort)"],
                                                   environment: environment))
                 for index in 1...world.workers.count {
+                    let port = try FreePort.allocate()
+                    ports.append(port)
                     processes.append(try ChildProcess(
                         name: "anankor worker \(index)", executable: programs.anankor,
-                        arguments: ["worker", "--http-port", "\(try FreePort.allocate())"], environment: environment))
+                        arguments: ["worker", "--http-port", "\(port)"], environment: environment))
                 }
                 let contender = RunningContender(kind: kind, application: world.master.applicationID,
                                                  processes: processes, supporting: supporting, redisURL: redis.url,
+                                                 metricsURLs: ports.map { "http://127.0.0.1:\($0)/metrics" },
                                                  teardown: teardown)
                 do {
                     try await waitForAnankor(masterPort: masterPort, process: processes[0], workers: world.workers.count)

@@ -28,6 +28,25 @@ enum OperationsProbe {
         }
     }
 
+    /// Every label set of one metric with its value (labels as written: `name="value"` pairs
+    /// without commas or quotes inside, as Anankor's bounded label values are).
+    static func series(_ name: String, in exposition: String) -> [(labels: [String: String], value: Double)] {
+        var result: [(labels: [String: String], value: Double)] = []
+        for line in exposition.split(separator: "\n") where line.hasPrefix(name) {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            let key = line[..<space]
+            guard key == name || key.hasPrefix(name + "{") else { continue }
+            var labels: [String: String] = [:]
+            for pair in key.dropFirst(name.count).trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                labels[String(parts[0])] = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+            result.append((labels, value))
+        }
+        return result
+    }
+
     /// One metric's value from a Prometheus text exposition (the sum over its label sets).
     static func metric(_ name: String, in exposition: String) -> Double? {
         var total: Double?

@@ -15,12 +15,45 @@ struct ContenderReport: Sendable, Codable {
     var supporting: [ProcessUsage]
     /// The benchmark process itself: emulators and the load generator.
     var harness: ProcessUsage
+    /// State store and ledger round trips of the contender's processes during the run (Anankor only).
+    var storeRoundTrips: StoreRoundTrips?
+    /// Round trips of single commands sent one at a time after the run.
+    var roundTripProbe: RoundTripProbeReport?
     var cpuSeconds: Double { processes.reduce(0) { $0 + $1.cpuSeconds } }
     var commandsPerCPUSecond: Double { cpuSeconds > 0 ? Double(measurements.commands) / cpuSeconds : 0 }
     var peakRSSBytes: Int { processes.map(\.peakRSSBytes).max() ?? 0 }
 
     enum CodingKeys: String, CodingKey {
         case contender, workload, lanes, seconds, commandsPerSecond, measurements, processes, supporting, harness
+        case storeRoundTrips, roundTripProbe
+    }
+
+    /// `store round trips per command: 9.4 (redis 8.1, dynamodb 1.3)`; nil without figures.
+    var storeRoundTripsLine: String? {
+        guard let trips = storeRoundTrips, measurements.commands > 0 else { return nil }
+        let commands = Double(measurements.commands)
+        let stores = trips.byStore.sorted { $0.key < $1.key }
+            .map { "\($0.key) " + String(format: "%.1f", $0.value / commands) }.joined(separator: ", ")
+        return "    \(contender.rawValue) (\(workload)): store round trips per command "
+            + String(format: "%.1f", trips.total / commands) + (stores.isEmpty ? "" : " (\(stores))")
+    }
+}
+
+/// `anankor_store_round_trips_total` over a run: the difference of two scrapes, by `store/operation`.
+struct StoreRoundTrips: Sendable, Codable {
+    var byOperation: [String: Double]
+
+    init?(before: [String: Double]?, after: [String: Double]?) {
+        guard let before, let after else { return nil }
+        byOperation = after.reduce(into: [:]) { result, item in
+            let delta = item.value - (before[item.key] ?? 0)
+            if delta > 0 { result[item.key] = delta }
+        }
+    }
+
+    var total: Double { byOperation.values.reduce(0, +) }
+    var byStore: [String: Double] {
+        byOperation.reduce(into: [:]) { $0[String($1.key.prefix { $0 != "/" }), default: 0] += $1.value }
     }
 }
 
@@ -129,6 +162,37 @@ extension BenchmarkReport {
             for usage in report.processes + report.supporting + [report.harness] {
                 lines.append("| \(report.contender.rawValue) | \(report.workload) | \(usage.name) | "
                     + String(format: "%.2f", usage.cpuSeconds) + " | \(mib(usage.peakRSSBytes)) |")
+            }
+        }
+        let counted = contenders.filter { $0.storeRoundTrips != nil && $0.measurements.commands > 0 }
+        if !counted.isEmpty {
+            lines.append("")
+            lines.append("Store round trips per command (`anankor_store_round_trips_total` of every process over the run, "
+                + "background work included, divided by the commands; the five largest operations):")
+            lines.append("")
+            lines.append("| contender | workload | per command | redis | sqlite | dynamodb | largest |")
+            lines.append("|---|---|---:|---:|---:|---:|---|")
+            for report in counted {
+                guard let trips = report.storeRoundTrips else { continue }
+                let commands = Double(report.measurements.commands)
+                let stores = trips.byStore
+                func perCommand(_ value: Double?) -> String { value.map { String(format: "%.2f", $0 / commands) } ?? "–" }
+                let largest = trips.byOperation.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5)
+                    .map { "\($0.key) " + String(format: "%.2f", $0.value / commands) }.joined(separator: ", ")
+                lines.append("| \(report.contender.rawValue) | \(report.workload) | \(perCommand(trips.total)) | "
+                    + "\(perCommand(stores["redis"])) | \(perCommand(stores["sqlite"])) | \(perCommand(stores["dynamodb"])) | \(largest) |")
+            }
+        }
+        let probed = contenders.filter { $0.roundTripProbe != nil }
+        if !probed.isEmpty {
+            lines.append("")
+            lines.append("Store round trips of single commands (one member, one command at a time before the run while "
+                + "nothing else plays, counted until every process's counters stood still for 300 ms; background work "
+                + "in the window included):")
+            for report in probed {
+                lines.append("")
+                lines.append("- \(report.contender.rawValue) (\(report.workload)):")
+                for line in report.roundTripProbe?.lines ?? [] { lines.append("  - \(line)") }
             }
         }
         if let ping = redisPing {

@@ -151,7 +151,7 @@ struct Workload: Sendable {
 
     /// Waits until the member sees the answer (a deferred reply: until it is filled in), as a
     /// person would before the next command; true when it was acknowledged at all.
-    private func waitForAcknowledgement(_ interaction: UInt64) async -> Bool {
+    func waitForAcknowledgement(_ interaction: UInt64) async -> Bool {
         let deadline = ContinuousClock.now + Self.answerTimeout
         var pause = Duration.microseconds(500)
         while ContinuousClock.now < deadline {

@@ -147,6 +147,51 @@ struct StateStoreSessionRecordContractTests {
         #expect(try await store.boundSessions(of: WorkerID(77)).isEmpty)
     }
 
+    @Test("a worker is bound to one channel per guild: a save that would bind it twice is refused",
+          arguments: StateStoreAdapter.all)
+    func oneChannelPerWorkerAndGuild(adapter: StateStoreAdapter) async throws {
+        let fixture = try await adapter.open()
+        defer { fixture.release() }
+        let store = fixture.store
+        let first = Self.record(Fixed.session(1, 10), version: 1, worker: 7, boundAt: 1)
+        #expect(try await store.saveSessionRecord(first, due: nil))
+        // Another channel of the guild, routed at the same time to the same worker: refused,
+        // whether the record is new or not, and nothing of it is stored.
+        let second = Fixed.session(1, 20)
+        #expect(try await store.saveSessionRecord(Self.record(second, version: 1, worker: 7, boundAt: 2), due: Fixed.t0) == false)
+        #expect(try await store.sessionRecord(second) == nil)
+        #expect(try await store.dueSessions(at: Fixed.at(10), limit: 10).isEmpty)
+        #expect(try await store.saveSessionRecord(Self.record(second, version: 1), due: nil))
+        #expect(try await store.saveSessionRecord(Self.record(second, version: 2, worker: 7, boundAt: 2), due: nil) == false)
+        #expect(try await store.sessionRecord(second) == Self.record(second, version: 1))
+        #expect(try await store.boundSessions(of: WorkerID(7)).map(\.session) == [first.session])
+        // Another worker, or the same worker in another guild, is fine; and the session that
+        // holds the worker may save again with it.
+        #expect(try await store.saveSessionRecord(Self.record(second, version: 2, worker: 8, boundAt: 2), due: nil))
+        #expect(try await store.saveSessionRecord(Self.record(Fixed.session(2, 10), version: 1, worker: 7), due: nil))
+        #expect(try await store.saveSessionRecord(Self.record(first.session, version: 2, worker: 7, boundAt: 1), due: nil))
+        // Once the first session lets the worker go, the second may take it.
+        #expect(try await store.saveSessionRecord(Self.record(first.session, version: 3), due: nil))
+        #expect(try await store.saveSessionRecord(Self.record(second, version: 3, worker: 7, boundAt: 3), due: nil))
+        #expect(try await store.boundSessions(in: GuildID(1)).map { "\($0.session)@\($0.worker)" } == ["1/20@7"])
+
+        // Eight channels of one guild routed at once to the same free worker: one gets it.
+        let other = try await fixture.reopen()
+        let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for channel in 1...8 as ClosedRange<UInt64> {
+                group.addTask {
+                    try await (channel % 2 == 0 ? store : other).saveSessionRecord(
+                        Self.record(Fixed.session(3, channel), version: 1, worker: 5), due: nil)
+                }
+            }
+            var wins = 0
+            for try await won in group where won { wins += 1 }
+            return wins
+        }
+        #expect(wins == 1)
+        #expect(try await store.boundSessions(in: GuildID(3)).count == 1)
+    }
+
     @Test("bound sessions are listed by channel id, a worker's by session", arguments: StateStoreAdapter.all)
     func bindingOrder(adapter: StateStoreAdapter) async throws {
         let fixture = try await adapter.open()

@@ -12,8 +12,11 @@ public protocol SessionRecordStore: Sendable {
     /// The stored record, or nil when the session has none (never played, or deleted).
     func sessionRecord(_ session: SessionKey) async throws -> SessionRecord?
     /// Stores `record` over version `record.version - 1`; false (and nothing changes) when the
-    /// stored version differs. `due` is the earliest time the master must hand the session a
-    /// timer tick (nil: none); `dueSessions` lists it from then on.
+    /// stored version differs, or when `record.binding`'s worker is bound to another session of
+    /// the same guild (a worker plays one channel per guild: two masters routing two channels at
+    /// once cannot both take it; the loser re-reads the bindings and routes again). `due` is the
+    /// earliest time the master must hand the session a timer tick (nil: none); `dueSessions`
+    /// lists it from then on.
     func saveSessionRecord(_ record: SessionRecord, due: Date?) async throws -> Bool
     /// Deletes the record if it is still at `version`; false otherwise. Indexes follow.
     @discardableResult

@@ -7,11 +7,18 @@ enum RedisSessionRecordScripts {
     /// KEYS: record hash (`v`, `r`), the guild's bound hash (channel → "worker:boundAtMs"), due zset.
     /// ARGV: new version, record JSON, channel, session member ("guild/channel"), worker or "",
     /// boundAtMs, dueMs or "", worker-index key prefix.
-    /// → 1 when saved, 0 when the stored version is not `version - 1` (nothing changes).
+    /// → 1 when saved, 0 when the stored version is not `version - 1` or the worker is bound to
+    /// another channel of the guild (nothing changes).
     static let save = RedisScript("""
         local version = tonumber(ARGV[1])
         local stored = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
         if stored ~= version - 1 then return 0 end
+        if ARGV[5] ~= '' then
+          local bound = redis.call('HGETALL', KEYS[2])
+          for i = 1, #bound, 2 do
+            if bound[i] ~= ARGV[3] and string.match(bound[i + 1], '^(%d+):') == ARGV[5] then return 0 end
+          end
+        end
         redis.call('HSET', KEYS[1], 'v', version, 'r', ARGV[2])
         local old = redis.call('HGET', KEYS[2], ARGV[3])
         local oldWorker = old and string.match(old, '^(%d+):') or nil

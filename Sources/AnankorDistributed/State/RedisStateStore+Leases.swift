@@ -58,13 +58,17 @@ extension RedisStateStore {
         }
     }
 
-    public func liveWorkers(now: Date) async throws -> [WorkerStatus] { try await workers(now: now, "live") }
+    public func liveWorkers(now: Date) async throws -> [WorkerStatus] {
+        try await workers(now: now, "live", function: #function)
+    }
 
-    public func expiredWorkers(now: Date) async throws -> [WorkerStatus] { try await workers(now: now, "expired") }
+    public func expiredWorkers(now: Date) async throws -> [WorkerStatus] {
+        try await workers(now: now, "expired", function: #function)
+    }
 
-    private func workers(now: Date, _ which: String) async throws -> [WorkerStatus] {
-        let reply = try await script(RedisCoordinationScripts.workers, "read workers", keys: [keys.workerExpiry, keys.workerInfo],
-                                     [now.epochMilliseconds, which]).elements
+    private func workers(now: Date, _ which: String, function: String) async throws -> [WorkerStatus] {
+        let reply = try await script(RedisCoordinationScripts.workers, "read workers", function: function,
+                                     keys: [keys.workerExpiry, keys.workerInfo], [now.epochMilliseconds, which]).elements
         var result: [WorkerStatus] = []
         for index in stride(from: 0, to: reply.count - 2, by: 3) {
             let info = (reply[index + 2].string ?? "").split(separator: ":").compactMap { Int64($0) }

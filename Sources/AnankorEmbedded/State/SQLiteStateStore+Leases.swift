@@ -85,16 +85,16 @@ extension SQLiteStateStore {
     }
 
     public func liveWorkers(now: Date) async throws -> [WorkerStatus] {
-        try await fetchWorkers(where: "expires_at > ?", now)
+        try await fetchWorkers(where: "expires_at > ?", now, function: #function)
     }
 
     public func expiredWorkers(now: Date) async throws -> [WorkerStatus] {
-        try await fetchWorkers(where: "expires_at <= ?", now)
+        try await fetchWorkers(where: "expires_at <= ?", now, function: #function)
     }
 
-    private func fetchWorkers(where condition: String, _ now: Date) async throws -> [WorkerStatus] {
+    private func fetchWorkers(where condition: String, _ now: Date, function: String) async throws -> [WorkerStatus] {
         let nowMs = now.epochMilliseconds
-        return try await read("read workers") { db in
+        return try await read("read workers", function: function) { db in
             try Row.fetchAll(db, sql: "SELECT * FROM worker WHERE \(condition) ORDER BY worker", arguments: [nowMs]).map { row in
                 WorkerStatus(worker: WorkerID(column: row["worker"]), fencingToken: FencingToken(UInt64(row["fence"] as Int64)),
                              load: row["load"], lastSeen: Date(epochMilliseconds: row["last_seen"]),

@@ -12,6 +12,7 @@ extension SQLiteStateStore {
             worker INTEGER, bound_at INTEGER, due INTEGER, record BLOB NOT NULL,
             PRIMARY KEY (guild, channel));
         CREATE INDEX session_record_by_worker ON session_record(worker, guild, channel) WHERE worker IS NOT NULL;
+        CREATE UNIQUE INDEX session_record_worker_per_guild ON session_record(guild, worker) WHERE worker IS NOT NULL;
         CREATE INDEX session_record_by_due ON session_record(due, guild, channel) WHERE due IS NOT NULL;
         """
 
@@ -37,17 +38,22 @@ extension SQLiteStateStore {
         let first = record.version == 1
         return try await write("save session record \(record.session)") { db in
             // Version 1 only over nothing; later versions only over the one before. One statement
-            // either way, so the check and the write cannot be split.
-            if first {
-                try db.cachedStatement(sql: """
-                    INSERT INTO session_record (guild, channel, version, worker, bound_at, due, record)
-                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(guild, channel) DO NOTHING
-                    """).execute(arguments: arguments)
-            } else {
-                try db.cachedStatement(sql: """
-                    UPDATE session_record SET version = ?3, worker = ?4, bound_at = ?5, due = ?6, record = ?7
-                    WHERE guild = ?1 AND channel = ?2 AND version = ?3 - 1
-                    """).execute(arguments: arguments)
+            // either way, so the check and the write cannot be split. The unique (guild, worker)
+            // index refuses a worker already bound to another channel of the guild.
+            do {
+                if first {
+                    try db.cachedStatement(sql: """
+                        INSERT INTO session_record (guild, channel, version, worker, bound_at, due, record)
+                        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(guild, channel) DO NOTHING
+                        """).execute(arguments: arguments)
+                } else {
+                    try db.cachedStatement(sql: """
+                        UPDATE session_record SET version = ?3, worker = ?4, bound_at = ?5, due = ?6, record = ?7
+                        WHERE guild = ?1 AND channel = ?2 AND version = ?3 - 1
+                        """).execute(arguments: arguments)
+                }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                return false
             }
             return db.changesCount > 0
         }
