@@ -30,6 +30,10 @@ struct MusicFailureTests {
             _ = try await stage.member("alice").run("play", ["query": "https://youtu.be/after-crash"])
             let process = try #require(stage.workerProcess(holding: bot))
             await stage.killWorker(process)
+            // Asked of a bot that is gone: the answer says it did not happen, not "Volume set".
+            let volume = try await stage.member("alice").run("volume", ["level": 55])
+            #expect(volume.text == "That did not take effect in <#\(stage.voice("Lounge"))>: the music bot could not carry it out. Try again in a moment.",
+                    "\(volume)")
             #expect(await world.eventually(timeout: .seconds(20)) {
                 await world.notices().contains { $0.content == "Playback crashed, retry /play. Your queue is kept." }
             }, "members are told in the text channel")

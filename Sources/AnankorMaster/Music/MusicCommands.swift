@@ -146,10 +146,14 @@ struct MusicCommands: Sendable {
         }
         let locale = await context.channelLocale(of: session.guild)
         let volume = (try? await context.settings.settings(of: session.guild).defaultVolume) ?? 100
-        let command = MemberCommand.play(Array(tracks.prefix(Anankor.maximumQueueAdd)), placement: next ? .next : .end,
-                                         playlist: playlist, routing: routing)
+        let queued = Array(tracks.prefix(Anankor.maximumQueueAdd))
+        let command = MemberCommand.play(queued, placement: next ? .next : .end, playlist: playlist, routing: routing)
+        // Another master may bind the session, or take the chosen worker, first: route again.
         let result = try await driver.command(command, in: session, origin: origin(invocation, postLocale: locale),
-                                              volume: volume)
+                                              volume: volume) { stored in
+            let routing = stored?.binding == nil ? try await self.snapshot(for: session, record: stored).0 : RoutingSnapshot(live: [])
+            return .play(queued, placement: next ? .next : .end, playlist: playlist, routing: routing)
+        }
         var invites: [(key: MessageKey, arguments: [String: String])] = []
         if case .refused(.routing) = result { invites = inviteSuggestion(present: present, cap: routing.cap) }
         if case .notCarriedOut = result, record?.binding == nil,

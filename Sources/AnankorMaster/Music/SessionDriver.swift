@@ -67,13 +67,21 @@ final class SessionDriver: Sendable {
 
     // MARK: Handling
 
+    /// Builds the input again from the record as stored now, after a lost race (a routing
+    /// snapshot must be read again: the worker it chose may have been taken meanwhile).
+    typealias Rebuild = @Sendable (SessionRecord?) async throws -> SessionInput
+
     /// Handles `input` for `session` and carries out the effects; returns the record after it.
     /// `volume` is the starting volume of a session that has no record yet (the guild's default).
     @discardableResult
-    func handle(_ input: SessionInput, in session: SessionKey, volume: Int = 100) async throws -> SessionRecord {
+    func handle(_ input: SessionInput, in session: SessionKey, volume: Int = 100, rebuild: Rebuild? = nil)
+        async throws -> SessionRecord
+    {
         try await lanes.serialize(session) {
             var current = try await self.record(session, cached: true)
-            for _ in 0...Self.conflictRetries {
+            var input = input
+            for attempt in 0...Self.conflictRetries {
+                if attempt > 0, let rebuild { input = try await rebuild(current) }
                 let before = current ?? SessionRecord(session: session, now: self.context.now(), volume: volume)
                 var machine = MusicSession(record: before, policy: self.policy)
                 let effects = machine.handle(input, now: self.context.now())
@@ -121,10 +129,16 @@ final class SessionDriver: Sendable {
     /// Runs a member command and waits for its answer (given at once, or when the worker has
     /// carried it out; the machine answers every command by its job deadline).
     func command(_ command: MemberCommand, in session: SessionKey, origin: CommandOrigin,
-                 volume: Int = 100) async throws -> CommandResult {
+                 volume: Int = 100, rebuild: (@Sendable (SessionRecord?) async throws -> MemberCommand)? = nil)
+        async throws -> CommandResult
+    {
         replies.expect(origin.command)
         do {
-            try await handle(.command(command, from: origin), in: session, volume: volume)
+            var again: Rebuild?
+            if let rebuild {
+                again = { @Sendable record in SessionInput.command(try await rebuild(record), from: origin) }
+            }
+            try await handle(.command(command, from: origin), in: session, volume: volume, rebuild: again)
         } catch {
             replies.abandon(origin.command)
             throw error
