@@ -20,13 +20,13 @@ struct MusicFailureTests {
         return try #require(await stage.boundBot("Lounge"))
     }
 
-    @Test("a worker process killed mid-track with no standby: the channel is told, the binding cleared, /play resumes the queue",
+    @Test("a worker process killed mid-track with no standby, another bot free: the session moves to it and plays on at its position",
           arguments: Mode.allCases)
-    func workerDiesWithoutStandby(mode: Mode) async throws {
+    func workerDiesAnotherTakesOver(mode: Mode) async throws {
         try await withStage(mode, masters: mode == .distributed ? 2 : 1) { stage in
             let world = stage.world
             let bot = try await Self.startPlaying(stage)
-            let title = await stage.player(of: bot)?.track?.title
+            let title = try #require(await stage.player(of: bot)?.track?.title)
             _ = try await stage.member("alice").run("play", ["query": "https://youtu.be/after-crash"])
             let process = try #require(stage.workerProcess(holding: bot))
             await stage.killWorker(process)
@@ -34,6 +34,28 @@ struct MusicFailureTests {
             let volume = try await stage.member("alice").run("volume", ["level": 55])
             #expect(volume.text == "That did not take effect in <#\(stage.voice("Lounge"))>: the music bot could not carry it out. Try again in a moment.",
                     "\(volume)")
+            #expect(await world.eventually(timeout: .seconds(20)) {
+                guard let next = await stage.boundBot("Lounge"), next != bot else { return false }
+                return await stage.player(of: next)?.track?.title == title
+            }, "another bot takes over and plays the same track on, nobody runs /play")
+            #expect(await world.eventually { await stage.player(of: bot) == nil },
+                    "the dead bot's Lavalink player is stopped, not left playing for the resume window")
+            #expect(await world.eventually { await world.voiceChannel(of: bot) == nil }, "the dead bot is out of voice")
+            let kept = try await stage.ports.state.sessionRecord(stage.session("Lounge"))
+            #expect(kept?.queue.count == 1, "the queue is kept")
+            #expect(!(await world.notices().contains { $0.content.hasPrefix("Playback crashed") }))
+        }
+    }
+
+    @Test("a worker process killed mid-track with no standby and no other bot: the channel is told once, nothing stays bound",
+          arguments: Mode.allCases)
+    func workerDiesWithoutStandby(mode: Mode) async throws {
+        try await withStage(mode, plan: .testing(workerBots: 1), masters: mode == .distributed ? 2 : 1) { stage in
+            let world = stage.world
+            let bot = try await Self.startPlaying(stage)
+            _ = try await stage.member("alice").run("play", ["query": "https://youtu.be/after-crash"])
+            let process = try #require(stage.workerProcess(holding: bot))
+            await stage.killWorker(process)
             #expect(await world.eventually(timeout: .seconds(20)) {
                 await world.notices().contains { $0.content == "Playback crashed, retry /play. Your queue is kept." }
             }, "members are told in the text channel")
@@ -44,14 +66,7 @@ struct MusicFailureTests {
                     "the dead bot's Lavalink player is stopped, not left playing for the resume window")
             #expect(await world.eventually { await world.voiceChannel(of: bot) == nil }, "the dead bot is out of voice")
             let kept = try await stage.ports.state.sessionRecord(stage.session("Lounge"))
-            #expect(kept?.queue.count == 1, "the queue is kept")
-
-            let again = try await stage.member("alice").run("play", ["query": "https://youtu.be/third"])
-            #expect(again.text.hasPrefix("Queued"), "\(again)")
-            #expect(await world.eventually {
-                guard let next = await stage.boundBot("Lounge"), next != bot else { return false }
-                return await stage.player(of: next)?.track?.title == title
-            }, "another bot takes over and resumes the track that was playing")
+            #expect(kept?.entries.count == 2, "the queue is kept, the interrupted track first")
         }
     }
 
@@ -65,13 +80,13 @@ struct MusicFailureTests {
             let title = try #require(await stage.player(of: bot)?.track?.title)
             let process = try #require(stage.workerProcess(holding: bot))
             await stage.stopWorker(process)
-            #expect(await world.eventually {
-                guard let next = await stage.boundBot("Lounge"), next != bot else { return false }
-                return await stage.player(of: next)?.track?.title == title
-            }, "another bot plays the same track in the same channel")
-            let next = try #require(await stage.boundBot("Lounge"))
-            #expect(await world.eventually { await world.voiceChannel(of: next) == stage.voice("Lounge") })
-            #expect(await world.voiceChannel(of: bot) == nil, "the stopped bot left voice")
+            // The spare that takes the token over joins again, or (when it is slower than the
+            // grace period) another free bot takes the session: either way the track plays on.
+            #expect(await world.eventually(timeout: .seconds(20)) {
+                guard let next = await stage.boundBot("Lounge"), await stage.player(of: next)?.track?.title == title
+                else { return false }
+                return await world.voiceChannel(of: next) == stage.voice("Lounge")
+            }, "a bot plays the same track in the same channel")
             #expect(await world.eventually { stage.workerProcess(holding: bot) != nil }, "the spare holds the token")
             #expect(!(await world.notices().contains { $0.content.hasPrefix("Playback crashed") }))
         }

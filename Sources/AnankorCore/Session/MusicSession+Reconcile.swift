@@ -56,6 +56,18 @@ extension SessionStep {
             return
         }
         let track = current.entry.track
+        if let observed, observed.entry == nil, !current.paused {
+            // The player is there and has nothing: the track ended (a lost play would have been
+            // reported by its job). Confirmed by a second look, since a play may be starting.
+            if let since = record.playerEmptySince,
+                observed.at.timeIntervalSince(since) >= policy.emptyPlayerConfirmation.timeInterval
+            {
+                return advance(.finished)
+            }
+            if record.playerEmptySince == nil { record.playerEmptySince = observed.at }
+            return
+        }
+        if record.playerEmptySince != nil { record.playerEmptySince = nil }
         if let observed, observed.entry == current.entry.id {
             let elapsed = observed.paused ? 0 : Int64(max(0, now.timeIntervalSince(observed.at)) * 1000)
             if !track.isStream, observed.positionMs + elapsed >= track.lengthMs {

@@ -41,12 +41,21 @@ extension SessionStep {
             if record.binding?.awaySince == nil { record.binding?.awaySince = now }
             record.binding?.stopping = true
         case .online:
+            let rejoin = record.binding?.stopping == true && record.binding?.voice == .connected
             record.binding?.awaySince = nil
             record.binding?.stopping = nil
-            flushHeld()
+            if rejoin {
+                // The stopped process left the channel; the spare now holding its token joins
+                // again, then plays on where the session was and sends what was held.
+                record.binding?.voice = .connecting
+                sendJob(.connect(textChannel: record.textChannel), waiting: nil)
+            } else {
+                flushHeld()
+            }
         case .trackStarted(let entry):
             guard record.nowPlaying?.entry.id == entry else { return }
             if record.binding?.playFailures != 0 { record.binding?.playFailures = 0 }
+            if record.playerEmptySince != nil { record.playerEmptySince = nil }
             effects.append(.refreshBoard)
         case .trackEnded(let entry, let reason):
             // replaced/stopped: whoever replaced or stopped it has moved the session on already.

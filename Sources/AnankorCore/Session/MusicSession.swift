@@ -18,11 +18,14 @@ public struct SessionPolicy: Sendable, Hashable {
     /// Play jobs that may fail in a row on one worker before the session gives that worker up
     /// (crash notice, queue kept) instead of rejoining and retrying.
     public var playFailureLimit: Int
+    /// How long a player must be seen without a track, on two looks, before the current entry
+    /// counts as finished (its `trackEnd` lost).
+    public var emptyPlayerConfirmation: Duration
 
     public init(ackTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(600),
                 aloneTimeout: Duration = .seconds(120), workerGrace: Duration = .seconds(5),
                 historyLimit: Int = AdvanceRule.historyLimit, volumeRange: ClosedRange<Int> = 0...200,
-                autoplayRecent: Int = 25, playFailureLimit: Int = 3) {
+                autoplayRecent: Int = 25, playFailureLimit: Int = 3, emptyPlayerConfirmation: Duration = .milliseconds(500)) {
         self.ackTimeout = ackTimeout
         self.idleTimeout = idleTimeout
         self.aloneTimeout = aloneTimeout
@@ -31,6 +34,7 @@ public struct SessionPolicy: Sendable, Hashable {
         self.volumeRange = volumeRange
         self.autoplayRecent = autoplayRecent
         self.playFailureLimit = playFailureLimit
+        self.emptyPlayerConfirmation = emptyPlayerConfirmation
     }
 }
 
@@ -172,6 +176,7 @@ struct SessionStep {
     /// Moves the queue on with `AdvanceRule` and plays what comes next (or stops). `waiting` is
     /// answered when the resulting job is acknowledged, or at once when there is no job.
     mutating func advance(_ reason: AdvanceReason, waiting: WaitingCommand? = nil, autoplay: Bool = true) {
+        record.playerEmptySince = nil
         let current = record.nowPlaying?.entry
         let next = AdvanceRule.next(after: current, mode: record.loop, reason: reason, queue: &record.queue,
                                     history: &record.history, historyLimit: policy.historyLimit)

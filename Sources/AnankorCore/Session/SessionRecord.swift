@@ -53,6 +53,10 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     public var autoplayAsked: Bool
     /// The worker that last played this channel: routing prefers it (kept when the session ends).
     public var lastWorker: WorkerID?
+    /// Since when reconciliation has seen the bound worker's player with no track while the
+    /// current entry should play: seen so again a moment later, the track ended and its
+    /// `trackEnd` was lost (a single look could race the play that is just starting it).
+    public var playerEmptySince: Date?
 
     public init(session: SessionKey, now: Date, volume: Int = 100) {
         format = Self.currentFormat
@@ -76,6 +80,7 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         aloneSince = nil
         autoplayAsked = false
         lastWorker = nil
+        playerEmptySince = nil
     }
 
     /// Whether a track is playing (bound, something current, not paused).
@@ -89,7 +94,7 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         case format = "f", version = "v", session = "s", binding = "b", queue = "q", nowPlaying = "np"
         case history = "h", loop = "l", autoplay = "ap", volume = "vol", filter = "fx", stay = "st"
         case textChannel = "tc", locale = "lc", boardMessage = "bm", pending = "p", counter = "n", idleSince = "is", aloneSince = "as"
-        case autoplayAsked = "aa", lastWorker = "lw"
+        case autoplayAsked = "aa", lastWorker = "lw", playerEmptySince = "pe"
     }
 }
 

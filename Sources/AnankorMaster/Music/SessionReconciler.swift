@@ -70,6 +70,7 @@ final class SessionReconciler: Sendable {
                 marks.lastObservation = now
                 return true
             }
+            context.logger.debug("reconciliation pass", metadata: ["workers.live": "\(live.count)", "players": "\(observe)"])
             if observe { try await observePlayers(of: live.map(\.worker), now: now) }
             context.outage.ended(logger: context.logger)
         } catch where !Task.isCancelled {
@@ -140,6 +141,8 @@ final class SessionReconciler: Sendable {
             // Players first, bindings after: a player that exists had its binding saved before it.
             guard let players = await players(of: worker) else { continue }
             let bindings = try await context.state.boundSessions(of: worker)
+            context.logger.debug("observed players", metadata: ["worker.id": "\(worker)", "players": "\(players.count)",
+                                                                  "sessions": "\(bindings.count)"])
             for binding in bindings {
                 let observed = players[binding.session.guild.description].map { player in
                     ObservedPlayer(entry: player.track.flatMap(Self.entry(in:)), positionMs: player.state.position,

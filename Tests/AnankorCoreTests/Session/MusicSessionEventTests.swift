@@ -142,15 +142,36 @@ struct MusicSessionEventTests {
         #expect(again.sent.map(\.job) == [.connect(textChannel: F.text)])
     }
 
-    @Test("jobs wait while the worker is away and go out when it (or a spare) is back")
+    @Test("jobs wait while the worker is stopping; the spare that takes its token over joins again, plays on, then gets them")
     func awayHoldsJobs() {
         var driver = SessionDriver.playing()
         driver.report(.offline)
         let volume = driver.command(2, .volume(30))
         #expect(volume.sent.isEmpty)
+        driver.advance(seconds: 1)
+        let back = driver.report(.online)
+        #expect(back.sent.map(\.job) == [.connect(textChannel: F.text)], "the stopped process left the channel")
+        let joined = driver.report(.jobAcked(back.sent[0].id))
+        #expect(joined.sent.map(\.job).contains(.volume(30)))
+        let replay = joined.sent.first { if case .play = $0.job { true } else { false } }
+        if case .play(let entry, let position, _, _)? = replay?.job {
+            #expect(entry.track.title == "a" && position >= 1_000, "on where the session was")
+        } else {
+            Issue.record("the current entry plays again: \(joined.sent)")
+        }
+        let volumeJob = joined.sent.first { $0.job == .volume(30) }!
+        #expect(driver.report(.jobAcked(volumeJob.id)).reply(to: 2) == .volumeSet(30))
+    }
+
+    @Test("a worker back from a silent gap (no offline announced, a resumed spare) gets its held jobs without rejoining")
+    func silentGapNoRejoin() {
+        var driver = SessionDriver.playing()
+        let gone = SessionObservation(players: [:], routing: F.routing([F.w2]))
+        driver.send(.observed(gone))
+        #expect(driver.record.binding?.awaySince != nil)
+        driver.command(2, .volume(30))
         let back = driver.report(.online)
         #expect(back.sent.map(\.job) == [.volume(30)])
-        #expect(driver.report(.jobAcked(back.sent[0].id)).reply(to: 2) == .volumeSet(30))
     }
 
     @Test("idle: left after the timeout with the notice, not before, never with /stay")
@@ -198,6 +219,31 @@ struct MusicSessionEventTests {
                                       routing: F.routing())
         driver.send(.observed(seen))
         #expect(driver.record.nowPlaying?.entry.track.title == "b")
+    }
+
+    @Test("a player seen empty on two looks finished its track (trackEnd lost) and the queue moves on; one look is not enough")
+    func reconcileEmptyPlayer() {
+        var driver = SessionDriver.playing()
+        driver.advance(seconds: 10)
+        let empty = { (at: Date) in
+            SessionObservation(players: [F.w1: ObservedPlayer(entry: nil, positionMs: 0, paused: false, at: at)],
+                               routing: F.routing())
+        }
+        #expect(driver.send(.observed(empty(driver.now))).sent.isEmpty, "a play may be starting: wait for a second look")
+        #expect(driver.record.nowPlaying?.entry.track.title == "a")
+        driver.advance(seconds: 1)
+        let second = driver.send(.observed(empty(driver.now)))
+        #expect(driver.record.nowPlaying?.entry.track.title == "b")
+        #expect(driver.record.history.map(\.track.title) == ["a"])
+        #expect(second.sent.count == 1)
+
+        var started = SessionDriver.playing()
+        started.advance(seconds: 10)
+        started.send(.observed(empty(started.now)))
+        started.report(.trackStarted(started.record.nowPlaying!.entry.id))
+        started.advance(seconds: 1)
+        started.send(.observed(empty(started.now)))
+        #expect(started.record.nowPlaying?.entry.track.title == "a", "a start in between begins the count again")
     }
 
     @Test("reconciliation replays a lost play at its position and corrects a paused/playing mismatch")
