@@ -303,7 +303,7 @@ let package = Package(
         .testTarget(
             name: "DiscordKitTests",
             dependencies: [
-                "DiscordKit", "DiscordEmulator",
+                "DiscordKit", "DiscordEmulator", "AnankorTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -323,7 +323,7 @@ let package = Package(
         .testTarget(
             name: "LavalinkKitTests",
             dependencies: [
-                "LavalinkKit", "LavalinkEmulator",
+                "LavalinkKit", "LavalinkEmulator", "AnankorTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -392,7 +392,7 @@ let package = Package(
         .testTarget(
             name: "AnankorWorkerTests",
             dependencies: [
-                "AnankorWorker", "AnankorCore", "AnankorEmbedded", "DiscordKit", "LavalinkKit",
+                "AnankorWorker", "AnankorCore", "AnankorEmbedded", "AnankorTesting", "DiscordKit", "LavalinkKit",
                 "DiscordEmulator", "LavalinkEmulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
