@@ -305,7 +305,7 @@ let package = Package(
         .testTarget(
             name: "DiscordKitTests",
             dependencies: [
-                "DiscordKit", "DiscordEmulator",
+                "DiscordKit", "DiscordEmulator", "AnankorTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -325,7 +325,7 @@ let package = Package(
         .testTarget(
             name: "LavalinkKitTests",
             dependencies: [
-                "LavalinkKit", "LavalinkEmulator",
+                "LavalinkKit", "LavalinkEmulator", "AnankorTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -394,7 +394,7 @@ let package = Package(
         .testTarget(
             name: "AnankorWorkerTests",
             dependencies: [
-                "AnankorWorker", "AnankorCore", "AnankorEmbedded", "DiscordKit", "LavalinkKit",
+                "AnankorWorker", "AnankorCore", "AnankorEmbedded", "AnankorTesting", "DiscordKit", "LavalinkKit",
                 "DiscordEmulator", "LavalinkEmulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

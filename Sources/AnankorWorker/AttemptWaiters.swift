@@ -1,3 +1,4 @@
+import DiscordKit
 import Synchronization
 
 /// One-shot results of numbered attempts (a voice join), awaited with a timeout. A result that
@@ -39,12 +40,13 @@ final class AttemptWaiters<Value: Sendable>: Sendable {
         continuation?.resume(returning: value)
     }
 
-    /// The result of `attempt`, or nil when none arrives within `timeout` or the task is cancelled.
-    func wait(for attempt: UInt64, timeout: Duration) async -> Value? {
+    /// The result of `attempt`, or nil when none arrives within `timeout` of `time` or the task
+    /// is cancelled.
+    func wait(for attempt: UInt64, timeout: Duration, on time: DiscordTimeSource) async -> Value? {
         await withTaskGroup(of: Value?.self) { group in
             group.addTask { await self.waitUntilResolved(attempt) }
             group.addTask {
-                try? await Task.sleep(for: timeout)
+                try? await time.sleep(timeout)
                 self.abandon(attempt)
                 return nil
             }

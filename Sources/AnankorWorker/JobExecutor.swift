@@ -15,7 +15,9 @@ extension WorkerBot {
     static let jobBatch = 16
 
     /// Runs until graceful shutdown (returns `.shutdown`) or cancellation (nil). Waits for the
-    /// gateway first: voice jobs need it, and jobs left in the stream meanwhile are not lost.
+    /// gateway first: every job needs it, and jobs left in the stream meanwhile are not lost.
+    /// Music jobs then wait, each on its own clock, for Lavalink and the adoption of a resumed
+    /// session's players (`musicJobGate`), so game jobs do not wait for Lavalink.
     func consumeJobs() async -> HoldEnd? {
         do {
             try await cancelWhenGracefulShutdown {
@@ -24,17 +26,6 @@ extension WorkerBot {
             }
         } catch {
             return Task.isShuttingDownGracefully ? .shutdown : nil
-        }
-        // A moment for Lavalink too, so the first play does not fail for want of a node; after a
-        // takeover, until the resumed players are adopted: a job run before would find the bot
-        // "not in voice" and fail although the player plays on.
-        let deadline = ContinuousClock.now + .seconds(10)
-        _ = await lavalinkReady.wait(upTo: .seconds(10))
-        for node in resumingNodes.sorted() {
-            guard let adopted = adoptionDone[node] else { continue }
-            if !(await adopted.wait(upTo: max(.zero, deadline - ContinuousClock.now))) {
-                logger.warning("resumed players not adopted in time; taking jobs anyway", metadata: ["lavalink.node": "\(node)"])
-            }
         }
         while true {
             if Task.isCancelled { return nil }
@@ -46,7 +37,7 @@ extension WorkerBot {
             } catch {
                 if Task.isCancelled { return nil }
                 logger.warning("could not receive jobs", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .seconds(1))
+                do { try await context.time.sleep(.seconds(1)) } catch { return nil }
                 continue
             }
             await execute(deliveries)
@@ -93,6 +84,7 @@ extension WorkerBot {
         logger[metadataKey: "job.kind"] = "\(kind)"
         if let session = envelope.body.session { logger[metadataKey: "session.key"] = "\(session)" }
         guard let key = IdempotencyKey.job(envelope.id.description) else { return }
+        // Real time for the duration metric only; every wait runs on `context.time`.
         let started = ContinuousClock.now
         let claim: IdempotencyClaim
         switch await claimJob(key) {
@@ -103,14 +95,25 @@ extension WorkerBot {
             return
         }
         switch claim {
-        case .completed:
-            logger.debug("redelivered job already done; acknowledging")
+        case .completed(let result, _):
+            if let session = envelope.body.session {
+                // Not acted on again, but answered again: the master may have missed the answer.
+                logger.debug("redelivered music job already answered; answering again")
+                await events.publish(JobAnswer(stored: result).event(for: envelope, session: session))
+            } else {
+                logger.debug("redelivered job already done; acknowledging")
+            }
             await acknowledge(delivery, logger: logger)
             context.metrics.recordJob(kind: kind, outcome: .duplicate, duration: nil)
         case .inProgress:
+            // Running here or elsewhere; that execution answers.
             logger.debug("job in progress elsewhere; leaving it pending")
             context.metrics.recordJob(kind: kind, outcome: .retry, duration: nil)
         case .claimed(let token, _):
+            if let session = envelope.body.session {
+                await processMusic(delivery, session: session, key: key, token: token, started: started, logger: logger)
+                return
+            }
             var outcome = await run(envelope, logger: logger)
             let duration = ContinuousClock.now - started
             if case .transient(let reason)? = outcome, delivery.deliveryCount >= context.bus.policy.maxDeliveries {
@@ -119,7 +122,7 @@ extension WorkerBot {
             }
             switch outcome {
             case nil:
-                await completeJob(key, token: token, logger: logger)
+                await completeJob(key, token: token, result: [], logger: logger)
                 await acknowledge(delivery, logger: logger)
                 context.metrics.recordJob(kind: kind, outcome: .done, duration: duration)
                 context.metrics.recordLatency(kind: kind, seconds: context.now().timeIntervalSince(envelope.createdAt))
@@ -129,7 +132,7 @@ extension WorkerBot {
                 await events.publish(.jobFailed(JobFailedEvent(
                     job: envelope.id, jobKind: kind, reason: reason, lobby: envelope.body.lobby, guild: envelope.body.guild,
                     missingPermission: outcome?.isMissingPermission ?? false, session: envelope.body.session)))
-                await completeJob(key, token: token, logger: logger)
+                await completeJob(key, token: token, result: [], logger: logger)
                 await acknowledge(delivery, logger: logger)
                 context.metrics.recordJob(kind: kind, outcome: .failed, duration: duration)
             case .transient(let reason)?:
@@ -138,6 +141,143 @@ extension WorkerBot {
                 context.metrics.recordJob(kind: kind, outcome: .retry, duration: duration)
             }
         }
+    }
+
+    /// A music job gets exactly one answer, `jobAcked` or `jobFailed`, stored with its claim so
+    /// a redelivery is answered the same way. Only a worker that is stopping (cancelled) leaves
+    /// it unanswered and pending, for whoever holds the token next.
+    private func processMusic(_ delivery: Delivery<Job>, session: SessionKey, key: IdempotencyKey, token: ClaimToken,
+                              started: ContinuousClock.Instant, logger: Logger) async {
+        let envelope = delivery.envelope
+        let kind = envelope.body.kind
+        guard let answer = await answer(envelope, logger: logger) else {
+            logger.info("worker stopping; the job stays pending")
+            await releaseJob(key, token: token)
+            context.metrics.recordJob(kind: kind, outcome: .retry, duration: ContinuousClock.now - started)
+            return
+        }
+        let duration = ContinuousClock.now - started
+        if case .failed(let reason, _) = answer {
+            logger.info("job failed", metadata: ["reason": "\(reason)"])
+        } else {
+            logger.debug("job done")
+        }
+        await events.publish(answer.event(for: envelope, session: session))
+        await completeJob(key, token: token, result: answer.stored, logger: logger)
+        await acknowledge(delivery, logger: logger)
+        if answer == .acked {
+            context.metrics.recordJob(kind: kind, outcome: .done, duration: duration)
+            context.metrics.recordLatency(kind: kind, seconds: context.now().timeIntervalSince(envelope.createdAt))
+        } else {
+            context.metrics.recordJob(kind: kind, outcome: .failed, duration: duration)
+        }
+    }
+
+    /// How long to wait before trying a music job again after a passing failure.
+    static let musicRetryDelay: Duration = .milliseconds(250)
+    /// The least time one run of a music job gets, however long it waited before.
+    static let musicRunFloor: Duration = .seconds(1)
+
+    /// Waits for the worker to be able to carry the job out, runs it (again after passing
+    /// failures) within `jobTimeout`, and says how it went; nil when the worker is stopping.
+    private func answer(_ envelope: JobEnvelope, logger: Logger) async -> JobAnswer? {
+        let timeout = context.configuration.jobTimeout
+        let deadline = context.time.now() + timeout
+        switch await musicJobGate(until: deadline) {
+        case .open: break
+        case .stopping: return nil
+        case .closed(let reason): return .failed(reason: reason, missingPermission: false)
+        }
+        let isConnect = if case .voiceConnect = envelope.body { true } else { false }
+        while true {
+            // A join has Discord's own timeout on top; the bound only catches a step that hangs.
+            // A job that waited long for adoption still gets a moment to run.
+            let limit = isConnect
+                ? context.configuration.voiceConnectTimeout + timeout
+                : max(deadline - context.time.now(), Self.musicRunFloor)
+            switch await runBounded(envelope, limit: limit, logger: logger) {
+            case .stopping:
+                return nil
+            case .timedOut:
+                return .failed(reason: "the change did not take effect within \(Self.seconds(timeout))",
+                               missingPermission: false)
+            case .finished(nil):
+                return .acked
+            case .finished(.refused(let reason)?):
+                return .failed(reason: reason, missingPermission: JobFailure.refused(reason).isMissingPermission)
+            case .finished(.transient(let reason)?):
+                if Task.isCancelled { return nil }
+                guard deadline - context.time.now() > Self.musicRetryDelay else {
+                    return .failed(reason: "could not be carried out within \(Self.seconds(timeout)): \(reason)",
+                                   missingPermission: false)
+                }
+                logger.debug("passing failure; trying again", metadata: ["reason": "\(reason)"])
+                do { try await context.time.sleep(Self.musicRetryDelay) } catch { return nil }
+            }
+        }
+    }
+
+    enum GateState: Sendable, Hashable {
+        case open
+        case closed(String)
+        case stopping
+    }
+
+    /// Whether music jobs may run, waiting until `deadline` (on the worker's clock) for a
+    /// Lavalink node and, after a takeover, for the resumed sessions' players to be adopted: a
+    /// job run before would find the bot "not in voice" although its player plays on.
+    func musicJobGate(until deadline: Duration) async -> GateState {
+        func waitFor(_ latch: Latch) async -> Bool {
+            await latch.wait(upTo: deadline - context.time.now(), on: context.time)
+        }
+        let waited = Self.seconds(context.configuration.jobTimeout)
+        guard await waitFor(lavalinkReady) else {
+            return Task.isCancelled ? .stopping : .closed("no Lavalink node is connected to this worker (waited \(waited))")
+        }
+        for node in resumingNodes.sorted() {
+            guard let adopted = adoptionDone[node], !(await waitFor(adopted)) else { continue }
+            return Task.isCancelled ? .stopping
+                : .closed("the worker is still taking over the previous holder's players (waited \(waited))")
+        }
+        return .open
+    }
+
+    private enum Bounded: Sendable {
+        case finished(JobFailure?)
+        case timedOut
+        case stopping
+    }
+
+    /// Runs the job, cancelled when it takes longer than `limit` on the worker's clock.
+    private func runBounded(_ envelope: JobEnvelope, limit: Duration, logger: Logger) async -> Bounded {
+        guard limit > .zero else { return .timedOut }
+        return await withTaskGroup(of: Bounded.self) { group in
+            group.addTask { .finished(await self.run(envelope, logger: logger)) }
+            group.addTask {
+                do {
+                    try await self.context.time.sleep(limit)
+                    return .timedOut
+                } catch {
+                    return .stopping
+                }
+            }
+            var outcome = Bounded.stopping
+            while let next = await group.next() {
+                if case .stopping = next { continue }  // the timer, cancelled with the task
+                outcome = next
+                break
+            }
+            group.cancelAll()
+            if Task.isCancelled { return .stopping }
+            return outcome
+        }
+    }
+
+    /// "4 s", "1.5 s" for reasons.
+    static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let value = Double(seconds) + Double(attoseconds) / 1e18
+        return value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 
     /// Executes the job; nil when it succeeded.
@@ -173,9 +313,10 @@ extension WorkerBot {
         }
     }
 
-    private func completeJob(_ key: IdempotencyKey, token: ClaimToken, logger: Logger) async {
+    private func completeJob(_ key: IdempotencyKey, token: ClaimToken, result: [UInt8], logger: Logger) async {
         do {
-            try await context.claims.complete(key, token: token, result: [], retention: Self.jobRetention, now: context.now())
+            try await context.claims.complete(key, token: token, result: result, retention: Self.jobRetention,
+                                              now: context.now())
         } catch {
             logger.warning("could not record the job as done", metadata: ["error": "\(error)"])
         }

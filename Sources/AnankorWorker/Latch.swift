@@ -1,3 +1,4 @@
+import DiscordKit
 import Synchronization
 
 /// A one-way gate: closed until `open()`, then every waiter passes. Waiting ends early when the
@@ -50,14 +51,16 @@ final class Latch: Sendable {
         }
     }
 
-    /// Waits at most `timeout`; returns whether the latch is open.
-    func wait(upTo timeout: Duration) async -> Bool {
-        await withTaskGroup(of: Void.self) { group in
+    /// Waits at most `timeout` of `time`; returns whether the latch is open.
+    func wait(upTo timeout: Duration, on time: DiscordTimeSource) async -> Bool {
+        guard !isOpen else { return true }
+        guard timeout > .zero else { return false }
+        return await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.wait() }
-            group.addTask { try? await Task.sleep(for: timeout) }
+            group.addTask { try? await time.sleep(timeout) }
             await group.next()
             group.cancelAll()
+            return isOpen
         }
-        return isOpen
     }
 }

@@ -8,8 +8,9 @@ import LavalinkKit
 /// guild's player on that node — the pool's own rule. The pool drops events of players it does
 /// not know, and after a takeover it does not know the resumed session's players until they are
 /// adopted; the events the node queued while nobody was connected (a track that ended in the gap)
-/// arrive right after `ready`. So each node's event stream waits at its resumed `ready` until
-/// adoption is done, then carries on with those queued events.
+/// arrive right after `ready`. So a resumed node's player events are held (`AdoptionHold`) until
+/// its players are adopted and then delivered in order, also for a player that adoption rebuilt
+/// on another node (its old copy's events are still the session's).
 extension WorkerBot {
     func handle(_ event: PoolEvent) async {
         switch event {
@@ -18,6 +19,7 @@ extension WorkerBot {
         case .nodeRefused(let name, let message):
             context.board.node(name, connected: false)
             logger.error("Lavalink node refused", metadata: ["lavalink.node": "\(name)", "error": "\(message)"])
+            await giveUpAdoption(on: name)
         case .player:
             // Taken from the nodes (`handle(_:fromNode:)`).
             break
@@ -46,27 +48,70 @@ extension WorkerBot {
             lavalinkReady.open()
             if firstReady(of: node) {
                 if resumed { await adoptPlayers(on: node, sessionId: sessionId) }
+                await releaseHeldEvents(of: node, adopted: true)
                 adoptionDone[node]?.open()
             }
-        case .disconnected, .lost:
+        case .disconnected:
             context.board.node(node, connected: false)
+        case .lost:
+            context.board.node(node, connected: false)
+            await giveUpAdoption(on: node)
         case .playerUpdate, .stats, .player:
             break
         }
     }
 
-    /// A node's own event stream: player events of the players the pool places on that node.
+    /// A node's own event stream: player events of the players the pool places on that node,
+    /// held while a resumed session's players are adopted. Never waits for the adoption.
     func handle(_ event: NodeEvent, fromNode node: String) async {
         switch event {
-        case .ready:
-            // The events queued for a resumed session come next: adopt its players first.
-            await adoptionDone[node]?.wait()
+        case .ready(_, let resumed):
+            // The events queued for a resumed session come next: hold them until it is adopted.
+            if resumed { adoptionHolds[node]?.resumedReady() }
         case .player(let playerEvent):
+            if let hold = adoptionHolds[node] {
+                let (deliverNow, dropped) = hold.admit(playerEvent)
+                if let dropped, dropped == 1 || dropped % 100 == 0 {
+                    logger.warning("too many Lavalink events during adoption: dropping the oldest",
+                                   metadata: ["lavalink.node": "\(node)", "dropped": "\(dropped)"])
+                }
+                guard deliverNow else { return }
+            }
             guard await pool.snapshot(guildId: playerEvent.guildId)?.node == node else { return dropped(playerEvent) }
             await handle(playerEvent)
         case .playerUpdate, .stats, .disconnected, .lost:
             break
         }
+    }
+
+    /// Delivers what a node held during adoption, oldest first, until nothing is held; the
+    /// node's reader delivers from then on. An event of a player adoption rebuilt elsewhere is
+    /// still delivered when it is the session's (`AdoptionHold.reportsHeldEventOfRebuiltPlayer`).
+    func releaseHeldEvents(of node: String, adopted: Bool) async {
+        guard let hold = adoptionHolds[node] else { return }
+        while let batch = hold.drain(adopted: adopted) {
+            for event in batch {
+                let placedHere = await pool.snapshot(guildId: event.guildId)?.node == node
+                guard placedHere
+                    || (hold.wasRebuiltElsewhere(event.guildId) && AdoptionHold.reportsHeldEventOfRebuiltPlayer(event))
+                else {
+                    dropped(event)
+                    continue
+                }
+                await handle(event)
+            }
+        }
+    }
+
+    /// A node unreachable before its first `ready` in this hold: jobs stop waiting for its
+    /// players (a job in a guild it played in fails "not in voice" rather than waiting). Should
+    /// it come back with the session resumed, its players are still adopted then.
+    private func giveUpAdoption(on node: String) async {
+        guard !hasBeenReady(node), resumingNodes.contains(node), adoptionDone[node]?.isOpen == false else { return }
+        logger.warning("a resumed Lavalink node is unreachable; jobs stop waiting for its players",
+                       metadata: ["lavalink.node": "\(node)"])
+        await releaseHeldEvents(of: node, adopted: false)
+        adoptionDone[node]?.open()
     }
 
     private func handle(_ event: PlayerEvent) async {
@@ -170,6 +215,9 @@ extension WorkerBot {
                 // Registers the player with the pool on the node it lives on (same voice: no reconnect).
                 try await pool.update(guildId: player.guildId, PlayerUpdate(voice: state), noReplace: true)
             } else {
+                // Before the destroy, so the events the old copy queued still count (not its
+                // `cleanup` end).
+                adoptionHolds[node.name]?.rebuiltElsewhere(player.guildId)
                 try? await node.rest.destroyPlayer(sessionId: sessionId, guildId: player.guildId)
                 try await pool.update(guildId: player.guildId, PlayerUpdate(
                     track: player.track.map { .encoded($0.encoded, userData: $0.userData) },

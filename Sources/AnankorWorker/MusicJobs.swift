@@ -25,7 +25,7 @@ extension WorkerBot {
             throw error
         }
         let timeout = context.configuration.voiceConnectTimeout
-        switch await voice.attempts.wait(for: attempt, timeout: timeout) {
+        switch await voice.attempts.wait(for: attempt, timeout: timeout, on: context.time) {
         case .connected?:
             logger.info("joined voice")
         case .failed(let reason)?:
@@ -62,11 +62,12 @@ extension WorkerBot {
     }
 
     /// Plays the entry's track at the given position (the player exists since the connect).
+    /// Done when Lavalink accepted the player update with the track.
     func play(_ job: PlaybackPlayJob) async throws {
         let guild = try await requireSession(job.session)
         guard !job.entry.track.encoded.isEmpty else { throw JobFailure.refused("the entry has no encoded track") }
         _ = await voice.recordPlay(guild: guild, encoded: job.entry.track.encoded, entry: job.entry.id)
-        try await pool.update(guildId: guild.description, PlayerUpdate(
+        try await applyToPlayer(guild, PlayerUpdate(
             track: .encoded(job.entry.track.encoded, userData: Self.userData(for: job.entry.id)),
             position: job.startPositionMs > 0 ? job.startPositionMs : nil, volume: job.volume, paused: job.paused))
     }
@@ -87,7 +88,16 @@ extension WorkerBot {
         }
         if job.stop { update.track = .stop }
         guard update != PlayerUpdate() else { return }
-        try await pool.update(guildId: guild.description, update)
+        try await applyToPlayer(guild, update)
+    }
+
+    /// Sends `update` to the guild's player; done only when a Lavalink node accepted it. The
+    /// pool keeps an update for a player waiting for a node and answers nil: that has not taken
+    /// effect, so it is refused (a later move of the player may still apply it).
+    private func applyToPlayer(_ guild: GuildID, _ update: PlayerUpdate) async throws {
+        guard try await pool.update(guildId: guild.description, update) != nil else {
+            throw JobFailure.refused("no Lavalink node can take the player right now; it waits for one")
+        }
     }
 
     /// The guild of `session` when the worker is in that channel.

@@ -18,10 +18,10 @@ struct ReminderRunner: Sendable {
     /// How long a claimed reminder stays ours before another worker may take it.
     static let claimLease: Duration = .seconds(30)
 
-    func run(every interval: Duration) async {
+    func run(every interval: Duration, on time: DiscordTimeSource) async {
         while !Task.isCancelled {
             await pass()
-            do { try await Task.sleep(for: interval) } catch { return }
+            do { try await time.sleep(interval) } catch { return }
         }
     }
 

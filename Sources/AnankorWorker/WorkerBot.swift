@@ -29,6 +29,9 @@ struct WorkerContext: Sendable {
     /// Job claims (the ledger, or Redis in distributed mode).
     let claims: any IdempotencyStore
     let now: @Sendable () -> Date
+    /// What every wait of the worker sleeps on (heartbeats, lease renewal, spare retries, job
+    /// timeouts, the reminder runner): the injected `Clock`, so tests drive it by hand.
+    let time: DiscordTimeSource
     let metrics: WorkerMetrics
     let board: WorkerStatusBoard
     /// The process's events, with their backlog while the bus is unreachable.
@@ -57,8 +60,11 @@ final class WorkerBot: Service, Sendable {
     private let poolEvents: AsyncStream<PoolEvent>
     /// Each node's own events: player events are taken from here (see `LavalinkEvents.swift`).
     private let nodeEvents: [(name: String, events: AsyncStream<NodeEvent>)]
-    /// Per node, opened once the players of a resumed session were adopted (at once otherwise).
+    /// Per node, opened once the players of a resumed session were adopted (at once otherwise,
+    /// and when the node cannot be reached before its first `ready`).
     let adoptionDone: [String: Latch]
+    /// Per node, the player events held while its resumed session's players are adopted.
+    let adoptionHolds: [String: AdoptionHold]
     /// Nodes whose Lavalink session this hold resumes (a takeover): jobs wait for their adoption.
     let resumingNodes: Set<String>
     private let lease: Mutex<Lease>
@@ -85,6 +91,9 @@ final class WorkerBot: Service, Sendable {
         self.poolEvents = pool.events()
         self.nodeEvents = pool.nodes.map { ($0.name, $0.events()) }
         self.adoptionDone = Dictionary(pool.nodes.map { ($0.name, Latch()) }, uniquingKeysWith: { first, _ in first })
+        let resuming = Set(lavalinkSessions.keys)
+        self.adoptionHolds = Dictionary(pool.nodes.map { ($0.name, AdoptionHold(holding: resuming.contains($0.name))) },
+                                        uniquingKeysWith: { first, _ in first })
     }
 
     var currentLease: Lease { lease.withLock { $0 } }
@@ -118,7 +127,7 @@ final class WorkerBot: Service, Sendable {
             group.addTask {
                 await ReminderRunner(worker: self.worker, holder: self.context.configuration.holder, context: self.context,
                                      rest: self.rest, logger: self.logger)
-                    .run(every: self.context.configuration.scheduleInterval)
+                    .run(every: self.context.configuration.scheduleInterval, on: self.context.time)
                 return nil
             }
             var ended: HoldEnd?
@@ -142,7 +151,7 @@ final class WorkerBot: Service, Sendable {
         await heartbeat(now: context.now())
         while true {
             do {
-                try await Task.sleep(for: context.configuration.heartbeatInterval)
+                try await context.time.sleep(context.configuration.heartbeatInterval)
             } catch {
                 return nil
             }
@@ -219,6 +228,11 @@ final class WorkerBot: Service, Sendable {
     /// True the first time a node's `ready` is seen in this hold.
     func firstReady(of node: String) -> Bool {
         nodesSeen.withLock { $0.insert(node).inserted }
+    }
+
+    /// Whether a node's `ready` was seen in this hold.
+    func hasBeenReady(_ node: String) -> Bool {
+        nodesSeen.withLock { $0.contains(node) }
     }
 
     // MARK: Graceful shutdown

@@ -57,6 +57,12 @@ public struct WorkerConfiguration: Sendable {
     /// How long Lavalink keeps this worker's players playing after its connection drops, so a
     /// spare that takes over the token can resume them.
     public var lavalinkResumeTimeout: Duration
+    /// How long a music job may wait to be carried out: for a Lavalink node and, after a
+    /// takeover, for the players of the resumed sessions to be adopted; then, for play, update
+    /// and leave, for the change to take effect (passing failures are retried within it). Past
+    /// it the job is answered `jobFailed`. A join also has `voiceConnectTimeout` for Discord.
+    /// Keep it below the masters' acknowledgement deadline, so members read the reason.
+    public var jobTimeout: Duration
     /// `Client-Name` sent to Lavalink.
     public var clientName: String
     /// How often due reminders are looked for in the schedule.
@@ -71,14 +77,16 @@ public struct WorkerConfiguration: Sendable {
     ///   - gatewayCompression: default true.
     ///   - voiceConnectTimeout: default 10 s.
     ///   - lavalinkResumeTimeout: default 60 s.
+    ///   - jobTimeout: default 4 s (the masters wait 5 s for an acknowledgement).
     public init(
         tokens: [BotToken], discordRESTBaseURL: String? = nil, lavalinkNodes: [LavalinkNodeSpec],
         holder: LeaseHolder, consumer: ConsumerName, leaseTTL: Duration = .seconds(3),
         heartbeatInterval: Duration = .seconds(1), spareRetryInterval: Duration? = nil,
         gatewayCompression: Bool = true, voiceConnectTimeout: Duration = .seconds(10),
-        lavalinkResumeTimeout: Duration = .seconds(60), clientName: String = "Anankor/1.0",
-        scheduleInterval: Duration = .seconds(1)
+        lavalinkResumeTimeout: Duration = .seconds(60), jobTimeout: Duration = .seconds(4),
+        clientName: String = "Anankor/1.0", scheduleInterval: Duration = .seconds(1)
     ) {
+        self.jobTimeout = jobTimeout
         self.scheduleInterval = scheduleInterval
         self.tokens = tokens
         self.discordRESTBaseURL = discordRESTBaseURL

@@ -32,7 +32,7 @@ struct WorkerSampler {
             }
             counted = now
             for gauges in nodes { await gauges.sample(pool: bot.pool) }
-            try? await Task.sleep(for: Self.interval)
+            do { try await bot.context.time.sleep(Self.interval) } catch { return }
         }
     }
 

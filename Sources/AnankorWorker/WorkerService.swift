@@ -25,16 +25,21 @@ public final class WorkerService: Service, Sendable {
     private let context: WorkerContext
     private let logger: Logger
 
-    /// - Parameter claims: where jobs are claimed once; the ledger unless given (distributed mode
-    ///   passes Redis). Reminders are always claimed in the ledger (kept a week).
+    /// - Parameters:
+    ///   - claims: where jobs are claimed once; the ledger unless given (distributed mode passes
+    ///     Redis). Reminders are always claimed in the ledger (kept a week).
+    ///   - now: wall-clock time for leases, claims and event timestamps.
+    ///   - clock: what every wait sleeps on (heartbeats and lease renewal, spare retries, job
+    ///     timeouts, the reminder runner); tests pass a manual clock.
     public init(configuration: WorkerConfiguration, bus: any JobBus, state: any StateStore, ledger: any Ledger,
-                claims: (any IdempotencyStore)? = nil, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
+                claims: (any IdempotencyStore)? = nil, now: @escaping @Sendable () -> Date = { Date() },
+                clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "worker.holder"] = "\(configuration.holder)"
         self.logger = logger
         self.context = WorkerContext(configuration: configuration, bus: bus, state: state, ledger: ledger,
-                                     claims: claims ?? ledger, now: now,
+                                     claims: claims ?? ledger, now: now, time: DiscordTimeSource(clock: clock),
                                      metrics: WorkerMetrics(), board: WorkerStatusBoard(),
                                      events: EventPublisher(bus: bus, now: now, logger: logger))
     }
@@ -71,7 +76,7 @@ public final class WorkerService: Service, Sendable {
             await context.events.deliverBacklog()  // what an earlier hold could not publish
             do {
                 try await cancelWhenGracefulShutdown {
-                    try await Task.sleep(for: self.configuration.spareRetryInterval)
+                    try await self.context.time.sleep(self.configuration.spareRetryInterval)
                 }
             } catch {
                 return

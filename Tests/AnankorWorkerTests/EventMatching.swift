@@ -10,6 +10,7 @@ extension WorkerEvent {
     var workerOnline: WorkerOnlineEvent? { if case .workerOnline(let event) = self { event } else { nil } }
     var workerOffline: WorkerOfflineEvent? { if case .workerOffline(let event) = self { event } else { nil } }
     var jobFailed: JobFailedEvent? { if case .jobFailed(let event) = self { event } else { nil } }
+    var jobAcked: JobAckedEvent? { if case .jobAcked(let event) = self { event } else { nil } }
     var tempChannelCreated: TempChannelCreatedEvent? {
         if case .tempChannelCreated(let event) = self { event } else { nil }
     }

@@ -1,4 +1,5 @@
 import AnankorCore
+import AnankorTesting
 @testable import AnankorWorker
 import DiscordEmulator
 import DiscordKit
@@ -63,6 +64,9 @@ struct LifecycleTests {
                 }
                 await world.lavalink.advance(byMilliseconds: 6_000)
                 #expect(await world.lavalink.sessions().first { $0.sessionId == lavalinkSession.sessionId }?.queuedEvents ?? 0 > 0)
+                // A command sent while nobody holds the token waits for the spare to adopt the
+                // player, and is then carried out and acknowledged (not failed "not in voice").
+                let volume = try await world.send(.playerUpdate(PlayerUpdateJob(session: world.session(world.music), volume: 40)))
                 try await eventually("the spare holds the token", timeout: .seconds(15)) { second.heldWorker == world.worker }
                 try await eventually("the spare is ready", timeout: .seconds(30)) { second.isReady }
                 let online = try await world.recorder.wait(for: "workerOnline with a higher fencing token") {
@@ -81,6 +85,14 @@ struct LifecycleTests {
                     $0.trackEnd
                 }
                 #expect(ended.entry == entry.id && ended.reason == .finished && ended.session == world.session(world.music))
+                let answer = try await world.recorder.answer(to: volume, "the volume sent during the takeover")
+                #expect(answer.jobAcked?.session == world.session(world.music))
+                #expect(await world.lavalink.player(guildId: String(world.guild))?.volume == 40)
+                // The end held during adoption reached the bus before the job ran.
+                let all = world.recorder.all
+                let endIndex = all.firstIndex { $0.trackEnd?.entry == entry.id }
+                let ackIndex = all.firstIndex { $0.jobAcked?.job == volume }
+                #expect(endIndex != nil && ackIndex != nil && endIndex! < ackIndex!)
                 #expect(await world.lavalink.player(guildId: String(world.guild))?.voiceConnected == true)
 
                 // The spare plays for the same bot in the adopted session, without a new connect.
@@ -135,6 +147,52 @@ struct LifecycleTests {
                 }
                 #expect(kicked.session == world.session(world.music) && kicked.byRemote && kicked.movedTo == nil)
                 try await eventually("no stale player") { await world.lavalink.player(guildId: String(world.guild)) == nil }
+            } catch {
+                await stopAll()
+                throw error
+            }
+            await stopAll()
+        }
+    }
+
+    @Test("SIGTERM hands the token over at once: the holder releases it as it stops, a waiting spare holds it within 1 s")
+    func gracefulHandover() async throws {
+        try await WorkerWorld.with { world in
+            // Lease TTL 15 s: only the release can free the token within the second of the spare's
+            // clock this test lets pass. Each worker waits on its own manual clock.
+            let holderClock = ManualClock()
+            let spareClock = ManualClock()
+            let holder = world.makeWorker(holder: "first", spareRetry: nil, clock: holderClock)
+            let spare = world.makeWorker(holder: "second", spareRetry: nil, clock: spareClock)
+            let group = ServiceGroup(configuration: .init(services: [holder], logger: WorkerWorld.logger))
+            let holding = Task { try await group.run() }
+            var spareTask: Task<Void, any Error>?
+            func stopAll() async {
+                holding.cancel()
+                spareTask?.cancel()
+                _ = await holding.result
+                _ = await spareTask?.result
+            }
+            do {
+                try await eventually("the holder is ready", timeout: .seconds(30)) { holder.isReady }
+                let held = try #require(try await world.state.currentLease(.workerToken(world.worker), now: Date()))
+                spareTask = Task { try await spare.run() }
+                // The spare tried, found the token held, and waits for its next try (500 ms).
+                try await eventually("the spare waits for its next try") { spareClock.sleeperCount == 1 }
+                #expect(spare.heldWorker == nil)
+                #expect(spareClock.nextDeadline?.offset == .milliseconds(500))
+
+                await group.triggerGracefulShutdown()
+                try await holding.value
+                let offline = try await world.recorder.wait(for: "workerOffline") { $0.workerOffline }
+                #expect(offline.worker == world.worker && offline.reason == "shutdown")
+                #expect(try await world.state.currentLease(.workerToken(world.worker), now: Date()) == nil)
+
+                spareClock.advance(by: .milliseconds(500))
+                try await eventually("the spare holds the token", timeout: .seconds(15)) { spare.heldWorker == world.worker }
+                #expect(spareClock.now.offset <= .seconds(1))
+                let lease = try #require(try await world.state.currentLease(.workerToken(world.worker), now: Date()))
+                #expect(lease.holder == LeaseHolder("second") && lease.fencingToken > held.fencingToken)
             } catch {
                 await stopAll()
                 throw error

@@ -1,4 +1,5 @@
 import AnankorCore
+import AnankorTesting
 @testable import AnankorWorker
 import DiscordKit
 import Foundation
@@ -69,7 +70,8 @@ struct UnitTests {
         }
         #expect(state.channelId == "20" && state.sessionId == "s1")
         await voice.voiceDelivered(guild: guild, state)
-        #expect(await voice.attempts.wait(for: attempt, timeout: .seconds(5)) == .connected)
+        #expect(await voice.attempts.wait(for: attempt, timeout: .seconds(5), on: DiscordTimeSource(clock: ManualClock()))
+            == .connected)
         #expect(await voice.beginConnect(session, textChannel: nil, selfDeaf: true) == .alreadyConnected)
 
         guard case .moved(let from, let to, _) = await voice.botVoiceState(guild: guild, channel: ChannelID(30), sessionID: "s1")
@@ -86,22 +88,119 @@ struct UnitTests {
     }
 
     @Test("a join nobody confirms times out and asks to leave; a result that comes first is kept")
-    func joinTimeout() async {
+    func joinTimeout() async throws {
         let voice = VoiceSessions(sessionsMeter: Meter(label: "test_sessions"))
         let session = SessionKey(guild: GuildID(1), channel: ChannelID(2))
         guard case .join(let attempt) = await voice.beginConnect(session, textChannel: nil, selfDeaf: true) else {
             Issue.record("expected a join")
             return
         }
-        #expect(await voice.attempts.wait(for: attempt, timeout: .milliseconds(20)) == nil)
+        let clock = ManualClock()
+        let time = DiscordTimeSource(clock: clock)
+        let waiting = Task { await voice.attempts.wait(for: attempt, timeout: .seconds(10), on: time) }
+        try await advance(clock, by: .seconds(10), whenSleepers: 1)
+        #expect(await waiting.value == nil)
         #expect(await voice.abandonConnect(session.guild, attempt: attempt) == .leave)
         #expect(await voice.count == 0)
 
         let waiters = AttemptWaiters<Int>()
         let early = waiters.makeAttempt()
         waiters.resolve(early, with: 7)
-        #expect(await waiters.wait(for: early, timeout: .seconds(5)) == 7)
+        #expect(await waiters.wait(for: early, timeout: .seconds(5), on: time) == 7)
     }
+
+    @Test("a latch waited on with a timeout: opened in time it passes, else it gives up when the clock says so")
+    func latchTimeout() async throws {
+        let clock = ManualClock()
+        let time = DiscordTimeSource(clock: clock)
+        let latch = Latch()
+        let early = Task { await latch.wait(upTo: .seconds(4), on: time) }
+        try await advance(clock, by: .seconds(3), whenSleepers: 1)
+        #expect(clock.sleeperCount == 1)  // 3 s of 4: still waiting
+        latch.open()
+        #expect(await early.value)
+
+        let closed = Latch()
+        let late = Task { await closed.wait(upTo: .seconds(4), on: time) }
+        try await advance(clock, by: .seconds(4), whenSleepers: 1)
+        #expect(await late.value == false)
+
+        // Cancelled: returns at once, closed.
+        let cancelled = Task { await closed.wait(upTo: .seconds(60), on: time) }
+        try await clock.waitForSleepers(1)
+        cancelled.cancel()
+        #expect(await cancelled.value == false)
+        #expect(clock.sleeperCount == 0)
+    }
+
+    @Test("music job answers are stored with the claim; an empty result (older workers) reads as acknowledged")
+    func answersStored() {
+        #expect(JobAnswer(stored: JobAnswer.acked.stored) == .acked)
+        #expect(JobAnswer(stored: []) == .acked)
+        let failed = JobAnswer.failed(reason: "the worker is not in voice in guild 1; connect first", missingPermission: false)
+        #expect(JobAnswer(stored: failed.stored) == failed)
+        let permission = JobAnswer.failed(reason: "missing permission: 50013", missingPermission: true)
+        #expect(JobAnswer(stored: permission.stored) == permission)
+        let long = JobAnswer.failed(reason: String(repeating: "x", count: 100_000), missingPermission: false)
+        #expect(long.stored.count <= IdempotencyKey.maxResultBytes)
+        let session = SessionKey(guild: GuildID(1), channel: ChannelID(2))
+        let envelope = JobEnvelope(id: EnvelopeID(sessionJob: SessionJobID("1:2#7")),
+                                   body: .playerUpdate(PlayerUpdateJob(session: session, volume: 55)), createdAt: Date())
+        guard case .jobAcked(let acked) = JobAnswer.acked.event(for: envelope, session: session) else {
+            Issue.record("expected jobAcked")
+            return
+        }
+        #expect(acked == JobAckedEvent(job: envelope.id, jobKind: PlayerUpdateJob.kind, session: session))
+        guard case .jobFailed(let event) = permission.event(for: envelope, session: session) else {
+            Issue.record("expected jobFailed")
+            return
+        }
+        #expect(event.job == envelope.id && event.session == session && event.missingPermission
+            && event.reason == "missing permission: 50013" && event.guild == session.guild)
+    }
+
+    @Test("events during adoption are held in order and bounded, then drained before the reader delivers again")
+    func adoptionHold() {
+        func end(_ guild: String, _ reason: LavalinkKit.TrackEndReason = .finished) -> PlayerEvent {
+            let info = LavalinkKit.TrackInfo(identifier: guild, isSeekable: true, author: "a", length: 1000, isStream: false,
+                                             position: 0, title: "t", uri: nil, artworkUrl: nil, isrc: nil, sourceName: "x")
+            return PlayerEvent(guildId: guild, kind: .trackEnd(LavalinkKit.Track(encoded: "t-\(guild)", info: info),
+                                                                reason: reason))
+        }
+        let hold = AdoptionHold(holding: true, capacity: 3)
+        let first = hold.admit(end("1"))
+        #expect(!first.deliverNow && first.droppedSoFar == nil)
+        _ = hold.admit(end("2"))
+        _ = hold.admit(end("3"))
+        let overflow = hold.admit(end("4"))
+        #expect(!overflow.deliverNow && overflow.droppedSoFar == 1)
+        // The adopter takes what is held, oldest first; more arrives meanwhile and is held too.
+        #expect(hold.drain(adopted: true)?.map(\.guildId) == ["2", "3", "4"])
+        #expect(!hold.admit(end("5")).deliverNow)
+        #expect(hold.drain(adopted: true)?.map(\.guildId) == ["5"])
+        #expect(hold.drain(adopted: true) == nil)
+        #expect(hold.admit(end("6")).deliverNow)
+        // Adopted: a later resumed `ready` (a reconnect) does not hold again.
+        hold.resumedReady()
+        #expect(hold.admit(end("7")).deliverNow)
+
+        // Given up (node unreachable) rather than adopted: a late resumed `ready` holds again.
+        let late = AdoptionHold(holding: true)
+        #expect(late.drain(adopted: false) == nil)
+        #expect(late.admit(end("1")).deliverNow)
+        late.resumedReady()
+        #expect(!late.admit(end("2")).deliverNow)
+
+        // A node that resumes nothing holds nothing.
+        #expect(AdoptionHold(holding: false).admit(end("1")).deliverNow)
+
+        // A player rebuilt on another node: its old copy's ends count, not the cleanup of our destroy.
+        #expect(AdoptionHold.reportsHeldEventOfRebuiltPlayer(end("1", .finished)))
+        #expect(!AdoptionHold.reportsHeldEventOfRebuiltPlayer(end("1", .cleanup)))
+        #expect(!AdoptionHold.reportsHeldEventOfRebuiltPlayer(
+            PlayerEvent(guildId: "1", kind: .webSocketClosed(code: 4006, reason: "x", byRemote: true))))
+    }
+
 
     @Test("Lavalink session ids by node round-trip through the resume record; a bare id is the first node's")
     func resumeRecords() {
@@ -145,4 +244,11 @@ struct UnitTests {
             return
         }
     }
+}
+
+/// Advances `clock` once `count` tasks sleep on it, so the advance is not lost on a sleeper that
+/// has not started yet.
+func advance(_ clock: ManualClock, by duration: Duration, whenSleepers count: Int) async throws {
+    try await clock.waitForSleepers(count)
+    clock.advance(by: duration)
 }

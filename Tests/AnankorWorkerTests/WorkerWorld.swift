@@ -1,5 +1,6 @@
 import AnankorCore
 import AnankorEmbedded
+import AnankorTesting
 @testable import AnankorWorker
 import DiscordEmulator
 import DiscordKit
@@ -87,24 +88,34 @@ struct WorkerWorld {
             directory: directory)
     }
 
-    func configuration(holder: String, leaseTTL: Duration = .seconds(15), heartbeat: Duration = .seconds(1))
-        -> WorkerConfiguration
+    func configuration(holder: String, leaseTTL: Duration = .seconds(15), heartbeat: Duration = .seconds(1),
+                       spareRetry: Duration? = .milliseconds(200)) -> WorkerConfiguration
     {
         WorkerConfiguration(
             tokens: [BotToken(bot.token)], discordRESTBaseURL: discord.restURL,
             lavalinkNodes: [LavalinkNodeSpec(name: "main", host: "127.0.0.1", port: lavalink.port, password: lavalink.password)],
             holder: LeaseHolder(holder), consumer: ConsumerName("consumer-\(holder)"), leaseTTL: leaseTTL,
-            heartbeatInterval: heartbeat, spareRetryInterval: .milliseconds(200), gatewayCompression: true,
+            heartbeatInterval: heartbeat, spareRetryInterval: spareRetry, gatewayCompression: true,
             voiceConnectTimeout: .seconds(10))
     }
 
-    func makeWorker(holder: String = "holder-a", leaseTTL: Duration = .seconds(15), heartbeat: Duration = .seconds(1))
-        -> WorkerService
+    /// - Parameter clock: a manual clock makes every wait of the worker (heartbeats, spare
+    ///   retries, job timeouts) move only when the test advances it; its wall-clock time (leases,
+    ///   claims) then follows that clock too, from the real time the worker was made.
+    func makeWorker(holder: String = "holder-a", leaseTTL: Duration = .seconds(15), heartbeat: Duration = .seconds(1),
+                    spareRetry: Duration? = .milliseconds(200), clock: ManualClock? = nil) -> WorkerService
     {
         var logger = Self.logger
         logger[metadataKey: "test.holder"] = "\(holder)"
-        return WorkerService(configuration: configuration(holder: holder, leaseTTL: leaseTTL, heartbeat: heartbeat),
-                             bus: bus, state: state, ledger: ledger, logger: logger)
+        let configuration = configuration(holder: holder, leaseTTL: leaseTTL, heartbeat: heartbeat, spareRetry: spareRetry)
+        guard let clock else {
+            return WorkerService(configuration: configuration, bus: bus, state: state, ledger: ledger, logger: logger)
+        }
+        let start = Date()
+        return WorkerService(configuration: configuration, bus: bus, state: state, ledger: ledger,
+                             now: { start.addingTimeInterval(Double(clock.now.offset.components.seconds)
+                                 + Double(clock.now.offset.components.attoseconds) / 1e18) },
+                             clock: clock, logger: logger)
     }
 
     /// Runs `worker` while `body` runs (waiting for it to be ready first), then cancels it.
@@ -152,6 +163,21 @@ struct WorkerWorld {
         try await eventually("Lavalink has the voice connection") {
             guard let player = await lavalink.player(guildId: String(guild)) else { return false }
             return player.voiceConnected && player.voice.channelId == String(channel)
+        }
+    }
+}
+
+extension EventRecorder {
+    /// The answers (`jobAcked` or `jobFailed`) published for the job `id`, in order.
+    func answers(to id: EnvelopeID) -> [WorkerEvent] {
+        all.filter { $0.jobAcked?.job == id || $0.jobFailed?.job == id }
+    }
+
+    /// Waits for the first answer to `id`.
+    @discardableResult
+    func answer(to id: EnvelopeID, _ what: String, timeout: Duration = .seconds(20)) async throws -> WorkerEvent {
+        try await wait(for: "the answer to \(what)", timeout: timeout) { event in
+            event.jobAcked?.job == id || event.jobFailed?.job == id ? event : nil
         }
     }
 }

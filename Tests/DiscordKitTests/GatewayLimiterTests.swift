@@ -1,3 +1,4 @@
+import AnankorTesting
 @testable import DiscordKit
 import Synchronization
 import Testing

@@ -1,3 +1,4 @@
+import AnankorTesting
 import Logging
 import Testing
 
