@@ -26,6 +26,8 @@ public struct PlayerEvent: Sendable, Hashable {
         /// The node's voice connection to Discord closed (code 4006 session invalid, 4014
         /// disconnected, 4017 end-to-end encryption required, …).
         case webSocketClosed(code: Int, reason: String, byRemote: Bool)
+        /// An event of a plugin this client knows (SponsorBlock's segments and chapters).
+        case plugin(PluginEvent)
         case unknown(type: String)
     }
 }
@@ -72,6 +74,7 @@ public enum TrackEndReason: Sendable, Hashable {
 extension NodeMessage: Decodable {
     private enum Keys: String, CodingKey {
         case op, resumed, sessionId, guildId, state, type, track, reason, exception, thresholdMs, code, byRemote
+        case segments, segment, chapters, chapter
     }
 
     public init(from decoder: any Decoder) throws {
@@ -118,6 +121,14 @@ extension NodeMessage: Decodable {
                     reason: try container.decodeIfPresent(String.self, forKey: .reason) ?? "",
                     byRemote: try container.decodeIfPresent(Bool.self, forKey: .byRemote) ?? false
                 )
+            case "SegmentsLoaded":
+                kind = .plugin(.segmentsLoaded(try container.decode([SponsorBlock.Segment].self, forKey: .segments)))
+            case "SegmentSkipped":
+                kind = .plugin(.segmentSkipped(try container.decode(SponsorBlock.Segment.self, forKey: .segment)))
+            case "ChaptersLoaded":
+                kind = .plugin(.chaptersLoaded(try container.decode([SponsorBlock.Chapter].self, forKey: .chapters)))
+            case "ChapterStarted":
+                kind = .plugin(.chapterStarted(try container.decode(SponsorBlock.Chapter.self, forKey: .chapter)))
             default:
                 kind = .unknown(type: type)
             }
