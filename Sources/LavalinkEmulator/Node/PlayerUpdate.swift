@@ -91,7 +91,9 @@ struct PlayerUpdate {
             } catch {
                 throw .badRequest("Failed to decode track: \(error.description)")
             }
-            return .play(Track(info: decoded.info, encoded: text, userData: userData))
+            // LavaSrc's tracks carry their album and artist fields wherever they appear.
+            let pluginInfo = catalogue.lavaSrcPluginInfo(decoded.info) ?? [:]
+            return .play(Track(info: decoded.info, encoded: text, userData: userData, pluginInfo: pluginInfo))
         }
         if let identifier {
             guard let text = identifier.stringValue else { throw .badRequest("track.identifier must be a string") }
