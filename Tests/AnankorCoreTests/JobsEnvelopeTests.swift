@@ -36,6 +36,8 @@ struct JobsEnvelopeTests {
         .workerOffline(WorkerOfflineEvent(worker: WorkerID(8), reason: "shutdown")),
         .jobFailed(JobFailedEvent(job: EnvelopeID(), jobKind: "game.role.add", reason: "missing permission")),
         .tempChannelCreated(TempChannelCreatedEvent(lobby: LobbyID("l"), guild: GuildID(1), channel: ChannelID(6))),
+        .segmentSkipped(SegmentSkippedEvent(session: session, entry: entry.id,
+                                            category: "sponsor", startMs: 30_000, endMs: 45_000)),
     ]
 
     @Test("every job kind round-trips with id, trace context and creation time", arguments: jobs)
