@@ -17,7 +17,7 @@ struct MusicCommands: Sendable {
     }
 
     /// Commands that take a while (Lavalink lookups) and are acknowledged first.
-    static let slowCommands: Set<String> = ["play", "search"]
+    static let slowCommands: Set<String> = ["play", "search", "lyrics"]
 
     func run(_ invocation: CommandInvocation) async throws -> Reply {
         try await gate(invocation)
@@ -45,6 +45,7 @@ struct MusicCommands: Sendable {
         case "autoplay": return try await autoplay(invocation)
         case "filter": return try await filter(invocation)
         case "stay": return try await stay(invocation)
+        case "lyrics": return try await lyrics(invocation)
         default: throw InvocationProblem(.errorUnknownCommand)
         }
     }
@@ -203,6 +204,9 @@ struct MusicCommands: Sendable {
     private func search(_ invocation: CommandInvocation) async throws -> Reply {
         let session = try session(of: invocation)
         let query = invocation.string("query") ?? ""
+        if let type = invocation.string("type"), type != "track" {
+            return try await searchCollections(query, type: type, session: session, invocation: invocation)
+        }
         guard case .tracks(let found, _) = await context.tracks.resolve(query), !found.isEmpty else {
             throw InvocationProblem(.musicNothingFound, ["query": "`\(query.prefix(100))`"])
         }
@@ -221,10 +225,12 @@ struct MusicCommands: Sendable {
     /// A choice from `/search`'s menu: queue it like `/play`.
     func pick(_ invocation: CommandInvocation, value: String) async throws -> Reply {
         let session = try session(of: invocation)
-        guard case .tracks(let found, _) = await context.tracks.resolve(value), let track = found.first else {
+        guard case .tracks(let found, let playlist) = await context.tracks.resolve(value), let track = found.first else {
             throw InvocationProblem(.musicNothingFound, ["query": "`\(value.prefix(100))`"])
         }
-        return try await enqueue([track], playlist: nil, next: false, session: session, invocation: invocation)
+        // An album, artist or playlist picked from a typed search queues all of it.
+        return try await enqueue(playlist == nil ? [track] : found, playlist: playlist, next: false, session: session,
+                                 invocation: invocation)
     }
 
     private func invite(_ invocation: CommandInvocation) -> Reply {

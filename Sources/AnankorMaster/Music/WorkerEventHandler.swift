@@ -35,6 +35,7 @@ struct WorkerEventHandler: Sendable {
             break
         case .tempChannelCreated(let created):
             try await games.channelCreated(created)
+        case .segmentSkipped(let skipped): try await SegmentNotices(context: context).announce(skipped)
         case .jobFailed(let failed):
             if failed.missingPermission, failed.jobKind == VoiceMoveJob.kind, let lobby = failed.lobby,
                 let guild = failed.guild
