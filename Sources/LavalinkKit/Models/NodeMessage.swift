@@ -121,14 +121,19 @@ extension NodeMessage: Decodable {
                     reason: try container.decodeIfPresent(String.self, forKey: .reason) ?? "",
                     byRemote: try container.decodeIfPresent(Bool.self, forKey: .byRemote) ?? false
                 )
+            // A plugin event of another shape (another plugin version) is unknown, never an error.
             case "SegmentsLoaded":
-                kind = .plugin(.segmentsLoaded(try container.decode([SponsorBlock.Segment].self, forKey: .segments)))
+                kind = (try? container.decode([SponsorBlock.Segment].self, forKey: .segments))
+                    .map { .plugin(.segmentsLoaded($0)) } ?? .unknown(type: type)
             case "SegmentSkipped":
-                kind = .plugin(.segmentSkipped(try container.decode(SponsorBlock.Segment.self, forKey: .segment)))
+                kind = (try? container.decode(SponsorBlock.Segment.self, forKey: .segment))
+                    .map { .plugin(.segmentSkipped($0)) } ?? .unknown(type: type)
             case "ChaptersLoaded":
-                kind = .plugin(.chaptersLoaded(try container.decode([SponsorBlock.Chapter].self, forKey: .chapters)))
+                kind = (try? container.decode([SponsorBlock.Chapter].self, forKey: .chapters))
+                    .map { .plugin(.chaptersLoaded($0)) } ?? .unknown(type: type)
             case "ChapterStarted":
-                kind = .plugin(.chapterStarted(try container.decode(SponsorBlock.Chapter.self, forKey: .chapter)))
+                kind = (try? container.decode(SponsorBlock.Chapter.self, forKey: .chapter))
+                    .map { .plugin(.chapterStarted($0)) } ?? .unknown(type: type)
             default:
                 kind = .unknown(type: type)
             }

@@ -25,6 +25,9 @@ struct PluginDecodingTests {
             Issue.record("unknown category did not decode")
         }
         #expect(try message(#"{"op":"event","type":"LyricsLineEvent","guildId":"1"}"#) == .event(PlayerEvent(guildId: "1", kind: .unknown(type: "LyricsLineEvent"))))
+        // A segment in another shape (the plugin's old README showed times as strings) is unknown, not an error.
+        #expect(try message(#"{"op":"event","type":"SegmentSkipped","guildId":"1","segment":{"category":"sponsor","start":"1","end":"2"}}"#)
+            == .event(PlayerEvent(guildId: "1", kind: .unknown(type: "SegmentSkipped"))))
     }
 
     @Test func lyricsObject() throws {
