@@ -84,6 +84,13 @@ struct PluginWireTests {
             let silent = try await loadTrack(emulator, "emulator:track:instrumental?lyrics=none")
             let none = try await rest(emulator, .GET, "/v4/lyrics?track=\(percentEncoded(try #require(silent["encoded"]?.stringValue)))")
             #expect(none.status == 204)
+
+            // A LavaSrc track cannot be played on a node without LavaSrc.
+            await emulator.setPlugins(EmulatedPlugins(lavaSrc: false))
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
+            let refused = try await rest(emulator, .PATCH, path, body: ["voice": testVoice, "track": ["encoded": .string(encoded)]])
+            #expect(refused.status == 400, "\(refused.text)")
+            await socket.close()
         }
     }
 }
