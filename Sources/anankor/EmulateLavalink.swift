@@ -33,21 +33,7 @@ struct EmulateLavalink: AsyncParsableCommand {
     var plugins: String = "none"
 
     /// `--plugins` as the emulator's switches; nil when a name is unknown.
-    var emulatedPlugins: EmulatedPlugins? {
-        var result = EmulatedPlugins.none
-        for name in plugins.lowercased().split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            switch name {
-            case "all": result = .all
-            case "none", "": break
-            case "lavasrc": result.lavaSrc = true
-            case "sponsorblock": result.sponsorBlock = true
-            case "lavasearch": result.lavaSearch = true
-            case "lavalyrics": result.lavaLyrics = true
-            default: return nil
-            }
-        }
-        return result
-    }
+    var emulatedPlugins: EmulatedPlugins? { EmulatedPlugins(list: plugins) }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }

@@ -21,6 +21,23 @@ public struct EmulatedPlugins: Sendable, Equatable {
         self.lavaLyrics = lavaLyrics
     }
 
+    /// A comma-separated list of `lavasrc`, `sponsorblock`, `lavasearch`, `lavalyrics`, or `all` or
+    /// `none` (command-line options); nil when a name is unknown.
+    public init?(list: String) {
+        self.init()
+        for name in list.lowercased().split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            switch name {
+            case "all": self = .all
+            case "none", "": break
+            case "lavasrc": lavaSrc = true
+            case "sponsorblock": sponsorBlock = true
+            case "lavasearch": lavaSearch = true
+            case "lavalyrics": lavaLyrics = true
+            default: return nil
+            }
+        }
+    }
+
     public static let none = EmulatedPlugins()
     public static let all = EmulatedPlugins(lavaSrc: true, sponsorBlock: true, lavaSearch: true, lavaLyrics: true)
 
