@@ -89,6 +89,8 @@ extension WorkerBot {
     private func deliverVoice(_ state: LavalinkKit.VoiceState, in guild: GuildID) async {
         do {
             try await pool.update(guildId: guild.description, PlayerUpdate(voice: state))
+            // Before the join counts as done, so the first track already skips segments.
+            await applySponsorBlock(in: guild)
             await voice.voiceDelivered(guild: guild, state)
         } catch {
             let reason = JobFailure.classify(error).reason

@@ -32,6 +32,7 @@ extension WorkerBot {
             logger.info("player moved to another Lavalink node", metadata: [
                 "guild.id": "\(guildId)", "from": "\(from ?? "none")", "lavalink.node": "\(to)",
             ])
+            if let guild = GuildID(guildId) { await applySponsorBlock(in: guild) }
         case .playerWaiting(let guildId):
             logger.warning("player waits for a Lavalink node", metadata: ["guild.id": "\(guildId)"])
         }
@@ -154,6 +155,14 @@ extension WorkerBot {
             ])
             await events.publish(.voiceDisconnected(VoiceDisconnectedEvent(
                 session: session, code: code, reason: reason, byRemote: byRemote)))
+        case .plugin(.segmentSkipped(let segment)):
+            guard let session = await voice.session(in: guild) else { return dropped(event) }
+            let entry = await pool.snapshot(guildId: event.guildId)?.track.flatMap(Self.entry(in:))
+            await events.publish(.segmentSkipped(SegmentSkippedEvent(
+                session: session, entry: entry, category: segment.category.rawValue, startMs: segment.start, endMs: segment.end)))
+        case .plugin:
+            // Segments and chapters loaded, a chapter started: nothing the master acts on.
+            break
         case .unknown(let type):
             logger.debug("ignoring an unknown Lavalink event", metadata: ["type": "\(type)"])
         }

@@ -53,4 +53,10 @@ extension LavalinkEmulator {
     public func closeVoice(guildId: String, code: Int, reason: String, byRemote: Bool = true) async -> Bool {
         await node.closeVoice(guildId: guildId, sessionId: nil, code: code, reason: reason, byRemote: byRemote)
     }
+
+    /// The plugins the node runs now.
+    public func plugins() async -> EmulatedPlugins { node.plugins }
+
+    /// Switches plugins on or off while the node runs (clients see the change in `/v4/info`).
+    public func setPlugins(_ plugins: EmulatedPlugins) async { node.setPlugins(plugins) }
 }

@@ -63,7 +63,7 @@ public final class LavalinkEmulator: Service, Sendable {
         self.configuration = configuration
         self.clock = VirtualClock(speed: configuration.speed)
         self.wake = WakeSignal()
-        self.node = LavalinkNode(configuration: configuration.node, clock: clock, catalogue: Catalogue(), wake: wake)
+        self.node = LavalinkNode(configuration: configuration.node, clock: clock, catalogue: Catalogue(plugins: PluginSwitches(configuration.node.plugins)), wake: wake)
         self.logger = logger
     }
 
@@ -131,6 +131,7 @@ public final class LavalinkEmulator: Service, Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: LavalinkRESTMiddleware(password: configuration.node.password))
         router.addLavalinkRoutes(node: node)
+        router.addPluginRoutes(node: node)
         router.addControlRoutes(emulator: self)
         let webSocketRouter = Router(context: LavalinkWebSocketRequestContext.self)
         webSocketRouter.addLavalinkWebSocket(node: node)

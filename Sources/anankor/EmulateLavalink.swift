@@ -29,10 +29,19 @@ struct EmulateLavalink: AsyncParsableCommand {
     @Flag(help: "Let players progress without a voice connection (real Lavalink does not).")
     var progressWithoutVoice = false
 
+    @Option(help: "Plugins the node runs: a comma-separated list of lavasrc, sponsorblock, lavasearch, lavalyrics, or all or none.")
+    var plugins: String = "none"
+
+    /// `--plugins` as the emulator's switches; nil when a name is unknown.
+    var emulatedPlugins: EmulatedPlugins? { EmulatedPlugins(list: plugins) }
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard speed >= 0, speed.isFinite else { throw ValidationError("--speed must be a number ≥ 0") }
         guard playerUpdateInterval > 0 else { throw ValidationError("--player-update-interval must be positive") }
+        guard emulatedPlugins != nil else {
+            throw ValidationError("--plugins takes lavasrc, sponsorblock, lavasearch, lavalyrics, all or none, separated by commas")
+        }
     }
 
     func run() async throws {
@@ -42,7 +51,7 @@ struct EmulateLavalink: AsyncParsableCommand {
             configuration: .init(
                 host: host, port: port, speed: speed,
                 node: .init(password: password, playerUpdateIntervalMs: playerUpdateInterval,
-                            progressWithoutVoice: progressWithoutVoice)
+                            progressWithoutVoice: progressWithoutVoice, plugins: emulatedPlugins ?? .none)
             ),
             logger: logger
         )

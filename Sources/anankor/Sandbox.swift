@@ -3,6 +3,7 @@ import AnankorEmbedded
 import AnankorMaster
 import AnankorSandbox
 import ArgumentParser
+import LavalinkEmulator
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -32,6 +33,9 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Lavalink clock speed: 1 is real time, 0 is manual (scripts move it with `advance`).")
     var speed: Double?
 
+    @Option(help: "Lavalink plugins the emulated node runs (lavasrc, sponsorblock, lavasearch, lavalyrics, all, none; comma-separated). Default: all in the playground, none with --script.")
+    var lavalinkPlugins: String?
+
     @Option(help: "A scenario to play; its transcript goes to stdout.")
     var script: String?
 
@@ -46,6 +50,9 @@ struct SandboxCommand: AsyncParsableCommand {
             throw ValidationError("--workers must be between 1 and \(Anankor.maximumGuildSessionCap)")
         }
         if let speed, !(speed >= 0 && speed.isFinite) { throw ValidationError("--speed must be a number ≥ 0") }
+        if let lavalinkPlugins, EmulatedPlugins(list: lavalinkPlugins) == nil {
+            throw ValidationError("--lavalink-plugins takes lavasrc, sponsorblock, lavasearch, lavalyrics, all or none, separated by commas")
+        }
     }
 
     func run() async throws {
@@ -68,9 +75,11 @@ struct SandboxCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "anankor.sandbox")
-        let plan = SandboxWorld.Plan(workerBots: workers, lavalinkSpeed: speed ?? (scenario == nil ? 1 : 0),
+        var plan = SandboxWorld.Plan(workerBots: workers, lavalinkSpeed: speed ?? (scenario == nil ? 1 : 0),
                                      discordPort: scenario == nil ? discordPort : 0,
                                      lavalinkPort: scenario == nil ? lavalinkPort : 0)
+        // Scripts keep their transcripts unless they ask for plugins; the playground shows them all.
+        plan.lavalinkPlugins = lavalinkPlugins.flatMap(EmulatedPlugins.init(list:)) ?? (scenario == nil ? .all : .none)
         let world = try await SandboxWorld.start(plan, logger: logger)
         if scenario == nil {
             // The first line, written at once: the page a newcomer opens.

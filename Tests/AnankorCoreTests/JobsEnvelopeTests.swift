@@ -38,6 +38,8 @@ struct JobsEnvelopeTests {
         .jobAcked(JobAckedEvent(job: EnvelopeID(sessionJob: SessionJobID("1/2#3")), jobKind: "music.player.update",
                                 session: session)),
         .tempChannelCreated(TempChannelCreatedEvent(lobby: LobbyID("l"), guild: GuildID(1), channel: ChannelID(6))),
+        .segmentSkipped(SegmentSkippedEvent(session: session, entry: entry.id,
+                                            category: "sponsor", startMs: 30_000, endMs: 45_000)),
     ]
 
     @Test("every job kind round-trips with id, trace context and creation time", arguments: jobs)

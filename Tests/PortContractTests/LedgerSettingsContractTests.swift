@@ -29,6 +29,19 @@ extension LedgerContractTests {
                 #expect(read.djRole == nil)
                 #expect(read.stayChannels == [bigChannel])
                 #expect(read.prefix == "!")
+                #expect(read.sponsorBlockCategories == nil)
+                #expect(read.effectiveSponsorBlockCategories == GuildSettings.defaultSponsorBlockCategories)
+
+                let chosen = try await ledger.updateGuildSettings(guild) { $0.sponsorBlockCategories = ["intro", "sponsor"] }
+                #expect(try await ledger.guildSettings(guild).sponsorBlockCategories == ["intro", "sponsor"])
+                #expect(chosen.effectiveSponsorBlockCategories == ["intro", "sponsor"])
+                let none = try await ledger.updateGuildSettings(guild) { $0.sponsorBlockCategories = [] }
+                #expect(try await ledger.guildSettings(guild).sponsorBlockCategories == [], "an empty choice skips nothing")
+                #expect(none.version == 4)
+                let unknown = await #expect(throws: LedgerError.self) {
+                    try await ledger.updateGuildSettings(guild) { $0.sponsorBlockCategories = ["ads"] }
+                }
+                #expect(unknown?.code == .invalidInput)
             }
         }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A third-party Lavalink client (wavelink 3.5) against our emulator: connect a node, search,
 # connect a player and wait for the playerUpdate that says its voice is up, play, and see
-# TrackStart and TrackEnd through wavelink's own event dispatch.
+# TrackStart and TrackEnd through wavelink's own event dispatch; and LavaSrc's Spotify track and
+# album with the plugin fields wavelink reads.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -16,7 +17,7 @@ PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)
 PASSWORD="check-$RANDOM$RANDOM"
 LOG=$(mktemp -t anankor-lavalink-emulator.XXXXXX)
 # Speed 1000: a search result (1–6 minutes) ends within a second of real time.
-"$BIN" emulate lavalink --port "$PORT" --password "$PASSWORD" --speed 1000 >"$LOG" 2>&1 &
+"$BIN" emulate lavalink --port "$PORT" --password "$PASSWORD" --speed 1000 --plugins lavasrc >"$LOG" 2>&1 &
 EMULATOR_PID=$!
 cleanup() {
     kill "$EMULATOR_PID" 2>/dev/null || true
@@ -37,7 +38,7 @@ for _ in $(seq 1 200); do
 done
 
 if timeout 60 "$PYTHON" scripts/checks/wavelink_emulator.py "http://127.0.0.1:$PORT" "$PASSWORD"; then
-    echo "PASS wavelink: node, search, voice connect confirmed by playerUpdate, play, TrackStart and TrackEnd"
+    echo "PASS wavelink: node, search, LavaSrc track and album, voice connect confirmed by playerUpdate, play, TrackStart and TrackEnd"
 else
     echo "FAIL wavelink (emulator log follows)"
     cat "$LOG"

@@ -102,6 +102,21 @@ async def main(uri: str, password: str) -> int:
         track = tracks[0]
         print(f"search: {len(tracks)} tracks, first {track.title!r} by {track.author} ({track.length} ms)")
 
+        # LavaSrc (the emulator runs with --plugins lavasrc): a Spotify link is a track of source
+        # spotify with the album and artist wavelink reads from pluginInfo; an album is a playlist
+        # of type album.
+        assert any(plugin.name.startswith("lavasrc") for plugin in info.plugins), f"no LavaSrc in {info.plugins!r}"
+        spotify = await wavelink.Playable.search("https://open.spotify.com/track/0eG08cBeKk0mzykKjw4hcQ")
+        assert isinstance(spotify, list) and len(spotify) == 1, f"Spotify link: {spotify!r}"
+        song = spotify[0]
+        assert song.source == "spotify" and song.isrc, f"source {song.source!r}, isrc {song.isrc!r}"
+        assert song.album.name and song.album.url and song.artist.url and song.is_preview is False, "pluginInfo missing"
+        album = await wavelink.Playable.search("https://open.spotify.com/album/7qemUq4n71awwVPOaX7jw4")
+        assert isinstance(album, wavelink.Playlist), f"album link: {album!r}"
+        assert album.type == "album" and album.url == "https://open.spotify.com/album/7qemUq4n71awwVPOaX7jw4"
+        assert album.tracks and all(t.source == "spotify" for t in album.tracks)
+        print(f"LavaSrc: {song.title!r} from album {song.album.name!r}; album {album.name!r} with {len(album.tracks)} tracks")
+
         guild = StandInGuild(GUILD_ID)
         channel = StandInChannel(guild, CHANNEL_ID)
         # Stand-in for discord.py's channel cache (the player looks its channel up there).

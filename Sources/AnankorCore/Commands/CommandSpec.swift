@@ -60,6 +60,8 @@ extension CommandSpec {
     /// The filter presets `/filter` offers, in the order shown.
     public static let filterPresets = ["off", "bassboost", "nightcore", "vaporwave", "8d", "karaoke"]
     public static let loopModes = ["off", "track", "queue"]
+    /// What `/search` can look for (albums, artists and playlists need LavaSearch on the node).
+    public static let searchTypes = ["track", "album", "artist", "playlist"]
 
     /// Everything Anankor registers, in the order members see them.
     public static let all: [CommandSpec] = music + [game]
@@ -69,7 +71,10 @@ extension CommandSpec {
             CommandOptionSpec("query", .string, required: true, maxLength: 500, autocomplete: true),
             CommandOptionSpec("next", .boolean),
         ]),
-        CommandSpec("search", options: [CommandOptionSpec("query", .string, required: true, maxLength: 200)]),
+        CommandSpec("search", options: [
+            CommandOptionSpec("query", .string, required: true, maxLength: 200),
+            CommandOptionSpec("type", .string, choices: searchTypes),
+        ]),
         CommandSpec("skip", destructive: true, options: [CommandOptionSpec("to", .integer, min: 1, max: 10_000)]),
         CommandSpec("previous", destructive: true),
         CommandSpec("pause"),
@@ -95,6 +100,7 @@ extension CommandSpec {
         CommandSpec("filter", options: [CommandOptionSpec("preset", .string, required: true, choices: filterPresets)]),
         CommandSpec("stay", destructive: true),
         CommandSpec("invite"),
+        CommandSpec("lyrics"),
     ]
 
     /// Which lobby a `/game` subcommand acts on: the id shown on the lobby message and in

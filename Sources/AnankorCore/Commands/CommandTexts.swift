@@ -13,12 +13,12 @@ public struct CommandTexts: Sendable {
     private let tables: [DiscordLocale: Table]
 
     public static let standard = CommandTexts(tables: [
-        .englishUS: table(englishUS),
-        .german: table(german),
-        .french: table(french),
-        .spanish: table(spanish),
-        .portugueseBrazil: table(portugueseBrazil),
-        .japanese: table(japanese),
+        .englishUS: table(englishUS + pluginsEnglishUS),
+        .german: table(german + pluginsGerman),
+        .french: table(french + pluginsFrench),
+        .spanish: table(spanish + pluginsSpanish),
+        .portugueseBrazil: table(portugueseBrazil + pluginsPortugueseBrazil),
+        .japanese: table(japanese + pluginsJapanese),
     ])
 
     public init(tables: [DiscordLocale: Table]) { self.tables = tables }

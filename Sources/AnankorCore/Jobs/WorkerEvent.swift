@@ -12,6 +12,7 @@ public enum WorkerEvent: EnvelopeBody {
     case jobFailed(JobFailedEvent)
     case jobAcked(JobAckedEvent)
     case tempChannelCreated(TempChannelCreatedEvent)
+    case segmentSkipped(SegmentSkippedEvent)
 
     public var payload: any VersionedPayload {
         switch self {
@@ -27,6 +28,7 @@ public enum WorkerEvent: EnvelopeBody {
         case .jobFailed(let event): event
         case .jobAcked(let event): event
         case .tempChannelCreated(let event): event
+        case .segmentSkipped(let event): event
         }
     }
 
@@ -45,6 +47,7 @@ public enum WorkerEvent: EnvelopeBody {
         case .playerUpdate(let event): event.session
         case .voiceDisconnected(let event): event.session
         case .jobAcked(let event): event.session
+        case .segmentSkipped(let event): event.session
         case .workerOnline, .workerOffline, .jobFailed, .tempChannelCreated: nil
         }
     }
@@ -70,6 +73,7 @@ public enum WorkerEvent: EnvelopeBody {
         PayloadTable<WorkerEvent>.entry(JobFailedEvent.self) { .jobFailed($0) },
         PayloadTable<WorkerEvent>.entry(JobAckedEvent.self) { .jobAcked($0) },
         PayloadTable<WorkerEvent>.entry(TempChannelCreatedEvent.self) { .tempChannelCreated($0) },
+        PayloadTable<WorkerEvent>.entry(SegmentSkippedEvent.self) { .segmentSkipped($0) },
     ])
 }
 

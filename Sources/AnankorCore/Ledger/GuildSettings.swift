@@ -16,14 +16,19 @@ public struct GuildSettings: Sendable, Hashable, Codable {
     public var sessionCap: Int?
     /// Voice channels exempt from idle reclaim (`/stay`, 24/7).
     public var stayChannels: Set<ChannelID>
+    /// SponsorBlock segment categories skipped in YouTube videos (`sponsor`, `selfpromo`, …); nil
+    /// means `defaultSponsorBlockCategories`, an empty list skips nothing.
+    public var sponsorBlockCategories: [String]?
     /// The version this value was read at; 0 when nothing was ever saved. `saveGuildSettings`
     /// only succeeds while the stored version still equals it.
     public var version: Int
 
     public init(
         guild: GuildID, djRole: RoleID? = nil, localeOverride: DiscordLocale? = nil, defaultVolume: Int? = nil,
-        prefix: String? = nil, sessionCap: Int? = nil, stayChannels: Set<ChannelID> = [], version: Int = 0
+        prefix: String? = nil, sessionCap: Int? = nil, stayChannels: Set<ChannelID> = [],
+        sponsorBlockCategories: [String]? = nil, version: Int = 0
     ) {
+        self.sponsorBlockCategories = sponsorBlockCategories
         self.guild = guild
         self.djRole = djRole
         self.localeOverride = localeOverride
@@ -36,6 +41,16 @@ public struct GuildSettings: Sendable, Hashable, Codable {
 
     /// The most 24/7 channels one guild can have.
     public static let maxStayChannels = 50
+
+    /// The categories SponsorBlock defines.
+    public static let sponsorBlockCategoryNames = [
+        "sponsor", "selfpromo", "interaction", "intro", "outro", "preview", "music_offtopic", "filler",
+    ]
+    /// Skipped unless a guild chooses otherwise: paid promotion, self-promotion, "like and subscribe".
+    public static let defaultSponsorBlockCategories = ["sponsor", "selfpromo", "interaction"]
+
+    /// The categories the guild's players skip.
+    public var effectiveSponsorBlockCategories: [String] { sponsorBlockCategories ?? Self.defaultSponsorBlockCategories }
 
     /// Rejects values outside the documented ranges.
     public func validate() throws(LedgerError) {
@@ -55,6 +70,10 @@ public struct GuildSettings: Sendable, Hashable, Codable {
         }
         if stayChannels.count > Self.maxStayChannels {
             throw LedgerError(.invalidInput, "at most \(Self.maxStayChannels) 24/7 channels per guild")
+        }
+        if let unknown = sponsorBlockCategories?.first(where: { !Self.sponsorBlockCategoryNames.contains($0) }) {
+            throw LedgerError(.invalidInput, "unknown SponsorBlock category \(unknown.prefix(40)); known: "
+                + Self.sponsorBlockCategoryNames.joined(separator: ", "))
         }
         if version < 0 { throw LedgerError(.invalidInput, "version must not be negative") }
     }

@@ -13,12 +13,12 @@ public struct LocalizationCatalog: Sendable {
 
     /// The catalog Anankor ships.
     public static let standard = LocalizationCatalog(tables: [
-        .englishUS: englishUS,
-        .german: german,
-        .french: french,
-        .spanish: spanish,
-        .portugueseBrazil: portugueseBrazil,
-        .japanese: japanese,
+        .englishUS: englishUS.merging(pluginsEnglishUS) { own, _ in own },
+        .german: german.merging(pluginsGerman) { own, _ in own },
+        .french: french.merging(pluginsFrench) { own, _ in own },
+        .spanish: spanish.merging(pluginsSpanish) { own, _ in own },
+        .portugueseBrazil: portugueseBrazil.merging(pluginsPortugueseBrazil) { own, _ in own },
+        .japanese: japanese.merging(pluginsJapanese) { own, _ in own },
     ])
 
     /// The text of `key` in `locale` with `{placeholder}`s replaced from `arguments`.

@@ -62,6 +62,23 @@ public enum MessageKey: String, CaseIterable, Sendable, Codable {
     case musicQueuePage = "music.queuePage"
     case musicBotMoved = "music.botMoved"
 
+    // Lavalink plugins (SponsorBlock, LavaSearch, LavaLyrics)
+    case musicSegmentSkipped = "music.segmentSkipped"
+    case musicSegmentSponsor = "music.segment.sponsor"
+    case musicSegmentSelfPromo = "music.segment.selfpromo"
+    case musicSegmentInteraction = "music.segment.interaction"
+    case musicSegmentIntro = "music.segment.intro"
+    case musicSegmentOutro = "music.segment.outro"
+    case musicSegmentPreview = "music.segment.preview"
+    case musicSegmentOffTopic = "music.segment.musicOffTopic"
+    case musicSegmentFiller = "music.segment.filler"
+    case musicSearchPickCollection = "music.searchPickCollection"
+    case musicSearchTypeUnavailable = "music.searchTypeUnavailable"
+    case musicLyricsTitle = "music.lyrics.title"
+    case musicLyricsNotFound = "music.lyrics.notFound"
+    case musicLyricsUnavailable = "music.lyrics.unavailable"
+    case musicLyricsTruncated = "music.lyrics.truncated"
+
     // Game sessions
     case gameCreated = "game.created"
     case gameJoined = "game.joined"

@@ -8,10 +8,14 @@ extension SQLiteLedger {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ledger_guild_settings WHERE guild = ?", arguments: [guild.column])
             else { return GuildSettings(guild: guild) }
             let stay = try Self.decode([ChannelID].self, row["stay_channels"], what: "24/7 channels")
+            let sponsorBlock = try (row["sponsorblock_categories"] as Data?).map {
+                try Self.decode([String].self, $0, what: "SponsorBlock categories")
+            }
             return GuildSettings(
                 guild: guild, djRole: (row["dj_role"] as Int64?).map(RoleID.init(column:)),
                 localeOverride: (row["locale"] as String?).map(DiscordLocale.init(rawValue:)), defaultVolume: row["default_volume"], prefix: row["prefix"],
-                sessionCap: row["session_cap"], stayChannels: Set(stay), version: row["version"])
+                sessionCap: row["session_cap"], stayChannels: Set(stay), sponsorBlockCategories: sponsorBlock,
+                version: row["version"])
         }
     }
 
@@ -19,28 +23,32 @@ extension SQLiteLedger {
     public func saveGuildSettings(_ settings: GuildSettings) async throws(LedgerError) -> GuildSettings {
         try settings.validate()
         let stay: Data
+        let sponsorBlock: Data?
         do {
             stay = try Self.encode(settings.stayChannels.sorted())
+            sponsorBlock = try settings.sponsorBlockCategories.map { try Self.encode($0) }
         } catch {
             throw LedgerError(.invalidInput, "24/7 channels could not be encoded", underlying: error)
         }
         return try await write("save guild settings") { db in
             let arguments: StatementArguments = [
                 settings.version + 1, settings.djRole?.column, settings.localeOverride?.rawValue, settings.defaultVolume,
-                settings.prefix, settings.sessionCap, stay, settings.guild.column,
+                settings.prefix, settings.sessionCap, stay, sponsorBlock, settings.guild.column,
             ]
             if settings.version == 0 {
                 try db.execute(
                     sql: """
                         INSERT OR IGNORE INTO ledger_guild_settings
-                        (version, dj_role, locale, default_volume, prefix, session_cap, stay_channels, guild)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        (version, dj_role, locale, default_volume, prefix, session_cap, stay_channels,
+                        sponsorblock_categories, guild)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, arguments: arguments)
             } else {
                 try db.execute(
                     sql: """
                         UPDATE ledger_guild_settings SET version = ?, dj_role = ?, locale = ?, default_volume = ?,
-                        prefix = ?, session_cap = ?, stay_channels = ? WHERE guild = ? AND version = ?
+                        prefix = ?, session_cap = ?, stay_channels = ?, sponsorblock_categories = ?
+                        WHERE guild = ? AND version = ?
                         """, arguments: arguments + [settings.version])
             }
             guard db.changesCount == 1 else {

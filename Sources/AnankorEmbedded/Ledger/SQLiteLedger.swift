@@ -33,6 +33,10 @@ public final class SQLiteLedger: Ledger {
         migrator.registerMigration("ledger.v1") { db in
             try db.execute(sql: schemaV1)
         }
+        migrator.registerMigration("ledger.sponsorblock") { db in
+            // A JSON array of category names; NULL means the default categories.
+            try db.execute(sql: "ALTER TABLE ledger_guild_settings ADD COLUMN sponsorblock_categories BLOB")
+        }
         return migrator
     }
 

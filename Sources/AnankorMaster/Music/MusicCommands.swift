@@ -15,7 +15,7 @@ struct MusicCommands: Sendable {
     }
 
     /// Commands that take a while (Lavalink lookups) and are acknowledged first.
-    static let slowCommands: Set<String> = ["play", "search"]
+    static let slowCommands: Set<String> = ["play", "search", "lyrics"]
 
     func run(_ invocation: CommandInvocation) async throws -> Reply {
         try await gate(invocation)
@@ -26,6 +26,7 @@ struct MusicCommands: Sendable {
         case "queue": return try await queue(invocation)
         case "nowplaying": return try await nowPlaying(invocation)
         case "stay": return try await stay(invocation)
+        case "lyrics": return try await lyrics(invocation)
         default:
             guard let command = sessionCommand(invocation) else { throw InvocationProblem(.errorUnknownCommand) }
             return try await run(command, invocation, rawSeek: invocation.name == "seek" ? invocation.string("position") : nil)
@@ -229,6 +230,9 @@ struct MusicCommands: Sendable {
     private func search(_ invocation: CommandInvocation) async throws -> Reply {
         let session = try session(of: invocation)
         let query = invocation.string("query") ?? ""
+        if let type = invocation.string("type"), type != "track" {
+            return try await searchCollections(query, type: type, session: session, invocation: invocation)
+        }
         guard case .tracks(let found, _) = await context.tracks.resolve(query), !found.isEmpty else {
             throw InvocationProblem(.musicNothingFound, ["query": "`\(query.prefix(100))`"])
         }
@@ -247,10 +251,12 @@ struct MusicCommands: Sendable {
     /// A choice from `/search`'s menu: queue it like `/play`.
     func pick(_ invocation: CommandInvocation, value: String) async throws -> Reply {
         let session = try session(of: invocation)
-        guard case .tracks(let found, _) = await context.tracks.resolve(value), let track = found.first else {
+        guard case .tracks(let found, let playlist) = await context.tracks.resolve(value), let track = found.first else {
             throw InvocationProblem(.musicNothingFound, ["query": "`\(value.prefix(100))`"])
         }
-        return try await enqueue([track], playlist: nil, next: false, session: session, invocation: invocation)
+        // An album, artist or playlist picked from a typed search queues all of it.
+        return try await enqueue(playlist == nil ? [track] : found, playlist: playlist, next: false, session: session,
+                                 invocation: invocation)
     }
 
     private func invite(_ invocation: CommandInvocation) -> Reply {

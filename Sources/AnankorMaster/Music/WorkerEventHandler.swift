@@ -40,6 +40,7 @@ struct WorkerEventHandler: Sendable {
             try await job(acked.job, in: acked.session) { .jobAcked($0) }
         case .tempChannelCreated(let created):
             try await games.channelCreated(created)
+        case .segmentSkipped(let skipped): try await SegmentNotices(context: context).announce(skipped)
         case .jobFailed(let failed):
             if failed.missingPermission, failed.jobKind == VoiceMoveJob.kind, let lobby = failed.lobby,
                 let guild = failed.guild

@@ -10,6 +10,15 @@ extension Router where Context == BasicRequestContext {
 
         group.get("/sessions") { _, _ in jsonResponse(.array(await emulator.sessions().map(\.json))) }
 
+        group.get("/plugins") { _, _ in jsonResponse(await emulator.plugins().json) }
+
+        group.post("/plugins") { request, _ in
+            var request = request
+            let plugins = try await emulator.plugins().updated(by: try await request.jsonBody())
+            await emulator.setPlugins(plugins)
+            return jsonResponse(plugins.json)
+        }
+
         group.get("/clock") { _, _ in
             jsonResponse(["now": .int(emulator.clock.now), "speed": .double(emulator.clock.speed)])
         }

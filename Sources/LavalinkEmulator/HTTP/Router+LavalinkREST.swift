@@ -7,7 +7,7 @@ extension Router where Context == BasicRequestContext {
         let configuration = node.configuration
         get("/version") { _, _ in textResponse(configuration.version) }
 
-        get("/v4/info") { _, _ in jsonResponse(Self.info(version: configuration.version)) }
+        get("/v4/info") { _, _ in jsonResponse(Self.info(version: configuration.version, plugins: node.plugins)) }
 
         get("/v4/stats") { _, _ in jsonResponse(await node.statsMessage(frameStats: false)) }
 
@@ -23,7 +23,9 @@ extension Router where Context == BasicRequestContext {
             guard let encoded = query["encodedTrack"] ?? query["track"] else {
                 throw LavalinkHTTPError.badRequest("Required parameter 'encodedTrack' is not present.")
             }
-            return jsonResponse(try Self.decode(encoded).json())
+            var track = try Self.decode(encoded)
+            track.pluginInfo = node.catalogue.lavaSrcPluginInfo(track.info) ?? [:]
+            return jsonResponse(track.json())
         }
 
         post("/v4/decodetracks") { request, _ in
@@ -92,7 +94,7 @@ extension Router where Context == BasicRequestContext {
         }
     }
 
-    static func info(version: String) -> JSONValue {
+    static func info(version: String, plugins: EmulatedPlugins = .none) -> JSONValue {
         let core = version.split(separator: "-", maxSplits: 1)
         let numbers = core.first.map { $0.split(separator: ".").map { Int64($0) ?? 0 } } ?? []
         func number(_ index: Int) -> Int64 { index < numbers.count ? numbers[index] : 0 }
@@ -105,9 +107,9 @@ extension Router where Context == BasicRequestContext {
             "git": ["branch": "main", "commit": "emulator", "commitTime": 1_735_689_600_000],
             "jvm": "21.0.5",
             "lavaplayer": "2.2.3",
-            "sourceManagers": ["youtube", "soundcloud"],
+            "sourceManagers": .array(plugins.sourceManagers.map(JSONValue.string)),
             "filters": ["volume", "equalizer", "karaoke", "timescale", "tremolo", "vibrato", "distortion", "rotation", "channelMix", "lowPass"],
-            "plugins": [],
+            "plugins": plugins.infoJSON,
         ]
     }
 }

@@ -102,6 +102,15 @@ extension LavalinkNode {
             case .fault(.stuck):
                 player.fault = nil
                 player.stuckSince = time
+            case .segment(let segment):
+                // The plugin seeks past the segment and says so.
+                player.basePosition = segment.end
+                session.send(eventMessage("SegmentSkipped", guildId: player.guildId, [("segment", segment.json)]),
+                             queueIfDisconnected: true)
+            case .chapter(let index):
+                player.nextChapter = index + 1
+                session.send(eventMessage("ChapterStarted", guildId: player.guildId, [("chapter", player.chapters[index].json)]),
+                             queueIfDisconnected: true)
             }
         }
         if let since = player.stuckSince, !player.stuckReported, let track = player.track,

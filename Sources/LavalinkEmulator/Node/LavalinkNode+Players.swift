@@ -31,7 +31,12 @@ extension LavalinkNode {
         let guildId = try Self.validGuildId(guildId)
         tick()
         var session = try existingSession(sessionId)
-        guard var player = session.players.removeValue(forKey: guildId) else { return }
+        // The SponsorBlock plugin forgets a destroyed player's categories.
+        session.sponsorBlockCategories[guildId] = nil
+        guard var player = session.players.removeValue(forKey: guildId) else {
+            sessions[sessionId] = session
+            return
+        }
         let now = self.now
         player.settle(at: now, progressWithoutVoice: progressWithoutVoice)
         if let track = player.track {
@@ -76,6 +81,7 @@ extension LavalinkNode {
         if !startsTrack, let position = update.position, player.track != nil {
             player.basePosition = position
             player.stuckSince = nil
+            player.seekedChapters()
             sendUpdate = true
         }
         if let volume = update.volume { player.volume = volume }
@@ -114,6 +120,7 @@ extension LavalinkNode {
             if case .value(let end) = update.endTime { player.endTime = end }
             session.send(eventMessage("TrackStartEvent", guildId: guildId, [("track", track.json(position: player.basePosition))]),
                          queueIfDisconnected: true)
+            loadSponsorBlock(&player, session: &session)
             trackStarts.append(TrackStartRecord(
                 sessionId: sessionId, userId: session.userId, guildId: guildId, identifier: track.info.identifier,
                 title: track.info.title, position: player.basePosition,
@@ -140,6 +147,9 @@ extension LavalinkNode {
         player.basePosition = 0
         player.stuckSince = nil
         player.stuckReported = false
+        player.segments = []
+        player.chapters = []
+        player.nextChapter = 0
     }
 
     func trackEnd(_ track: Track, player: Player, reason: String) -> JSONValue {

@@ -17,6 +17,8 @@ public struct NodeConfiguration: Sendable {
     /// player reports `connected: false` and does not progress; then a `playerUpdate` follows,
     /// as Lavalink sends on koe's `gatewayReady`.
     public var voiceReadyDelayMs: Int64
+    /// The plugins the node starts with (none by default); the control API switches them later.
+    public var plugins: EmulatedPlugins
 
     public init(
         password: String = "youshallnotpass",
@@ -25,8 +27,10 @@ public struct NodeConfiguration: Sendable {
         trackStuckThresholdMs: Int64 = 10000,
         progressWithoutVoice: Bool = false,
         version: String = "4.2.2",
-        voiceReadyDelayMs: Int64 = 5
+        voiceReadyDelayMs: Int64 = 5,
+        plugins: EmulatedPlugins = .none
     ) {
+        self.plugins = plugins
         self.password = password
         self.playerUpdateIntervalMs = max(1, playerUpdateIntervalMs)
         self.statsIntervalMs = max(1, statsIntervalMs)

@@ -21,6 +21,11 @@ struct Player {
     var stuckSince: Int64?
     var stuckReported = false
     var lastUpdateSent: Int64
+    /// SponsorBlock: the segments to skip in this track (sorted) and its chapters, with the index
+    /// of the next chapter to announce.
+    var segments: [SegmentData] = []
+    var chapters: [ChapterData] = []
+    var nextChapter = 0
 
     init(guildId: String, now: Int64) {
         self.guildId = guildId
@@ -43,6 +48,8 @@ struct Player {
         // Never run past a milestone the timer loop has not handled yet.
         var limit = endPosition ?? .max
         if let fault, fault.position >= basePosition { limit = min(limit, fault.position) }
+        if let segment = nextSegment { limit = min(limit, segment.start) }
+        if chapters.indices.contains(nextChapter) { limit = min(limit, max(chapters[nextChapter].start, basePosition)) }
         return min(moved, max(limit, basePosition))
     }
 
@@ -62,7 +69,15 @@ struct Player {
         }
     }
 
-    enum Milestone { case end, fault(TrackFault) }
+    enum Milestone { case end, fault(TrackFault), segment(SegmentData), chapter(Int) }
+
+    /// The next segment playback reaches (one it already passed is not skipped again).
+    var nextSegment: SegmentData? { segments.first { $0.start >= basePosition && $0.end > basePosition } }
+
+    /// After a seek: chapters before the new position are not announced.
+    mutating func seekedChapters() {
+        nextChapter = chapters.firstIndex { $0.start >= basePosition } ?? chapters.count
+    }
 
     /// The next thing playback will reach and the virtual time it will reach it.
     func nextMilestone(progressWithoutVoice: Bool) -> (time: Int64, position: Int64, milestone: Milestone)? {
@@ -71,6 +86,13 @@ struct Player {
         if let end = endPosition { best = (max(end, basePosition), .end) }
         if let fault, fault.position >= basePosition, best.map({ fault.position <= $0.position }) ?? true {
             best = (fault.position, .fault(fault))
+        }
+        if let segment = nextSegment, best.map({ segment.start < $0.position }) ?? true {
+            best = (segment.start, .segment(segment))
+        }
+        if chapters.indices.contains(nextChapter) {
+            let start = max(chapters[nextChapter].start, basePosition)
+            if best.map({ start <= $0.position }) ?? true { best = (start, .chapter(nextChapter)) }
         }
         guard let best else { return nil }
         let rate = self.rate

@@ -91,7 +91,13 @@ struct PlayerUpdate {
             } catch {
                 throw .badRequest("Failed to decode track: \(error.description)")
             }
-            return .play(Track(info: decoded.info, encoded: text, userData: userData))
+            // Without LavaSrc the node has no source manager that can play its tracks.
+            if Catalogue.LavaSrcSource(rawValue: decoded.info.sourceName) != nil, !catalogue.plugins.current.lavaSrc {
+                throw .badRequest("Failed to decode track: no source manager for \(decoded.info.sourceName)")
+            }
+            // LavaSrc's tracks carry their album and artist fields wherever they appear.
+            let pluginInfo = catalogue.lavaSrcPluginInfo(decoded.info) ?? [:]
+            return .play(Track(info: decoded.info, encoded: text, userData: userData, pluginInfo: pluginInfo))
         }
         if let identifier {
             guard let text = identifier.stringValue else { throw .badRequest("track.identifier must be a string") }

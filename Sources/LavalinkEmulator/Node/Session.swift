@@ -24,6 +24,8 @@ struct Session {
     var queued: [String] = []
     var players: [String: Player] = [:]
     var lastStatsSent: Int64
+    /// SponsorBlock: the categories to skip, by guild (set with PUT …/sponsorblock/categories).
+    var sponsorBlockCategories: [String: [String]] = [:]
 
     init(id: String, userId: String, clientName: String, now: Int64) {
         self.id = id

@@ -12,13 +12,18 @@ public struct Catalogue: Sendable {
     public var searchResultCount = 5
     /// Tracks a search returned, by identifier and by URI: loading one of them afterwards (a bot
     /// that lets members pick a result and plays its URL) gives that very track, as on YouTube.
-    private let found = FoundTracks()
+    let found = FoundTracks()
+    /// The plugins the node runs (LavaSrc's links and prefixes resolve only with it).
+    let plugins: PluginSwitches
 
-    public init() {}
+    public init() { self.init(plugins: PluginSwitches(.none)) }
+
+    init(plugins: PluginSwitches) { self.plugins = plugins }
 
     public func load(_ identifier: String) -> LoadResult {
         let trimmed = identifier.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return .empty }
+        if plugins.current.lavaSrc, let result = loadLavaSrc(trimmed) { return result }
         for source in SearchSource.allCases where trimmed.hasPrefix(source.prefix) {
             return search(String(trimmed.dropFirst(source.prefix.count)), source: source)
         }

@@ -29,7 +29,8 @@ public struct TrackException: Sendable, Equatable {
 /// The result of `/v4/loadtracks`.
 public enum LoadResult: Sendable, Equatable {
     case track(Track)
-    case playlist(name: String, selectedTrack: Int, tracks: [Track])
+    /// `pluginInfo` carries LavaSrc's playlist fields (type, url, artworkUrl, author, totalTracks).
+    case playlist(name: String, selectedTrack: Int, tracks: [Track], pluginInfo: JSONValue = [:])
     case search([Track])
     case empty
     case error(TrackException)
@@ -38,12 +39,12 @@ public enum LoadResult: Sendable, Equatable {
         switch self {
         case .track(let track):
             return ["loadType": "track", "data": track.json()]
-        case .playlist(let name, let selected, let tracks):
+        case .playlist(let name, let selected, let tracks, let pluginInfo):
             return [
                 "loadType": "playlist",
                 "data": [
                     "info": ["name": .string(name), "selectedTrack": .int(selected)],
-                    "pluginInfo": [:],
+                    "pluginInfo": pluginInfo,
                     "tracks": .array(tracks.map { $0.json() }),
                 ],
             ]

@@ -56,11 +56,14 @@ public struct Track: Sendable, Equatable {
     public var encoded: String
     /// Free-form JSON the client attached when playing (echoed in events and the player).
     public var userData: JSONValue
+    /// What plugins add (LavaSrc's album and artist fields); `{}` for plain tracks.
+    public var pluginInfo: JSONValue
 
-    public init(info: TrackInfo, encoded: String, userData: JSONValue = [:]) {
+    public init(info: TrackInfo, encoded: String, userData: JSONValue = [:], pluginInfo: JSONValue = [:]) {
         self.info = info
         self.encoded = encoded
         self.userData = userData
+        self.pluginInfo = pluginInfo
     }
 
     /// Lavalink's `Track` object; `pluginInfo` and `userData` are always present.
@@ -68,7 +71,7 @@ public struct Track: Sendable, Equatable {
         [
             "encoded": .string(encoded),
             "info": info.json(position: position),
-            "pluginInfo": [:],
+            "pluginInfo": pluginInfo,
             "userData": userData,
         ]
     }

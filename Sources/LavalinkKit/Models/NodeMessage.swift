@@ -26,6 +26,8 @@ public struct PlayerEvent: Sendable, Hashable {
         /// The node's voice connection to Discord closed (code 4006 session invalid, 4014
         /// disconnected, 4017 end-to-end encryption required, …).
         case webSocketClosed(code: Int, reason: String, byRemote: Bool)
+        /// An event of a plugin this client knows (SponsorBlock's segments and chapters).
+        case plugin(PluginEvent)
         case unknown(type: String)
     }
 }
@@ -72,6 +74,7 @@ public enum TrackEndReason: Sendable, Hashable {
 extension NodeMessage: Decodable {
     private enum Keys: String, CodingKey {
         case op, resumed, sessionId, guildId, state, type, track, reason, exception, thresholdMs, code, byRemote
+        case segments, segment, chapters, chapter
     }
 
     public init(from decoder: any Decoder) throws {
@@ -118,6 +121,19 @@ extension NodeMessage: Decodable {
                     reason: try container.decodeIfPresent(String.self, forKey: .reason) ?? "",
                     byRemote: try container.decodeIfPresent(Bool.self, forKey: .byRemote) ?? false
                 )
+            // A plugin event of another shape (another plugin version) is unknown, never an error.
+            case "SegmentsLoaded":
+                kind = (try? container.decode([SponsorBlock.Segment].self, forKey: .segments))
+                    .map { .plugin(.segmentsLoaded($0)) } ?? .unknown(type: type)
+            case "SegmentSkipped":
+                kind = (try? container.decode(SponsorBlock.Segment.self, forKey: .segment))
+                    .map { .plugin(.segmentSkipped($0)) } ?? .unknown(type: type)
+            case "ChaptersLoaded":
+                kind = (try? container.decode([SponsorBlock.Chapter].self, forKey: .chapters))
+                    .map { .plugin(.chaptersLoaded($0)) } ?? .unknown(type: type)
+            case "ChapterStarted":
+                kind = (try? container.decode(SponsorBlock.Chapter.self, forKey: .chapter))
+                    .map { .plugin(.chapterStarted($0)) } ?? .unknown(type: type)
             default:
                 kind = .unknown(type: type)
             }

@@ -19,6 +19,9 @@ public actor LavalinkNode: Service {
 
     public private(set) var status: NodeStatus = .connecting
     public private(set) var lastStats: NodeStats?
+    /// What `/v4/info` said before the last connection attempt (version, sources, plugins).
+    public private(set) var info: NodeInfo?
+    func rememberInfo(_ info: NodeInfo) { self.info = info }
     /// The session id of the last `ready` (before the first one: `configuration.resumeSessionId`).
     /// Save it to resume the session from another process (see `NodeConfiguration.resumeSessionId`).
     public private(set) var sessionId: String?
@@ -91,7 +94,7 @@ public actor LavalinkNode: Service {
             do {
                 // A REST probe first: it refuses old servers and wrong passwords with a clear
                 // error, and fails fast when the node is down.
-                try await rest.checkVersion()
+                info = try await rest.checkedInfo()
                 try await connectOnce()
             } catch let error as LavalinkError where error.code == .unsupportedVersion || error.code == .unauthorized {
                 logger.error("node refused", metadata: ["error": "\(error)"])

@@ -207,6 +207,10 @@ public actor LavalinkNodePool: Service {
                     snapshot.position = 0
                     snapshot.endTime = nil
                 }
+            case .plugin(.segmentSkipped(let segment)):
+                // SponsorBlock jumped: a move must resume after the segment, not in it.
+                snapshot.position = segment.end
+                snapshot.positionReceivedAt = monotonicNow()
             default:
                 break
             }

@@ -31,6 +31,9 @@ public struct LavalinkError: Error, Sendable, CustomStringConvertible {
         public static let noNodeAvailable = Code("noNodeAvailable")
         /// The caller asked for something invalid (checked before any request).
         public static let invalidRequest = Code("invalidRequest")
+        /// The node does not run the plugin the call needs (`plugin` says which); the feature is
+        /// unavailable there, retrying cannot help.
+        public static let pluginMissing = Code("pluginMissing")
     }
 
     public var code: Code
@@ -41,11 +44,14 @@ public struct LavalinkError: Error, Sendable, CustomStringConvertible {
     public var status: Int?
     public var serverBody: LavalinkErrorBody?
     public var underlying: (any Error & Sendable)?
+    /// For `.pluginMissing`: the plugin the node lacks.
+    public var plugin: LavalinkPlugin?
 
     public init(
         _ code: Code, _ message: String, node: String? = nil, status: Int? = nil,
-        serverBody: LavalinkErrorBody? = nil, underlying: (any Error & Sendable)? = nil
+        serverBody: LavalinkErrorBody? = nil, underlying: (any Error & Sendable)? = nil, plugin: LavalinkPlugin? = nil
     ) {
+        self.plugin = plugin
         self.code = code
         self.message = message
         self.node = node

@@ -55,7 +55,13 @@ public struct LavalinkREST: Sendable {
     /// Fails with `.unsupportedVersion` on a server older than 4.2 (no end-to-end encrypted voice).
     @discardableResult
     public func checkVersion() async throws -> NodeInfo.Version {
-        let version = try await info().version
+        try await checkedInfo().version
+    }
+
+    /// `/v4/info`, failing with `.unsupportedVersion` on a server older than 4.2.
+    public func checkedInfo() async throws -> NodeInfo {
+        let info = try await info()
+        let version = info.version
         let minimum = LavalinkAPI.minimumServerVersion
         guard (version.major, version.minor) >= (minimum.major, minimum.minor) else {
             throw LavalinkError(
@@ -64,7 +70,7 @@ public struct LavalinkREST: Sendable {
                 node: nodeName
             )
         }
-        return version
+        return info
     }
 
     // MARK: Tracks
@@ -115,21 +121,21 @@ public struct LavalinkREST: Sendable {
 
     // MARK: Transport
 
-    enum RequestMethod: String { case GET, POST, PATCH, DELETE }
+    enum RequestMethod: String { case GET, POST, PUT, PATCH, DELETE }
 
-    private func playerPath(_ sessionId: String, _ guildId: String) -> String {
+    func playerPath(_ sessionId: String, _ guildId: String) -> String {
         "/v4/sessions/\(pathSegment(sessionId))/players/\(pathSegment(guildId))"
     }
 
-    private func pathSegment(_ value: String) -> String {
+    func pathSegment(_ value: String) -> String {
         value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? ""
     }
 
-    private func send(_ method: RequestMethod, _ path: String, query: [String: String] = [:]) async throws -> ByteBuffer {
+    func send(_ method: RequestMethod, _ path: String, query: [String: String] = [:]) async throws -> ByteBuffer {
         try await send(method, path, query: query, bodyData: nil)
     }
 
-    private func send(_ method: RequestMethod, _ path: String, query: [String: String] = [:], body: some Encodable) async throws -> ByteBuffer {
+    func send(_ method: RequestMethod, _ path: String, query: [String: String] = [:], body: some Encodable) async throws -> ByteBuffer {
         let data: Data
         do {
             data = try JSONEncoder().encode(body)
@@ -174,6 +180,7 @@ public struct LavalinkREST: Sendable {
         switch method {
         case .GET: request.method = .GET
         case .POST: request.method = .POST
+        case .PUT: request.method = .PUT
         case .PATCH: request.method = .PATCH
         case .DELETE: request.method = .DELETE
         }
@@ -202,7 +209,7 @@ public struct LavalinkREST: Sendable {
         return buffer
     }
 
-    private func decode<T: Decodable>(_ buffer: ByteBuffer) async throws -> T {
+    func decode<T: Decodable>(_ buffer: ByteBuffer) async throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: buffer)
         } catch {

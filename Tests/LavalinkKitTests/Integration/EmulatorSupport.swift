@@ -24,11 +24,12 @@ enum Emulated {
     /// delay, so tests about positions count playback from the PATCH; the voice-ready delay has
     /// its own tests.
     static func start(
-        password: String = "test-password-9f2", version: String = "4.2.2", voiceReadyDelayMs: Int64 = 0
+        password: String = "test-password-9f2", version: String = "4.2.2", voiceReadyDelayMs: Int64 = 0,
+        plugins: EmulatedPlugins = .none
     ) async throws -> LavalinkEmulator {
         let emulator = LavalinkEmulator(
             configuration: .init(speed: 0, node: .init(password: password, version: version,
-                                                       voiceReadyDelayMs: voiceReadyDelayMs)),
+                                                       voiceReadyDelayMs: voiceReadyDelayMs, plugins: plugins)),
             logger: logger
         )
         try await emulator.start()
@@ -157,9 +158,10 @@ extension PlayerEvent.Kind {
 
 /// Starts an emulator for `body` and always shuts it down afterwards (after the scope's HTTP client).
 func withEmulator<T>(
-    version: String = "4.2.2", voiceReadyDelayMs: Int64 = 0, _ body: (LavalinkEmulator) async throws -> T
+    version: String = "4.2.2", voiceReadyDelayMs: Int64 = 0, plugins: EmulatedPlugins = .none,
+    _ body: (LavalinkEmulator) async throws -> T
 ) async throws -> T {
-    let emulator = try await Emulated.start(version: version, voiceReadyDelayMs: voiceReadyDelayMs)
+    let emulator = try await Emulated.start(version: version, voiceReadyDelayMs: voiceReadyDelayMs, plugins: plugins)
     var configuration = HTTPClient.Configuration()
     configuration.connectionPool.retryConnectionEstablishment = false
     let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
