@@ -90,7 +90,7 @@ extension AdoptionHold {
         switch event.kind {
         case .trackEnd(_, let reason): reason != .cleanup
         case .trackStart, .trackException, .trackStuck: true
-        case .webSocketClosed, .unknown: false
+        case .webSocketClosed, .plugin, .unknown: false
         }
     }
 }

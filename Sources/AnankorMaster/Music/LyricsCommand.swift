@@ -9,7 +9,9 @@ extension MusicCommands {
 
     func lyrics(_ invocation: CommandInvocation) async throws -> Reply {
         let session = try session(of: invocation)
-        let track = try await playing(session).entry.track
+        guard let record = try await driver.record(session, cached: true), record.binding != nil,
+            let track = record.nowPlaying?.entry.track
+        else { throw InvocationProblem(.musicNothingPlaying) }
         switch await context.tracks.lyrics(ofEncoded: track.encoded) {
         case .found(let lyrics):
             let title = text(invocation, .musicLyricsTitle, ["title": track.title, "source": lyrics.provider.isEmpty

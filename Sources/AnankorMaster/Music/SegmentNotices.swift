@@ -6,12 +6,12 @@ struct SegmentNotices: Sendable {
     let context: MasterContext
 
     func announce(_ skipped: SegmentSkippedEvent) async throws {
-        guard let details = try await context.state.sessionDetails(skipped.session), let channel = details.textChannel,
-            let playing = try await context.state.nowPlaying(skipped.session)
+        guard let record = try await context.state.sessionRecord(skipped.session), let channel = record.textChannel,
+            let playing = record.nowPlaying
         else { return }
         // A late event about a track that no longer plays says nothing true any more.
         if let entry = skipped.entry, entry != playing.entry.id { return }
-        let locale = details.locale ?? .englishUS
+        let locale = record.locale ?? .englishUS
         let text = context.text(.musicSegmentSkipped, locale, [
             "category": context.text(Self.label(of: skipped.category), locale),
             "from": PlaybackTime.format(milliseconds: skipped.startMs),
