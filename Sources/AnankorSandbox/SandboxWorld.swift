@@ -23,6 +23,9 @@ public final class SandboxWorld: Sendable {
         public var interactionDeadline: Duration
         /// Further Lavalink nodes beside the first (the pool moves players there when a node dies).
         public var extraLavalinkNodes: Int
+        /// The region of each Lavalink node in order (missing or nil: none); workers place
+        /// players by it (see `NodeRegion`).
+        public var lavalinkRegions: [String?] = []
 
         public init(workerBots: Int = 3,
                     voiceChannels: [String] = ["Lounge", "Gaming", "Study", "Karaoke", "Chill", "Stage"],
@@ -102,7 +105,9 @@ public final class SandboxWorld: Sendable {
                     // A manual clock (speed 0, tests) never reaches a voice-ready delay nobody
                     // advances: voice is then ready on the node's next tick.
                     node: NodeConfiguration(password: lavalinkPassword, playerUpdateIntervalMs: 5_000,
-                                            voiceReadyDelayMs: plan.lavalinkSpeed == 0 ? 0 : 5)), logger: logger)
+                                            voiceReadyDelayMs: plan.lavalinkSpeed == 0 ? 0 : 5,
+                                            region: index < plan.lavalinkRegions.count ? plan.lavalinkRegions[index] : nil)),
+                    logger: logger)
                 nodes.append(node)
                 try await node.start()
             }

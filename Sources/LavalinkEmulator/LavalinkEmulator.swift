@@ -132,6 +132,7 @@ public final class LavalinkEmulator: Service, Sendable {
         router.add(middleware: LavalinkRESTMiddleware(password: configuration.node.password))
         router.addLavalinkRoutes(node: node)
         router.addControlRoutes(emulator: self)
+        router.addSourceControlRoutes(emulator: self)
         let webSocketRouter = Router(context: LavalinkWebSocketRequestContext.self)
         webSocketRouter.addLavalinkWebSocket(node: node)
 

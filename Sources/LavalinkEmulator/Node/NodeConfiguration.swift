@@ -17,6 +17,9 @@ public struct NodeConfiguration: Sendable {
     /// player reports `connected: false` and does not progress; then a `playerUpdate` follows,
     /// as Lavalink sends on koe's `gatewayReady`.
     public var voiceReadyDelayMs: Int64
+    /// Where the node says it runs (`GET /_emulator/node`), so a test or the sandbox can give
+    /// its clients the matching region; Lavalink's protocol has no region.
+    public var region: String?
 
     public init(
         password: String = "youshallnotpass",
@@ -25,8 +28,10 @@ public struct NodeConfiguration: Sendable {
         trackStuckThresholdMs: Int64 = 10000,
         progressWithoutVoice: Bool = false,
         version: String = "4.2.2",
-        voiceReadyDelayMs: Int64 = 5
+        voiceReadyDelayMs: Int64 = 5,
+        region: String? = nil
     ) {
+        self.region = region
         self.password = password
         self.playerUpdateIntervalMs = max(1, playerUpdateIntervalMs)
         self.statsIntervalMs = max(1, statsIntervalMs)
