@@ -29,6 +29,9 @@ struct EmulateLavalink: AsyncParsableCommand {
     @Flag(help: "Let players progress without a voice connection (real Lavalink does not).")
     var progressWithoutVoice = false
 
+    @Option(help: "The region the node says it runs in (GET /_emulator/node), for LAVALINK_REGIONS tests.")
+    var region: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard speed >= 0, speed.isFinite else { throw ValidationError("--speed must be a number ≥ 0") }
@@ -42,7 +45,7 @@ struct EmulateLavalink: AsyncParsableCommand {
             configuration: .init(
                 host: host, port: port, speed: speed,
                 node: .init(password: password, playerUpdateIntervalMs: playerUpdateInterval,
-                            progressWithoutVoice: progressWithoutVoice)
+                            progressWithoutVoice: progressWithoutVoice, region: region)
             ),
             logger: logger
         )
