@@ -1,3 +1,5 @@
+import Logging
+
 /// Where players and loads go: voice region, load, and the per-source breakers.
 extension LavalinkNodePool {
     /// A track that has played this long (milliseconds) with its voice connected proves its source.
@@ -65,6 +67,27 @@ extension LavalinkNodePool {
         ])
         broadcast.yield(.playerMoved(guildId: guildId, from: from, to: target.name))
         return player
+    }
+
+    /// Logs each breaker opening (warning) and closing (info), then passes it on.
+    static func logging(
+        _ forward: @escaping SourceBreakerBoard.TransitionHandler, to logger: Logger
+    ) -> SourceBreakerBoard.TransitionHandler {
+        { node, source, transition in
+            forward(node, source, transition)
+            switch transition {
+            case .opened(let backoff):
+                logger.warning("source breaker opened: loads and new players avoid this source on this node", metadata: [
+                    "lavalink.node": "\(node)", "lavalink.source": "\(source)", "backoff": "\(backoff)",
+                ])
+            case .closed:
+                logger.info("source breaker closed: the source works again", metadata: [
+                    "lavalink.node": "\(node)", "lavalink.source": "\(source)",
+                ])
+            case .none:
+                break
+            }
+        }
     }
 
     /// The source of the track an update starts, nil when it starts none.

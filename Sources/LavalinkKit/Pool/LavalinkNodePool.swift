@@ -54,21 +54,8 @@ public actor LavalinkNodePool: Service {
         onBreakerTransition: @escaping SourceBreakerBoard.TransitionHandler = { _, _, _ in },
         logger: Logger
     ) {
-        self.breakers = SourceBreakerBoard(policy: breakerPolicy, now: monotonicNow) { node, source, transition in
-            onBreakerTransition(node, source, transition)
-            switch transition {
-            case .opened(let backoff):
-                logger.warning("source breaker opened: loads and new players avoid this source on this node", metadata: [
-                    "lavalink.node": "\(node)", "lavalink.source": "\(source)", "backoff": "\(backoff)",
-                ])
-            case .closed:
-                logger.info("source breaker closed: the source works again", metadata: [
-                    "lavalink.node": "\(node)", "lavalink.source": "\(source)",
-                ])
-            case .none:
-                break
-            }
-        }
+        self.breakers = SourceBreakerBoard(policy: breakerPolicy, now: monotonicNow,
+                                           onTransition: Self.logging(onBreakerTransition, to: logger))
         self.nodes = nodes
         self.maxConcurrentMoves = max(1, maxConcurrentMoves)
         self.reconnectWait = reconnectWait
