@@ -3,7 +3,7 @@ public import AnankorMaster
 public import AnankorWorker
 import DiscordKit
 public import Foundation
-import LavalinkKit
+public import LavalinkKit
 public import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -40,6 +40,10 @@ public struct SandboxTuning: Sendable {
     public var lobbyHostGrace: Duration
     public var lobbyMaxDuration: Duration
     public var lobbyOpenExpiry: Duration
+    /// The masters' search breakers per Lavalink node and source, and the monotonic clock they
+    /// read (nil: real time); tests move it by hand.
+    public var sourceBreakerPolicy = SourceBreakerPolicy()
+    public var sourceBreakerClock: (@Sendable () -> Duration)?
 
     public init(guildSessionCap: Int = Anankor.defaultGuildSessionCap, idleTimeout: Duration = .seconds(600),
                 aloneTimeout: Duration = .seconds(120), leaseTTL: Duration = .seconds(3),
@@ -83,8 +87,10 @@ public enum SandboxCluster {
             consumer: ConsumerName(name))
         var logger = logger
         logger[metadataKey: "process"] = "\(name)"
+        let breakers = MasterService.sourceBreakerBoard(
+            policy: tuning.sourceBreakerPolicy, now: tuning.sourceBreakerClock ?? LavalinkNodePool.processUptime, logger: logger)
         return MasterService(configuration: configuration, bus: ports.bus, state: ports.state, ledger: ports.ledger,
-                             claims: ports.claims,
+                             claims: ports.claims, sourceBreakers: breakers,
                              logger: logger)
     }
 
@@ -94,9 +100,9 @@ public enum SandboxCluster {
         let configuration = WorkerConfiguration(
             tokens: (tokens ?? world.workers.map(\.token)).map(BotToken.init),
             discordRESTBaseURL: world.discord.restURL,
-            lavalinkNodes: lavalinkNodes(world).map {
-                LavalinkNodeSpec(name: $0.name, host: $0.endpoint.host, port: $0.endpoint.port, secure: false,
-                                 password: SandboxWorld.lavalinkPassword)
+            lavalinkNodes: zip(lavalinkNodes(world), world.lavalinkNodes).map { node, emulator in
+                LavalinkNodeSpec(name: node.name, host: node.endpoint.host, port: node.endpoint.port, secure: false,
+                                 password: SandboxWorld.lavalinkPassword, region: emulator.configuration.node.region)
             },
             holder: LeaseHolder("\(name)-\(UUID().uuidString.prefix(8))"), consumer: ConsumerName(name),
             leaseTTL: tuning.leaseTTL, heartbeatInterval: tuning.heartbeatInterval)

@@ -26,6 +26,9 @@ public final class SandboxWorld: Sendable {
         /// The Lavalink plugins every emulated node starts with (LavaSrc, SponsorBlock, LavaSearch,
         /// LavaLyrics); none by default, as on a bare Lavalink.
         public var lavalinkPlugins: EmulatedPlugins = .none
+        /// The region of each Lavalink node in order (missing or nil: none); workers place
+        /// players by it (see `NodeRegion`).
+        public var lavalinkRegions: [String?] = []
 
         public init(workerBots: Int = 3,
                     voiceChannels: [String] = ["Lounge", "Gaming", "Study", "Karaoke", "Chill", "Stage"],
@@ -106,7 +109,9 @@ public final class SandboxWorld: Sendable {
                     // advances: voice is then ready on the node's next tick.
                     node: NodeConfiguration(password: lavalinkPassword, playerUpdateIntervalMs: 5_000,
                                             voiceReadyDelayMs: plan.lavalinkSpeed == 0 ? 0 : 5,
-                                            plugins: plan.lavalinkPlugins)), logger: logger)
+                                            plugins: plan.lavalinkPlugins,
+                                            region: index < plan.lavalinkRegions.count ? plan.lavalinkRegions[index] : nil)),
+                    logger: logger)
                 nodes.append(node)
                 try await node.start()
             }

@@ -41,6 +41,7 @@ extension AnankorSettings {
             (3...255).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }
         } ?? settings.dynamoTable
         settings.lavalinkNodes = try values.lavalinkNodes()
+        try values.lavalinkRegions(of: &settings.lavalinkNodes)
         settings.otlpEndpoint = try values.url("OTLP_ENDPOINT", schemes: ["http", "https"], secret: false)
         settings.guildSessionCap = try values.integer("ANANKOR_GUILD_SESSION_CAP", in: 1...25) ?? settings.guildSessionCap
         settings.idleTimeout = try values.duration("ANANKOR_IDLE_TIMEOUT") ?? settings.idleTimeout

@@ -24,6 +24,7 @@ extension AnankorSettings {
             Key(name: "LAVALINK_NODES", modes: services, summary: "http://:password@host:2333,… (several nodes)"),
             Key(name: "LAVALINK_URL", modes: services, summary: "one node's URL, with LAVALINK_PASSWORD"),
             Key(name: "LAVALINK_PASSWORD", modes: services, summary: "that node's password"),
+            Key(name: "LAVALINK_REGIONS", modes: services, summary: "host:port=region,… (e.g. lavalink-eu:2333=europe)"),
             Key(name: "OTLP_ENDPOINT", modes: services, summary: "collector URL: traces exported over OTLP/HTTP"),
             Key(name: "ANANKOR_GUILD_SESSION_CAP", modes: [.run, .master], summary: "music sessions per guild, 1–25 (default 5)"),
             Key(name: "ANANKOR_IDLE_TIMEOUT", modes: [.run, .master], summary: "idle sessions are left after this (default 10m)"),

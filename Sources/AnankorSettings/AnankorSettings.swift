@@ -19,6 +19,8 @@ public struct AnankorSettings: Sendable {
         /// `https://`.
         public var secure: Bool
         public var password: Secret
+        /// From `LAVALINK_REGIONS`: where the node runs, for placing players near their voice server.
+        public var region: String? = nil
     }
 
     public struct AWS: Sendable {
@@ -66,6 +68,17 @@ public struct AnankorSettings: Sendable {
             .compactMap { $0?.exposedValue }
         values += lavalinkNodes.map(\.password.exposedValue)
         return values
+    }
+
+    /// Every node region must be one the player placement knows (`known`: LavalinkKit's
+    /// `NodeRegion.all`, passed in because settings know no Lavalink library).
+    public func validateRegions(known: [String]) throws(SettingsError) {
+        for node in lavalinkNodes {
+            guard let region = node.region, !known.contains(region) else { continue }
+            throw SettingsError(key: "LAVALINK_REGIONS",
+                                problem: .invalid(detail: "node \(node.name) has the unknown region \"\(region.prefix(40))\""),
+                                expected: "one of " + known.joined(separator: ", "))
+        }
     }
 
     /// What a mode cannot start without; the first problem found, as the one line to print.

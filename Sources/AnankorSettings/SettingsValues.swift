@@ -133,6 +133,42 @@ struct SettingsValues {
     }
 }
 
+extension SettingsValues {
+    /// `LAVALINK_REGIONS=lavalink-us:2333=us-east,lavalink-eu:2333=europe`: a region per node,
+    /// the node named as in logs and metrics (`host:port` of its URL, `host` without a port).
+    /// Nodes left out have no region. Whether a region is known is checked by
+    /// `AnankorSettings.validateRegions(known:)`.
+    func lavalinkRegions(of nodes: inout [AnankorSettings.LavalinkNode]) throws(SettingsError) {
+        guard let list = try text("LAVALINK_REGIONS") else { return }
+        let expected = "comma-separated node=region pairs such as lavalink-eu:2333=europe (nodes as in LAVALINK_NODES)"
+        var seen: Set<String> = []
+        for entry in list.split(separator: ",").map(\.trimmed) where !entry.isEmpty {
+            guard let equals = entry.lastIndex(of: "=") else {
+                throw SettingsError(key: "LAVALINK_REGIONS", problem: .invalid(detail: "\"\(entry.prefix(80))\" has no ="),
+                                    expected: expected)
+            }
+            let name = entry[..<equals].trimmed
+            let region = entry[entry.index(after: equals)...].trimmed.lowercased()
+            guard let index = nodes.firstIndex(where: { $0.name.lowercased() == name.lowercased() }) else {
+                let known = nodes.map(\.name).joined(separator: ", ")
+                throw SettingsError(key: "LAVALINK_REGIONS", problem: .invalid(
+                    detail: "\"\(name.prefix(80))\" is not a configured node (nodes: \(known.isEmpty ? "none" : known))"),
+                    expected: expected)
+            }
+            guard !region.isEmpty, region.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+                throw SettingsError(key: "LAVALINK_REGIONS", problem: .invalid(
+                    detail: "node \(nodes[index].name) has no region or one with characters other than a-z, 0-9 and -"),
+                    expected: expected)
+            }
+            guard seen.insert(nodes[index].name).inserted else {
+                throw SettingsError(key: "LAVALINK_REGIONS",
+                                    problem: .invalid(detail: "node \(nodes[index].name) is given twice"), expected: expected)
+            }
+            nodes[index].region = region
+        }
+    }
+}
+
 /// Just enough URL parsing for settings: `scheme://[user][:password]@host[:port][/path]`.
 struct ParsedURL {
     var scheme: String

@@ -41,6 +41,8 @@ public enum MetricCatalog {
         "anankor_lavalink_node_frames_nulled": "Audio frames nulled per minute by the Lavalink node, by node.",
         "anankor_lavalink_node_frames_deficit": "Audio frames missing per minute on the Lavalink node, by node.",
         "anankor_lavalink_node_penalty": "Load penalty the node pool uses to pick a node (lower is better), by node.",
+        "anankor_lavalink_source_breaker_open": "1 while the breaker of a source (youtube, soundcloud, …) on a Lavalink node is open or half-open, 0 once closed, by node, source and role (master: searches, worker: players).",
+        "anankor_lavalink_source_breaker_opened_total": "Times a source breaker opened after consecutive load failures or track exceptions, by node, source and role.",
         // Discord REST (DiscordKit).
         "discord_rest_requests_total": "Discord REST requests answered, by method, route template and status class.",
         "discord_rest_request_seconds": "Discord REST request time, one attempt, by method.",

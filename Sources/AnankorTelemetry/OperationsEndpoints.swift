@@ -13,12 +13,25 @@ public struct ReadinessCheck: Sendable {
     }
 }
 
+/// Something `/ready` reports without failing on it: a working process that runs degraded (a
+/// Lavalink source avoided on a node). Each line is shown under `name` in the body.
+public struct ReadinessNote: Sendable {
+    public var name: String
+    public var lines: @Sendable () async -> [String]
+
+    public init(_ name: String, lines: @escaping @Sendable () async -> [String]) {
+        self.name = name
+        self.lines = lines
+    }
+}
+
 /// The operator's endpoints (DESIGN §8): `/health` answers while the process runs, `/ready`
 /// only when every readiness check passes (503 with the failing checks otherwise, so an
 /// orchestrator holds traffic), `/metrics` is the Prometheus text exposition.
 public enum OperationsEndpoints {
     public static func router(
-        registry: PrometheusCollectorRegistry, checks: [ReadinessCheck], version: String = Telemetry.version
+        registry: PrometheusCollectorRegistry, checks: [ReadinessCheck], notes: [ReadinessNote] = [],
+        version: String = Telemetry.version
     ) -> Router<BasicRequestContext> {
         let router = Router()
         let process = ProcessMetrics(registry: registry, version: version)
@@ -31,9 +44,14 @@ public enum OperationsEndpoints {
         router.get("/ready") { _, _ in
             var failing: [String] = []
             for check in checks where await !check.probe() { failing.append(check.name) }
-            if failing.isEmpty { return jsonResponse(.ok, "{\"ready\":true}") }
+            var extra = ""
+            for note in notes {
+                let lines = await note.lines().map(JSONText.quoted).joined(separator: ",")
+                extra += ",\(JSONText.quoted(note.name)):[\(lines)]"
+            }
+            if failing.isEmpty { return jsonResponse(.ok, "{\"ready\":true\(extra)}") }
             let names = failing.map(JSONText.quoted).joined(separator: ",")
-            return jsonResponse(.serviceUnavailable, "{\"ready\":false,\"failing\":[\(names)]}")
+            return jsonResponse(.serviceUnavailable, "{\"ready\":false,\"failing\":[\(names)]\(extra)}")
         }
         router.get("/metrics") { _, _ in
             process.sample()
@@ -65,10 +83,10 @@ public enum OperationsEndpoints {
     /// The endpoints as a service to run beside the bot services.
     public static func application(
         host: String, port: Int, registry: PrometheusCollectorRegistry, checks: [ReadinessCheck],
-        logger: Logger
+        notes: [ReadinessNote] = [], logger: Logger
     ) -> some ApplicationProtocol {
         Application(
-            router: router(registry: registry, checks: checks),
+            router: router(registry: registry, checks: checks, notes: notes),
             configuration: .init(address: .hostname(host, port: port), serverName: "anankor"),
             logger: logger
         )

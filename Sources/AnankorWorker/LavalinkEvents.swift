@@ -200,8 +200,9 @@ extension WorkerBot {
             logger.warning("could not list the resumed session's players", metadata: ["error": "\(error)"])
             return
         }
-        let placesHere = await pool.bestNode()?.name == nodeName
         for player in players {
+            // The pool's own rule for a new player (voice region, then load) decides where it stays.
+            let placesHere = await pool.placement(voice: player.voice, source: nil)?.name == nodeName
             await adopt(player, node: node, sessionId: sessionId, placesHere: placesHere)
         }
     }

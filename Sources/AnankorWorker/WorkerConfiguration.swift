@@ -12,8 +12,11 @@ public struct LavalinkNodeSpec: Sendable, Hashable, CustomStringConvertible {
     /// `https`/`wss` instead of `http`/`ws`.
     public var secure: Bool
     public var password: String
+    /// Where the node runs (`NodeRegion.all`), for placing players near their voice server.
+    public var region: String?
 
-    public init(name: String, host: String, port: Int, secure: Bool = false, password: String) {
+    public init(name: String, host: String, port: Int, secure: Bool = false, password: String, region: String? = nil) {
+        self.region = region
         self.name = name
         self.host = host
         self.port = port

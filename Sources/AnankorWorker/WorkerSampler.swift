@@ -32,6 +32,11 @@ struct WorkerSampler {
             }
             counted = now
             for gauges in nodes { await gauges.sample(pool: bot.pool) }
+            for report in bot.pool.breakerReports() {
+                Gauge(label: "anankor_lavalink_source_breaker_open",
+                      dimensions: [("node", report.node), ("source", report.source), ("role", "worker")])
+                    .record(report.isClosed ? 0 : 1)
+            }
             do { try await bot.context.time.sleep(Self.interval) } catch { return }
         }
     }

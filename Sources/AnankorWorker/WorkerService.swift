@@ -2,6 +2,7 @@ public import AnankorCore
 import DiscordKit
 public import Foundation
 import LavalinkKit
+import Metrics
 public import Logging
 public import ServiceLifecycle
 
@@ -49,6 +50,9 @@ public final class WorkerService: Service, Sendable {
 
     /// Gateway ready, lease held, at least one Lavalink node connected (`/ready`).
     public var isReady: Bool { context.board.isReady }
+
+    /// The held bot's Lavalink source breakers that are open or half-open, one line each.
+    public var degradedSources: [String] { context.board.degradedSources }
 
     /// Runs until graceful shutdown or cancellation. Throws only when no configured token can
     /// ever be used (none given, or Discord refused every one of them).
@@ -136,6 +140,7 @@ public final class WorkerService: Service, Sendable {
             return await giveUp(lease, worker: worker, error: error, logger: logger)
         }
         context.board.holding(worker, gateway: bot.gateway)
+        context.board.playing(on: bot.pool)
         var group = ServiceGroupConfiguration(services: [
             .init(service: bot.gateway, serviceName: "gateway"),
             .init(service: bot.pool, serviceName: "lavalink"),
@@ -184,12 +189,17 @@ public final class WorkerService: Service, Sendable {
                 name: spec.name, endpoint: NodeEndpoint(host: spec.host, port: spec.port, secure: spec.secure,
                                                         password: spec.password),
                 userId: worker.description, clientName: configuration.clientName,
-                resumeTimeout: configuration.lavalinkResumeTimeout, resumeSessionId: lavalinkSessions[spec.name]),
+                resumeTimeout: configuration.lavalinkResumeTimeout, resumeSessionId: lavalinkSessions[spec.name],
+                region: spec.region),
                 logger: logger)
         }
         let known = (try? await context.state.guilds(of: worker)) ?? []
         return WorkerBot(worker: worker, lease: lease, context: context, rest: rest, gateway: gateway,
-                         pool: LavalinkNodePool(nodes: nodes, logger: logger), knownGuilds: known,
+                         pool: LavalinkNodePool(nodes: nodes, onBreakerTransition: { node, source, transition in
+                             guard case .opened = transition else { return }
+                             Counter(label: "anankor_lavalink_source_breaker_opened_total",
+                                     dimensions: [("node", node), ("source", source), ("role", "worker")]).increment()
+                         }, logger: logger), knownGuilds: known,
                          lavalinkSessions: lavalinkSessions, logger: logger)
     }
 

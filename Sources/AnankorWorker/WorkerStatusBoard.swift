@@ -1,5 +1,6 @@
 import AnankorCore
 import DiscordKit
+import LavalinkKit
 import Synchronization
 
 /// What `WorkerService` reports about itself (`heldWorker`, `isReady`), written by the parts
@@ -9,6 +10,7 @@ final class WorkerStatusBoard: Sendable {
         var held: WorkerID?
         var gateway: ShardedGateway?
         var connectedNodes: Set<String> = []
+        var pool: LavalinkNodePool?
     }
 
     private let state = Mutex(State())
@@ -28,6 +30,17 @@ final class WorkerStatusBoard: Sendable {
             state.gateway = gateway
             state.connectedNodes = []
         }
+    }
+
+    /// The held bot's node pool, whose source breakers `/ready` shows.
+    func playing(on pool: LavalinkNodePool) {
+        state.withLock { $0.pool = pool }
+    }
+
+    /// One line per source breaker that is not closed (`SourceBreakers.Report.summary`).
+    var degradedSources: [String] {
+        let pool = state.withLock { $0.pool }
+        return (pool?.breakerReports() ?? []).filter { !$0.isClosed }.map(\.summary)
     }
 
     func released() {

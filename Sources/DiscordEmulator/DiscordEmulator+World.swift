@@ -33,6 +33,14 @@ extension DiscordEmulator {
         ).id
     }
 
+    /// Sets a voice channel's region (`rtc_region`: `us-east`, `rotterdam`, …; nil = automatic):
+    /// bots joining it then get a voice server of that region in VOICE_SERVER_UPDATE.
+    public func setVoiceRegion(_ region: String?, channel channelID: UInt64, in guildID: UInt64)
+        async throws(DiscordEmulatorError)
+    {
+        try await state.setVoiceRegion(region, channelID: channelID, guildID: guildID)
+    }
+
     public func deleteChannel(_ channelID: UInt64, in guildID: UInt64) async throws(DiscordEmulatorError) {
         guard await state.deleteChannelRecord(guildID: guildID, channelID: channelID) != nil else {
             throw .unknownChannel

@@ -133,6 +133,7 @@ public final class LavalinkEmulator: Service, Sendable {
         router.addLavalinkRoutes(node: node)
         router.addPluginRoutes(node: node)
         router.addControlRoutes(emulator: self)
+        router.addSourceControlRoutes(emulator: self)
         let webSocketRouter = Router(context: LavalinkWebSocketRequestContext.self)
         webSocketRouter.addLavalinkWebSocket(node: node)
 

@@ -35,6 +35,9 @@ struct EmulateLavalink: AsyncParsableCommand {
     /// `--plugins` as the emulator's switches; nil when a name is unknown.
     var emulatedPlugins: EmulatedPlugins? { EmulatedPlugins(list: plugins) }
 
+    @Option(help: "The region the node says it runs in (GET /_emulator/node), for LAVALINK_REGIONS tests.")
+    var region: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard speed >= 0, speed.isFinite else { throw ValidationError("--speed must be a number ≥ 0") }
@@ -51,7 +54,7 @@ struct EmulateLavalink: AsyncParsableCommand {
             configuration: .init(
                 host: host, port: port, speed: speed,
                 node: .init(password: password, playerUpdateIntervalMs: playerUpdateInterval,
-                            progressWithoutVoice: progressWithoutVoice, plugins: emulatedPlugins ?? .none)
+                            progressWithoutVoice: progressWithoutVoice, plugins: emulatedPlugins ?? .none, region: region)
             ),
             logger: logger
         )

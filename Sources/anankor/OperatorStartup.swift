@@ -3,6 +3,7 @@ import AnankorSettings
 import AnankorTelemetry
 import ArgumentParser
 import Foundation
+import LavalinkKit
 import Logging
 import Prometheus
 import ServiceLifecycle
@@ -19,6 +20,7 @@ enum OperatorStartup {
         do {
             let settings = try await AnankorSettings.load(environment: ProcessInfo.processInfo.environment)
             try settings.validate(for: mode)
+            try settings.validateRegions(known: NodeRegion.all)
             return settings
         } catch {
             FileHandle.standardError.write(Data("anankor: \(error.description)\n".utf8))

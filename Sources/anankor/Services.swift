@@ -46,6 +46,9 @@ struct RunCommand: AsyncParsableCommand {
         try await ServiceWiring.runServices(tracing: tracing, [master] + workers, settings: settings, registry: registry, checks: [
             ReadinessCheck("gateway") { master.isReady },
             ReadinessCheck("workers") { workers.allSatisfy(\.isReady) },
+        ], notes: [
+            ServiceWiring.breakerNote(master),
+            ReadinessNote("lavalink_player_source_breakers") { workers.flatMap(\.degradedSources) },
         ], logger: logger)
     }
 }
@@ -68,7 +71,7 @@ struct MasterCommand: AsyncParsableCommand {
         try await ServiceWiring.runServices(tracing: tracing, [master], settings: settings, registry: registry, checks: [
             ReadinessCheck("gateway") { master.isReady },
             ReadinessCheck("redis") { (try? await ports.redis.send("PING")) != nil },
-        ], logger: logger)
+        ], notes: [ServiceWiring.breakerNote(master)], logger: logger)
     }
 }
 
@@ -92,7 +95,7 @@ struct WorkerCommand: AsyncParsableCommand {
         try await ServiceWiring.runServices(tracing: tracing, [worker], settings: settings, registry: registry, checks: [
             ReadinessCheck("worker") { worker.isReady },
             ReadinessCheck("redis") { (try? await ports.redis.send("PING")) != nil },
-        ], logger: logger)
+        ], notes: [ReadinessNote("lavalink_player_source_breakers") { worker.degradedSources }], logger: logger)
     }
 }
 
@@ -101,6 +104,14 @@ enum ServiceWiring {
     static func lavalinkNodes(_ settings: AnankorSettings) -> [(name: String, endpoint: NodeEndpoint)] {
         settings.lavalinkNodes.map {
             ($0.name, NodeEndpoint(host: $0.host, port: $0.port, secure: $0.secure, password: $0.password.exposedValue))
+        }
+    }
+
+    /// `/ready` lists the master's search breakers that are open or half-open (never failing it:
+    /// searches go to the other nodes meanwhile).
+    static func breakerNote(_ master: MasterService) -> ReadinessNote {
+        ReadinessNote("lavalink_search_source_breakers") {
+            master.sourceBreakers.reports().filter { !$0.isClosed }.map(\.summary)
         }
     }
 
@@ -129,7 +140,7 @@ enum ServiceWiring {
             tokens: tokens.map { BotToken($0.exposedValue) }, discordRESTBaseURL: settings.discordAPIURL,
             lavalinkNodes: settings.lavalinkNodes.map {
                 LavalinkNodeSpec(name: $0.name, host: $0.host, port: $0.port, secure: $0.secure,
-                                 password: $0.password.exposedValue)
+                                 password: $0.password.exposedValue, region: $0.region)
             },
             holder: LeaseHolder("\(name)-\(processTag)"), consumer: ConsumerName(name))
         var logger = logger
@@ -170,14 +181,15 @@ enum ServiceWiring {
     /// Runs the services with `/health`, `/ready` and `/metrics`, until SIGTERM or SIGINT.
     /// `tracing`, when set, runs first so it stops last and exports the spans of everything else.
     static func runServices(tracing: (any Service)? = nil, _ services: [any Service], settings: AnankorSettings,
-                            registry: PrometheusCollectorRegistry, checks: [ReadinessCheck], logger: Logger) async throws {
+                            registry: PrometheusCollectorRegistry, checks: [ReadinessCheck], notes: [ReadinessNote] = [],
+                            logger: Logger) async throws {
         // The HTTP server logs its own start and a harmless "Already closed" at error level on every
         // normal shutdown; it gets a logger that only passes critical lines, and the start is
         // announced here. A port it cannot take was already reported by `serviceSettings`.
         var serverLogger = logger
         serverLogger.logLevel = .critical
         let endpoints = OperationsEndpoints.application(host: settings.httpHost, port: settings.httpPort, registry: registry,
-                                                        checks: checks, logger: serverLogger)
+                                                        checks: checks, notes: notes, logger: serverLogger)
         let group = ServiceGroup(configuration: .init(
             services: ([tracing].compactMap { $0 } + services).map { .init(service: $0) } + [.init(service: endpoints)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -2,10 +2,14 @@ import AnankorCore
 import Foundation
 import LavalinkKit
 import Logging
+import Metrics
 
 /// Resolves `/play` queries on Lavalink (`/v4/loadtracks`). The master only uses the nodes' REST
 /// API: it never joins voice, so it needs no websocket session and creates no player. Nodes are
-/// tried in order; one that fails is skipped for the next query's first attempt.
+/// tried in their configured order, reordered by each node's breaker for the query's source
+/// (`SourceBreakerBoard.load`): a node whose YouTube source keeps failing gets no searches until
+/// a probe succeeds, and a failure on one node falls over to the next, so members see an error
+/// only when every node failed.
 struct TrackResolver: Sendable {
     enum Resolution: Sendable {
         case tracks([AnankorCore.Track], playlist: String?)
@@ -15,10 +19,35 @@ struct TrackResolver: Sendable {
 
     let nodes: [LavalinkREST]
     let logger: Logger
+    /// Per node and source; the master's own (its loads are its evidence).
+    let breakers: SourceBreakerBoard
 
-    init(nodes: [(name: String, endpoint: NodeEndpoint)], logger: Logger) {
+    init(nodes: [(name: String, endpoint: NodeEndpoint)], logger: Logger, breakers: SourceBreakerBoard? = nil) {
         self.nodes = nodes.map { LavalinkREST(endpoint: $0.endpoint, nodeName: $0.name) }
         self.logger = logger
+        self.breakers = breakers ?? SourceBreakerBoard(onTransition: Self.reportTransition(logger: logger))
+    }
+
+    /// Logs and counts a breaker opening or closing (`anankor_lavalink_source_breaker_*`).
+    static func reportTransition(logger: Logger) -> SourceBreakerBoard.TransitionHandler {
+        { node, source, transition in
+            let dimensions = [("node", node), ("source", source), ("role", "master")]
+            switch transition {
+            case .opened(let backoff):
+                Counter(label: "anankor_lavalink_source_breaker_opened_total", dimensions: dimensions).increment()
+                Gauge(label: "anankor_lavalink_source_breaker_open", dimensions: dimensions).record(1)
+                logger.warning("source breaker opened: searches avoid this source on this node", metadata: [
+                    "lavalink.node": "\(node)", "lavalink.source": "\(source)", "backoff": "\(backoff)",
+                ])
+            case .closed:
+                Gauge(label: "anankor_lavalink_source_breaker_open", dimensions: dimensions).record(0)
+                logger.info("source breaker closed: the source works again", metadata: [
+                    "lavalink.node": "\(node)", "lavalink.source": "\(source)",
+                ])
+            case .none:
+                break
+            }
+        }
     }
 
     /// URLs and prefixed identifiers (`ytsearch:`, `scsearch:`) go to Lavalink as they are; plain
@@ -37,17 +66,30 @@ struct TrackResolver: Sendable {
     }
 
     func resolve(_ query: String) async -> Resolution {
+        guard !nodes.isEmpty else { return .failed("no Lavalink node is configured") }
         let identifier = Self.identifier(for: query)
-        var lastError = "no Lavalink node is configured"
-        for node in nodes {
-            do {
-                return Self.resolution(of: try await node.loadTracks(identifier))
-            } catch {
-                lastError = "Lavalink is unreachable"
-                logger.warning("track resolution failed", metadata: ["lavalink.node": "\(node.nodeName)", "error": "\(error)"])
-            }
+        let nodes = self.nodes
+        let logger = self.logger
+        do {
+            return Self.resolution(of: try await breakers.load(identifier, on: nodes.map(\.nodeName)) { name in
+                guard let node = nodes.first(where: { $0.nodeName == name }) else { return .empty }
+                do {
+                    let result = try await node.loadTracks(identifier)
+                    if case .error(let exception) = result {
+                        logger.warning("track load failed", metadata: [
+                            "lavalink.node": "\(name)", "error": "\(exception.message ?? exception.cause)",
+                            "severity": "\(exception.severity.rawValue)",
+                        ])
+                    }
+                    return result
+                } catch {
+                    logger.warning("track resolution failed", metadata: ["lavalink.node": "\(name)", "error": "\(error)"])
+                    throw error
+                }
+            })
+        } catch {
+            return .failed("Lavalink is unreachable")
         }
-        return .failed(lastError)
     }
 
     static func resolution(of result: LoadResult) -> Resolution {

@@ -4,6 +4,7 @@ public import Foundation
 public import Logging
 public import ServiceLifecycle
 import AnankorTelemetry
+public import LavalinkKit
 import Metrics
 import Synchronization
 import Tracing
@@ -23,6 +24,8 @@ public final class MasterService: Service, Sendable {
     private let clock: any Clock<Duration>
     private let logger: Logger
     private let status = Mutex(Status())
+    /// The breakers of the master's searches, per Lavalink node and source.
+    public let sourceBreakers: SourceBreakerBoard
 
     private struct Status {
         var gatewayReady = false
@@ -33,7 +36,8 @@ public final class MasterService: Service, Sendable {
     ///   mode passes Redis: docs/performance.md).
     public init(configuration: MasterConfiguration, bus: any JobBus, state: any StateStore, ledger: any Ledger,
                 claims: (any IdempotencyStore)? = nil, now: @escaping @Sendable () -> Date = { Date() },
-                clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+                sourceBreakers: SourceBreakerBoard? = nil, clock: any Clock<Duration> = ContinuousClock(),
+                logger: Logger) {
         self.configuration = configuration
         self.bus = bus
         self.state = state
@@ -42,6 +46,16 @@ public final class MasterService: Service, Sendable {
         self.now = now
         self.clock = clock
         self.logger = logger
+        self.sourceBreakers = sourceBreakers ?? Self.sourceBreakerBoard(logger: logger)
+    }
+
+    /// The breakers of a master's searches, logging and counting each opening and closing
+    /// (`now`: a monotonic clock, injectable for tests).
+    public static func sourceBreakerBoard(
+        policy: SourceBreakerPolicy = SourceBreakerPolicy(),
+        now: @escaping @Sendable () -> Duration = LavalinkNodePool.processUptime, logger: Logger
+    ) -> SourceBreakerBoard {
+        SourceBreakerBoard(policy: policy, now: now, onTransition: TrackResolver.reportTransition(logger: logger))
     }
 
     /// How long a graceful shutdown waits for interactions in flight to be answered.
@@ -69,7 +83,8 @@ public final class MasterService: Service, Sendable {
         let cache = GuildCache()
         let context = MasterContext(configuration: configuration, rest: rest, cache: cache, bus: bus, state: state,
                                     ledger: ledger, claims: claims, settings: GuildSettingsCache(ledger: ledger),
-                                    tracks: TrackResolver(nodes: configuration.lavalinkNodes, logger: logger),
+                                    tracks: TrackResolver(nodes: configuration.lavalinkNodes, logger: logger,
+                                                          breakers: sourceBreakers),
                                     catalog: .standard, now: now, clock: clock, logger: logger)
         let driver = SessionDriver(context: context, applicationID: application.id)
         let voiceChecks = CoalescedWork<GuildID>()

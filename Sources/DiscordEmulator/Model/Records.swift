@@ -49,6 +49,8 @@ struct ChannelRecord: Sendable {
     var parentID: UInt64?
     var userLimit: Int = 0
     var bitrate: Int = 64000
+    /// Voice channels: the voice region id (`us-east`, `rotterdam`, …); nil is automatic.
+    var rtcRegion: String?
     var topic: String?
     var overwrites: [OverwriteRecord] = []
     /// DM channels only.

@@ -65,7 +65,7 @@ extension WorldState {
         case 2, 13:
             json["bitrate"] = .int(Int64(channel.bitrate))
             json["user_limit"] = .int(Int64(channel.userLimit))
-            json["rtc_region"] = nil
+            json["rtc_region"] = channel.rtcRegion.map { .string($0) } ?? .null
         case 0, 5:
             json["topic"] = channel.topic.map { .string($0) } ?? .null
             json["last_message_id"] = nil

@@ -1,7 +1,22 @@
 /// Voice: op 4 from bots, users joining through the control API, moves by REST.
 extension EmulatorState {
-    /// Host:port sent as VOICE_SERVER_UPDATE `endpoint` (no scheme, like Discord's).
-    var voiceEndpoint: String { "emulated-voice.discord.media:443" }
+    /// Host:port sent as VOICE_SERVER_UPDATE `endpoint` (no scheme, like Discord's): a server of
+    /// the channel's `rtc_region` (`rotterdam1234.discord.media:443`) when it has one.
+    func voiceEndpoint(guildID: UInt64, botID: UInt64) -> String {
+        guard let channelID = world.guilds[guildID]?.voiceStates[botID]?.channelID,
+            let region = world.guilds[guildID]?.channels[channelID]?.rtcRegion
+        else { return "emulated-voice.discord.media:443" }
+        return "\(region)\(1000 + channelID % 9000).discord.media:443"
+    }
+
+    /// Sets a voice channel's `rtc_region` (CHANNEL_UPDATE to the guild's bots); later voice
+    /// server updates for it name a server of that region.
+    func setVoiceRegion(_ region: String?, channelID: UInt64, guildID: UInt64) throws(DiscordEmulatorError) {
+        guard var channel = world.guilds[guildID]?.channels[channelID], channel.isVoice else { throw .unknownChannel }
+        channel.rtcRegion = region
+        world.guilds[guildID]?.channels[channelID] = channel
+        dispatchToGuildBots(guildID, "CHANNEL_UPDATE", world.channelJSON(channel), intent: Intent.guilds)
+    }
 
     /// Op 4: join, move or leave. Like Discord, a request the bot may not make (no CONNECT, full
     /// channel without MOVE_MEMBERS, unknown channel) gets no answer at all.
@@ -43,7 +58,7 @@ extension EmulatorState {
 
     func sendVoiceServerUpdate(guildID: UInt64, botID: UInt64) {
         dispatch(to: botID, guildID: guildID, "VOICE_SERVER_UPDATE", [
-            "token": .string(Self.randomHex(8)), "guild_id": .id(guildID), "endpoint": .string(voiceEndpoint),
+            "token": .string(Self.randomHex(8)), "guild_id": .id(guildID), "endpoint": .string(voiceEndpoint(guildID: guildID, botID: botID)),
         ], intent: nil)
     }
 

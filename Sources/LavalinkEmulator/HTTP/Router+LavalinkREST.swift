@@ -15,7 +15,7 @@ extension Router where Context == BasicRequestContext {
             guard let identifier = QueryParameters(request.uri.query)["identifier"] else {
                 throw LavalinkHTTPError.badRequest("Required parameter 'identifier' is not present.")
             }
-            return jsonResponse(node.catalogue.load(identifier).json)
+            return jsonResponse(await node.loadTracks(identifier).json)
         }
 
         get("/v4/decodetrack") { request, _ in

@@ -115,7 +115,8 @@ extension LavalinkNode {
             }
             clearTrack(&player)
             player.track = track
-            player.fault = takeInjectedFault(for: track.info.identifier) ?? TrackFault.builtIn(for: track.info.identifier)
+            player.fault = takeInjectedFault(for: track.info.identifier) ?? takeSourceFailure(source: track.info.sourceName)
+                ?? TrackFault.builtIn(for: track.info.identifier)
             player.basePosition = update.position ?? (try? LavaplayerTrackCodec.decode(track.encoded).position) ?? 0
             if case .value(let end) = update.endTime { player.endTime = end }
             session.send(eventMessage("TrackStartEvent", guildId: guildId, [("track", track.json(position: player.basePosition))]),

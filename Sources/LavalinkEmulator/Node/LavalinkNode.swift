@@ -32,9 +32,13 @@ actor LavalinkNode {
     /// When set, voice connections fail with close code 4017, as without DAVE support.
     var daveRequired = false
     var load = NodeLoad()
+    /// Sources made to fail by the control API: loads and plays left to fail, by source name.
+    var failingSources: [String: SourceFailure] = [:]
+    var region: String?
 
     init(configuration: NodeConfiguration, clock: VirtualClock, catalogue: Catalogue, wake: WakeSignal) {
         self.configuration = configuration
+        self.region = configuration.region
         self.clock = clock
         self.catalogue = catalogue
         self.wake = wake

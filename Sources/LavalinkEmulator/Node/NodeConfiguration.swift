@@ -19,6 +19,9 @@ public struct NodeConfiguration: Sendable {
     public var voiceReadyDelayMs: Int64
     /// The plugins the node starts with (none by default); the control API switches them later.
     public var plugins: EmulatedPlugins
+    /// Where the node says it runs (`GET /_emulator/node`), so a test or the sandbox can give
+    /// its clients the matching region; Lavalink's protocol has no region.
+    public var region: String?
 
     public init(
         password: String = "youshallnotpass",
@@ -28,9 +31,11 @@ public struct NodeConfiguration: Sendable {
         progressWithoutVoice: Bool = false,
         version: String = "4.2.2",
         voiceReadyDelayMs: Int64 = 5,
-        plugins: EmulatedPlugins = .none
+        plugins: EmulatedPlugins = .none,
+        region: String? = nil
     ) {
         self.plugins = plugins
+        self.region = region
         self.password = password
         self.playerUpdateIntervalMs = max(1, playerUpdateIntervalMs)
         self.statsIntervalMs = max(1, statsIntervalMs)

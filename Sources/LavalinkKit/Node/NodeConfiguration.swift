@@ -19,12 +19,17 @@ public struct NodeConfiguration: Sendable {
     /// answers `ready {resumed: true}` with its players still playing. A node that no longer
     /// knows it starts a fresh session.
     public var resumeSessionId: String?
+    /// Where the node runs (one of `NodeRegion.all`); a pool puts a new player on a node in its
+    /// voice server's region first. Nil: no region, placed by load alone.
+    public var region: String?
 
     public init(
         name: String, endpoint: NodeEndpoint, userId: String, clientName: String = "LavalinkKit/1.0",
         resumeTimeout: Duration = .seconds(60), backoff: ReconnectBackoff = ReconnectBackoff(),
-        failedAttemptsBeforeLost: Int = 1, requestTimeout: Duration = .seconds(10), resumeSessionId: String? = nil
+        failedAttemptsBeforeLost: Int = 1, requestTimeout: Duration = .seconds(10), resumeSessionId: String? = nil,
+        region: String? = nil
     ) {
+        self.region = region
         self.name = name
         self.endpoint = endpoint
         self.userId = userId

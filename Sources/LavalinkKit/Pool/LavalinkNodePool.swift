@@ -16,7 +16,9 @@ public enum PoolEvent: Sendable, Hashable {
     case playerWaiting(guildId: String)
 }
 
-/// Several nodes behind one player API. New players go to the least loaded node; when a node is
+/// Several nodes behind one player API. A new player goes to a node in its voice server's region
+/// (else the same area, else any), the least loaded first, avoiding nodes whose breaker for the
+/// track's source is open (see `SourceBreakers`); loads fail over the same way. When a node is
 /// lost its players are rebuilt elsewhere from their last known state. Each player lives on one
 /// node at a time, and calls for a player that is moving wait until the move is done.
 public actor LavalinkNodePool: Service {
@@ -27,25 +29,33 @@ public actor LavalinkNodePool: Service {
     private let clock: any Clock<Duration>
     /// Monotonic time on this side, to extrapolate a moving player's position by the time since
     /// its last report arrived (the node's own `time` may be skewed against ours).
-    private let monotonicNow: @Sendable () -> Duration
-    private let logger: Logger
-    private let broadcast = EventBroadcast<PoolEvent>()
+    let monotonicNow: @Sendable () -> Duration
+    let logger: Logger
+    let broadcast = EventBroadcast<PoolEvent>()
 
-    private var players: [String: PlayerSnapshot] = [:]
-    private var available: Set<String> = []
+    var players: [String: PlayerSnapshot] = [:]
+    var available: Set<String> = []
     private var stats: [String: NodeStats] = [:]
-    private var moving: Set<String> = []
+    var moving: Set<String> = []
     private var moveWaiters: [String: [UUID: CheckedContinuation<Void, Never>]] = [:]
     /// Players moved away from a node whose destroy failed; destroyed if that node comes back
     /// with its old session, so a guild never plays on two nodes.
     private var orphans: [String: Set<String>] = [:]
+    /// Per node and source: consecutive load failures and track exceptions open a breaker.
+    let breakers: SourceBreakerBoard
+    /// When each disconnected node went silent (its websocket closed), on `monotonicNow`.
+    private var silentSince: [String: Duration] = [:]
 
     public init(
         nodes: [LavalinkNode], maxConcurrentMoves: Int = 4, reconnectWait: Duration = .seconds(10),
         clock: any Clock<Duration> = ContinuousClock(),
         monotonicNow: @escaping @Sendable () -> Duration = LavalinkNodePool.processUptime,
+        breakerPolicy: SourceBreakerPolicy = SourceBreakerPolicy(),
+        onBreakerTransition: @escaping SourceBreakerBoard.TransitionHandler = { _, _, _ in },
         logger: Logger
     ) {
+        self.breakers = SourceBreakerBoard(policy: breakerPolicy, now: monotonicNow,
+                                           onTransition: Self.logging(onBreakerTransition, to: logger))
         self.nodes = nodes
         self.maxConcurrentMoves = max(1, maxConcurrentMoves)
         self.reconnectWait = reconnectWait
@@ -94,16 +104,26 @@ public actor LavalinkNodePool: Service {
 
     public func node(named name: String) -> LavalinkNode? { nodes.first { $0.name == name } }
 
-    /// Loads tracks through the least loaded connected node.
+    /// Loads tracks on the connected nodes, the least loaded first, in the order of the breakers
+    /// of the identifier's source (`SourceBreakerBoard.load`): an error there is tried on the
+    /// next node, so callers see an error only when every node failed.
     public func loadTracks(_ identifier: String) async throws -> LoadResult {
-        guard let node = bestNode() else { throw noNode() }
-        return try await node.rest.loadTracks(identifier)
+        let connected = nodes.filter { available.contains($0.name) }
+            .sorted { penalty(of: $0.name) < penalty(of: $1.name) }.map(\.name)
+        guard !connected.isEmpty else { throw noNode() }
+        let nodes = self.nodes
+        return try await breakers.load(identifier, on: connected) { name in
+            guard let node = nodes.first(where: { $0.name == name }) else { throw LavalinkError(.noNodeAvailable, "unknown node") }
+            return try await node.rest.loadTracks(identifier)
+        }
     }
 
     // MARK: Player control
 
-    /// Creates or updates the guild's player. A new player goes to the best node. For a player
-    /// that waits for a node, the update is kept and applied when it moves (returns nil).
+    /// Creates or updates the guild's player. A new player goes where `placement` says (voice
+    /// region, source breakers, load); a new track whose source's breaker is open on the player's
+    /// node moves the player first. For a player that waits for a node, the update is kept and
+    /// applied when it moves (returns nil).
     @discardableResult
     public func update(guildId: String, _ update: PlayerUpdate, noReplace: Bool = false) async throws -> Player? {
         await waitForMove(guildId)
@@ -113,7 +133,7 @@ public actor LavalinkNodePool: Service {
         if let existing = players[guildId] {
             snapshot = existing
         } else {
-            guard let node = bestNode() else { throw noNode() }
+            guard let node = placement(voice: update.voice, source: Self.source(of: update)) else { throw noNode() }
             snapshot = PlayerSnapshot(guildId: guildId, node: node.name)
             // Registered before the request so concurrent placements see this node's new load.
             players[guildId] = snapshot
@@ -123,6 +143,7 @@ public actor LavalinkNodePool: Service {
             players[guildId] = snapshot
             return nil
         }
+        if !isNew, let relocated = try await relocateAwayFromOpenBreaker(snapshot, update) { return relocated }
         let player: Player
         do {
             let sessionId = try await node.requireSession()
@@ -134,9 +155,8 @@ public actor LavalinkNodePool: Service {
         // The player may have moved or been destroyed while the request was in flight.
         guard var current = players[guildId], current.node == nodeName else { return player }
         if let voice = update.voice { current.voice = voice }
-        current.positionReceivedAt = monotonicNow()
         current.endTime = Self.endTime(after: update, previous: current.endTime, startsTrack: player.track?.encoded != current.track?.encoded)
-        current.apply(player)
+        current.apply(player, receivedAt: monotonicNow())
         players[guildId] = current
         return player
     }
@@ -171,20 +191,26 @@ public actor LavalinkNodePool: Service {
         switch event {
         case .ready(_, let resumed):
             available.insert(name)
+            let stoppedAt = silentSince.removeValue(forKey: name)
             if let lastStats = await node.lastStats, stats[name] == nil { stats[name] = lastStats }
             if resumed {
                 await destroyOrphans(on: node)
             } else {
                 orphans[name] = nil
                 // A fresh session has none of our players: rebuild the ones that lived here.
-                await move(players.values.filter { $0.node == name }.map(\.guildId), from: name, excludingSource: false, sourceStillHasThem: false)
+                await move(players.values.filter { $0.node == name }.map(\.guildId), from: name, excludingSource: false,
+                           sourceStillHasThem: false, audioStoppedAt: stoppedAt)
             }
             await move(players.values.filter { $0.node == nil }.map(\.guildId), from: nil, excludingSource: false, sourceStillHasThem: false)
         case .disconnected:
             available.remove(name)
+            // The players there were heard until now at most: a node that does not come back
+            // stopped playing here (see `restoringUpdate`).
+            if silentSince[name] == nil { silentSince[name] = monotonicNow() }
         case .lost:
             available.remove(name)
-            await move(players.values.filter { $0.node == name }.map(\.guildId), from: name, excludingSource: true, sourceStillHasThem: true)
+            await move(players.values.filter { $0.node == name }.map(\.guildId), from: name, excludingSource: true,
+                       sourceStillHasThem: true, audioStoppedAt: silentSince[name])
         case .stats(let nodeStats):
             stats[name] = nodeStats
         case .playerUpdate(let guildId, let state):
@@ -194,12 +220,19 @@ public actor LavalinkNodePool: Service {
             snapshot.positionReceivedAt = monotonicNow()
             snapshot.connected = state.connected
             players[guildId] = snapshot
+            // Audio flowed for a while: the track's source works on this node. (A track's end says
+            // less: one that throws mid-play ends `finished` too.)
+            if state.connected, state.position >= Self.playedEnough, let source = snapshot.track.map(Self.source(of:)) {
+                recordSourceSuccess(node: name, source: source)
+            }
             broadcast.yield(.playerUpdate(guildId: guildId, state: state))
         case .player(let playerEvent):
             guard var snapshot = players[playerEvent.guildId], snapshot.node == name else { return }
             switch playerEvent.kind {
             case .trackStart(let track):
                 snapshot.track = track
+            case .trackException(let track, _):
+                recordSourceFailure(node: name, source: Self.source(of: track))
             case .trackEnd(let track, let reason):
                 // `replaced` ends the old track after the new one was set; keep the new one.
                 if reason != .replaced, snapshot.track?.encoded == track.encoded {
@@ -232,7 +265,11 @@ public actor LavalinkNodePool: Service {
     ///   - excludingSource: never pick the source node (it is lost).
     ///   - sourceStillHasThem: the source may still hold the players (lost, not restarted), so they
     ///     are destroyed there after the move.
-    private func move(_ guildIds: [String], from source: String?, excludingSource: Bool, sourceStillHasThem: Bool) async {
+    ///   - audioStoppedAt: when the source went silent, if it did (see `restoringUpdate`).
+    private func move(
+        _ guildIds: [String], from source: String?, excludingSource: Bool, sourceStillHasThem: Bool,
+        audioStoppedAt: Duration? = nil
+    ) async {
         guard !guildIds.isEmpty else { return }
         let pending = guildIds.filter { !moving.contains($0) }
         moving.formUnion(pending)
@@ -244,18 +281,22 @@ public actor LavalinkNodePool: Service {
                     inFlight -= 1
                 }
                 group.addTask {
-                    await self.moveOne(guildId, from: source, excludingSource: excludingSource, destroyOnSource: sourceStillHasThem)
+                    await self.moveOne(guildId, from: source, excludingSource: excludingSource,
+                                       destroyOnSource: sourceStillHasThem, audioStoppedAt: audioStoppedAt)
                 }
                 inFlight += 1
             }
         }
     }
 
-    private func moveOne(_ guildId: String, from source: String?, excludingSource: Bool, destroyOnSource: Bool) async {
+    private func moveOne(
+        _ guildId: String, from source: String?, excludingSource: Bool, destroyOnSource: Bool, audioStoppedAt: Duration?
+    ) async {
         defer { finishMove(guildId) }
         guard var snapshot = players[guildId] else { return }
         let excluded: Set<String> = excludingSource ? Set([source].compactMap { $0 }) : []
-        guard let target = bestNode(excluding: excluded) else {
+        guard let target = placement(voice: snapshot.voice, source: snapshot.track.map(Self.source(of:)), excluding: excluded)
+        else {
             snapshot.node = nil
             players[guildId] = snapshot
             logger.info("player waits for a node", metadata: ["guild.id": "\(guildId)"])
@@ -266,10 +307,10 @@ public actor LavalinkNodePool: Service {
         players[guildId] = snapshot
         do {
             let sessionId = try await target.requireSession()
-            let player = try await target.rest.updatePlayer(
-                sessionId: sessionId, guildId: guildId, snapshot.restoringUpdate(now: monotonicNow()))
+            let restoring = snapshot.restoringUpdate(now: monotonicNow(), audioStoppedAt: audioStoppedAt)
+            let player = try await target.rest.updatePlayer(sessionId: sessionId, guildId: guildId, restoring)
             if var current = players[guildId] {
-                current.apply(player)
+                current.apply(player, receivedAt: monotonicNow())
                 players[guildId] = current
             }
         } catch {
@@ -288,7 +329,7 @@ public actor LavalinkNodePool: Service {
         broadcast.yield(.playerMoved(guildId: guildId, from: source, to: target.name))
     }
 
-    private func destroyTolerantly(_ guildId: String, on node: LavalinkNode) async {
+    func destroyTolerantly(_ guildId: String, on node: LavalinkNode) async {
         do {
             let sessionId = try await node.requireSession()
             try await node.rest.destroyPlayer(sessionId: sessionId, guildId: guildId)
@@ -343,7 +384,7 @@ public actor LavalinkNodePool: Service {
         moveWaiters[guildId]?.removeValue(forKey: id)?.resume()
     }
 
-    private func finishMove(_ guildId: String) {
+    func finishMove(_ guildId: String) {
         moving.remove(guildId)
         for waiter in (moveWaiters.removeValue(forKey: guildId) ?? [:]).values { waiter.resume() }
     }

@@ -5,10 +5,12 @@ public struct PlayerSnapshot: Sendable, Hashable {
     /// The node the player lives on; nil while it waits for a node.
     public var node: String?
     public var track: Track?
-    /// Last reported position in milliseconds, and the node time of that report.
+    /// Last reported position in milliseconds, and the node time of that report (Lavalink's
+    /// `time`, epoch milliseconds on the node's clock: kept for display, never used to extrapolate,
+    /// since the node's clock may be skewed against ours).
     public var position: Int64 = 0
     public var positionTime: Int64?
-    /// When that report arrived, on the pool's monotonic clock.
+    /// When that report arrived, on the pool's monotonic clock: the only base for extrapolating.
     public var positionReceivedAt: Duration?
     /// Whether the node last said its voice connection was up (only then does the track move).
     public var connected = false
@@ -49,8 +51,11 @@ public struct PlayerSnapshot: Sendable, Hashable {
         if let voice = update.voice { self.voice = voice }
     }
 
-    /// Takes what the node returned as the truth.
-    mutating func apply(_ player: Player) {
+    /// Takes what the node returned as the truth. `receivedAt` is when the answer arrived: the
+    /// position in it is the node's position then, so extrapolation must count from that moment
+    /// (counting from an older report would add the time before it twice).
+    mutating func apply(_ player: Player, receivedAt: Duration) {
+        positionReceivedAt = receivedAt
         track = player.track
         volume = player.volume
         paused = player.paused
@@ -73,12 +78,19 @@ public struct PlayerSnapshot: Sendable, Hashable {
         return min(moved, track.info.length)
     }
 
-    /// The update that recreates this player elsewhere: same track at the position it has reached
-    /// by now, volume, pause state and filters, and the voice connection.
-    func restoringUpdate(now: Duration) -> PlayerUpdate {
-        PlayerUpdate(
+    /// The update that recreates this player elsewhere: same track at the position it had reached
+    /// when its audio stopped, volume, pause state and filters, and the voice connection.
+    ///
+    /// - Parameters:
+    ///   - now: the pool's monotonic time of the move.
+    ///   - audioStoppedAt: when the old node went silent for us (its websocket closed), nil when it
+    ///     is not known to have stopped. A crashed or restarted node stopped playing then, not
+    ///     now: extrapolating past it would skip the audio of the reconnect attempts.
+    func restoringUpdate(now: Duration, audioStoppedAt: Duration? = nil) -> PlayerUpdate {
+        let until = audioStoppedAt.map { min($0, now) } ?? now
+        return PlayerUpdate(
             track: track.map { .encoded($0.encoded, userData: $0.userData) },
-            position: track == nil ? nil : extrapolatedPosition(now: now),
+            position: track == nil ? nil : extrapolatedPosition(now: until),
             endTime: endTime.map { .milliseconds($0) },
             volume: volume,
             paused: paused,

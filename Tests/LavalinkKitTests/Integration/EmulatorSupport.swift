@@ -37,7 +37,8 @@ enum Emulated {
     }
 
     static func nodeConfiguration(
-        _ name: String, _ emulator: LavalinkEmulator, password: String? = nil, failedAttemptsBeforeLost: Int = 1
+        _ name: String, _ emulator: LavalinkEmulator, password: String? = nil, failedAttemptsBeforeLost: Int = 1,
+        region: String? = nil
     ) -> LavalinkKit.NodeConfiguration {
         LavalinkKit.NodeConfiguration(
             name: name,
@@ -46,14 +47,20 @@ enum Emulated {
             clientName: "LavalinkKitTests/1.0",
             backoff: ReconnectBackoff(initialDelay: .milliseconds(20), maximumDelay: .milliseconds(200), jitter: 0),
             failedAttemptsBeforeLost: failedAttemptsBeforeLost,
-            requestTimeout: .seconds(5)
+            requestTimeout: .seconds(5),
+            region: region
         )
     }
 
-    static func node(_ name: String, _ emulator: LavalinkEmulator, failedAttemptsBeforeLost: Int = 1) -> LavalinkKit.LavalinkNode {
+    /// - Parameter clock: the node's clock for its reconnect backoff (a test's manual clock holds
+    ///   the reconnect attempts until it is advanced).
+    static func node(
+        _ name: String, _ emulator: LavalinkEmulator, failedAttemptsBeforeLost: Int = 1, region: String? = nil,
+        clock: any Clock<Duration> = ContinuousClock()
+    ) -> LavalinkKit.LavalinkNode {
         LavalinkKit.LavalinkNode(
-            configuration: nodeConfiguration(name, emulator, failedAttemptsBeforeLost: failedAttemptsBeforeLost),
-            httpClient: httpClient, logger: logger
+            configuration: nodeConfiguration(name, emulator, failedAttemptsBeforeLost: failedAttemptsBeforeLost, region: region),
+            httpClient: httpClient, clock: clock, logger: logger
         )
     }
 
@@ -118,10 +125,11 @@ func withPool<T>(
     // The emulators' virtual clocks only move when a test advances them, so by default no time
     // passes on the pool's side either: a moved player resumes exactly where it was reported.
     monotonicNow: @escaping @Sendable () -> Duration = { .zero },
+    breakerPolicy: SourceBreakerPolicy = SourceBreakerPolicy(),
     _ body: (LavalinkNodePool, EventLog<PoolEvent>) async throws -> T
 ) async throws -> T {
     let pool = LavalinkNodePool(nodes: nodes, maxConcurrentMoves: maxConcurrentMoves, reconnectWait: reconnectWait,
-                                monotonicNow: monotonicNow, logger: logger)
+                                monotonicNow: monotonicNow, breakerPolicy: breakerPolicy, logger: logger)
     let log = EventLog<PoolEvent>()
     let events = pool.events()
     return try await withThrowingTaskGroup(of: Void.self) { group in
