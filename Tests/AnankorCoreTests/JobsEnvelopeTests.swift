@@ -22,6 +22,8 @@ struct JobsEnvelopeTests {
         .roleRemove(RoleRemoveJob(change)),
         .tempChannelCreate(TempChannelCreateJob(lobby: LobbyID("l"), guild: GuildID(1), name: "Raid", userLimit: 5)),
         .tempChannelDelete(TempChannelDeleteJob(lobby: LobbyID("l"), guild: GuildID(1), channel: ChannelID(6))),
+        .voiceStatus(VoiceStatusJob(session: session, status: "🎶 Golden Harbour")),
+        .voiceStatus(VoiceStatusJob(session: session, status: nil)),
     ]
 
     static let events: [WorkerEvent] = [

@@ -80,13 +80,18 @@ extension MusicCommands {
         let pages = max(1, (slice.total + pageSize - 1) / pageSize)
         var lines: [String] = []
         if let current {
-            lines.append("▶️ **\(current.entry.track.title)** — \(current.entry.track.author)")
+            let track = current.entry.track
+            lines.append("\(current.paused ? "⏸️" : "▶️") **\(Markdown.escape(track.title))** — \(Markdown.escape(track.author))")
+        }
+        guard slice.total > 0 else {
+            lines.append(text(invocation, .musicQueueNothingNext))
+            return Reply(lines.joined(separator: "\n"), ephemeral: true)
         }
         lines.append(text(invocation, .musicQueuePage, ["page": "\(min(page, pages))", "pages": "\(pages)",
                                                         "count": "\(slice.total)"]))
         for (index, entry) in slice.entries.enumerated() {
             let length = entry.track.isStream ? "LIVE" : PlaybackTime.format(milliseconds: entry.track.lengthMs)
-            lines.append("\(slice.offset + index + 1). \(entry.track.title) — \(entry.track.author) `\(length)`")
+            lines.append("\(slice.offset + index + 1). \(Markdown.escape(entry.track.title)) — \(Markdown.escape(entry.track.author)) `\(length)`")
         }
         return Reply(lines.joined(separator: "\n"), ephemeral: true)
     }
@@ -97,7 +102,7 @@ extension MusicCommands {
         let track = current.entry.track
         let position = PlaybackTime.format(milliseconds: current.position(at: context.now()))
         let length = track.isStream ? "LIVE" : PlaybackTime.format(milliseconds: track.lengthMs)
-        return Reply("\(current.paused ? "⏸️" : "▶️") **\(track.title)** — \(track.author) `\(position) / \(length)`",
+        return Reply("\(current.paused ? "⏸️" : "▶️") **\(Markdown.escape(track.title))** — \(Markdown.escape(track.author)) `\(position) / \(length)`",
                      ephemeral: true)
     }
 
@@ -106,9 +111,12 @@ extension MusicCommands {
         let current = try await playing(session)
         let input = invocation.string("position") ?? ""
         let track = current.entry.track
-        guard let target = PlaybackTime.parse(input), !track.isStream, target <= track.lengthMs else {
+        guard let target = PlaybackTime.parse(input) else {
+            throw InvocationProblem(.musicSeekNotATime, ["input": String(input.prefix(16))])
+        }
+        guard !track.isStream, target <= track.lengthMs else {
             throw InvocationProblem(.musicSeekInvalid, [
-                "position": "`\(input.prefix(16))`",
+                "position": PlaybackTime.format(milliseconds: target),
                 "duration": track.isStream ? "LIVE" : PlaybackTime.format(milliseconds: track.lengthMs),
             ])
         }

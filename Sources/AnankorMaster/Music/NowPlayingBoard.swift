@@ -91,17 +91,17 @@ struct NowPlayingBoard: Sendable {
         // Several sessions share a text channel: each message names its voice channel first.
         let channelLine = "🔊 \(context.mention(channel: session.channel))"
         guard let playing else {
-            let embed = Embed(title: context.text(.musicNowPlayingTitle, locale),
-                              description: "\(channelLine)\n\(context.text(.musicQueueEmpty, locale))", color: 0x5865F2)
+            let embed = Embed(title: context.text(.musicBoardIdleTitle, locale),
+                              description: "\(channelLine)\n\(context.text(.musicBoardIdle, locale))", color: 0x5865F2)
             return MessageCreate(content: "", embeds: [embed], components: [], allowedMentions: AllowedMentions.none)
         }
         let track = playing.entry.track
         let position = PlaybackTime.format(milliseconds: playing.position(at: context.now()))
         let length = track.isStream ? "LIVE" : PlaybackTime.format(milliseconds: track.lengthMs)
-        var lines = [channelLine, "**\(track.title)** — \(track.author)",
+        var lines = [channelLine, "**\(Markdown.escape(track.title))** — \(Markdown.escape(track.author))",
                      "\(playing.paused ? "⏸️" : "▶️") `\(position) / \(length)` · <@\(playing.entry.requester)>"]
         if let next = upNext.entries.first {
-            lines.append("\(context.text(.musicUpNext, locale)): \(next.track.title) (\(upNext.total))")
+            lines.append(context.text(.musicUpNextLine, locale, ["title": next.track.title, "count": "\(upNext.total)"]))
         }
         var footer = "🔁 \(loop.rawValue) · 🔊 \(details.volume)%"
         if let filter = details.filterPreset { footer += " · 🎛️ \(filter)" }
