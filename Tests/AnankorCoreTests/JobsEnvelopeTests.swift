@@ -57,7 +57,7 @@ struct JobsEnvelopeTests {
     func kindNames() {
         #expect(Job.kinds == ["music.playback.play", "music.voice.connect", "music.voice.leave", "music.player.update",
                               "game.reminder.post", "game.voice.move", "game.role.add", "game.role.remove",
-                              "game.channel.create", "game.channel.delete"])
+                              "game.channel.create", "game.channel.delete", "music.voice.status"])
         #expect(Set(Self.events.map(\.kind)) == WorkerEvent.kinds)
         #expect(WorkerEvent.kinds.isSuperset(of: ["trackStart", "trackEnd", "trackException", "trackStuck", "queueEmpty",
                                                    "playerUpdate", "voiceDisconnected", "workerOnline"]))

@@ -16,11 +16,11 @@ public enum PluralRule {
             // fr, pt (Brazilian rules; pt-BR is the shipped variant): one for i = 0,1;
             // many for i ≠ 0 and i % 1000000 = 0 (compact exponent forms aside).
             if n <= 1 { return .one }
-            if n % 1_000_000 == 0 { return .many }
+            if n != 0, n % 1_000_000 == 0 { return .many }
             return .other
         case "es":
             if n == 1 { return .one }
-            if n % 1_000_000 == 0 { return .many }
+            if n != 0, n % 1_000_000 == 0 { return .many }
             return .other
         default:
             // en, de: one for i = 1 and v = 0.
