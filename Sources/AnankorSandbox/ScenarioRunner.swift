@@ -47,6 +47,8 @@ public struct ScenarioRunner: Sendable {
             let json = EmulatorJSON.object(options.mapValues { value in
                 // `@Players`: one of the world's roles, sent as its id (role options take ids).
                 if value.hasPrefix("@"), let role = world.role(named: String(value.dropFirst())) { return .string("\(role)") }
+                // `"#Lounge"` (quoted: `#` starts a comment): one of the world's voice channels, as its id.
+                if value.hasPrefix("#"), let channel = world.voiceChannel(String(value.dropFirst())) { return .string("\(channel)") }
                 if let number = Int64(value) { return .int(number) }
                 if value == "true" || value == "false" { return .bool(value == "true") }
                 return .string(value)

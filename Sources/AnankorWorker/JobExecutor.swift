@@ -295,6 +295,7 @@ extension WorkerBot {
             case .roleRemove(let job): try await changeRole(job.change, add: false)
             case .tempChannelCreate(let job): try await createTempChannel(job)
             case .tempChannelDelete(let job): try await deleteTempChannel(job)
+            case .voiceStatus(let job): try await setVoiceStatus(job, logger: logger)
             }
             return nil
         } catch {
@@ -353,6 +354,7 @@ extension Job {
         case .roleRemove(let job): job.change.guild
         case .tempChannelCreate(let job): job.guild
         case .tempChannelDelete(let job): job.guild
+        case .voiceStatus(let job): job.session.guild
         }
     }
 
@@ -365,7 +367,7 @@ extension Job {
         case .roleRemove(let job): job.change.lobby
         case .tempChannelCreate(let job): job.lobby
         case .tempChannelDelete(let job): job.lobby
-        case .voiceConnect, .voiceLeave, .playbackPlay, .playerUpdate: nil
+        case .voiceConnect, .voiceLeave, .playbackPlay, .playerUpdate, .voiceStatus: nil
         }
     }
 
@@ -376,6 +378,7 @@ extension Job {
         case .voiceLeave(let job): job.session
         case .playbackPlay(let job): job.session
         case .playerUpdate(let job): job.session
+        case .voiceStatus(let job): job.session
         default: nil
         }
     }

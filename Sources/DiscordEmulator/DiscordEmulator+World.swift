@@ -80,6 +80,11 @@ extension DiscordEmulator {
     }
 
     /// Role ids of a member (nil when not a member).
+    /// The status a voice channel shows under its name, as last set through the REST API.
+    public func voiceStatus(of channelID: UInt64) async -> String? {
+        await state.world.channel(channelID)?.voiceStatus
+    }
+
     public func roles(of userID: UInt64, in guildID: UInt64) async -> [UInt64]? {
         await state.world.guilds[guildID]?.members[userID]?.roleIDs
     }

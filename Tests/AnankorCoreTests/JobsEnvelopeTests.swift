@@ -22,6 +22,8 @@ struct JobsEnvelopeTests {
         .roleRemove(RoleRemoveJob(change)),
         .tempChannelCreate(TempChannelCreateJob(lobby: LobbyID("l"), guild: GuildID(1), name: "Raid", userLimit: 5)),
         .tempChannelDelete(TempChannelDeleteJob(lobby: LobbyID("l"), guild: GuildID(1), channel: ChannelID(6))),
+        .voiceStatus(VoiceStatusJob(session: session, status: "🎶 Golden Harbour")),
+        .voiceStatus(VoiceStatusJob(session: session, status: nil)),
     ]
 
     static let events: [WorkerEvent] = [
@@ -59,7 +61,7 @@ struct JobsEnvelopeTests {
     func kindNames() {
         #expect(Job.kinds == ["music.playback.play", "music.voice.connect", "music.voice.leave", "music.player.update",
                               "game.reminder.post", "game.voice.move", "game.role.add", "game.role.remove",
-                              "game.channel.create", "game.channel.delete"])
+                              "game.channel.create", "game.channel.delete", "music.voice.status"])
         #expect(Set(Self.events.map(\.kind)) == WorkerEvent.kinds)
         #expect(WorkerEvent.kinds.isSuperset(of: ["trackStart", "trackEnd", "trackException", "trackStuck", "queueEmpty",
                                                    "playerUpdate", "voiceDisconnected", "workerOnline"]))

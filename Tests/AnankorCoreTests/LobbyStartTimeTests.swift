@@ -90,7 +90,7 @@ struct PlaybackTimeTests {
         #expect(PlaybackTime.parse(text) == milliseconds)
     }
 
-    @Test(arguments: ["", "abc", "1:60", "-5", "1:2:3:4", "99999999999", "5x", "h", ":30"])
+    @Test(arguments: ["", "abc", "1:60", "-5", "-1:00", "1:2:3:4", "99999999999", "5x", "h", ":30"])
     func refuses(text: String) {
         #expect(PlaybackTime.parse(text) == nil)
     }

@@ -40,20 +40,31 @@ struct CommandValidationTests {
 
     @Test("out of range, too long, wrong type, unknown and missing options are refused with the option named",
           arguments: [
-              ("volume", [InteractionOption(name: "level", type: .integer, value: .integer(201))], "level"),
-              ("volume", [InteractionOption(name: "level", type: .integer, value: .string("loud"))], "level"),
-              ("play", [InteractionOption(name: "query", type: .string, value: .string(String(repeating: "x", count: 501)))], "query"),
-              ("play", [InteractionOption(name: "query", type: .string, value: .string("   "))], "query"),
-              ("play", [], "query"),
-              ("loop", [InteractionOption(name: "mode", type: .string, value: .string("forever"))], "mode"),
-              ("skip", [InteractionOption(name: "bogus", type: .integer, value: .integer(1))], "bogus"),
+              ("volume", [InteractionOption(name: "level", type: .integer, value: .integer(201))], "volume.level"),
+              ("volume", [InteractionOption(name: "level", type: .integer, value: .string("loud"))], "volume.level"),
+              ("play", [InteractionOption(name: "query", type: .string, value: .string(String(repeating: "x", count: 501)))], "play.query"),
+              ("play", [InteractionOption(name: "query", type: .string, value: .string("   "))], "play.query"),
+              ("play", [], "play.query"),
+              ("loop", [InteractionOption(name: "mode", type: .string, value: .string("forever"))], "loop.mode"),
+              ("skip", [InteractionOption(name: "bogus", type: .integer, value: .integer(1))], "skip.bogus"),
           ])
     func refused(command: String, options: [InteractionOption], option: String) {
         #expect {
             try CommandValidation.slash(data(command, options))
         } throws: { error in
             guard let problem = error as? InvocationProblem else { return false }
-            return problem.key == .errorInvalidOption && problem.arguments["option"] == option
+            return problem.key == .errorInvalidOption && problem.option?.path == option
+        }
+    }
+
+    @Test("a refused option is explained in the member's language, with the option's registered name")
+    func refusalIsLocalized() throws {
+        #expect {
+            try CommandValidation.slash(data("volume", [InteractionOption(name: "level", type: .integer, value: .integer(-5))]))
+        } throws: { error in
+            guard let problem = error as? InvocationProblem else { return false }
+            return InteractionDispatcher.text(of: problem, .german, .standard)
+                == "Die Option `stufe` ist ungültig: sie muss mindestens 0 sein."
         }
     }
 

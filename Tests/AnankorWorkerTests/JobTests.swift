@@ -79,6 +79,34 @@ struct JobTests {
         }
     }
 
+    @Test("music.voice.status sets and clears the channel's status; without the permission it is skipped, not failed")
+    func voiceStatus() async throws {
+        try await WorkerWorld.with { world in
+            let worker = world.makeWorker()
+            try await world.running(worker) {
+                let session = SessionKey(guild: GuildID(world.guild), channel: ChannelID(world.music))
+                try await world.send(.voiceStatus(VoiceStatusJob(session: session, status: "🎶 Golden Harbour — Northbound")))
+                try await eventually("the status is shown") {
+                    await world.discord.voiceStatus(of: world.music) == "🎶 Golden Harbour — Northbound"
+                }
+                try await world.send(.voiceStatus(VoiceStatusJob(session: session, status: nil)))
+                try await eventually("the status is cleared") { await world.discord.voiceStatus(of: world.music) == nil }
+
+                // Without Manage Channels or Set Voice Channel Status (and not connected): skipped.
+                try await world.discord.addMember(world.bot.userID, to: world.guild, roles: [])
+                let skipped = try await world.send(.voiceStatus(VoiceStatusJob(session: session, status: "x")))
+                // Jobs of one guild run in order: once the marker is posted (@everyone may send), the status job is done.
+                try await world.send(.reminderPost(ReminderPostJob(
+                    lobby: LobbyID("l"), guild: GuildID(world.guild), channel: ChannelID(world.text), content: "marker")))
+                try await eventually("the marker was posted") {
+                    await world.discord.messages(in: world.text).contains { $0["content"]?.stringValue == "marker" }
+                }
+                #expect(await world.discord.voiceStatus(of: world.music) == nil)
+                #expect(!world.recorder.all.contains { $0.jobFailed?.job == skipped }, "a missing permission is not a failure")
+            }
+        }
+    }
+
     @Test("what Discord refuses becomes jobFailed and is acknowledged, never retried or crashing")
     func refusals() async throws {
         try await WorkerWorld.with { world in

@@ -36,6 +36,29 @@ struct RESTPermissionAndLimitTests {
         }
     }
 
+    @Test func voiceStatusNeedsTheBotInTheChannelWithThePermissionOrManageChannels() async throws {
+        try await EmulatorFixture.with { fixture in
+            let path = "/channels/\(fixture.voiceChannelID)/voice-status"
+            let body: EmulatorJSON = ["status": "Now playing: lofi beats"]
+            let outside = try await fixture.rest(.PUT, path, body: body)
+            #expect(outside.status == 403 && outside.json?["code"]?.intValue == 50013, "not connected, no Manage Channels")
+            let status = try await fixture.emulator.createRole(in: fixture.guildID, name: "Status", permissions: 1 << 48)
+            try await fixture.emulator.addMember(fixture.bot.userID, to: fixture.guildID, roles: [status])
+            #expect(try await fixture.rest(.PUT, path, body: body).status == 403, "the permission alone needs a connection")
+            try await fixture.emulator.setVoiceChannel(of: fixture.bot.userID, in: fixture.guildID, to: fixture.voiceChannelID)
+            #expect(try await fixture.rest(.PUT, path, body: body).status == 204)
+            #expect(await fixture.emulator.voiceStatus(of: fixture.voiceChannelID) == "Now playing: lofi beats")
+
+            let long = try await fixture.rest(.PUT, path, body: ["status": .string(String(repeating: "x", count: 501))])
+            #expect(long.status == 400 && long.json?["code"]?.intValue == 50035)
+            #expect(long.json?["errors"]?["status"]?["_errors"]?.arrayValue?.first?["code"]?.stringValue == "BASE_TYPE_MAX_LENGTH")
+            let text = try await fixture.rest(.PUT, "/channels/\(fixture.textChannelID)/voice-status", body: body)
+            #expect(text.status == 400 && text.json?["code"]?.intValue == 50024)
+            #expect(try await fixture.rest(.PUT, path, body: ["status": .null]).status == 204)
+            #expect(await fixture.emulator.voiceStatus(of: fixture.voiceChannelID) == nil, "null clears it")
+        }
+    }
+
     @Test func rolesNeedManageRolesAndAHigherRole() async throws {
         try await EmulatorFixture.with { fixture in
             let dj = try await fixture.emulator.createRole(in: fixture.guildID, name: "DJ", permissions: 0)

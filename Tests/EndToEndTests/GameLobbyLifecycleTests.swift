@@ -65,7 +65,7 @@ struct GameLobbyLifecycleTests {
             #expect(await world.notices().filter { $0.content.hasPrefix("**Scrim** has ended") }.count == 1,
                     "ended once")
             let stats = try await bob.run("game stats")
-            #expect(stats.text.hasPrefix("<@\(bob.id)>: 1 sessions"), "\(stats)")
+            #expect(stats.text.hasPrefix("<@\(bob.id)>: 1 session,"), "\(stats)")
         }
     }
 
@@ -101,7 +101,7 @@ struct GameLobbyLifecycleTests {
             })
             #expect(try await bob.run("game join").text == "There is no open lobby here.")
             let stats = try await alice.run("game stats")
-            #expect(stats.text.hasPrefix("<@\(alice.id)>: 1 sessions"), "one summary with two masters: \(stats)")
+            #expect(stats.text.hasPrefix("<@\(alice.id)>: 1 session,"), "one summary with two masters: \(stats)")
             let notices = await world.notices().map(\.content)
             #expect(notices.filter { $0.hasPrefix("**Marathon** has ended") }.count == 1, "\(notices)")
             #expect(notices.filter { $0.hasPrefix("**Someday** was cancelled") }.count == 1, "\(notices)")
@@ -123,8 +123,8 @@ struct GameLobbyLifecycleTests {
             let list = try await bob.run("game list")
             #expect(list.text.contains("`\(first.id)`"), "/game list shows the ids: \(list)")
             #expect(await lobbyMessages(world).contains { $0.contains("ID \(first.id)") }, "so does the lobby message")
-            #expect(try await bob.run("game join", ["lobby": .string("\(first.id)")]).text == "You joined **First** as —.")
-            #expect(try await bob.run("game join").text == "You joined **Second** as —.", "without it: the newest")
+            #expect(try await bob.run("game join", ["lobby": .string("\(first.id)")]).text == "You joined **First**.")
+            #expect(try await bob.run("game join").text == "You joined **Second**.", "without it: the newest")
             let unknown = try await bob.run("game leave", ["lobby": "zzz123"])
             #expect(unknown.ephemeral && unknown.text == "There is no open lobby `zzz123` in this server.")
             let malformed = try await bob.run("game ready", ["lobby": "no such`lobby!"])
@@ -179,6 +179,14 @@ struct GameLobbyLifecycleTests {
             #expect(await stage.world.eventually {
                 await lobbyMessage(stage.world)?.contains("<@\(bob.id)> · healer") == true
             })
+            // Alice took the one tank seat: a full role is not "all seats are taken".
+            let benched = try await stage.member("carol").run("game join", ["role": "tank"])
+            #expect(benched.text == "All tank seats of **Dungeon** are taken; you are on the bench at position 1 "
+                + "until one frees up.\nSeats are still free for: dps.", "\(benched)")
+            let overbooked = try await alice.run("game create", ["title": "Raid", "roles": "tank:2, heal:2", "seats": 1])
+            #expect(overbooked.ephemeral && overbooked.text
+                == "The role tank has 2 seats, more than the lobby's 1 seat. Raise `seats` or lower the role's count.",
+                "\(overbooked)")
         }
     }
 }

@@ -97,5 +97,28 @@ struct MusicCommandTests {
             #expect(answer.text.contains(word), "\(answer)")
         }
     }
+
+    @Test("refusals name commands as registered in the member's locale, explain in it and count in it",
+          arguments: Mode.allCases)
+    func localizedRefusals(mode: Mode) async throws {
+        try await withStage(mode) { stage in
+            let dave = SandboxMember("dave", in: stage.world, locale: "de")!
+            let outside = try await dave.run("seek", ["position": "1:00"])
+            #expect(outside.text == "Tritt zuerst einem Sprachkanal bei und nutze dann /springen erneut.", "\(outside)")
+            try await dave.join("Lounge")
+            _ = try await dave.run("play", ["query": "https://youtu.be/de"])
+            _ = try await dave.run("play", ["query": "https://youtu.be/de2"])
+            let seek = try await dave.run("seek", ["position": "abc"])
+            #expect(seek.ephemeral && seek.text.hasPrefix("„abc“ ist keine Zeitangabe."), "\(seek)")
+            let queue = try await dave.run("queue")
+            #expect(queue.text.contains("(1 Titel):"), "\(queue)")
+            let erin = SandboxMember("erin", in: stage.world, locale: "pt-BR")!
+            let away = try await erin.run("queue")
+            #expect(away.text == "Entre primeiro em um canal de voz e use /fila de novo.", "\(away)")
+            try await erin.join("Lounge")
+            let bad = try await erin.run("remove", ["position": 9])
+            #expect(bad.text == "Não há faixa na posição 9; a fila tem 1 faixa.", "\(bad)")
+        }
+    }
 }
 }

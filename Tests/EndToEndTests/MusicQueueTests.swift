@@ -66,14 +66,21 @@ struct MusicQueueTests {
             #expect(reordered.text.contains("1. \(five)") && reordered.text.contains("2. \(four)"), "\(reordered)")
             #expect(try await alice.run("shuffle").text == "Shuffled 2 tracks.")
             let bad = try await alice.run("remove", ["position": 9])
-            #expect(bad.ephemeral && bad.text == "There is no track at position 9; the queue has 2.")
+            #expect(bad.ephemeral && bad.text == "There is no track at position 9; the queue has 2 tracks.")
 
             #expect(try await alice.run("seek", ["position": "1:30"]).text == "Jumped to 1:30.")
             #expect(await world.eventually { await stage.player(in: "Lounge")?.position == 90_000 })
             let badSeek = try await alice.run("seek", ["position": "99:00"])
-            #expect(badSeek.ephemeral && badSeek.text.hasPrefix("Cannot seek to `99:00`"), "\(badSeek)")
+            #expect(badSeek.ephemeral && badSeek.text.hasPrefix("Cannot seek to 1:39:00: the track is "), "\(badSeek)")
+            for typed in ["abc", "-1:00", "1:2:3:4"] {
+                let notATime = try await alice.run("seek", ["position": .string(typed)])
+                #expect(notATime.ephemeral && notATime.text.hasPrefix("“\(Markdown.escape(typed))” is not a time."), "\(notATime)")
+            }
             #expect(try await alice.run("pause").text == "Paused.")
             #expect(await world.eventually { await stage.player(in: "Lounge")?.paused == true })
+            let pausedQueue = try await alice.run("queue")
+            #expect(pausedQueue.text.hasPrefix("⏸️ **"), "/queue shows the pause as /nowplaying does: \(pausedQueue)")
+            #expect(pausedQueue.text.contains("(2 tracks):"), "\(pausedQueue)")
             #expect(try await alice.run("resume").text == "Resumed.")
             #expect(await world.eventually { await stage.player(in: "Lounge")?.paused == false })
             #expect(try await alice.run("volume", ["level": 50]).text == "Volume set to 50%.")
@@ -84,6 +91,9 @@ struct MusicQueueTests {
             })
 
             #expect(try await alice.run("clear").text == "Cleared the queue.")
+            let nothingNext = try await alice.run("queue")
+            #expect(nothingNext.text.hasSuffix("\nNothing is queued after it."), "no empty page: \(nothingNext)")
+            #expect(!nothingNext.text.contains("page"), "\(nothingNext)")
             #expect(try await alice.run("autoplay").text.hasPrefix("Autoplay is on"))
             let current = await stage.player(in: "Lounge")?.track?.title
             await world.lavalink.advance(byMilliseconds: Self.sevenMinutes)

@@ -97,6 +97,27 @@ extension LedgerContractTests {
             }
         }
 
+        @Test("a guild's voice channel settings are listed by channel, without defaults or other guilds",
+              arguments: LedgerAdapter.allCases)
+        func voiceChannelSettingsListed(_ adapter: LedgerAdapter) async throws {
+            try await adapter.withLedger { ledger in
+                #expect(try await ledger.voiceChannelSettings(in: guild).isEmpty)
+                let nine = VoiceChannelSettings(session: SessionKey(guild: guild, channel: ChannelID(9)), volume: 40)
+                let ten = VoiceChannelSettings(session: SessionKey(guild: guild, channel: ChannelID(10)), djOnly: true)
+                let big = VoiceChannelSettings(session: SessionKey(guild: guild, channel: bigChannel), volume: 120, djOnly: true)
+                let reset = VoiceChannelSettings(session: SessionKey(guild: guild, channel: ChannelID(11)))
+                let elsewhere = VoiceChannelSettings(session: SessionKey(guild: GuildID(5), channel: ChannelID(12)), volume: 10)
+                for settings in [big, ten, nine, reset, elsewhere] { try await ledger.saveVoiceChannelSettings(settings) }
+                // Numeric order (9 before 10 and before a channel id above Int64.max), and a
+                // channel saved back to the defaults is not listed.
+                #expect(try await ledger.voiceChannelSettings(in: guild) == [nine, ten, big])
+                var cleared = ten
+                cleared.djOnly = false
+                try await ledger.saveVoiceChannelSettings(cleared)
+                #expect(try await ledger.voiceChannelSettings(in: guild) == [nine, big])
+            }
+        }
+
         @Test("affinity keeps the most recent worker", arguments: LedgerAdapter.allCases)
         func affinityKeepsNewest(_ adapter: LedgerAdapter) async throws {
             try await adapter.withLedger { ledger in

@@ -6,10 +6,14 @@ public struct CommandSpec: Sendable, Equatable {
     public var options: [CommandOptionSpec]
     /// Commands that change what others hear or see are gated by the optional DJ role.
     public var isDestructive: Bool
+    /// Only members who can manage the server may use it (`/settings`); Discord hides it from
+    /// others by default, and the master checks again because server admins can change that.
+    public var managersOnly: Bool
 
-    public init(_ name: String, destructive: Bool = false, options: [CommandOptionSpec] = []) {
+    public init(_ name: String, destructive: Bool = false, managersOnly: Bool = false, options: [CommandOptionSpec] = []) {
         self.name = name
         self.isDestructive = destructive
+        self.managersOnly = managersOnly
         self.options = options
     }
 }
@@ -64,7 +68,47 @@ extension CommandSpec {
     public static let searchTypes = ["track", "album", "artist", "playlist"]
 
     /// Everything Anankor registers, in the order members see them.
-    public static let all: [CommandSpec] = music + [game]
+    public static let all: [CommandSpec] = music + [playlist, game, settings, help]
+
+    /// Whose playlists a `/playlist` subcommand acts on: the member's own, or the server's shared
+    /// ones (which only DJs change).
+    public static let playlistScopes = ["mine", "server"]
+    static let playlistScope = CommandOptionSpec("scope", .string, choices: playlistScopes)
+    static let playlistName = CommandOptionSpec("name", .string, required: true, maxLength: SavedPlaylist.maxNameLength)
+
+    public static let playlist = CommandSpec("playlist", options: [
+        .subcommand("save", [playlistName, playlistScope]),
+        .subcommand("load", [playlistName, CommandOptionSpec("next", .boolean), playlistScope]),
+        .subcommand("list", [playlistScope]),
+        .subcommand("delete", [playlistName, playlistScope]),
+        .subcommand("rename", [
+            playlistName, CommandOptionSpec("new_name", .string, required: true, maxLength: SavedPlaylist.maxNameLength),
+            playlistScope,
+        ]),
+    ])
+
+    /// The languages `/settings language` offers (`server` follows the server's own language).
+    public static let settingsLanguages = ["server", "en-US", "de", "es-ES", "fr", "ja", "pt-BR"]
+
+    /// Server settings, for members who can manage the server. An option left out resets the
+    /// setting to its default.
+    public static let settings = CommandSpec("settings", managersOnly: true, options: [
+        .subcommand("show"),
+        .subcommand("dj", [CommandOptionSpec("role", .role)]),
+        .subcommand("language", [CommandOptionSpec("locale", .string, required: true, choices: settingsLanguages)]),
+        .subcommand("volume", [CommandOptionSpec("level", .integer, min: 0, max: 200)]),
+        .subcommand("prefix", [CommandOptionSpec("prefix", .string, maxLength: 8)]),
+        .subcommand("sessions", [CommandOptionSpec("cap", .integer, min: 1, max: Anankor.maximumGuildSessionCap)]),
+        .subcommand("channel", [
+            CommandOptionSpec("channel", .channel, required: true, channelTypes: [2, 13]),
+            CommandOptionSpec("volume", .integer, min: 0, max: 200),
+            CommandOptionSpec("stay", .boolean),
+            CommandOptionSpec("dj_only", .boolean),
+            CommandOptionSpec("reset", .boolean),
+        ]),
+    ])
+
+    public static let help = CommandSpec("help")
 
     public static let music: [CommandSpec] = [
         CommandSpec("play", options: [

@@ -10,6 +10,7 @@ public enum Job: EnvelopeBody {
     case roleRemove(RoleRemoveJob)
     case tempChannelCreate(TempChannelCreateJob)
     case tempChannelDelete(TempChannelDeleteJob)
+    case voiceStatus(VoiceStatusJob)
 
     public var payload: any VersionedPayload {
         switch self {
@@ -23,6 +24,7 @@ public enum Job: EnvelopeBody {
         case .roleRemove(let job): job
         case .tempChannelCreate(let job): job
         case .tempChannelDelete(let job): job
+        case .voiceStatus(let job): job
         }
     }
 
@@ -49,6 +51,7 @@ public enum Job: EnvelopeBody {
         PayloadTable<Job>.entry(RoleRemoveJob.self) { .roleRemove($0) },
         PayloadTable<Job>.entry(TempChannelCreateJob.self) { .tempChannelCreate($0) },
         PayloadTable<Job>.entry(TempChannelDeleteJob.self) { .tempChannelDelete($0) },
+        PayloadTable<Job>.entry(VoiceStatusJob.self) { .voiceStatus($0) },
     ])
 }
 

@@ -36,6 +36,21 @@ public struct VoiceLeaveJob: VersionedPayload {
     }
 }
 
+/// `music.voice.status`: show `status` under the session's voice channel name (the current
+/// track), or clear it with nil. Best effort: skipped when the bot lacks the permission.
+public struct VoiceStatusJob: VersionedPayload {
+    public static let kind = "music.voice.status"
+    public static let version = 1
+    public var session: SessionKey
+    /// At most 500 characters (Discord's limit; longer text is cut); nil clears the status.
+    public var status: String?
+
+    public init(session: SessionKey, status: String?) {
+        self.session = session
+        self.status = status
+    }
+}
+
 /// `music.playback.play`: play one queue entry now (the master streams one track at a time).
 public struct PlaybackPlayJob: VersionedPayload {
     public static let kind = "music.playback.play"

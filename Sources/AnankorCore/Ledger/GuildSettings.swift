@@ -102,6 +102,9 @@ public struct VoiceChannelSettings: Sendable, Hashable, Codable {
         self.announceChannel = announceChannel
     }
 
+    /// True when nothing differs from a channel without settings.
+    public var isDefault: Bool { volume == nil && !autoplay && !djOnly && announceChannel == nil }
+
     public func validate() throws(LedgerError) {
         if let volume, !(0...1000).contains(volume) {
             throw LedgerError(.invalidInput, "volume must be 0...1000, got \(volume)")

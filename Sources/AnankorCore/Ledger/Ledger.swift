@@ -43,6 +43,9 @@ public protocol Ledger: IdempotencyStore {
     func voiceChannelSettings(_ session: SessionKey) async throws(LedgerError) -> VoiceChannelSettings
 
     func saveVoiceChannelSettings(_ settings: VoiceChannelSettings) async throws(LedgerError)
+    /// Every voice channel of `guild` with a setting of its own (saved values equal to the
+    /// defaults are left out), ordered by channel id; for `/settings show`.
+    func voiceChannelSettings(in guild: GuildID) async throws(LedgerError) -> [VoiceChannelSettings]
 
     /// The worker that last played in the channel, if any.
     func affinity(_ session: SessionKey) async throws(LedgerError) -> WorkerAffinity?

@@ -62,6 +62,22 @@ extension DynamoLedger {
         }
     }
 
+    public func voiceChannelSettings(in guild: GuildID) async throws(LedgerError) -> [VoiceChannelSettings] {
+        let items = try await perform("read voice channel settings of a guild") { () async throws(DynamoError) -> [Item] in
+            try await queryAllPages(QueryInput(
+                tableName: tableName, keyCondition: "pk = :pk AND begins_with(sk, :prefix)",
+                attributes: ExpressionAttributes(values: [":pk": .s(Self.guildPK(guild)), ":prefix": "VOICE#"]),
+                consistentRead: true))
+        }
+        var result: [VoiceChannelSettings] = []
+        for item in items {
+            let settings = try Self.decode(VoiceChannelSettings.self, item["settings"], what: "voice channel settings")
+            if !settings.isDefault { result.append(settings) }
+        }
+        // Sort keys are strings (`VOICE#9` after `VOICE#10`): order by the channel id itself.
+        return result.sorted { $0.session.channel.rawValue < $1.session.channel.rawValue }
+    }
+
     public func affinity(_ session: SessionKey) async throws(LedgerError) -> WorkerAffinity? {
         let key = Self.key(Self.guildPK(session.guild), "AFFINITY#\(session.channel)")
         guard

@@ -88,6 +88,22 @@ extension SQLiteLedger {
         }
     }
 
+    public func voiceChannelSettings(in guild: GuildID) async throws(LedgerError) -> [VoiceChannelSettings] {
+        try await read("voice channel settings of a guild") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM ledger_voice_channel_settings WHERE guild = ?",
+                arguments: [guild.column]
+            ).map { row in
+                VoiceChannelSettings(
+                    session: SessionKey(guild: guild, channel: ChannelID(column: row["channel"])), volume: row["volume"],
+                    autoplay: row["autoplay"], djOnly: row["dj_only"],
+                    announceChannel: (row["announce_channel"] as Int64?).map(ChannelID.init(column:)))
+            }.filter { !$0.isDefault }
+            // Ids above Int64.max are stored bit-cast (negative): order by the id itself.
+            .sorted { $0.session.channel.rawValue < $1.session.channel.rawValue }
+        }
+    }
+
     public func affinity(_ session: SessionKey) async throws(LedgerError) -> WorkerAffinity? {
         try await read("affinity") { db in
             guard

@@ -19,6 +19,7 @@ public enum CommandPayload {
                 descriptionLocalizations: texts.descriptionLocalizations(spec.name),
                 options: spec.options.isEmpty ? nil : spec.options.map { option(option: $0, path: "\(spec.name).\($0.name)", texts) },
                 type: .chatInput,
+                defaultMemberPermissions: spec.managersOnly ? .manageGuild : nil,
                 contexts: guildContext
             )
         }

@@ -44,15 +44,14 @@ extension GameCommands {
         } else {
             guard let worker = try await liveWorker(in: started.guild) else {
                 context.logger.warning("no live worker to create a lobby channel", metadata: ["guild.id": "\(started.guild)"])
-                return Reply(context.text(.gameStarted, invocation.locale, ["title": started.title, "channel": "—"]))
+                return Reply(LobbyBoard.startedLine(started, invocation.locale, context))
             }
             let job = TempChannelCreateJob(lobby: started.id, guild: started.guild, name: String(started.title.prefix(100)),
                                            userLimit: min(started.seats, 99))
             try await context.send(.tempChannelCreate(job), to: worker)
         }
-        return Reply(context.text(.gameStarted, invocation.locale, [
-            "title": started.title, "channel": started.voiceChannel.map(context.mention(channel:)) ?? "🔊",
-        ]))
+        // A channel made for the lobby is not there yet: the lobby message names it once it is.
+        return Reply(LobbyBoard.startedLine(started, invocation.locale, context))
     }
 
     /// A worker could not move players for lack of Move Members: the lobby's channel is told.
@@ -150,7 +149,7 @@ extension GameCommands {
                 return
             }
         case .nothing:
-            text = context.text(.musicNothingFound, locale, ["query": "`\(query.prefix(100))`"])
+            text = context.text(.musicNothingFound, locale, ["query": String(query.prefix(100))])
         case .failed(let reason):
             text = context.text(.musicLoadFailed, locale, ["reason": reason])
         }
@@ -175,7 +174,8 @@ extension GameCommands {
             return Reply(context.text(.gameCancelled, invocation.locale, ["title": closed.title]))
         }
         return Reply(context.text(.gameEnded, invocation.locale, [
-            "title": closed.title, "duration": LobbyBoard.duration(closed, now: context.now()),
+            "title": closed.title,
+            "duration": LobbyBoard.duration(closed, now: context.now(), context.catalog, invocation.locale),
         ]))
     }
 

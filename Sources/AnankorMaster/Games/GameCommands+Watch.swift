@@ -41,7 +41,8 @@ extension GameCommands {
             // `close` ends a started lobby and cancels an open one; nil when another master did.
             guard let closed = await close(lobby, as: .ended) else { return }
             let text = closed.state == .ended
-                ? context.text(.gameTimedOut, locale, ["title": closed.title, "duration": LobbyBoard.duration(closed, now: now)])
+                ? context.text(.gameTimedOut, locale, ["title": closed.title,
+                                                  "duration": LobbyBoard.duration(closed, now: now, context.catalog, locale)])
                 : context.text(.gameExpired, locale, ["title": closed.title])
             await context.post(text, in: closed.textChannel)
             return

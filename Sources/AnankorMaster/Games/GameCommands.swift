@@ -50,7 +50,7 @@ struct GameCommands: Sendable {
         let roles: [LobbyRole]
         if let text = invocation.string("roles") {
             guard let parsed = LobbyRole.parseList(text) else {
-                throw CommandValidation.invalid("roles", "e.g. tank:2, healer:2, dps")
+                throw CommandValidation.invalid("game.create.roles", .errorOptionRoles)
             }
             roles = parsed
         } else {
@@ -59,14 +59,17 @@ struct GameCommands: Sendable {
         let roleSeats = roles.compactMap(\.seats).reduce(0, +)
         let seats = invocation.integer("seats").map(Int.init)
             ?? (roles.allSatisfy { $0.seats != nil } && roleSeats > 0 ? roleSeats : Self.defaultSeats)
-        guard (1...Lobby.maxSeats).contains(seats), roles.allSatisfy({ ($0.seats ?? 0) <= seats }) else {
+        guard (1...Lobby.maxSeats).contains(seats) else {
             throw InvocationProblem(.gameSeatsInvalid, ["max": "\(Lobby.maxSeats)"])
+        }
+        if let role = roles.first(where: { ($0.seats ?? 0) > seats }) {
+            throw InvocationProblem(.gameRoleOverSeats, ["seat": role.name, "count": "\(role.seats ?? 0)", "seats": "\(seats)"])
         }
         let start = try startTime(invocation.string("start"), now: now)
         var offsets = Lobby.defaultReminderOffsets
         if let text = invocation.string("reminders") {
             guard let parsed = Lobby.parseReminderOffsets(text) else {
-                throw CommandValidation.invalid("reminders", "minutes before the start, e.g. 15m, 0m")
+                throw CommandValidation.invalid("game.create.reminders", .errorOptionReminders)
             }
             offsets = parsed
         }
@@ -78,7 +81,7 @@ struct GameCommands: Sendable {
         }
         // @everyone (its id is the guild's) cannot be given; refused now rather than at the start.
         if tempRole?.rawValue == invocation.guild.rawValue {
-            throw CommandValidation.invalid("lobby_role", "a role other than @everyone")
+            throw CommandValidation.invalid("game.create.lobby_role", .errorOptionNotEveryone)
         }
         let locale = await context.channelLocale(of: invocation.guild)
         var lobby = Lobby(
@@ -97,9 +100,7 @@ struct GameCommands: Sendable {
             }
         }
         try await scheduleReminders(saved, now: now)
-        return Reply(context.text(.gameCreated, invocation.locale, [
-            "title": saved.title, "seats": "\(saved.seats)", "start": startText(saved),
-        ]), ephemeral: true)
+        return Reply(LobbyBoard.openLine(saved, invocation.locale, context.catalog), ephemeral: true)
     }
 
     private func startTime(_ text: String?, now: Date) throws(InvocationProblem) -> LobbyStartTime? {
@@ -107,7 +108,7 @@ struct GameCommands: Sendable {
         do {
             return try LobbyStartTime.parse(text, now: now)
         } catch {
-            if error.code == .inPast { throw InvocationProblem(.gamePastTime, ["start": String(text.prefix(100))]) }
+            if error.code == .inPast { throw InvocationProblem(.gamePastTime, ["input": String(text.prefix(100))]) }
             throw InvocationProblem(.gameInvalidTime, ["input": error.input])
         }
     }
@@ -119,10 +120,28 @@ struct GameCommands: Sendable {
         return "\(millis)\(random)"
     }
 
-    func startText(_ lobby: Lobby) -> String {
-        guard let startAt = lobby.startAt else { return "—" }
+    /// The start in Discord timestamp markup, nil when the host starts the lobby by hand.
+    func startText(_ lobby: Lobby) -> String? {
+        guard let startAt = lobby.startAt else { return nil }
         let start = LobbyStartTime(date: startAt)
         return "\(start.fullMarkup) (\(start.relativeMarkup))"
+    }
+
+    /// "All seats are taken" holds only when the lobby is full: a member who asked for a full role
+    /// waits for that role's seat and is told which roles still have one.
+    private func benchedText(_ lobby: Lobby, _ invocation: CommandInvocation, place: Int) -> String {
+        guard lobby.participants.count < lobby.seats,
+            let role = lobby.bench.first(where: { $0.user == invocation.user })?.role
+        else {
+            return context.text(.gameBenched, invocation.locale, ["title": lobby.title, "position": "\(place)"])
+        }
+        var lines = [context.text(.gameBenchedRole, invocation.locale,
+                                  ["seat": role, "title": lobby.title, "position": "\(place)"])]
+        let free = lobby.roles.filter { lobby.hasSeat(for: $0.name) }.map(\.name)
+        if !free.isEmpty {
+            lines.append(context.text(.gameSeatsFreeFor, invocation.locale, ["roles": free.joined(separator: ", ")]))
+        }
+        return lines.joined(separator: "\n")
     }
 
     // MARK: Sign-ups
@@ -142,7 +161,8 @@ struct GameCommands: Sendable {
             let (outcome, _) = { var copy = current; return copy.join(invocation.user, role: role, now: context.now()) }()
             switch outcome {
             case .unknownRole:
-                throw CommandValidation.invalid("role", current.roles.map(\.name).joined(separator: ", "))
+                throw CommandValidation.invalid("game.join.role", .errorOptionOneOf,
+                                                ["choices": current.roles.map { Markdown.escape($0.name) }.joined(separator: ", ")])
             case .closed: throw InvocationProblem(.gameNoLobby)
             default: throw InvocationProblem(.gameAlreadyJoined, ["title": current.title])
             }
@@ -150,11 +170,12 @@ struct GameCommands: Sendable {
             refresher.request(LobbyKey(saved))
             await announcePromotions(outcome.promoted, in: saved)
             if case .benched(let place) = outcome.outcome {
-                return Reply(context.text(.gameBenched, invocation.locale, ["title": saved.title, "position": "\(place)"]),
-                             ephemeral: true)
+                return Reply(benchedText(saved, invocation, place: place), ephemeral: true)
             }
-            let role = saved.member(invocation.user)?.role ?? "—"
-            return Reply(context.text(.gameJoined, invocation.locale, ["title": saved.title, "role": role]), ephemeral: true)
+            guard let role = saved.member(invocation.user)?.role else {
+                return Reply(context.text(.gameJoinedNoRole, invocation.locale, ["title": saved.title]), ephemeral: true)
+            }
+            return Reply(context.text(.gameJoined, invocation.locale, ["title": saved.title, "seat": role]), ephemeral: true)
         }
     }
 
@@ -260,9 +281,10 @@ struct GameCommands: Sendable {
         let open = try await context.state.openLobbies(in: invocation.guild)
         guard !open.isEmpty else { return Reply(context.text(.gameListEmpty, invocation.locale), ephemeral: true) }
         let lines = open.prefix(20).map { lobby in
-            "• **\(lobby.title)** — \(lobby.participants.count)/\(lobby.seats)"
+            "• **\(Markdown.escape(lobby.title))** — \(lobby.participants.count)/\(lobby.seats)"
                 + (lobby.bench.isEmpty ? "" : " (+\(lobby.bench.count))")
-                + " · \(startText(lobby)) · \(context.mention(channel: lobby.textChannel)) · `\(lobby.id)`"
+                + (startText(lobby).map { " · \($0)" } ?? "")
+                + " · \(context.mention(channel: lobby.textChannel)) · `\(lobby.id)`"
         }
         return Reply(lines.joined(separator: "\n"), ephemeral: true)
     }
@@ -276,7 +298,7 @@ struct GameCommands: Sendable {
         }
         return Reply(context.text(.gameStatsSummary, invocation.locale, [
             "user": "<@\(user)>", "sessions": "\(stats.sessionsPlayed)",
-            "time": PlaybackTime.format(milliseconds: stats.secondsPlayed * 1000),
+            "time": context.catalog.duration(seconds: stats.secondsPlayed, invocation.locale),
             "game": stats.favouriteGames.first?.game ?? "—", "noShows": "\(stats.noShows)",
         ]), ephemeral: true)
     }

@@ -49,29 +49,24 @@ struct LobbyBoard: Sendable {
 
     func render(_ lobby: Lobby) -> MessageCreate {
         let locale = lobby.locale ?? .englishUS
-        var start = "—"
-        if let startAt = lobby.startAt {
-            let time = LobbyStartTime(date: startAt)
-            start = "\(time.fullMarkup) (\(time.relativeMarkup))"
-        }
         // The first line says where the lobby stands now; the roster follows.
         let headline: String = switch lobby.state {
-        case .open: context.text(.gameCreated, locale, ["title": lobby.title, "seats": "\(lobby.seats)", "start": start])
-        case .started: context.text(.gameStarted, locale, [
-            "title": lobby.title, "channel": lobby.voiceChannel.map(context.mention(channel:)) ?? "🔊",
+        case .open: Self.openLine(lobby, locale, context.catalog)
+        case .started: Self.startedLine(lobby, locale, context)
+        case .ended: context.text(.gameEnded, locale, [
+            "title": lobby.title, "duration": Self.duration(lobby, now: context.now(), context.catalog, locale),
         ])
-        case .ended: context.text(.gameEnded, locale, ["title": lobby.title, "duration": Self.duration(lobby, now: context.now())])
         case .cancelled: context.text(.gameCancelled, locale, ["title": lobby.title])
         }
         var lines = [headline]
-        if let game = lobby.game { lines.append("🎮 \(game)") }
+        if let game = lobby.game { lines.append("🎮 \(Markdown.escape(game))") }
         lines.append("👑 <@\(lobby.host)>")
         for (index, member) in lobby.participants.enumerated() {
-            let role = member.role.map { " · \($0)" } ?? ""
+            let role = member.role.map { " · \(Markdown.escape($0))" } ?? ""
             lines.append("\(index + 1). <@\(member.user)>\(role)\(member.ready ? " ✅" : "")")
         }
         if !lobby.bench.isEmpty {
-            lines.append("🪑 " + lobby.bench.map { "<@\($0.user)>" + ($0.role.map { " (\($0))" } ?? "") }
+            lines.append("🪑 " + lobby.bench.map { "<@\($0.user)>" + ($0.role.map { " (\(Markdown.escape($0)))" } ?? "") }
                 .joined(separator: ", "))
         }
         // The id in the footer is what the commands' `lobby` option takes.
@@ -104,9 +99,30 @@ struct LobbyBoard: Sendable {
         .button(Component.Button(style: style, emoji: PartialEmoji(name: emoji), customID: Self.customID(action, lobby)))
     }
 
-    /// How long a lobby ran (start to end, or to `now` while it runs), as durations read elsewhere.
-    static func duration(_ lobby: Lobby, now: Date) -> String {
+    /// How long a lobby ran (start to end, or to `now` while it runs), with units ("24 seconds",
+    /// "1 hour 5 minutes"): a clock reading like `0:24` leaves minutes or seconds open.
+    static func duration(_ lobby: Lobby, now: Date, _ catalog: LocalizationCatalog,
+                         _ locale: AnankorCore.DiscordLocale) -> String {
         let seconds = Int64(max(0, (lobby.endedAt ?? now).timeIntervalSince(lobby.startedAt ?? lobby.createdAt)))
-        return PlaybackTime.format(milliseconds: seconds * 1000)
+        return catalog.duration(seconds: seconds, locale)
+    }
+
+    /// "Lobby … is open: 5 seats, starts …", without the start when none was given.
+    static func openLine(_ lobby: Lobby, _ locale: AnankorCore.DiscordLocale, _ catalog: LocalizationCatalog) -> String {
+        guard let startAt = lobby.startAt else {
+            return catalog.text(.gameCreatedNoStart, locale, ["title": lobby.title, "seats": "\(lobby.seats)"])
+        }
+        let time = LobbyStartTime(date: startAt)
+        return catalog.text(.gameCreated, locale, [
+            "title": lobby.title, "seats": "\(lobby.seats)", "start": "\(time.fullMarkup) (\(time.relativeMarkup))",
+        ])
+    }
+
+    /// "… has started in <channel>", or without a channel while none is known yet.
+    static func startedLine(_ lobby: Lobby, _ locale: AnankorCore.DiscordLocale, _ context: MasterContext) -> String {
+        guard let voice = lobby.voiceChannel else {
+            return context.text(.gameStartedNoVoice, locale, ["title": lobby.title])
+        }
+        return context.text(.gameStarted, locale, ["title": lobby.title, "channel": context.mention(channel: voice)])
     }
 }

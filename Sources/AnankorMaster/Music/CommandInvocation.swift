@@ -51,6 +51,9 @@ struct InvocationProblem: Error, Sendable {
     var arguments: [String: String]
     /// Further lines of the same reply (an invite link after "all sessions are busy").
     var followUps: [(key: MessageKey, arguments: [String: String])] = []
+    /// For `error.invalidOption`: the option's path (`volume.level`), named in the reply as
+    /// registered in the member's locale, and why its value was refused.
+    var option: (path: String, detail: MessageKey, arguments: [String: String])?
     init(_ key: MessageKey, _ arguments: [String: String] = [:]) {
         self.key = key
         self.arguments = arguments
@@ -82,12 +85,12 @@ enum CommandValidation {
         var values: [String: OptionValue] = [:]
         for option in raw {
             guard let optionSpec = optionSpecs.first(where: { $0.name == option.name }) else {
-                throw invalid(option.name, "unknown option")
+                throw invalid("\(name).\(option.name)", .errorOptionUnknown)
             }
-            guard let value = option.value else { throw invalid(option.name, "missing value") }
-            values[option.name] = try check(value, against: optionSpec)
+            guard let value = option.value else { throw invalid("\(name).\(option.name)", .errorOptionRequired) }
+            values[option.name] = try check(value, against: optionSpec, path: "\(name).\(option.name)")
         }
-        try requireAll(optionSpecs, in: values)
+        try requireAll(optionSpecs, in: values, command: name)
         return (name, values)
     }
 
@@ -115,54 +118,57 @@ enum CommandValidation {
             let raw: InteractionOption.Value
             switch optionSpec.kind {
             case .integer:
-                guard let number = Int64(word) else { throw invalid(optionSpec.name, "expected a whole number") }
+                guard let number = Int64(word) else { throw invalid("\(command).\(optionSpec.name)", .errorOptionWholeNumber) }
                 raw = .integer(number)
             case .boolean:
                 raw = .bool(["yes", "true", "on", "1", optionSpec.name].contains(word.lowercased()))
             default:
                 raw = .string(String(word))
             }
-            values[optionSpec.name] = try check(raw, against: optionSpec)
+            values[optionSpec.name] = try check(raw, against: optionSpec, path: "\(command).\(optionSpec.name)")
         }
-        try requireAll(spec.options, in: values)
+        try requireAll(spec.options, in: values, command: command)
         return (command, values)
     }
 
-    private static func requireAll(_ specs: [CommandOptionSpec], in values: [String: OptionValue])
+    private static func requireAll(_ specs: [CommandOptionSpec], in values: [String: OptionValue], command: String)
         throws(InvocationProblem)
     {
         for spec in specs where spec.required && values[spec.name] == nil {
-            throw invalid(spec.name, "required")
+            throw invalid("\(command).\(spec.name)", .errorOptionRequired)
         }
     }
 
-    private static func check(_ value: InteractionOption.Value, against spec: CommandOptionSpec)
+    private static func check(_ value: InteractionOption.Value, against spec: CommandOptionSpec, path: String)
         throws(InvocationProblem) -> OptionValue
     {
         switch (spec.kind, value) {
         case (.string, .string(let text)):
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty else { throw invalid(spec.name, "must not be empty") }
-            if let max = spec.maxLength, trimmed.count > max { throw invalid(spec.name, "at most \(max) characters") }
+            guard !trimmed.isEmpty else { throw invalid(path, .errorOptionEmpty) }
+            if let max = spec.maxLength, trimmed.count > max { throw invalid(path, .errorOptionTooLong, ["limit": "\(max)"]) }
             if !spec.choices.isEmpty, !spec.choices.contains(trimmed) {
-                throw invalid(spec.name, "one of \(spec.choices.joined(separator: ", "))")
+                throw invalid(path, .errorOptionOneOf, ["choices": spec.choices.joined(separator: ", ")])
             }
             return .string(trimmed)
         case (.integer, .integer(let number)):
-            if let min = spec.minValue, number < min { throw invalid(spec.name, "at least \(min)") }
-            if let max = spec.maxValue, number > max { throw invalid(spec.name, "at most \(max)") }
+            if let min = spec.minValue, number < min { throw invalid(path, .errorOptionAtLeast, ["min": "\(min)"]) }
+            if let max = spec.maxValue, number > max { throw invalid(path, .errorOptionAtMost, ["max": "\(max)"]) }
             return .integer(number)
         case (.boolean, .bool(let flag)):
             return .bool(flag)
         case (.user, .string(let text)), (.channel, .string(let text)), (.role, .string(let text)):
-            guard let id = UInt64(text) else { throw invalid(spec.name, "not an id") }
+            guard let id = UInt64(text) else { throw invalid(path, .errorOptionNotAnID) }
             return .snowflake(id)
         default:
-            throw invalid(spec.name, "wrong type")
+            throw invalid(path, .errorOptionWrongType)
         }
     }
 
-    static func invalid(_ option: String, _ reason: String) -> InvocationProblem {
-        InvocationProblem(.errorInvalidOption, ["option": String(option.prefix(32)), "reason": reason])
+    /// `path` is the option's path (`game.create.roles`); the reply names it in the member's locale.
+    static func invalid(_ path: String, _ detail: MessageKey, _ arguments: [String: String] = [:]) -> InvocationProblem {
+        var problem = InvocationProblem(.errorInvalidOption)
+        problem.option = (String(path.prefix(100)), detail, arguments)
+        return problem
     }
 }

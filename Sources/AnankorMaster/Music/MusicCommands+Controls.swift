@@ -14,13 +14,18 @@ extension MusicCommands {
         let page = min(max(1, Int(invocation.integer("page") ?? 1)), pages)
         var lines: [String] = []
         if let current {
-            lines.append("\(current.paused ? "⏸️" : "▶️") **\(current.entry.track.title)** — \(current.entry.track.author)")
+            let track = current.entry.track
+            lines.append("\(current.paused ? "⏸️" : "▶️") **\(Markdown.escape(track.title))** — \(Markdown.escape(track.author))")
+        }
+        guard !queued.isEmpty else {
+            lines.append(text(invocation, .musicQueueNothingNext))
+            return Reply(lines.joined(separator: "\n"), ephemeral: true)
         }
         lines.append(text(invocation, .musicQueuePage, ["page": "\(page)", "pages": "\(pages)", "count": "\(queued.count)"]))
         let offset = (page - 1) * pageSize
         for (index, entry) in queued.dropFirst(offset).prefix(pageSize).enumerated() {
             let length = entry.track.isStream ? "LIVE" : PlaybackTime.format(milliseconds: entry.track.lengthMs)
-            lines.append("\(offset + index + 1). \(entry.track.title) — \(entry.track.author) `\(length)`")
+            lines.append("\(offset + index + 1). \(Markdown.escape(entry.track.title)) — \(Markdown.escape(entry.track.author)) `\(length)`")
         }
         return Reply(lines.joined(separator: "\n"), ephemeral: true)
     }
@@ -33,7 +38,7 @@ extension MusicCommands {
         let track = current.entry.track
         let position = PlaybackTime.format(milliseconds: current.position(at: context.now()))
         let length = track.isStream ? "LIVE" : PlaybackTime.format(milliseconds: track.lengthMs)
-        return Reply("\(current.paused ? "⏸️" : "▶️") **\(track.title)** — \(track.author) `\(position) / \(length)`",
+        return Reply("\(current.paused ? "⏸️" : "▶️") **\(Markdown.escape(track.title))** — \(Markdown.escape(track.author)) `\(position) / \(length)`",
                      ephemeral: true)
     }
 

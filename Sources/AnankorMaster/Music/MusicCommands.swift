@@ -28,6 +28,9 @@ struct MusicCommands: Sendable {
         case "stay": return try await stay(invocation)
         case "lyrics": return try await lyrics(invocation)
         default:
+            if invocation.name == "seek", PlaybackTime.parse(invocation.string("position") ?? "") == nil {
+                throw InvocationProblem(.musicSeekNotATime, ["input": String((invocation.string("position") ?? "").prefix(16))])
+            }
             guard let command = sessionCommand(invocation) else { throw InvocationProblem(.errorUnknownCommand) }
             return try await run(command, invocation, rawSeek: invocation.name == "seek" ? invocation.string("position") : nil)
         }
@@ -78,12 +81,18 @@ struct MusicCommands: Sendable {
 
     // MARK: Gates
 
-    /// The DJ role, when a guild set one, gates destructive commands (managers pass).
-    private func gate(_ invocation: CommandInvocation) async throws {
+    /// The DJ role, when a guild set one, gates destructive commands, and every command in a
+    /// channel set DJ-only (managers pass).
+    func gate(_ invocation: CommandInvocation) async throws {
         let name = invocation.name == "toggle" ? "pause" : invocation.name
-        guard let spec = CommandValidation.specs[name], spec.isDestructive, !invocation.isManager else { return }
+        guard let spec = CommandValidation.specs[name], !invocation.isManager else { return }
         let settings = try await context.settings.settings(of: invocation.guild)
-        if let dj = settings.djRole, !invocation.roles.contains(dj) {
+        guard let dj = settings.djRole, !invocation.roles.contains(dj) else { return }
+        if spec.isDestructive { throw InvocationProblem(.musicDJOnly, ["role": "<@&\(dj)>"]) }
+        // A channel set DJ-only (`/settings channel dj_only:`) gates every music command there.
+        let voice = invocation.targetSession?.channel ?? context.cache.voiceChannel(
+            of: Snowflake(invocation.user.rawValue), in: Snowflake(invocation.guild.rawValue)).map { ChannelID($0.rawValue) }
+        if let voice, try await context.ledger.voiceChannelSettings(SessionKey(guild: invocation.guild, channel: voice)).djOnly {
             throw InvocationProblem(.musicDJOnly, ["role": "<@&\(dj)>"])
         }
     }
@@ -100,7 +109,7 @@ struct MusicCommands: Sendable {
             return target
         }
         guard let voice else {
-            throw InvocationProblem(.musicNotInVoice, ["command": "/\(invocation.name)"])
+            throw InvocationProblem(.musicNotInVoice, ["command": context.catalog.command(invocation.name, invocation.locale)])
         }
         return SessionKey(guild: invocation.guild, channel: ChannelID(voice.rawValue))
     }
@@ -121,7 +130,7 @@ struct MusicCommands: Sendable {
             tracks = TrackResolver.queued(found, playlist: name, query: query)
             playlist = name
         case .nothing:
-            throw InvocationProblem(.musicNothingFound, ["query": "`\(query.prefix(100))`"])
+            throw InvocationProblem(.musicNothingFound, ["query": String(query.prefix(100))])
         case .failed(let reason):
             throw InvocationProblem(.musicLoadFailed, ["reason": reason])
         }
@@ -146,7 +155,14 @@ struct MusicCommands: Sendable {
             }
         }
         let locale = await context.channelLocale(of: session.guild)
-        let volume = (try? await context.settings.settings(of: session.guild).defaultVolume) ?? 100
+        // A fresh session starts at the channel's own volume (`/settings channel volume:`), else
+        // the server's default.
+        var volume = 100
+        if record == nil {
+            let channelVolume = try? await context.ledger.voiceChannelSettings(session).volume
+            let guildVolume = try? await context.settings.settings(of: session.guild).defaultVolume
+            volume = channelVolume ?? guildVolume ?? 100
+        }
         let queued = Array(tracks.prefix(Anankor.maximumQueueAdd))
         let command = MemberCommand.play(queued, placement: next ? .next : .end, playlist: playlist, routing: routing)
         // Another master may bind the session, or take the chosen worker, first: route again.
@@ -234,7 +250,7 @@ struct MusicCommands: Sendable {
             return try await searchCollections(query, type: type, session: session, invocation: invocation)
         }
         guard case .tracks(let found, _) = await context.tracks.resolve(query), !found.isEmpty else {
-            throw InvocationProblem(.musicNothingFound, ["query": "`\(query.prefix(100))`"])
+            throw InvocationProblem(.musicNothingFound, ["query": String(query.prefix(100))])
         }
         let options = found.prefix(10).enumerated().compactMap { index, track -> Component.StringSelect.Option? in
             guard let value = track.uri ?? Optional(track.encoded), value.utf8.count <= 100 else { return nil }
@@ -242,7 +258,7 @@ struct MusicCommands: Sendable {
             return .init(label: String(label.prefix(100)), value: value,
                          description: String("\(track.author) · \(PlaybackTime.format(milliseconds: track.lengthMs))".prefix(100)))
         }
-        guard !options.isEmpty else { throw InvocationProblem(.musicNothingFound, ["query": "`\(query.prefix(100))`"]) }
+        guard !options.isEmpty else { throw InvocationProblem(.musicNothingFound, ["query": String(query.prefix(100))]) }
         let select = Component.StringSelect(customID: "pick:\(session.guild):\(session.channel)", options: options,
                                             minValues: 1, maxValues: 1)
         return Reply(text(invocation, .musicSearchPick), ephemeral: true, components: [.actionRow([.stringSelect(select)])])
@@ -252,7 +268,7 @@ struct MusicCommands: Sendable {
     func pick(_ invocation: CommandInvocation, value: String) async throws -> Reply {
         let session = try session(of: invocation)
         guard case .tracks(let found, let playlist) = await context.tracks.resolve(value), let track = found.first else {
-            throw InvocationProblem(.musicNothingFound, ["query": "`\(value.prefix(100))`"])
+            throw InvocationProblem(.musicNothingFound, ["query": String(value.prefix(100))])
         }
         // An album, artist or playlist picked from a typed search queues all of it.
         return try await enqueue(playlist == nil ? [track] : found, playlist: playlist, next: false, session: session,

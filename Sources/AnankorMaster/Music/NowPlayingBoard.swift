@@ -80,17 +80,17 @@ struct NowPlayingBoard: Sendable {
         // Several sessions share a text channel: each message names its voice channel first.
         let channelLine = "🔊 \(context.mention(channel: session.channel))"
         guard let playing = record.nowPlaying else {
-            let embed = Embed(title: context.text(.musicNowPlayingTitle, locale),
-                              description: "\(channelLine)\n\(context.text(.musicQueueEmpty, locale))", color: 0x5865F2)
+            let embed = Embed(title: context.text(.musicBoardIdleTitle, locale),
+                              description: "\(channelLine)\n\(context.text(.musicBoardIdle, locale))", color: 0x5865F2)
             return MessageCreate(content: "", embeds: [embed], components: [], allowedMentions: AllowedMentions.none)
         }
         let track = playing.entry.track
         let position = PlaybackTime.format(milliseconds: playing.position(at: context.now()))
         let length = track.isStream ? "LIVE" : PlaybackTime.format(milliseconds: track.lengthMs)
-        var lines = [channelLine, "**\(track.title)** — \(track.author)",
+        var lines = [channelLine, "**\(Markdown.escape(track.title))** — \(Markdown.escape(track.author))",
                      "\(playing.paused ? "⏸️" : "▶️") `\(position) / \(length)` · <@\(playing.entry.requester)>"]
         if let next = record.queue.first {
-            lines.append("\(context.text(.musicUpNext, locale)): \(next.track.title) (\(record.queue.count))")
+            lines.append(context.text(.musicUpNextLine, locale, ["title": next.track.title, "count": "\(record.queue.count)"]))
         }
         var footer = "🔁 \(record.loop.rawValue) · 🔊 \(record.volume)%"
         if let filter = record.filter { footer += " · 🎛️ \(filter)" }

@@ -245,6 +245,9 @@ struct InteractionDispatcher: Sendable {
     private func run(_ invocation: CommandInvocation) async -> (Reply, String) {
         do {
             if invocation.name.hasPrefix("game.") { return (try await games.run(invocation), "ok") }
+            if invocation.name.hasPrefix("settings.") { return (try await SettingsCommands(context: context).run(invocation), "ok") }
+            if invocation.name.hasPrefix("playlist.") { return (try await PlaylistCommands(context: context, music: music).run(invocation), "ok") }
+            if invocation.name == "help" { return (try await HelpCommand(context: context).run(invocation), "ok") }
             return (try await music.run(invocation), "ok")
         } catch let problem as InvocationProblem {
             return (problemReply(problem, invocation.locale), "refused")
@@ -270,9 +273,21 @@ struct InteractionDispatcher: Sendable {
         guard let problem = error as? InvocationProblem else {
             return Reply(context.text(.errorGeneric, locale), ephemeral: true)
         }
-        let lines = [context.text(problem.key, locale, problem.arguments)]
-            + problem.followUps.map { context.text($0.key, locale, $0.arguments) }
-        return Reply(lines.joined(separator: "\n"), ephemeral: true)
+        return Reply(Self.text(of: problem, locale, context.catalog), ephemeral: true)
+    }
+
+    /// A refusal in the member's locale: a refused option is named as registered in that locale
+    /// and the reason comes from the catalog too, so no English detail ends up in a German reply.
+    static func text(of problem: InvocationProblem, _ locale: AnankorCore.DiscordLocale,
+                     _ catalog: LocalizationCatalog) -> String {
+        var arguments = problem.arguments
+        if let option = problem.option {
+            arguments["option"] = catalog.option(option.path, locale)
+            arguments["detail"] = catalog.text(option.detail, locale, option.arguments)
+        }
+        let lines = [catalog.text(problem.key, locale, arguments)]
+            + problem.followUps.map { catalog.text($0.key, locale, $0.arguments) }
+        return lines.joined(separator: "\n")
     }
 
     private func respond(_ interaction: Interaction, _ reply: Reply) async {

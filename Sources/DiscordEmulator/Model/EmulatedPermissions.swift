@@ -20,6 +20,7 @@ public enum EmulatedPermission {
     public static let manageNicknames: UInt64 = 1 << 27
     public static let manageRoles: UInt64 = 1 << 28
     public static let manageEvents: UInt64 = 1 << 33
+    public static let setVoiceChannelStatus: UInt64 = 1 << 48
     public static let all: UInt64 = (1 << 51) - 1
 
     /// What a fresh guild's @everyone role allows (Discord's default set for new servers).

@@ -55,6 +55,8 @@ struct ChannelRecord: Sendable {
     var overwrites: [OverwriteRecord] = []
     /// DM channels only.
     var recipientIDs: [UInt64] = []
+    /// Voice channels: the status shown under the name (`PUT /channels/{id}/voice-status`).
+    var voiceStatus: String?
 
     var isVoice: Bool { type == 2 || type == 13 }
 }

@@ -7,7 +7,7 @@ enum RESTEndpoint: Sendable {
     case interactionCallback
     case getOriginal, editOriginal, deleteOriginal
     case createFollowup, getFollowup, editFollowup, deleteFollowup
-    case getChannel, deleteChannel
+    case getChannel, deleteChannel, setVoiceStatus
     case getMessages, getMessage, createMessage, editMessage, deleteMessage
     case getGuild, getGuildChannels, createGuildChannel, getGuildRoles
     case getMember, listMembers, modifyMember, addMemberRole, removeMemberRole
@@ -53,6 +53,7 @@ extension RESTRoute {
               limit: 5, per: .seconds(2)),
         route("GET", "/channels/{channel_id}", .getChannel, limit: 5),
         route("DELETE", "/channels/{channel_id}", .deleteChannel, limit: 5, per: .seconds(5)),
+        route("PUT", "/channels/{channel_id}/voice-status", .setVoiceStatus, limit: 5, per: .seconds(5)),
         route("GET", "/channels/{channel_id}/messages", .getMessages, limit: 5),
         route("GET", "/channels/{channel_id}/messages/{message_id}", .getMessage, limit: 5),
         route("POST", "/channels/{channel_id}/messages", .createMessage, limit: 5, per: .seconds(5)),

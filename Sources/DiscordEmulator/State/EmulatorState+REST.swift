@@ -152,6 +152,8 @@ extension EmulatorState {
             return .json(world.channelJSON(channel))
         case .deleteChannel:
             return try deleteChannel(call)
+        case .setVoiceStatus:
+            return try setVoiceStatus(call)
         case .getMessages, .getMessage, .createMessage, .editMessage, .deleteMessage:
             return try channelMessages(call)
         case .getGuild:

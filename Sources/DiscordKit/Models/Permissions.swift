@@ -40,6 +40,8 @@ public struct Permissions: OptionSet, Hashable, Sendable, Codable, CustomStringC
     public static let manageThreads = Permissions(rawValue: 1 << 34)
     public static let sendMessagesInThreads = Permissions(rawValue: 1 << 38)
     public static let moderateMembers = Permissions(rawValue: 1 << 40)
+    /// Set the status of a voice channel one is connected to.
+    public static let setVoiceChannelStatus = Permissions(rawValue: 1 << 48)
 
     /// Every bit, what owners and administrators effectively hold.
     public static let all = Permissions(rawValue: .max)

@@ -194,6 +194,24 @@ extension DiscordREST {
                                     major: "channel:\(channelID)"))
     }
 
+    /// Sets the status shown under a voice channel's name (up to 500 characters; nil clears it).
+    /// Discord allows it to a member connected to the channel with SET_VOICE_CHANNEL_STATUS, or
+    /// to one with MANAGE_CHANNELS.
+    public func setVoiceChannelStatus(channelID: Snowflake<Channel>, status: String?) async throws {
+        /// `status` is sent as `null` to clear, never left out.
+        struct Body: Encodable {
+            let status: String?
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(status, forKey: .status)
+            }
+            enum CodingKeys: String, CodingKey { case status }
+        }
+        try await requestNoContent(RESTRoute(.put, "/channels/\(channelID)/voice-status",
+                                             template: "/channels/:channel/voice-status", major: "channel:\(channelID)"),
+                                   body: Body(status: status.map { String($0.prefix(500)) }))
+    }
+
     /// Opens (or returns) the DM channel with a user.
     public func createDM(recipientID: Snowflake<User>) async throws -> Channel {
         struct Body: Encodable {

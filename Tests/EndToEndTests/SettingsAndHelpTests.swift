@@ -1,0 +1,117 @@
+import AnankorCore
+import AnankorSandbox
+import Foundation
+import Testing
+
+extension EndToEnd {
+/// What a server's managers set with /settings, confirmed in their language and felt by members;
+/// /help and !help list what the asking member may use.
+@Suite("Settings and help end to end")
+struct SettingsAndHelpTests {
+    @Test("/settings: managers only; DJ role, prefix, sessions, a channel's volume, 24/7 and DJ-only; shown and felt",
+          arguments: Mode.allCases)
+    func settings(mode: Mode) async throws {
+        try await withStage(mode) { stage in
+            let world = stage.world
+            let guild = GuildID(world.guild)
+            let lounge = stage.voice("Lounge")
+            let alice = stage.member("alice")
+            let bob = stage.member("bob")
+            let refused = try await bob.run("settings show")
+            #expect(refused.ephemeral && refused.text == "Only members who can manage the server can change its settings.",
+                    "\(refused)")
+            try await world.discord.addMember(alice.id, to: world.guild, roles: [world.moderatorRole])
+
+            let dj = try await world.discord.createRole(in: world.guild, name: "DJ", permissions: 0)
+            let djSet = try await alice.run("settings dj", ["role": .string("\(dj)")])
+            #expect(djSet.ephemeral && djSet.text.hasPrefix("DJ role set to <@&\(dj)>:"), "\(djSet)")
+            #expect(try await stage.ports.ledger.guildSettings(guild).djRole == RoleID(dj))
+
+            let prefix = try await alice.run("settings prefix", ["prefix": "?"])
+            #expect(prefix.text == "Text commands now start with `?`, for example `?play`.", "\(prefix)")
+            let badPrefix = try await alice.run("settings prefix", ["prefix": "a`b"])
+            #expect(badPrefix.ephemeral && badPrefix.text
+                == "The option `prefix` is not valid: use 1 to 8 characters without spaces or backticks.", "\(badPrefix)")
+
+            let sessions = try await alice.run("settings sessions", ["cap": 1])
+            #expect(sessions.text.hasPrefix("Up to 1 music session may play at once in this server."), "\(sessions)")
+
+            let nothing = try await alice.run("settings channel", ["channel": .string("\(lounge)")])
+            #expect(nothing.ephemeral && nothing.text.hasPrefix("Give `volume`, `stay`, `dj_only` or `reset`"), "\(nothing)")
+            let channel = try await alice.run("settings channel", [
+                "channel": .string("\(lounge)"), "volume": 40, "stay": true, "dj_only": true,
+            ])
+            #expect(channel.text == "Settings of <#\(lounge)>: volume 40%, 24/7, DJ only.", "\(channel)")
+
+            let shown = try await alice.run("settings show")
+            #expect(shown.ephemeral)
+            for line in ["DJ role: <@&\(dj)>", "Text-command prefix: `?`", "Music sessions at once: 1",
+                         "24/7 channels: <#\(lounge)>", "<#\(lounge)>: volume 40%, 24/7, DJ only"] {
+                #expect(shown.text.contains(line), "missing \(line): \(shown)")
+            }
+
+            // Felt: a session in Lounge starts at the channel's volume; DJ-only keeps bob out.
+            try await alice.join("Lounge")
+            _ = try await alice.run("play", ["query": "https://youtu.be/settings"])
+            #expect(await world.eventually { await stage.player(in: "Lounge")?.volume == 40 }, "the channel's own volume")
+            try await bob.join("Lounge")
+            let gated = try await bob.run("pause")
+            #expect(gated.ephemeral && gated.text == "Only members with the <@&\(dj)> role can use this command.", "\(gated)")
+
+            // The new prefix answers; the old one no longer does.
+            try await bob.say("?help")
+            #expect(await world.eventually {
+                await world.messages().contains { $0.author == world.master.userID && $0.content.hasPrefix("**Commands you can use here**") }
+            }, "?help answers with the new prefix")
+
+            // A German manager: confirmations in German, the channel reset.
+            let dave = SandboxMember("dave", in: world, locale: "de")!
+            try await world.discord.addMember(dave.id, to: world.guild, roles: [world.moderatorRole])
+            let language = try await dave.run("settings language", ["locale": "de"])
+            #expect(language.text == "Beiträge in den Kanälen dieses Servers sind jetzt auf Deutsch.", "\(language)")
+            #expect(try await stage.ports.ledger.guildSettings(guild).localeOverride == .german)
+            let reset = try await dave.run("settings channel", ["channel": .string("\(lounge)"), "reset": true])
+            #expect(reset.text == "<#\(lounge)> hat keine eigenen Einstellungen mehr.", "\(reset)")
+            #expect(try await stage.ports.ledger.voiceChannelSettings(in: guild).isEmpty)
+            #expect(try await stage.ports.ledger.guildSettings(guild).stayChannels.isEmpty)
+            let cleared = try await dave.run("settings dj")
+            #expect(cleared.text == "DJ-Rolle entfernt: Jedes Mitglied kann jeden Musikbefehl nutzen.", "\(cleared)")
+            #expect(try await bob.run("pause").text == "Paused.", "with the DJ role and DJ-only gone, bob may pause")
+        }
+    }
+
+    @Test("/help and !help list what the member may use, in their language", arguments: Mode.allCases)
+    func help(mode: Mode) async throws {
+        try await withStage(mode) { stage in
+            let world = stage.world
+            // Set before any command, so no master holds the settings from before in its cache.
+            let dj = try await world.discord.createRole(in: world.guild, name: "DJ", permissions: 0)
+            try await stage.ports.ledger.updateGuildSettings(GuildID(world.guild)) { $0.djRole = RoleID(dj) }
+            let erin = stage.member("erin")
+            let plain = try await erin.run("help")
+            #expect(plain.ephemeral && plain.text.hasPrefix("**Commands you can use here**"), "\(plain)")
+            #expect(plain.text.contains("`/play`") && plain.text.contains("`/game create`")
+                && plain.text.contains("`/playlist save`"), "\(plain)")
+            #expect(!plain.text.contains("/settings"), "only managers see /settings: \(plain)")
+            #expect(plain.text.contains("`!play`"), "text commands with the default prefix: \(plain)")
+            try await world.discord.addMember(erin.id, to: world.guild, roles: [dj])
+            #expect(try await erin.run("help").text.contains("`/skip`"), "a DJ sees the commands the role gates")
+
+            let dave = SandboxMember("dave", in: world, locale: "de")!
+            let german = try await dave.run("help")
+            #expect(german.text.hasPrefix("**Befehle, die du hier nutzen kannst**"), "\(german)")
+            #expect(german.text.contains("`/abspielen`") && !german.text.contains("`/überspringen`"),
+                    "DJ-gated commands are left out for members without the role: \(german)")
+            #expect(german.text.contains("<@&\(dj)>"), "and the member is told why: \(german)")
+
+            try await world.discord.addMember(dave.id, to: world.guild, roles: [world.moderatorRole])
+            try await dave.say("!help")
+            #expect(await world.eventually {
+                await world.messages().contains {
+                    $0.author == world.master.userID && $0.content.contains("`/settings show`")
+                }
+            }, "!help (in the server's language) shows a manager /settings, computed from the cache")
+        }
+    }
+}
+}
