@@ -241,7 +241,8 @@ struct ChaosRun: Sendable {
     private struct Injection {
         var faultAt: Double
         var victimPID: Int32?
-        /// When the only master was killed: the moment a master could answer again.
+        /// When a master was killed: the moment a master could answer again (the restarted one,
+        /// or the other one once it runs the dead one's shards).
         var noMasterUntil: Double?
         /// What ends the fault at the window's end (a slow store speeds up again).
         var restore: (@Sendable () async throws -> Void)?
@@ -282,10 +283,26 @@ struct ChaosRun: Sendable {
             return Injection(faultAt: at, victimPID: holder.process.pid)
 
         case .masterKillAlone, .masterKillOneOfTwo:
-            guard let master = cluster.liveMasters.first else { throw ChaosError("no master runs") }
+            // Of two, the one running the gateway shard (the other is its standby): the shard
+            // must move.
+            guard let master = cluster.liveMasters.first(where: { !$0.heldShards.isEmpty }) ?? cluster.liveMasters.first
+            else { throw ChaosError("no master runs") }
+            let orphaned = master.heldShards
             let at = unixMilliseconds()
             await master.process.crash()
             var noMasterUntil: Double?
+            if fault == .masterKillOneOfTwo {
+                // Until the other master's lease and session are up nobody receives the shard's
+                // interactions: counted apart, like those sent with no master at all.
+                try await waitUntil("the other master runs the dead one's shards", timeout: .seconds(60)) {
+                    guard cluster.liveMasters.contains(where: { $0.heldShards.isSuperset(of: orphaned) }) else { return false }
+                    let connected = await world.discord.gatewaySessions().filter {
+                        $0["application_id"]?.snowflakeValue == world.master.applicationID && $0["connected"]?.boolValue == true
+                    }
+                    return connected.count >= orphaned.count
+                }
+                noMasterUntil = unixMilliseconds()
+            }
             if fault == .masterKillAlone {
                 // A supervisor (systemd, Kubernetes) starts it again after a moment. Until the new
                 // one is ready nobody can answer: Discord shows "did not respond", and the checker

@@ -40,6 +40,9 @@ public struct SandboxTuning: Sendable {
     public var lobbyHostGrace: Duration
     public var lobbyMaxDuration: Duration
     public var lobbyOpenExpiry: Duration
+    /// Masters split the gateway shards through leases this long; nil: each master runs every
+    /// shard (the embedded mode's one master).
+    public var shardLeaseTTL: Duration? = nil
 
     public init(guildSessionCap: Int = Anankor.defaultGuildSessionCap, idleTimeout: Duration = .seconds(600),
                 aloneTimeout: Duration = .seconds(120), leaseTTL: Duration = .seconds(3),
@@ -80,7 +83,7 @@ public enum SandboxCluster {
             reconcileInterval: tuning.reconcileInterval,
             lobbyHostGrace: tuning.lobbyHostGrace, lobbyMaxDuration: tuning.lobbyMaxDuration,
             lobbyOpenExpiry: tuning.lobbyOpenExpiry, textCommands: true,
-            consumer: ConsumerName(name))
+            consumer: ConsumerName(name), shardLeaseTTL: tuning.shardLeaseTTL)
         var logger = logger
         logger[metadataKey: "process"] = "\(name)"
         return MasterService(configuration: configuration, bus: ports.bus, state: ports.state, ledger: ports.ledger,

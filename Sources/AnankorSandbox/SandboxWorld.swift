@@ -23,6 +23,9 @@ public final class SandboxWorld: Sendable {
         public var interactionDeadline: Duration
         /// Further Lavalink nodes beside the first (the pool moves players there when a node dies).
         public var extraLavalinkNodes: Int
+        /// Shards GET /gateway/bot recommends (nil: Discord's one per 1000 guilds), each in its own
+        /// identify bucket, with Discord's 5 s between IDENTIFYs of one bucket enforced.
+        public var gatewayShards: Int? = nil
 
         public init(workerBots: Int = 3,
                     voiceChannels: [String] = ["Lounge", "Gaming", "Study", "Karaoke", "Chill", "Stage"],
@@ -92,6 +95,11 @@ public final class SandboxWorld: Sendable {
                                                                 heartbeatInterval: plan.heartbeatInterval,
                                                                 interactionResponseDeadline: plan.interactionDeadline)
         discordConfiguration.clockFollowsRealTime = true
+        if let shards = plan.gatewayShards {
+            discordConfiguration.recommendedShards = shards
+            discordConfiguration.maxConcurrency = shards
+            discordConfiguration.identifyWindow = .seconds(5)
+        }
         let discord = DiscordEmulator(configuration: discordConfiguration, logger: logger)
         _ = try await discord.start()
         var nodes: [LavalinkEmulator] = []
