@@ -1,5 +1,6 @@
 import AnankorCore
 import AnankorSandbox
+import AnankorTesting
 import DiscordEmulator
 import Foundation
 import Testing
@@ -49,13 +50,11 @@ struct ShardSplitTests {
             let sandboxShard = Int((world.guild >> 22) % UInt64(Self.shards))
             let victim = try #require(owners.first { $0.value.contains(sandboxShard) }?.key)
             let orphaned = owners[victim] ?? []
-            let killedAt = ContinuousClock.now
             await stage.killMaster(victim)
             #expect(await world.eventually(timeout: .seconds(10)) {
                 let survivors = stage.masterShards
                 return survivors.values.flatMap { $0 }.sorted() == Array(0..<Self.shards)
             }, "the other masters own \(victim)'s shards \(orphaned) within 10 s: \(stage.masterShards)")
-            let takeover = ContinuousClock.now - killedAt
             let resettled = await world.eventually(timeout: .seconds(20)) { await Self.settled(stage, masters: masters - 1) }
             let reconnected = await Self.connectedShards(world)
             #expect(resettled, "one connection per shard again: \(reconnected)")
@@ -66,7 +65,6 @@ struct ShardSplitTests {
             // The new owner learned who is in voice from the new session's GUILD_CREATE: /play
             // finds alice's channel.
             #expect(try await alice.run("play", ["query": "https://youtu.be/after-takeover"]).text.hasPrefix("Queued"))
-            print("shard takeover after a master was killed (\(masters) masters): owned again after \(takeover)")
         }
     }
 
@@ -93,6 +91,70 @@ struct ShardSplitTests {
             for (shard, guild) in guilds.sorted(by: { $0.key < $1.key }) {
                 #expect(try await Self.answeredOnce("invite", in: guild, by: alice.id, world: world),
                         "/invite in the guild of shard \(shard) is answered")
+            }
+        }
+    }
+
+    @Test("`anankor master` processes: SIGKILL of the one running the sandbox guild's shard; the others lease and connect its shards within 10 s",
+          arguments: [2, 3])
+    func sigkillOneOf(masters: Int) async throws {
+        var plan = SandboxWorld.Plan.testing
+        plan.gatewayShards = Self.shards
+        try await withStage(.distributed, plan: plan, masters: 0, workerProcesses: 0) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            let guilds = try await Self.guildOnEveryShard(world, member: alice.id)
+            var environment = stage.processEnvironment
+            environment["ANANKOR_SHARD_LEASE_TTL"] = "2s"
+            var processes: [LocalServerProcess] = []
+            defer { for process in processes { process.kill() } }
+            for index in 1...masters {
+                processes.append(try await LocalServerProcess(
+                    name: "anankor-master-\(index)", executable: EndToEnd.WorkerProcessTests.executable,
+                    arguments: { port in ["master", "--http-port", "\(port)"] },
+                    environment: environment, readyTimeout: .seconds(60)))
+            }
+            let pids = processes.map(\.processIdentifier)
+            /// Which process holds each shard's lease (the holder names the pid).
+            @Sendable func owners() async -> [Int: Int32] {
+                var owners: [Int: Int32] = [:]
+                for shard in 0..<Self.shards {
+                    guard let lease = try? await stage.ports.state.currentLease(.shard(shard), now: Date()) else { continue }
+                    owners[shard] = pids.first { lease.holder.rawValue.contains("-\($0)-") }
+                }
+                return owners
+            }
+            let settled = await world.eventually(timeout: .seconds(60)) {
+                let owned = await owners()
+                let counts = pids.map { pid in owned.values.filter { $0 == pid }.count }
+                guard owned.count == Self.shards, counts.max()! - counts.min()! <= 1 else { return false }
+                return await Self.connectedShards(world) == Array(0..<Self.shards)
+            }
+            let before = await owners()
+            #expect(settled, "each shard leased by one process, spread at most one apart, one connection each: \(before)")
+            for (shard, guild) in guilds.sorted(by: { $0.key < $1.key }) {
+                #expect(try await Self.answeredOnce("invite", in: guild, by: alice.id, world: world),
+                        "/invite in the guild of shard \(shard) is answered once")
+            }
+
+            let sandboxShard = Int((world.guild >> 22) % UInt64(Self.shards))
+            let victim = try #require(processes.first { $0.processIdentifier == before[sandboxShard] })
+            victim.kill()  // SIGKILL: its leases lapse, its sockets drop
+            let survivors = Set(processes.filter { $0 !== victim }.map(\.processIdentifier))
+            let leased = await world.eventually(timeout: .seconds(10)) {
+                let owned = await owners()
+                return owned.count == Self.shards && owned.values.allSatisfy { survivors.contains($0) }
+            }
+            let after = await owners()
+            #expect(leased, "the surviving processes lease every shard within 10 s: \(after)")
+            let reconnected = await world.eventually(timeout: .seconds(20)) {
+                await Self.connectedShards(world) == Array(0..<Self.shards)
+            }
+            let connections = await Self.connectedShards(world)
+            #expect(reconnected, "one connection per shard again: \(connections)")
+            for (shard, guild) in guilds.sorted(by: { $0.key < $1.key }) {
+                #expect(try await Self.answeredOnce("invite", in: guild, by: alice.id, world: world),
+                        "after the SIGKILL /invite in the guild of shard \(shard) is answered once")
             }
         }
     }
