@@ -259,6 +259,7 @@ final class MasterShards: Sendable {
         running.stop.finish()
         for await _ in running.stopped {}
         cache.removeGuilds(ofShard: id, shardCount: settings.shardCount)
+        Gauge(label: "anankor_guilds_cached").record(cache.guildCount)  // stops are rare: no cached handle
     }
 
     private func stopAll() async {
