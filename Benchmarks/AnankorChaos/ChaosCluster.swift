@@ -83,6 +83,21 @@ final class AnankorProcess: Sendable {
         return process.isRunning ? held : nil
     }
 
+    /// The gateway shards this master process runs now, read from its log: "shard taken" lines not
+    /// followed by "shard given up", "shard lease lost" or "shards released".
+    var heldShards: Set<Int> {
+        var held = Set<Int>()
+        for line in process.output().split(separator: "\n") where line.contains("\"msg\"") {
+            if line.contains("shards released") {
+                held = []
+            } else if let id = Self.field("shard.id", in: line).flatMap(Int.init) {
+                if line.contains("shard taken") { held.insert(id) }
+                if line.contains("shard given up") || line.contains("shard lease lost") { held.remove(id) }
+            }
+        }
+        return process.isRunning ? held : []
+    }
+
     private static func field(_ key: String, in line: Substring) -> String? {
         guard let data = line.data(using: .utf8),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]

@@ -241,7 +241,8 @@ struct ChaosRun: Sendable {
     private struct Injection {
         var faultAt: Double
         var victimPID: Int32?
-        /// When the only master was killed: the moment a master could answer again.
+        /// When a master was killed: the moment a master could answer again (the restarted one,
+        /// or the other one once it runs the dead one's shards).
         var noMasterUntil: Double?
         /// What ends the fault at the window's end (a slow store speeds up again).
         var restore: (@Sendable () async throws -> Void)?
@@ -282,19 +283,32 @@ struct ChaosRun: Sendable {
             return Injection(faultAt: at, victimPID: holder.process.pid)
 
         case .masterKillAlone, .masterKillOneOfTwo:
-            guard let master = cluster.liveMasters.first else { throw ChaosError("no master runs") }
+            // Of two, the one running the gateway shard (the other is its standby): the shard
+            // must move.
+            guard let master = cluster.liveMasters.first(where: { !$0.heldShards.isEmpty }) ?? cluster.liveMasters.first
+            else { throw ChaosError("no master runs") }
+            let orphaned = master.heldShards
             let at = unixMilliseconds()
             await master.process.crash()
-            var noMasterUntil: Double?
             if fault == .masterKillAlone {
-                // A supervisor (systemd, Kubernetes) starts it again after a moment. Until the new
-                // one is ready nobody can answer: Discord shows "did not respond", and the checker
-                // counts those interactions apart.
+                // A supervisor (systemd, Kubernetes) starts it again after a moment.
                 try await Task.sleep(for: .seconds(2))
                 let restarted = try cluster.startMaster()
                 try await waitUntil("the restarted master is ready", timeout: .seconds(60)) { await restarted.isReady }
-                noMasterUntil = unixMilliseconds()
             }
+            // Until a live master holds the dead one's shard leases (they lapse first: a new
+            // process cannot tell a dead holder from a slow one) and its session is up, nobody
+            // receives those shards' interactions: Discord shows "did not respond", and the
+            // checker counts them apart.
+            try await waitUntil("a live master runs the dead one's shards", timeout: .seconds(60)) {
+                guard cluster.liveMasters.contains(where: { $0.heldShards.isSuperset(of: orphaned) }) else { return false }
+                let connected = await world.discord.gatewaySessions().filter {
+                    $0["application_id"]?.snowflakeValue == world.master.applicationID && $0["connected"]?.boolValue == true
+                }
+                return connected.count >= orphaned.count
+            }
+            let noMasterUntil = unixMilliseconds()
+            print("  the killed master's shards \(orphaned.sorted()) run again after \(Int(noMasterUntil - at)) ms")
             return Injection(faultAt: at, victimPID: master.process.pid, noMasterUntil: noMasterUntil)
 
         case .redisDown5s, .redisDown15s, .redisDown30s:

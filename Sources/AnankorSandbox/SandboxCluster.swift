@@ -44,6 +44,9 @@ public struct SandboxTuning: Sendable {
     /// read (nil: real time); tests move it by hand.
     public var sourceBreakerPolicy = SourceBreakerPolicy()
     public var sourceBreakerClock: (@Sendable () -> Duration)?
+    /// Masters split the gateway shards through leases this long; nil: each master runs every
+    /// shard (the embedded mode's one master).
+    public var shardLeaseTTL: Duration? = nil
 
     public init(guildSessionCap: Int = Anankor.defaultGuildSessionCap, idleTimeout: Duration = .seconds(600),
                 aloneTimeout: Duration = .seconds(120), leaseTTL: Duration = .seconds(3),
@@ -84,7 +87,7 @@ public enum SandboxCluster {
             reconcileInterval: tuning.reconcileInterval,
             lobbyHostGrace: tuning.lobbyHostGrace, lobbyMaxDuration: tuning.lobbyMaxDuration,
             lobbyOpenExpiry: tuning.lobbyOpenExpiry, textCommands: true,
-            consumer: ConsumerName(name))
+            consumer: ConsumerName(name), shardLeaseTTL: tuning.shardLeaseTTL)
         var logger = logger
         logger[metadataKey: "process"] = "\(name)"
         let breakers = MasterService.sourceBreakerBoard(

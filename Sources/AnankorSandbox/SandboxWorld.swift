@@ -29,6 +29,9 @@ public final class SandboxWorld: Sendable {
         /// The region of each Lavalink node in order (missing or nil: none); workers place
         /// players by it (see `NodeRegion`).
         public var lavalinkRegions: [String?] = []
+        /// Shards GET /gateway/bot recommends (nil: Discord's one per 1000 guilds), each in its own
+        /// identify bucket, with Discord's 5 s between IDENTIFYs of one bucket enforced.
+        public var gatewayShards: Int? = nil
 
         public init(workerBots: Int = 3,
                     voiceChannels: [String] = ["Lounge", "Gaming", "Study", "Karaoke", "Chill", "Stage"],
@@ -98,6 +101,11 @@ public final class SandboxWorld: Sendable {
                                                                 heartbeatInterval: plan.heartbeatInterval,
                                                                 interactionResponseDeadline: plan.interactionDeadline)
         discordConfiguration.clockFollowsRealTime = true
+        if let shards = plan.gatewayShards {
+            discordConfiguration.recommendedShards = shards
+            discordConfiguration.maxConcurrency = shards
+            discordConfiguration.identifyWindow = .seconds(5)
+        }
         let discord = DiscordEmulator(configuration: discordConfiguration, logger: logger)
         _ = try await discord.start()
         var nodes: [LavalinkEmulator] = []

@@ -47,6 +47,9 @@ public struct AnankorSettings: Sendable {
     public var lobbyMaxDuration: Duration = .seconds(12 * 3600)
     /// An open lobby is cancelled this long after its start time (or creation) if it never starts.
     public var lobbyOpenExpiry: Duration = .seconds(2 * 3600)
+    /// Masters split the gateway shards through leases this long: a master that dies loses its
+    /// shards to the others within about 1.2 × this (distributed mode only).
+    public var shardLeaseTTL: Duration = .seconds(5)
     /// The SQLite file of the embedded mode.
     public var statePath: String = "anankor.sqlite"
     /// `/health`, `/ready`, `/metrics`.

@@ -65,6 +65,15 @@ struct SettingsValues {
         return .milliseconds(milliseconds)
     }
 
+    /// A duration within `range`, written as `duration(_:)` reads it.
+    func duration(_ key: String, in range: ClosedRange<Duration>, expected: String) throws(SettingsError) -> Duration? {
+        guard let value = try duration(key) else { return nil }
+        guard range.contains(value) else {
+            throw SettingsError(key: key, problem: .malformed(found: raw(key)?.trimmed.lowercased()), expected: expected)
+        }
+        return value
+    }
+
     func url(_ key: String, schemes: [String], secret: Bool) throws(SettingsError) -> String? {
         guard let value = raw(key, secret: secret)?.trimmed, !value.isEmpty else { return nil }
         guard let parsed = ParsedURL(value), schemes.contains(parsed.scheme), !parsed.host.isEmpty else {

@@ -9,6 +9,8 @@ public enum MetricCatalog {
         "anankor_interactions_duplicate_total": "Interactions received again (another master or a gateway replay) and not answered twice.",
         "anankor_gateway_dispatches_total": "Gateway dispatch events the master received.",
         "anankor_guilds_cached": "Guilds in the master's cache.",
+        "anankor_master_shards_owned": "Gateway shards this master holds a lease on and runs (all of them without leases).",
+        "anankor_master_shard_changes_total": "Shard leases this master took, gave up to balance the masters, or lost, by change (taken, given_up, lost).",
         // Master: jobs, events, sessions, workers.
         "anankor_jobs_enqueued_total": "Jobs the master sent to workers, by kind.",
         "anankor_worker_events_total": "Worker events the master handled, by kind.",

@@ -19,6 +19,9 @@ public struct DiscordEmulatorConfiguration: Sendable {
     public var maxGuildsPerShard: Int
     /// `max_concurrency` reported by GET /gateway/bot.
     public var maxConcurrency: Int
+    /// `shards` recommended by GET /gateway/bot; nil: one per 1000 guilds of the bot, as Discord
+    /// computes it. Tests of several processes splitting the shards set more.
+    public var recommendedShards: Int? = nil
     /// Global REST limit per bot (requests per second); interaction callbacks don't count.
     public var globalRateLimit: Int
     /// Events kept per session for RESUME replay.

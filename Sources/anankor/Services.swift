@@ -67,7 +67,7 @@ struct MasterCommand: AsyncParsableCommand {
         let tracing = try OperatorStartup.tracing(settings, serviceName: "anankor-master", logger: logger)
         let ports = try await ServiceWiring.distributedPorts(settings, logger: logger)
         let master = ServiceWiring.master(settings, bus: ports.bus, state: ports.state, ledger: ports.ledger,
-                                          claims: ports.claims, logger: logger)
+                                          claims: ports.claims, splitsShards: true, logger: logger)
         try await ServiceWiring.runServices(tracing: tracing, [master], settings: settings, registry: registry, checks: [
             ReadinessCheck("gateway") { master.isReady },
             ReadinessCheck("redis") { (try? await ports.redis.send("PING")) != nil },
@@ -119,8 +119,10 @@ enum ServiceWiring {
         "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(6))"
     }
 
+    /// - Parameter splitsShards: masters of the distributed mode split the shards through leases;
+    ///   the one master of `anankor run` runs them all.
     static func master(_ settings: AnankorSettings, bus: any JobBus, state: any StateStore, ledger: any Ledger,
-                       claims: (any IdempotencyStore)? = nil, logger: Logger) -> MasterService {
+                       claims: (any IdempotencyStore)? = nil, splitsShards: Bool = false, logger: Logger) -> MasterService {
         let workerBots = settings.workerTokens.compactMap { BotToken($0.exposedValue).userID }
             .map { WorkerID($0.rawValue) }
         let configuration = MasterConfiguration(
@@ -128,7 +130,8 @@ enum ServiceWiring {
             discordRESTBaseURL: settings.discordAPIURL, lavalinkNodes: lavalinkNodes(settings),
             workerBots: workerBots, guildSessionCap: settings.guildSessionCap, idleTimeout: settings.idleTimeout,
             lobbyHostGrace: settings.lobbyHostGrace, lobbyMaxDuration: settings.lobbyMaxDuration,
-            lobbyOpenExpiry: settings.lobbyOpenExpiry, consumer: ConsumerName("master-\(processTag)"))
+            lobbyOpenExpiry: settings.lobbyOpenExpiry, consumer: ConsumerName("master-\(processTag)"),
+            shardLeaseTTL: splitsShards ? settings.shardLeaseTTL : nil)
         return MasterService(configuration: configuration, bus: bus, state: state, ledger: ledger, claims: claims,
                              logger: logger)
     }

@@ -58,6 +58,8 @@ struct SettingsTests {
         ("ANANKOR_GUILD_SESSION_CAP", "0", "ANANKOR_GUILD_SESSION_CAP has the value \"0\", expected a whole number from 1 to 25"),
         ("ANANKOR_IDLE_TIMEOUT", "-5m", "ANANKOR_IDLE_TIMEOUT has the value \"-5m\", expected a positive duration up to 7 days such as 600, 600s, 10m or 1h"),
         ("ANANKOR_LOBBY_EXPIRY", "soon", "ANANKOR_LOBBY_EXPIRY has the value \"soon\", expected a positive duration up to 7 days such as 600, 600s, 10m or 1h"),
+        ("ANANKOR_SHARD_LEASE_TTL", "1s", "ANANKOR_SHARD_LEASE_TTL has the value \"1s\", expected a duration from 2s to 60s such as 5s"),
+        ("ANANKOR_SHARD_LEASE_TTL", "5m", "ANANKOR_SHARD_LEASE_TTL has the value \"5m\", expected a duration from 2s to 60s such as 5s"),
         ("DYNAMODB_ENDPOINT", "localhost:8000", "DYNAMODB_ENDPOINT has the value \"localhost:8000\", expected a URL starting with http:// or https://"),
         ("ANANKOR_LOG_FORMAT", "xml", "ANANKOR_LOG_FORMAT has the value \"xml\", expected json, plain or auto"),
     ])

@@ -159,6 +159,16 @@ final class MusicStage: Sendable {
         await service.stop()
     }
 
+    /// Ends a master without any goodbye: its shard leases lapse instead of being released.
+    func killMaster(_ name: String) async {
+        guard let service = masters.withLock({ $0.removeValue(forKey: name) }) else { return }
+        masterServices.withLock { _ = $0.removeValue(forKey: name) }
+        await service.kill()
+    }
+
+    /// The gateway shards each running master runs now, by master name.
+    var masterShards: [String: [Int]] { masterServices.withLock { $0.mapValues(\.shardIDs) } }
+
     /// Ends a worker process without any goodbye (its lease and heartbeat simply lapse).
     func killWorker(_ name: String) async {
         guard let service = workers.withLock({ $0.removeValue(forKey: name) }) else { return }

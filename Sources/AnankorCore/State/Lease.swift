@@ -25,6 +25,13 @@ public struct LeaseName: Hashable, Sendable, Codable, CustomStringConvertible {
     public static func workerToken(_ worker: WorkerID) -> Self { Self("token:\(worker)") }
     /// A master's lease on one gateway shard of the master bot.
     public static func shard(_ id: Int) -> Self { Self("shard:\(id)") }
+    /// A seat at the table of running masters: each master holds one while it runs, so the others
+    /// can count how many share the shards. Seats `0..<shardCount` exist (more masters than shards
+    /// would not change anyone's share).
+    public static func masterSeat(_ index: Int) -> Self { Self("master-seat:\(index)") }
+    /// Taken for 5 s by whichever process IDENTIFYs a shard of this `max_concurrency` bucket, so
+    /// processes that split a bot's shards keep Discord's pace together.
+    public static func identifyBucket(_ bucket: Int) -> Self { Self("identify:\(bucket)") }
 }
 
 /// Identifies one running process that holds leases (host + pid + start nonce, for example).

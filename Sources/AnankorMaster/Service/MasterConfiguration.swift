@@ -44,6 +44,10 @@ public struct MasterConfiguration: Sendable {
     /// Names this master in the event consumer group and in leases.
     public var consumer: ConsumerName
     public var gatewayCompression: Bool
+    /// Masters split the gateway shards through leases of this length in the `StateStore`; a dead
+    /// master's shards go to the others within about 1.2 × this. nil: this master runs every shard
+    /// (the embedded mode, where one master runs).
+    public var shardLeaseTTL: Duration?
 
     public init(
         token: BotToken, discordRESTBaseURL: String? = nil, lavalinkNodes: [(name: String, endpoint: NodeEndpoint)],
@@ -55,7 +59,7 @@ public struct MasterConfiguration: Sendable {
         lobbyOpenExpiry: Duration = .seconds(2 * 3600), textCommands: Bool = false,
         defaultPrefix: String = "!", registerCommands: Bool = true,
         consumer: ConsumerName = ConsumerName("master-\(ProcessInfo.processInfo.processIdentifier)"),
-        gatewayCompression: Bool = true
+        gatewayCompression: Bool = true, shardLeaseTTL: Duration? = nil
     ) {
         self.token = token
         self.discordRESTBaseURL = discordRESTBaseURL
@@ -75,5 +79,6 @@ public struct MasterConfiguration: Sendable {
         self.registerCommands = registerCommands
         self.consumer = consumer
         self.gatewayCompression = gatewayCompression
+        self.shardLeaseTTL = shardLeaseTTL
     }
 }

@@ -59,6 +59,15 @@ enum MasterMetrics {
         }.increment(by: count)
     }
 
+    /// A shard lease this master took, gave up to balance the masters, or lost (`MasterShards`).
+    static func shardChange(_ change: String) {
+        shardChanges.handle(change) {
+            Counter(label: "anankor_master_shard_changes_total", dimensions: [("change", change)])
+        }.increment()
+    }
+
+    static let shardChangeKinds = ["taken", "given_up", "lost"]
+
     /// Touches the unlabelled series so they read 0 from the first scrape (an alert on
     /// `increase(...)` needs a starting point).
     static func prepare() {
@@ -66,6 +75,11 @@ enum MasterMetrics {
              notCarriedOut)
         for notice in lostWorkerNotices { sessionNotice(notice, count: 0) }
         for repair in Repair.allCases { reconciled(repair, count: 0) }
+        for change in shardChangeKinds {
+            shardChanges.handle(change) {
+                Counter(label: "anankor_master_shard_changes_total", dimensions: [("change", change)])
+            }.increment(by: 0)
+        }
     }
 
     /// The notices a session posts when it loses its worker.
@@ -77,6 +91,7 @@ enum MasterMetrics {
     private static let events = Handles<Counter>()
     private static let notices = Handles<Counter>()
     private static let repairs = Handles<Counter>()
+    private static let shardChanges = Handles<Counter>()
     private static let redeliveredEvents = Counter(label: "anankor_events_redelivered_total")
     private static let sessionsBound = Counter(label: "anankor_sessions_bound_total")
     private static let sessionsUnbound = Counter(label: "anankor_sessions_unbound_total")

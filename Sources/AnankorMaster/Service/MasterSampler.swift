@@ -7,7 +7,8 @@ import Metrics
 /// shard, and the dead letters the bus keeps. Sampled every few seconds; handles made once.
 struct MasterSampler: Sendable {
     let bus: any JobBus
-    let gateway: ShardedGateway
+    /// The gateway shards the master runs now.
+    let shards: @Sendable () -> [GatewayShard]
     /// The configured worker bots, whose job streams' dead letters are counted.
     let workers: [WorkerID]
     let logger: Logger
@@ -18,7 +19,7 @@ struct MasterSampler: Sendable {
     static let deadLetterEvery = 6
 
     func run() async {
-        var gatewayMetrics = GatewayMetricsSampler(gateway: gateway, role: "master")
+        var gatewayMetrics = GatewayMetricsSampler(shards: shards, role: "master")
         let eventLetters = Gauge(label: "anankor_bus_dead_letters", dimensions: [("stream", "events")])
         let jobLetters = Gauge(label: "anankor_bus_dead_letters", dimensions: [("stream", "jobs")])
         var round = 0

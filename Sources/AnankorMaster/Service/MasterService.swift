@@ -28,7 +28,7 @@ public final class MasterService: Service, Sendable {
     public let sourceBreakers: SourceBreakerBoard
 
     private struct Status {
-        var gatewayReady = false
+        var shards: MasterShards?
         var botUser: UInt64?
     }
 
@@ -61,8 +61,12 @@ public final class MasterService: Service, Sendable {
     /// How long a graceful shutdown waits for interactions in flight to be answered.
     static let shutdownDrainLimit: Duration = .seconds(10)
 
-    /// Gateway READY received (for `/ready`).
-    public var isReady: Bool { status.withLock { $0.gatewayReady } }
+    /// Every shard this master holds has a ready session (for `/ready`); a master holding none is a
+    /// ready standby.
+    public var isReady: Bool { status.withLock { $0.shards?.isReady ?? false } }
+
+    /// The gateway shards this master runs now.
+    public var shardIDs: [Int] { status.withLock { $0.shards?.shardIDs ?? [] } }
 
     public func run() async throws {
         let rest = DiscordREST(token: configuration.token,
@@ -75,12 +79,17 @@ public final class MasterService: Service, Sendable {
         }
         var intents: GatewayIntents = [.guilds, .guildVoiceStates]
         if configuration.textCommands { intents.formUnion([.guildMessages, .messageContent]) }
-        let gateway = try await ShardedGateway.recommended(
-            rest: rest,
-            shard: GatewayShard.Configuration(token: configuration.token, intents: intents, gatewayURL: "",
-                                              compression: configuration.gatewayCompression),
-            logger: logger)
+        let gatewayBot = try await rest.getGatewayBot()
         let cache = GuildCache()
+        let gateway = MasterShards(
+            settings: .init(shard: GatewayShard.Configuration(token: configuration.token, intents: intents,
+                                                              gatewayURL: gatewayBot.url,
+                                                              compression: configuration.gatewayCompression),
+                            shardCount: max(1, gatewayBot.shards),
+                            maxConcurrency: gatewayBot.sessionStartLimit.maxConcurrency,
+                            leaseTTL: configuration.shardLeaseTTL, holder: LeaseHolder(configuration.consumer.description)),
+            leases: state, cache: cache, now: now, logger: logger)
+        status.withLock { $0.shards = gateway }
         let context = MasterContext(configuration: configuration, rest: rest, cache: cache, bus: bus, state: state,
                                     ledger: ledger, claims: claims, settings: GuildSettingsCache(ledger: ledger),
                                     tracks: TrackResolver(nodes: configuration.lavalinkNodes, logger: logger,
@@ -97,8 +106,9 @@ public final class MasterService: Service, Sendable {
         let events = WorkerEventHandler(context: context, driver: driver, games: games)
         let reconciler = SessionReconciler(context: context, driver: driver, music: music)
         MasterMetrics.prepare()
-        logger.notice("master starting", metadata: ["shards": "\(gateway.shardCount)"])
-        defer { status.withLock { $0.gatewayReady = false } }
+        logger.notice("master starting", metadata: [
+            "shards": "\(gateway.settings.shardCount)", "shard.leases": "\(configuration.shardLeaseTTL != nil)"])
+        defer { status.withLock { $0.shards = nil } }
 
         // Finished once the dispatch loop has stopped (graceful shutdown) and every interaction it
         // started has been answered.
@@ -126,7 +136,7 @@ public final class MasterService: Service, Sendable {
             group.addTask { try await self.consumeEvents(events) }
             group.addTask { try? await reconciler.run() }
             group.addTask { await driver.run() }
-            group.addTask { await MasterSampler(bus: self.bus, gateway: gateway,
+            group.addTask { await MasterSampler(bus: self.bus, shards: { gateway.shards },
                                                        workers: self.configuration.workerBots, logger: self.logger,
                                                        clock: self.clock).run() }
             group.addTask { try? await games.watch() }
@@ -141,6 +151,9 @@ public final class MasterService: Service, Sendable {
                 await drain.next()
                 drain.cancelAll()
             }
+            // The shards stop and their leases go (so other masters take them at once) before
+            // cancelling could cut that short.
+            await gateway.waitUntilStopped(atMost: .seconds(5))
             driver.finish()
             lobbyRefresher.finish()
             voiceChecks.finish()
@@ -152,10 +165,7 @@ public final class MasterService: Service, Sendable {
                        into handlers: inout DiscardingTaskGroup) {
         switch event {
         case .ready(let ready):
-            status.withLock {
-                $0.gatewayReady = true
-                $0.botUser = ready.user.id.rawValue
-            }
+            status.withLock { $0.botUser = ready.user.id.rawValue }
         case .interactionCreate(let interaction):
             handlers.addTask { await dispatcher.handle(interaction) }
         case .messageCreate(let message):

@@ -176,7 +176,7 @@ extension EmulatorState {
     func gatewayBot(applicationID: UInt64) -> JSON {
         let guilds = world.guildIDs(ofMember: applicationID).count
         return [
-            "url": .string(gatewayURL), "shards": .int(Int64(max(1, (guilds + 999) / 1000))),
+            "url": .string(gatewayURL), "shards": .int(Int64(max(1, configuration.recommendedShards ?? (guilds + 999) / 1000))),
             "session_start_limit": [
                 "total": 1000, "remaining": .int(Int64(max(0, 1000 - identifyCount))), "reset_after": 86_400_000,
                 "max_concurrency": .int(Int64(configuration.maxConcurrency)),

@@ -56,6 +56,14 @@ public final class GuildCache: Sendable {
     public var guildIDs: [Snowflake<Guild>] { state.withLock { $0.guilds.keys.map(Snowflake.init) } }
     public var botUserID: Snowflake<User>? { state.withLock { $0.botUserID.map(Snowflake.init) } }
 
+    /// Forgets the guilds whose events arrive on `shardID` of `shardCount`: a process that gives a
+    /// shard up stops hearing about them, and stale members or channels must not steer it.
+    public func removeGuilds(ofShard shardID: Int, shardCount: Int) {
+        state.withLock { state in
+            state.guilds = state.guilds.filter { Snowflake<Guild>($0.key).shard(of: shardCount) != shardID }
+        }
+    }
+
     public func contains(_ guildID: Snowflake<Guild>) -> Bool { state.withLock { $0.guilds[guildID.rawValue] != nil } }
 
     // MARK: Queries

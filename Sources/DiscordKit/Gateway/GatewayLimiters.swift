@@ -32,9 +32,18 @@ public actor GatewaySendLimiter {
     public func reset() { sent.removeAll() }
 }
 
+/// When a shard may IDENTIFY. Discord allows one IDENTIFY per `max_concurrency` bucket every 5 s
+/// for the whole bot, whichever process sends it: processes that split a bot's shards share one
+/// pacing (a lease in a store they all reach, for example); one process alone uses
+/// `IdentifyLimiter`.
+public protocol IdentifyPacing: Sendable {
+    /// Returns when `shardID` may IDENTIFY now; throws when cancelled.
+    func waitForTurn(shardID: Int) async throws
+}
+
 /// Identify concurrency: shards start in buckets of `shard_id % max_concurrency`, one IDENTIFY per
 /// bucket every 5 s. Shared by the shards of one process.
-public actor IdentifyLimiter {
+public actor IdentifyLimiter: IdentifyPacing {
     private let time: DiscordTimeSource
     private let maxConcurrency: Int
     private let interval: Duration

@@ -83,12 +83,12 @@ public final class GatewayShard: Service, Sendable {
     private let continuation: AsyncStream<GatewayEvent>.Continuation
     private let state: Mutex<State>
     private let sendLimiter: GatewaySendLimiter
-    private let identifyLimiter: IdentifyLimiter
+    private let identifyLimiter: any IdentifyPacing
     private let time: DiscordTimeSource
     private let logger: Logger
     private let decoder: GatewayFrameDecoder
 
-    public init(configuration: Configuration, identifyLimiter: IdentifyLimiter? = nil, time: DiscordTimeSource = .continuous,
+    public init(configuration: Configuration, identifyLimiter: (any IdentifyPacing)? = nil, time: DiscordTimeSource = .continuous,
                 logger: Logger = Logger(label: "discordkit.gateway")) {
         self.configuration = configuration
         (self.events, self.continuation) = AsyncStream.makeStream(of: GatewayEvent.self)

@@ -5,6 +5,11 @@ public import ServiceLifecycle
 public struct ShardEvent: Sendable, Hashable {
     public var shardID: Int
     public var event: GatewayEvent
+
+    public init(shardID: Int, event: GatewayEvent) {
+        self.shardID = shardID
+        self.event = event
+    }
 }
 
 /// Runs N shards of one bot, or a subset of them (several processes can split the shards), with
