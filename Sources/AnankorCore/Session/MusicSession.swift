@@ -4,6 +4,9 @@ import Foundation
 public struct SessionPolicy: Sendable, Hashable {
     /// How long a job may go unacknowledged before it counts as failed.
     public var ackTimeout: Duration
+    /// The same for joining a voice channel, which waits for Discord as well (a worker gives a
+    /// join 10 s after its own job wait).
+    public var connectTimeout: Duration
     /// Nothing playing for this long: the session is left (unless `/stay`).
     public var idleTimeout: Duration
     /// Nobody listening for this long: the session is left.
@@ -22,11 +25,12 @@ public struct SessionPolicy: Sendable, Hashable {
     /// counts as finished (its `trackEnd` lost).
     public var emptyPlayerConfirmation: Duration
 
-    public init(ackTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(600),
+    public init(ackTimeout: Duration = .seconds(5), connectTimeout: Duration = .seconds(16), idleTimeout: Duration = .seconds(600),
                 aloneTimeout: Duration = .seconds(120), workerGrace: Duration = .seconds(5),
                 historyLimit: Int = AdvanceRule.historyLimit, volumeRange: ClosedRange<Int> = 0...200,
                 autoplayRecent: Int = 25, playFailureLimit: Int = 3, emptyPlayerConfirmation: Duration = .milliseconds(500)) {
         self.ackTimeout = ackTimeout
+        self.connectTimeout = connectTimeout
         self.idleTimeout = idleTimeout
         self.aloneTimeout = aloneTimeout
         self.workerGrace = workerGrace
@@ -145,7 +149,10 @@ struct SessionStep {
         record.counter += 1
         let id = SessionJobID("\(record.session)#\(record.counter)")
         // A held job waits for the worker too, which the grace period or the connect deadline bounds.
-        let deadline = held ? after(policy.ackTimeout + policy.workerGrace) : after(policy.ackTimeout)
+        let isConnect = if case .connect = job { true } else { false }
+        let timeout = isConnect ? policy.connectTimeout : policy.ackTimeout
+        let deadline = held ? after(timeout + policy.workerGrace + (isConnect ? .zero : policy.connectTimeout))
+            : after(timeout)
         record.pending.append(PendingJob(id: id, worker: worker, job: job, deadline: deadline, held: held, waiting: waiting))
         if !held { effects.append(.send(id, job, to: worker)) }
     }

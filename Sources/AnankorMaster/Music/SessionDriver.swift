@@ -143,7 +143,9 @@ final class SessionDriver: Sendable {
             replies.abandon(origin.command)
             throw error
         }
-        let patience = policy.ackTimeout + policy.workerGrace + .seconds(5)
+        // The machine answers by the latest deadline a job can have (held behind a join); past
+        // that, and a little more, the command counts as not carried out.
+        let patience = policy.connectTimeout + policy.ackTimeout + policy.workerGrace + .seconds(5)
         guard let result = await replies.result(for: origin.command, patience: patience) else {
             return .notCarriedOut(.timedOut)
         }
