@@ -32,7 +32,7 @@ struct MusicCommands: Sendable {
                 throw InvocationProblem(.musicSeekNotATime, ["input": String((invocation.string("position") ?? "").prefix(16))])
             }
             guard let command = sessionCommand(invocation) else { throw InvocationProblem(.errorUnknownCommand) }
-            return try await run(command, invocation, rawSeek: invocation.name == "seek" ? invocation.string("position") : nil)
+            return try await run(command, invocation)
         }
     }
 
@@ -65,10 +65,10 @@ struct MusicCommands: Sendable {
     }
 
     /// Runs a session command and renders what it did.
-    private func run(_ command: MemberCommand, _ invocation: CommandInvocation, rawSeek: String? = nil) async throws -> Reply {
+    private func run(_ command: MemberCommand, _ invocation: CommandInvocation) async throws -> Reply {
         let session = try session(of: invocation)
         let result = try await driver.command(command, in: session, origin: origin(invocation))
-        var reply = driver.texts.reply(result, session: session, locale: invocation.locale, rawSeek: rawSeek)
+        var reply = driver.texts.reply(result, session: session, locale: invocation.locale)
         // Mode buttons answer the presser alone; the board shows everyone.
         if invocation.targetSession != nil, ["loop", "shuffle", "toggle"].contains(invocation.name) { reply.ephemeral = true }
         return reply

@@ -137,7 +137,7 @@ struct CommandResultText {
     let context: MasterContext
 
     func reply(_ result: CommandResult, session: SessionKey, locale: AnankorCore.DiscordLocale,
-               invites: [(key: MessageKey, arguments: [String: String])] = [], rawSeek: String? = nil) -> Reply {
+               invites: [(key: MessageKey, arguments: [String: String])] = []) -> Reply {
         let channel = context.mention(channel: session.channel)
         func text(_ key: MessageKey, _ arguments: [String: String] = [:]) -> String { context.text(key, locale, arguments) }
         switch result {
@@ -173,14 +173,13 @@ struct CommandResultText {
         case .notCarriedOut:
             return Reply(text(.musicNotCarriedOut, ["channel": channel]), ephemeral: true)
         case .refused(let refusal):
-            let lines = [refusalText(refusal, channel: channel, locale: locale, rawSeek: rawSeek)]
+            let lines = [refusalText(refusal, channel: channel, locale: locale)]
                 + invites.map { context.text($0.key, locale, $0.arguments) }
             return Reply(lines.joined(separator: "\n"), ephemeral: true)
         }
     }
 
-    private func refusalText(_ refusal: CommandRefusal, channel: String, locale: AnankorCore.DiscordLocale,
-                             rawSeek: String?) -> String {
+    private func refusalText(_ refusal: CommandRefusal, channel: String, locale: AnankorCore.DiscordLocale) -> String {
         func text(_ key: MessageKey, _ arguments: [String: String] = [:]) -> String { context.text(key, locale, arguments) }
         switch refusal {
         case .nothingToQueue: return text(.musicNothingFound, ["query": "—"])
@@ -189,8 +188,7 @@ struct CommandResultText {
         case .positionInvalid(let position, let count):
             return text(.musicPositionInvalid, ["position": "\(position)", "count": "\(count)"])
         case .seekInvalid(let position, let duration):
-            let shown = rawSeek.map { "`\($0.prefix(16))`" } ?? PlaybackTime.format(milliseconds: position)
-            return text(.musicSeekInvalid, ["position": shown,
+            return text(.musicSeekInvalid, ["position": PlaybackTime.format(milliseconds: position),
                                              "duration": duration.map { PlaybackTime.format(milliseconds: $0) } ?? "LIVE"])
         case .volumeOutOfRange(let level):
             return text(.errorInvalidOption, ["option": "level", "reason": "\(level)"])
