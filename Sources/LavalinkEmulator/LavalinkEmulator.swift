@@ -146,7 +146,10 @@ public final class LavalinkEmulator: Service, Sendable {
             },
             logger: logger
         )
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(services: [app], logger: logger)
+        // A connection that lingers past the grace period is cut by cancellation.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
+        let group = ServiceGroup(configuration: groupConfiguration)
         let logger = self.logger
         // Owned by `state.server` and ended by `stopServer()`; it cannot be a child task because
         // the server outlives this call (kill and restart replace it). Detached, so it does not
@@ -180,20 +183,10 @@ public final class LavalinkEmulator: Service, Sendable {
         }
         await node.kill()
         guard let server else { return }
-        // Graceful: stop accepting, close idle connections, let in-flight requests finish; a
-        // connection that lingers past the grace period is cut by cancellation.
+        // Graceful: stop accepting, close idle connections, let in-flight requests finish; the
+        // group cancels what lingers past its grace period, so this wait is bounded.
         await server.group.triggerGracefulShutdown()
-        let stopped = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await server.task.value; return true }
-            group.addTask { try? await Task.sleep(for: .seconds(2)); return false }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
-        if !stopped {
-            server.task.cancel()
-            await server.task.value
-        }
+        await withTaskCancellationHandler { await server.task.value } onCancel: { server.task.cancel() }
     }
 
     /// Fires due events at virtual deadlines, sleeping in real time in between.
