@@ -47,6 +47,7 @@ extension AnankorSettings {
         settings.lobbyHostGrace = try values.duration("ANANKOR_LOBBY_HOST_GRACE") ?? settings.lobbyHostGrace
         settings.lobbyMaxDuration = try values.duration("ANANKOR_LOBBY_MAX_DURATION") ?? settings.lobbyMaxDuration
         settings.lobbyOpenExpiry = try values.duration("ANANKOR_LOBBY_EXPIRY") ?? settings.lobbyOpenExpiry
+        settings.shutdownDrainTimeout = try values.duration("ANANKOR_SHUTDOWN_DRAIN_TIMEOUT") ?? settings.shutdownDrainTimeout
         settings.statePath = try values.text("ANANKOR_STATE_PATH") ?? settings.statePath
         settings.httpPort = try values.integer("ANANKOR_HTTP_PORT", in: 0...65535) ?? settings.httpPort
         settings.httpHost = try values.text("ANANKOR_HTTP_HOST", pattern: "an IP address or host name such as 0.0.0.0, 127.0.0.1 or ::",

@@ -45,6 +45,8 @@ public struct AnankorSettings: Sendable {
     public var lobbyMaxDuration: Duration = .seconds(12 * 3600)
     /// An open lobby is cancelled this long after its start time (or creation) if it never starts.
     public var lobbyOpenExpiry: Duration = .seconds(2 * 3600)
+    /// On SIGTERM the master answers the interactions in flight, waiting at most this long.
+    public var shutdownDrainTimeout: Duration = .seconds(10)
     /// The SQLite file of the embedded mode.
     public var statePath: String = "anankor.sqlite"
     /// `/health`, `/ready`, `/metrics`.

@@ -117,7 +117,8 @@ enum ServiceWiring {
             discordRESTBaseURL: settings.discordAPIURL, lavalinkNodes: lavalinkNodes(settings),
             workerBots: workerBots, guildSessionCap: settings.guildSessionCap, idleTimeout: settings.idleTimeout,
             lobbyHostGrace: settings.lobbyHostGrace, lobbyMaxDuration: settings.lobbyMaxDuration,
-            lobbyOpenExpiry: settings.lobbyOpenExpiry, consumer: ConsumerName("master-\(processTag)"))
+            lobbyOpenExpiry: settings.lobbyOpenExpiry, consumer: ConsumerName("master-\(processTag)"),
+            shutdownDrainTimeout: settings.shutdownDrainTimeout)
         return MasterService(configuration: configuration, bus: bus, state: state, ledger: ledger, claims: claims,
                              logger: logger)
     }

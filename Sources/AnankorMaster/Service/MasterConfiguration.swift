@@ -44,6 +44,9 @@ public struct MasterConfiguration: Sendable {
     /// Names this master in the event consumer group and in leases.
     public var consumer: ConsumerName
     public var gatewayCompression: Bool
+    /// On a graceful shutdown, how long interactions already in flight may take to be answered
+    /// before the rest of the master stops (no new ones are taken meanwhile).
+    public var shutdownDrainTimeout: Duration
 
     public init(
         token: BotToken, discordRESTBaseURL: String? = nil, lavalinkNodes: [(name: String, endpoint: NodeEndpoint)],
@@ -55,7 +58,7 @@ public struct MasterConfiguration: Sendable {
         lobbyOpenExpiry: Duration = .seconds(2 * 3600), textCommands: Bool = false,
         defaultPrefix: String = "!", registerCommands: Bool = true,
         consumer: ConsumerName = ConsumerName("master-\(ProcessInfo.processInfo.processIdentifier)"),
-        gatewayCompression: Bool = true
+        gatewayCompression: Bool = true, shutdownDrainTimeout: Duration = .seconds(10)
     ) {
         self.token = token
         self.discordRESTBaseURL = discordRESTBaseURL
@@ -75,5 +78,6 @@ public struct MasterConfiguration: Sendable {
         self.registerCommands = registerCommands
         self.consumer = consumer
         self.gatewayCompression = gatewayCompression
+        self.shutdownDrainTimeout = shutdownDrainTimeout
     }
 }

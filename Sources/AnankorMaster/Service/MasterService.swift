@@ -41,9 +41,6 @@ public final class MasterService: Service, Sendable {
         self.logger = logger
     }
 
-    /// How long a graceful shutdown waits for interactions in flight to be answered.
-    static let shutdownDrainLimit: Duration = .seconds(10)
-
     /// Gateway READY received (for `/ready`).
     public var isReady: Bool { status.withLock { $0.gatewayReady } }
 
@@ -118,7 +115,7 @@ public final class MasterService: Service, Sendable {
             // interactions are taken, those in flight finish (bounded), then the rest stops.
             await withTaskGroup(of: Void.self) { drain in
                 drain.addTask { for await _ in dispatchDrained {} }
-                drain.addTask { try? await Task.sleep(for: Self.shutdownDrainLimit) }
+                drain.addTask { [limit = configuration.shutdownDrainTimeout] in try? await Task.sleep(for: limit) }
                 await drain.next()
                 drain.cancelAll()
             }
