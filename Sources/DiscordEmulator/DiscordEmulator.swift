@@ -98,7 +98,8 @@ public final class DiscordEmulator: Service, Sendable {
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
         // No cancellation limit: ServiceLifecycle ends the whole process with a fatal error when
         // cancellation overruns it, and a server connection that a client opened but never used
-        // (a keep-alive pool's spare) holds cancellation until its idle timeout closes it.
+        // (a keep-alive pool's spare) can hold cancellation until the client drops it. `stop()`
+        // bounds its own wait instead.
         let group = ServiceGroup(configuration: groupConfiguration)
         let task = Task {
             do {
@@ -130,8 +131,38 @@ public final class DiscordEmulator: Service, Sendable {
         // connection to wait for; the group's limits bound the rest.
         await state.closeAllConnections()
         await server.group.triggerGracefulShutdown()
-        // Bounded without a timer of its own: the group cancels the server 2 s into the graceful
-        // shutdown, and an idle client connection is closed after the HTTP idle timeout (3 s).
-        await withTaskCancellationHandler { await server.task.value } onCancel: { server.task.cancel() }
+        if await !Self.finishes(server.task, within: .seconds(5)) {
+            // The listener is closed already (the port is free); what is left is a connection
+            // waiting on its client. Cancel it and let it end in the background.
+            logger.debug("Discord emulator server still closing connections; cancelled")
+            server.task.cancel()
+        }
+    }
+
+    /// Whether `task` ends within `limit`, without waiting longer than that (awaiting a task's
+    /// value cannot be cancelled, so the wait runs beside a timer and whichever ends first wins).
+    private static func finishes(_ task: Task<Void, Never>, within limit: Duration) async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let once = ResumeOnce(continuation)
+            // Two unstructured tasks by necessity: one of them is abandoned by design.
+            Task { await task.value; once.resume(true) }
+            Task { try? await Task.sleep(for: limit); once.resume(false) }
+        }
+    }
+}
+
+/// Resumes a continuation with the first value offered and ignores the rest.
+private final class ResumeOnce: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Bool, Never>?>
+
+    init(_ continuation: CheckedContinuation<Bool, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func resume(_ value: Bool) {
+        continuation.withLock { pending in
+            pending?.resume(returning: value)
+            pending = nil
+        }
     }
 }

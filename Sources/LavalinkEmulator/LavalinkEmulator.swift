@@ -146,10 +146,7 @@ public final class LavalinkEmulator: Service, Sendable {
             },
             logger: logger
         )
-        var groupConfiguration = ServiceGroupConfiguration(services: [app], logger: logger)
-        // A connection that lingers past the grace period is cut by cancellation.
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(2)
-        let group = ServiceGroup(configuration: groupConfiguration)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let logger = self.logger
         // Owned by `state.server` and ended by `stopServer()`; it cannot be a child task because
         // the server outlives this call (kill and restart replace it). Detached, so it does not
@@ -183,8 +180,9 @@ public final class LavalinkEmulator: Service, Sendable {
         }
         await node.kill()
         guard let server else { return }
-        // Graceful: stop accepting, close idle connections, let in-flight requests finish; the
-        // group cancels what lingers past its grace period, so this wait is bounded.
+        // Graceful: stop accepting, close idle connections, let in-flight requests finish. Not
+        // cancelled after a grace period: a cancelled server connection whose client stays open
+        // holds the cancellation, while the graceful path closes it as soon as it is idle.
         await server.group.triggerGracefulShutdown()
         await withTaskCancellationHandler { await server.task.value } onCancel: { server.task.cancel() }
     }
