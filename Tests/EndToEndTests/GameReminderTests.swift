@@ -3,7 +3,7 @@ import AnankorSandbox
 import Foundation
 import Testing
 
-extension EndToEnd {
+extension LobbyAndProcessEndToEnd {
 /// Lobby reminders: durable schedule items that workers post exactly once, at the right time,
 /// across a worker kill and a master restart.
 @Suite("Game reminders end to end")

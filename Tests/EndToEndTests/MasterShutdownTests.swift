@@ -2,7 +2,7 @@ import AnankorSandbox
 import Foundation
 import Testing
 
-extension EndToEnd {
+extension LobbyAndProcessEndToEnd {
 /// A master stopped the way SIGTERM stops it, on the embedded and the distributed adapters.
 @Suite("Master shutdown end to end")
 struct MasterShutdownTests {
