@@ -138,7 +138,11 @@ public final class LavalinkEmulator: Service, Sendable {
         let (bound, boundContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
+            // Idle HTTP connections (a client's keep-alive pool) are closed after a few seconds, as
+            // the Discord emulator's are: one that never sends a request otherwise holds the
+            // graceful shutdown until its client drops it (a test's stage then waited about 60 s).
+            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
+                                           configuration: .init(http1: .init(idleTimeout: .seconds(3)))),
             configuration: .init(address: .hostname(configuration.host, port: port), serverName: nil),
             onServerRunning: { channel in
                 boundContinuation.yield(channel.localAddress?.port ?? 0)
@@ -182,7 +186,7 @@ public final class LavalinkEmulator: Service, Sendable {
         guard let server else { return }
         // Graceful: stop accepting, close idle connections, let in-flight requests finish. Not
         // cancelled after a grace period: a cancelled server connection whose client stays open
-        // holds the cancellation, while the graceful path closes it as soon as it is idle.
+        // holds the cancellation (a full run hung so), while the idle timeout ends it here.
         await server.group.triggerGracefulShutdown()
         await withTaskCancellationHandler { await server.task.value } onCancel: { server.task.cancel() }
     }
