@@ -45,14 +45,15 @@ public struct SandboxMessage: Sendable, Equatable {
 
 extension SandboxWorld {
     /// Waits for the bot's complete answer to an interaction: an immediate reply, or a deferred
-    /// one once it was edited or replaced by a followup. Nil when none came within `timeout`.
+    /// one once it was edited or replaced by a followup. Nil when none came within `timeout`
+    /// (or the waiting task was cancelled).
     public func answer(to interaction: EmulatedInteraction, timeout: Duration = .seconds(15)) async -> SandboxAnswer? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let record = await discord.interactionRecord(interaction.id), let answer = Self.answer(in: record) {
                 return answer
             }
-            try? await Task.sleep(for: .milliseconds(20))
+            do { try await Task.sleep(for: .milliseconds(20)) } catch { return nil }
         }
         return nil
     }
@@ -108,12 +109,12 @@ extension SandboxWorld {
         await discord.voiceChannel(of: user, in: guild)
     }
 
-    /// Polls until `condition` holds; false after `timeout`.
+    /// Polls until `condition` holds; false after `timeout`, or at once when the task is cancelled.
     public func eventually(timeout: Duration = .seconds(15), _ condition: () async -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(25))
+            do { try await Task.sleep(for: .milliseconds(25)) } catch { return false }
         }
         return await condition()
     }

@@ -184,8 +184,11 @@ public final class SandboxWorld: Sendable {
         return workers.first { $0.userID == id }?.name
     }
 
+    /// Stops the emulators, all at once: each waits out its own grace period for its connections.
     public func stop() async {
-        for node in lavalinkNodes { await node.shutdown() }
-        await discord.stop()
+        await withDiscardingTaskGroup { group in
+            for node in lavalinkNodes { group.addTask { await node.shutdown() } }
+            group.addTask { await self.discord.stop() }
+        }
     }
 }

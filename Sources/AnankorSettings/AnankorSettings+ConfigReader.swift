@@ -50,6 +50,7 @@ extension AnankorSettings {
         settings.lobbyOpenExpiry = try values.duration("ANANKOR_LOBBY_EXPIRY") ?? settings.lobbyOpenExpiry
         settings.shardLeaseTTL = try values.duration("ANANKOR_SHARD_LEASE_TTL", in: .seconds(2)...(.seconds(60)),
                                                      expected: "a duration from 2s to 60s such as 5s") ?? settings.shardLeaseTTL
+        settings.shutdownDrainTimeout = try values.duration("ANANKOR_SHUTDOWN_DRAIN_TIMEOUT") ?? settings.shutdownDrainTimeout
         settings.statePath = try values.text("ANANKOR_STATE_PATH") ?? settings.statePath
         settings.httpPort = try values.integer("ANANKOR_HTTP_PORT", in: 0...65535) ?? settings.httpPort
         settings.httpHost = try values.text("ANANKOR_HTTP_HOST", pattern: "an IP address or host name such as 0.0.0.0, 127.0.0.1 or ::",

@@ -50,6 +50,8 @@ public struct AnankorSettings: Sendable {
     /// Masters split the gateway shards through leases this long: a master that dies loses its
     /// shards to the others within about 1.2 × this (distributed mode only).
     public var shardLeaseTTL: Duration = .seconds(5)
+    /// On SIGTERM the master answers the interactions in flight, waiting at most this long.
+    public var shutdownDrainTimeout: Duration = .seconds(10)
     /// The SQLite file of the embedded mode.
     public var statePath: String = "anankor.sqlite"
     /// `/health`, `/ready`, `/metrics`.

@@ -121,6 +121,10 @@ extension DiscordEmulator {
         await state.addDelay(.init(path: path, duration: duration, remaining: count))
     }
 
+    /// Delayed responses not yet begun: a test knows its delayed request has arrived (and is being
+    /// held) once this drops.
+    public func pendingResponseDelays() async -> Int { await state.pendingDelays() }
+
     public func clearFaults() async { await state.clearFaults() }
 
     /// Gateway sessions: `{session_id, application_id, shard, intents, seq, connected, resumable}`.
@@ -138,4 +142,5 @@ extension EmulatorState {
     func addRouteFault(_ fault: FaultPlan.RouteFault) { faults.routeFaults.append(fault) }
     func addDelay(_ delay: FaultPlan.Delay) { faults.delays.append(delay) }
     func clearFaults() { faults = FaultPlan() }
+    func pendingDelays() -> Int { faults.delays.reduce(0) { $0 + $1.remaining } }
 }

@@ -131,7 +131,8 @@ enum ServiceWiring {
             workerBots: workerBots, guildSessionCap: settings.guildSessionCap, idleTimeout: settings.idleTimeout,
             lobbyHostGrace: settings.lobbyHostGrace, lobbyMaxDuration: settings.lobbyMaxDuration,
             lobbyOpenExpiry: settings.lobbyOpenExpiry, consumer: ConsumerName("master-\(processTag)"),
-            shardLeaseTTL: splitsShards ? settings.shardLeaseTTL : nil)
+            shardLeaseTTL: splitsShards ? settings.shardLeaseTTL : nil,
+            shutdownDrainTimeout: settings.shutdownDrainTimeout)
         return MasterService(configuration: configuration, bus: bus, state: state, ledger: ledger, claims: claims,
                              logger: logger)
     }

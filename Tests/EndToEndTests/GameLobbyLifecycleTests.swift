@@ -3,7 +3,7 @@ import AnankorSandbox
 import Foundation
 import Testing
 
-extension EndToEnd {
+extension LobbyAndProcessEndToEnd {
 /// How lobbies change hands and end on their own, and the `lobby` option, as members see it:
 /// notices in the text channel, the lobby message, answers, roles in the Discord emulator.
 @Suite("Game lobby lifecycle end to end")

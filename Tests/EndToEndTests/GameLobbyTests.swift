@@ -3,7 +3,7 @@ import AnankorSandbox
 import Foundation
 import Testing
 
-extension EndToEnd {
+extension LobbyAndProcessEndToEnd {
 /// Game lobbies through the emulators, on the embedded and the distributed adapters: sign-ups,
 /// the bench, clear errors, start and end.
 @Suite("Game lobbies end to end")
@@ -120,7 +120,7 @@ struct GameLobbyTests {
 }
 }
 
-extension EndToEnd.GameLobbyTests {
+extension LobbyAndProcessEndToEnd.GameLobbyTests {
     @Test("without Move Members the lobby channel is told clearly; nobody is moved",
           arguments: Mode.allCases)
     func missingMoveMembers(mode: Mode) async throws {
@@ -144,7 +144,7 @@ extension EndToEnd.GameLobbyTests {
     }
 }
 
-extension EndToEnd.GameLobbyTests {
+extension LobbyAndProcessEndToEnd.GameLobbyTests {
     @Test("a lobby with music: at start a worker bot joins the lobby channel and plays it",
           arguments: Mode.allCases)
     func musicAtStart(mode: Mode) async throws {

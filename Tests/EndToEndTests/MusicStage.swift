@@ -14,9 +14,10 @@ import RedisKit
 import Synchronization
 import Testing
 
-/// Every end-to-end suite, one at a time: each starts a whole system (emulators, masters, workers,
-/// redis-server), and two at once on a small machine would measure the scheduler, not Anankor.
-/// moto_server runs once for all of them.
+/// The music end-to-end suites, one at a time: each starts a whole system (emulators, masters,
+/// workers, redis-server), and several at once on a small machine would measure the scheduler, not
+/// Anankor. `LobbyAndProcessEndToEnd` is the one other lane beside it. moto_server runs once for
+/// all of them.
 @Suite("End to end", .motoServer, .serialized) struct EndToEnd {}
 
 /// Which adapters a stage runs on.
@@ -219,7 +220,10 @@ final class MusicStage: Sendable {
 
     func shutdown() async {
         let running = masters.withLock { Array($0.values) } + workers.withLock { Array($0.values) }
-        for service in running { await service.stop() }
+        // Like processes on a host told to stop together.
+        await withDiscardingTaskGroup { group in
+            for service in running { group.addTask { await service.stop() } }
+        }
         await teardown()
     }
 }

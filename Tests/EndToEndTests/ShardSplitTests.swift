@@ -8,7 +8,7 @@ import Testing
 /// Masters splitting the master bot's gateway shards through leases in a real redis-server, on a
 /// Discord emulator that recommends four shards (each its own identify bucket, Discord's 5 s
 /// between IDENTIFYs of a bucket enforced).
-extension EndToEnd {
+extension LobbyAndProcessEndToEnd {
 @Suite("Shards split across masters")
 struct ShardSplitTests {
     static let shards = 4
@@ -110,7 +110,7 @@ struct ShardSplitTests {
             defer { for process in processes { process.kill() } }
             for index in 1...masters {
                 processes.append(try await LocalServerProcess(
-                    name: "anankor-master-\(index)", executable: EndToEnd.WorkerProcessTests.executable,
+                    name: "anankor-master-\(index)", executable: LobbyAndProcessEndToEnd.WorkerProcessTests.executable,
                     arguments: { port in ["master", "--http-port", "\(port)"] },
                     environment: environment, readyTimeout: .seconds(60)))
             }

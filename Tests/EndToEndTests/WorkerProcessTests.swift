@@ -10,7 +10,7 @@ import Testing
 
 /// Real `anankor worker` processes (distributed mode: redis-server + moto), one of them SIGKILLed
 /// in the middle of a track.
-extension EndToEnd {
+extension LobbyAndProcessEndToEnd {
 @Suite("Anankor processes end to end")
 struct WorkerProcessTests {
     /// The `anankor` executable `swift build` produced next to this test bundle.

@@ -144,6 +144,9 @@ public actor InProcessJobBus<C: Clock>: JobBus where C.Duration == Duration {
         }
     }
 
+    /// Receivers waiting for a message now (for tests).
+    var waitingReceivers: Int { waiters.values.reduce(0) { $0 + $1.count } }
+
     private func wake(_ stream: BusStream, _ token: UUID) {
         waiters[stream]?.removeValue(forKey: token)?.resume()
     }

@@ -48,6 +48,9 @@ public struct MasterConfiguration: Sendable {
     /// master's shards go to the others within about 1.2 × this. nil: this master runs every shard
     /// (the embedded mode, where one master runs).
     public var shardLeaseTTL: Duration?
+    /// On a graceful shutdown, how long interactions already in flight may take to be answered
+    /// before the rest of the master stops (no new ones are taken meanwhile).
+    public var shutdownDrainTimeout: Duration
 
     public init(
         token: BotToken, discordRESTBaseURL: String? = nil, lavalinkNodes: [(name: String, endpoint: NodeEndpoint)],
@@ -59,7 +62,7 @@ public struct MasterConfiguration: Sendable {
         lobbyOpenExpiry: Duration = .seconds(2 * 3600), textCommands: Bool = false,
         defaultPrefix: String = "!", registerCommands: Bool = true,
         consumer: ConsumerName = ConsumerName("master-\(ProcessInfo.processInfo.processIdentifier)"),
-        gatewayCompression: Bool = true, shardLeaseTTL: Duration? = nil
+        gatewayCompression: Bool = true, shardLeaseTTL: Duration? = nil, shutdownDrainTimeout: Duration = .seconds(10)
     ) {
         self.token = token
         self.discordRESTBaseURL = discordRESTBaseURL
@@ -80,5 +83,6 @@ public struct MasterConfiguration: Sendable {
         self.consumer = consumer
         self.gatewayCompression = gatewayCompression
         self.shardLeaseTTL = shardLeaseTTL
+        self.shutdownDrainTimeout = shutdownDrainTimeout
     }
 }

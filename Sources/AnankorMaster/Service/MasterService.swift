@@ -58,9 +58,6 @@ public final class MasterService: Service, Sendable {
         SourceBreakerBoard(policy: policy, now: now, onTransition: TrackResolver.reportTransition(logger: logger))
     }
 
-    /// How long a graceful shutdown waits for interactions in flight to be answered.
-    static let shutdownDrainLimit: Duration = .seconds(10)
-
     /// Every shard this master holds has a ready session (for `/ready`); a master holding none is a
     /// ready standby.
     public var isReady: Bool { status.withLock { $0.shards?.isReady ?? false } }
@@ -147,7 +144,7 @@ public final class MasterService: Service, Sendable {
             // interactions are taken, those in flight finish (bounded), then the rest stops.
             await withTaskGroup(of: Void.self) { drain in
                 drain.addTask { for await _ in dispatchDrained {} }
-                drain.addTask { try? await self.clock.sleep(for: Self.shutdownDrainLimit) }
+                drain.addTask { [limit = configuration.shutdownDrainTimeout] in try? await self.clock.sleep(for: limit) }
                 await drain.next()
                 drain.cancelAll()
             }
