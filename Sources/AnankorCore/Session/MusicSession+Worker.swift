@@ -120,6 +120,14 @@ extension SessionStep {
             record.filter = preset
         case .play:
             if record.binding?.worker == job.worker, record.binding?.playFailures != 0 { record.binding?.playFailures = 0 }
+        case .leave where record.binding?.worker == job.worker:
+            // The session took this bot again before it had left (a /play right after /leave):
+            // its join may have been answered from the voice state before the leave. Join again;
+            // what plays is sent once the bot is back in the channel.
+            record.binding?.voice = .connecting
+            if !hasPending(for: job.worker, { if case .connect = $0 { true } else { false } }) {
+                sendJob(.connect(textChannel: record.textChannel), waiting: nil)
+            }
         case .connect, .stop, .leave:
             break
         }

@@ -328,4 +328,19 @@ struct MusicSessionEventTests {
         #expect(effects.notices == [.botMoved])
         #expect(effects.destroyed == [F.w1], "its player must not play on in the channel it was moved to")
     }
+
+    @Test("/play right after /leave on the same bot: the leave's acknowledgement makes the bot join again before playing")
+    func playRightAfterLeave() {
+        var driver = SessionDriver.playing(["a"])
+        let left = driver.command(2, .leave)
+        let leave = left.sent.first { if case .leave = $0.job { true } else { false } }!
+        let again = driver.command(3, F.play(["b"], routing: F.routing([F.w1])))
+        let connect = again.sent.first { if case .connect = $0.job { true } else { false } }!
+        // The bot answers the join from its voice state before the leave is done.
+        driver.report(.jobAcked(connect.id), from: F.w1)
+        let done = driver.report(.jobAcked(leave.id), from: F.w1)
+        #expect(done.reply(to: 2) == .left)
+        #expect(done.sent.map(\.job) == [.connect(textChannel: F.text)], "it joins again")
+        #expect(driver.record.binding?.voice == .connecting)
+    }
 }
