@@ -1,3 +1,4 @@
+import AnankorTesting
 import Synchronization
 
 struct TestTimeout: Error, CustomStringConvertible {
@@ -7,11 +8,7 @@ struct TestTimeout: Error, CustomStringConvertible {
 
 /// Polls `condition` until true, failing after a real-time deadline.
 func eventually(_ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while !(try await condition()) {
-        if ContinuousClock.now > deadline { throw TestTimeout(what: what) }
-        try await Task.sleep(for: .milliseconds(2))
-    }
+    guard try await poll(timeout: timeout, every: .milliseconds(2), until: condition) else { throw TestTimeout(what: what) }
 }
 
 /// Values recorded from concurrent tasks.

@@ -149,11 +149,9 @@ struct ReconnectScheduleTests {
     }
 }
 
-/// Polls until `condition` holds; fails after ten seconds instead of hanging.
+/// Polls until `condition` holds (AnankorTesting's bounded `poll`); fails after ten seconds.
 func pollUntil(_ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(10)
-    while !condition() {
-        guard ContinuousClock.now < deadline else { throw TimedOut(description: "condition never held") }
-        try await Task.sleep(for: .milliseconds(2))
+    guard await poll(every: .milliseconds(2), until: { condition() }) else {
+        throw TimedOut(description: "condition never held")
     }
 }
