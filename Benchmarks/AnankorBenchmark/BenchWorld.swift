@@ -120,7 +120,8 @@ final class BenchWorld: Sendable {
             "DISCORD_MASTER_TOKEN": master.token,
             "LAVALINK_URL": lavalink.baseURL,
             "LAVALINK_PASSWORD": Self.lavalinkPassword,
-            "ANANKOR_LOG_LEVEL": "warning",
+            // ANANKOR_BENCH_LOG_LEVEL (with ANANKOR_KEEP_CHILD_LOGS) looks into a failing run.
+            "ANANKOR_LOG_LEVEL": ProcessInfo.processInfo.environment["ANANKOR_BENCH_LOG_LEVEL"] ?? "warning",
         ]
         for (index, bot) in workers.enumerated() { environment["DISCORD_WORKER_TOKEN_\(index + 1)"] = bot.token }
         return environment

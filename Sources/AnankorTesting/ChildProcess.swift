@@ -121,7 +121,10 @@ public final class ChildProcess: Sendable {
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
-        try? FileManager.default.removeItem(at: logFile)
+        // Kept on request, to read after a failing run.
+        if ProcessInfo.processInfo.environment["ANANKOR_KEEP_CHILD_LOGS"] == nil {
+            try? FileManager.default.removeItem(at: logFile)
+        }
     }
 
     /// SIGKILL: a crash with no clean shutdown. Returns once the process is gone; the log stays

@@ -169,4 +169,33 @@ struct PlaybackTests {
             }
         }
     }
+
+    @Test("a connect sent right behind a leave joins again and plays: the leave's own late voice event is not a kick")
+    func connectRightAfterLeave() async throws {
+        try await WorkerWorld.with { world in
+            let worker = world.makeWorker()
+            try await world.running(worker) {
+                try await world.connect(to: world.music)
+                let before = world.recorder.all.count
+                let session = world.session(world.music)
+                // Back to back, as the master sends them for /leave followed at once by /play.
+                let leave = try await world.send(.voiceLeave(VoiceLeaveJob(session: session, reason: .requested)))
+                let connect = try await world.send(.voiceConnect(VoiceConnectJob(session: session,
+                                                                                textChannel: ChannelID(world.text))))
+                let entry = world.entry(try await world.track("emulator:track:again?length=600000"))
+                let play = try await world.send(.playbackPlay(PlaybackPlayJob(session: session, entry: entry)))
+                #expect(try await world.recorder.answer(to: leave, "the leave").jobAcked != nil)
+                let joined = try await world.recorder.answer(to: connect, "the connect")
+                #expect(joined.jobAcked != nil, "the connect was answered \(joined)")
+                let played = try await world.recorder.answer(to: play, "the play")
+                #expect(played.jobAcked != nil, "the play was answered \(played)")
+                let started = try await world.recorder.wait(for: "the track starts", after: before) { $0.trackStart }
+                #expect(started.entry == entry.id)
+                #expect(await world.discord.voiceChannel(of: world.bot.userID, in: world.guild) == world.music)
+                let player = try #require(await world.lavalink.player(guildId: String(world.guild)))
+                #expect(player.voiceConnected && player.encodedTrack == entry.track.encoded)
+                #expect(world.recorder.all.dropFirst(before).compactMap(\.voiceDisconnected).isEmpty)
+            }
+        }
+    }
 }

@@ -28,6 +28,32 @@ struct MusicCommandTests {
         }
     }
 
+    @Test("/leave then at once /play in the same channel: the same bot joins again and the new track plays")
+    func playRightAfterLeave() async throws {
+        // No periodic look at the players: what plays must come from the jobs, not from a repair.
+        var tuning = SandboxTuning.quick
+        tuning.reconcileInterval = .seconds(3600)
+        try await withStage(.embedded, tuning: tuning) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            try await alice.join("Lounge")
+            _ = try await alice.run("play", ["query": "https://youtu.be/before-leave"])
+            #expect(await world.eventually { await stage.player(in: "Lounge")?.track != nil })
+            #expect(try await alice.run("leave").text.hasPrefix("Left"))
+            // The new session counts its jobs from zero again; those must not be taken for the
+            // earlier life's jobs the worker already did.
+            let again = try await alice.run("play", ["query": "https://youtu.be/after-leave"])
+            #expect(again.text.contains("after-leave") || again.text.hasPrefix("Queued **") || again.text.hasPrefix("Now playing"),
+                    "\(again)")
+            #expect(await world.eventually {
+                await stage.player(in: "Lounge")?.track?.uri?.contains("after-leave") == true
+            }, "the track after the leave plays")
+            _ = try await alice.run("pause")
+            #expect(await world.eventually { await stage.player(in: "Lounge")?.paused == true },
+                    "later commands reach the player too")
+        }
+    }
+
     @Test("with a DJ role set, destructive commands need it; managers and DJs pass")
     func djRole() async throws {
         try await withStage(.embedded) { stage in

@@ -7,7 +7,7 @@ struct StateStoreSessionRecordContractTests {
     /// A record as `MusicSession` hands it to the store: `version` already raised.
     static func record(_ session: SessionKey, version: Int, worker: UInt64? = nil, boundAt: Double = 0,
                        volume: Int = 100) -> SessionRecord {
-        var record = SessionRecord(session: session, now: Fixed.t0, volume: volume)
+        var record = SessionRecord(session: session, now: Fixed.t0, volume: volume, incarnation: 7)
         record.version = version
         record.binding = worker.map { SessionBinding(worker: WorkerID($0), boundAt: Fixed.at(boundAt)) }
         return record

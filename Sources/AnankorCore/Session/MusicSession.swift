@@ -147,7 +147,7 @@ struct SessionStep {
 
     mutating func enqueueJob(_ job: SessionJob, to worker: WorkerID, held: Bool, waiting: WaitingCommand?) {
         record.counter += 1
-        let id = SessionJobID("\(record.session)#\(record.counter)")
+        let id = SessionJobID(session: record.session, incarnation: record.incarnation, number: record.counter)
         // A held job waits for the worker too, which the grace period or the connect deadline bounds.
         let isConnect = if case .connect = job { true } else { false }
         let timeout = isConnect ? policy.connectTimeout : policy.ackTimeout
@@ -284,6 +284,7 @@ struct SessionStep {
         var fresh = SessionRecord(session: record.session, now: now)
         fresh.version = record.version
         fresh.counter = record.counter
+        fresh.incarnation = record.incarnation
         fresh.stay = record.stay
         fresh.lastWorker = record.lastWorker
         fresh.pending = record.pending

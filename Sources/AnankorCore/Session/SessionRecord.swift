@@ -45,6 +45,11 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     public var pending: [PendingJob]
     /// Numbers job ids and autoplay entries; never reused within a session.
     public var counter: UInt64
+    /// Which life of the channel's session this is, part of every job id: once a session ends
+    /// and its record is deleted, the next one counts from zero again, and without it its jobs
+    /// would reuse the ids the worker's ledger still remembers as done (and answer without
+    /// acting). Nil only in records stored before it existed.
+    public var incarnation: UInt64?
     /// Since when nothing has been playing (nil while a track plays unpaused).
     public var idleSince: Date?
     /// Since when the voice channel has had no listeners (playback was paused for that reason).
@@ -58,8 +63,10 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     /// `trackEnd` was lost (a single look could race the play that is just starting it).
     public var playerEmptySince: Date?
 
-    public init(session: SessionKey, now: Date, volume: Int = 100) {
+    public init(session: SessionKey, now: Date, volume: Int = 100,
+                incarnation: UInt64 = .random(in: 1...UInt64.max)) {
         format = Self.currentFormat
+        self.incarnation = incarnation
         version = 0
         self.session = session
         binding = nil
@@ -93,7 +100,7 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case format = "f", version = "v", session = "s", binding = "b", queue = "q", nowPlaying = "np"
         case history = "h", loop = "l", autoplay = "ap", volume = "vol", filter = "fx", stay = "st"
-        case textChannel = "tc", locale = "lc", boardMessage = "bm", pending = "p", counter = "n", idleSince = "is", aloneSince = "as"
+        case textChannel = "tc", locale = "lc", boardMessage = "bm", pending = "p", counter = "n", incarnation = "i", idleSince = "is", aloneSince = "as"
         case autoplayAsked = "aa", lastWorker = "lw", playerEmptySince = "pe"
     }
 }
@@ -135,6 +142,15 @@ public struct SessionJobID: RawRepresentable, Hashable, Sendable, Codable, Custo
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
+
+    /// The `number`th job of one life of `session`.
+    public init(session: SessionKey, incarnation: UInt64?, number: UInt64) {
+        if let incarnation {
+            rawValue = "\(session)#\(String(incarnation, radix: 36)).\(number)"
+        } else {
+            rawValue = "\(session)#\(number)"
+        }
+    }
 }
 
 /// What a session asks its worker to do.

@@ -343,4 +343,19 @@ struct MusicSessionEventTests {
         #expect(done.sent.map(\.job) == [.connect(textChannel: F.text)], "it joins again")
         #expect(driver.record.binding?.voice == .connecting)
     }
+
+    @Test("a session started again after its record was deleted never reuses the job ids of its earlier life")
+    func jobIDsAcrossLives() {
+        var first = SessionDriver()
+        let firstJobs = first.ackAll(first.command(1, F.play(["a"], routing: F.routing([F.w1])))).sent.map(\.id)
+            + first.command(2, .leave).sent.map(\.id)
+        // The leave was acknowledged and the driver deleted the record: the next /play starts over.
+        var second = SessionDriver()
+        let secondJobs = second.ackAll(second.command(3, F.play(["b"], routing: F.routing([F.w1])))).sent.map(\.id)
+        #expect(first.record.counter >= second.record.counter, "both lives count from zero")
+        #expect(!firstJobs.isEmpty && !secondJobs.isEmpty)
+        #expect(Set(firstJobs).isDisjoint(with: secondJobs), "a reused id is answered from the worker's ledger without acting")
+        // Within one life the end keeps the incarnation, so ids stay unique there too.
+        #expect(first.record.incarnation != nil && first.record.incarnation != second.record.incarnation)
+    }
 }
