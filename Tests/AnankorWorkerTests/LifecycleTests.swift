@@ -113,6 +113,82 @@ struct LifecycleTests {
         }
     }
 
+    @Test("a track that ends during a takeover is reported also when adoption rebuilds its player on another node")
+    func trackEndReportedWhenAdoptionMovesThePlayer() async throws {
+        try await WorkerWorld.with { world in
+            // A second node the spare prefers: idle (no CPU load) and listed first; the first node
+            // reports a high load. When that node is connected at adoption, the pool rebuilds the
+            // adopted player there, and the end its old copy queued must still be reported.
+            let second = LavalinkEmulator(configuration: .init(speed: 0, node: .init(password: world.lavalink.password,
+                                                                                     voiceReadyDelayMs: 0)),
+                                          logger: WorkerWorld.logger)
+            try await second.start()
+            var idle = NodeLoad()
+            idle.systemLoad = 0
+            await second.setLoad(idle)
+            var busy = NodeLoad()
+            busy.systemLoad = 0.9
+            await world.lavalink.setLoad(busy)
+            let first = world.makeWorker(holder: "first", leaseTTL: .seconds(5), heartbeat: .milliseconds(300))
+            var spareConfiguration = world.configuration(holder: "second", leaseTTL: .seconds(5), heartbeat: .milliseconds(300))
+            spareConfiguration.lavalinkNodes.insert(
+                LavalinkNodeSpec(name: "second", host: "127.0.0.1", port: second.port, password: second.password), at: 0)
+            let spare = WorkerService(configuration: spareConfiguration, bus: world.bus, state: world.state,
+                                      ledger: world.ledger, logger: WorkerWorld.logger)
+            let firstTask = Task { try await first.run() }
+            var spareTask: Task<Void, any Error>?
+            func stopAll() async {
+                firstTask.cancel()
+                spareTask?.cancel()
+                _ = await firstTask.result
+                _ = await spareTask?.result
+                await second.shutdown()
+            }
+            do {
+                try await eventually("the first worker is ready", timeout: .seconds(30)) { first.isReady }
+                try await world.connect(to: world.music)
+                let entry = world.entry(try await world.track("emulator:track:rebuilt?length=5000"))
+                try await world.send(.playbackPlay(PlaybackPlayJob(session: world.session(world.music), entry: entry)))
+                try await world.recorder.wait(for: "trackStart") { $0.trackStart }
+                let lavalinkSession = try #require(await world.lavalink.sessions().first { $0.userId == String(world.bot.userID) })
+                try await eventually("the holder saved its resume records") {
+                    try await world.state.resumeInfo(for: ResumeKey(bot: UserID(world.bot.userID)))?.lavalinkSessionID != nil
+                }
+                try await eventually("Lavalink keeps the session for a resume") {
+                    await world.lavalink.sessions().first { $0.sessionId == lavalinkSession.sessionId }?.resuming == true
+                }
+                try await eventually("the player has its voice connection") {
+                    await world.lavalink.player(guildId: String(world.guild))?.voiceConnected == true
+                }
+                firstTask.cancel()
+                _ = await firstTask.result
+                try await eventually("Lavalink saw the holder's connection go") {
+                    await world.lavalink.sessions().first { $0.sessionId == lavalinkSession.sessionId }?.connected == false
+                }
+                // The track ends while nobody is connected: Lavalink queues its end for the resume.
+                await world.lavalink.advance(byMilliseconds: 6_000)
+                let before = world.recorder.all.count
+                spareTask = Task { try await spare.run() }
+                try await eventually("the spare holds the token", timeout: .seconds(15)) { spare.heldWorker == world.worker }
+                let ended = try await world.recorder.wait(for: "the end queued on the old node", after: before) { $0.trackEnd }
+                // Whether the pool rebuilt the player on the idle node depends on that node being
+                // connected when adoption asks, a race (verified: with the fix undone, runs that
+                // rebuilt lost the end); either way the end is reported, and the guild plays on
+                // exactly one node.
+                try await eventually("the adopted player lives on one node") {
+                    let onIdle = await second.player(guildId: String(world.guild)) != nil
+                    let onFirst = await world.lavalink.player(guildId: String(world.guild)) != nil
+                    return onIdle != onFirst
+                }
+                #expect(ended.entry == entry.id && ended.reason == .finished && ended.session == world.session(world.music))
+            } catch {
+                await stopAll()
+                throw error
+            }
+            await stopAll()
+        }
+    }
+
     @Test("a kick while the token changes hands is noticed by the new holder: reported, no stale player")
     func kickedDuringTakeover() async throws {
         try await WorkerWorld.with { world in
