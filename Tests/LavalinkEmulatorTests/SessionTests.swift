@@ -104,7 +104,7 @@ struct SessionTests {
 }
 
 /// Polls `condition` until it holds, failing after `timeout`.
-func waitUntil(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws {
+func waitUntil(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while try await !condition() {
         guard ContinuousClock.now < deadline else { throw TestTimeout(description: "condition not met within \(timeout)") }

@@ -124,7 +124,7 @@ final class RawLavalinkSocket: Sendable {
     }
 
     /// Waits until the server closed the socket.
-    func waitUntilClosed(timeout: Duration = .seconds(5)) async throws {
+    func waitUntilClosed(timeout: Duration = .seconds(30)) async throws {
         let task = self.task.withLock { $0 }
         let closed = await withTaskGroup(of: Bool.self) { group in
             group.addTask { _ = try? await task?.value; return true }

@@ -7,7 +7,7 @@ struct TestTimeout: Error, CustomStringConvertible {
 }
 
 /// Polls `condition` until true, failing after a real-time deadline.
-func eventually(_ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+func eventually(_ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
     guard try await poll(timeout: timeout, every: .milliseconds(2), until: condition) else { throw TestTimeout(what: what) }
 }
 
