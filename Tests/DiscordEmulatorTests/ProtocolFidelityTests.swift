@@ -5,7 +5,7 @@ import Testing
 @Suite("Discord behaviours clients rely on: close codes, zombies, deferred replies, invalid-request limit")
 struct ProtocolFidelityTests {
     /// Polls `condition` until it holds, for at most `limit`.
-    func eventually(_ what: String, within limit: Duration = .seconds(5), _ condition: () async -> Bool) async throws {
+    func eventually(_ what: String, within limit: Duration = .seconds(30), _ condition: () async -> Bool) async throws {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if await condition() { return }

@@ -1,5 +1,6 @@
 import AnankorCore
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("JobBus contract")
@@ -165,19 +166,21 @@ struct JobBusContractTests {
         async let producing: Void = {
             for n in 0..<total { try await bus.send(BusFixtures.job(n), to: worker) }
         }()
+        // Both consume until every job went through one of them (a stalled producer on a loaded
+        // machine is waited for), or the generous deadline passes.
+        let taken = TakenCount()
         let processed = try await withThrowingTaskGroup(of: [EnvelopeID].self) { group in
             for consumer in ["w-a", "w-b"] {
                 group.addTask {
                     var mine: [EnvelopeID] = []
                     let clock = ContinuousClock()
-                    let deadline = clock.now.advanced(by: .seconds(20))
-                    var idle = 0
-                    while clock.now < deadline && idle < 3 {
+                    let deadline = clock.now.advanced(by: .seconds(60))
+                    while clock.now < deadline && taken.value < total {
                         let batch = try await bus.receiveJobs(for: worker, as: ConsumerName(consumer), limit: 8,
                                                               waitingUpTo: .milliseconds(300))
-                        idle = batch.isEmpty ? idle + 1 : 0
                         for delivery in batch {
                             mine.append(delivery.envelope.id)
+                            taken.increment()
                             try await bus.acknowledge(delivery)
                         }
                     }
@@ -236,4 +239,11 @@ struct JobBusContractTests {
         let next = try await bus.receiveJobs(for: worker, as: "w-a", limit: 1, waitingUpTo: .seconds(5))
         #expect(next.map(\.envelope) == [BusFixtures.job(3)])
     }
+}
+
+/// How many jobs racing consumers took, together.
+private final class TakenCount: Sendable {
+    private let count = Atomic<Int>(0)
+    var value: Int { count.load(ordering: .relaxed) }
+    func increment() { count.add(1, ordering: .relaxed) }
 }

@@ -108,12 +108,12 @@ final class GatewayTestClient: Sendable {
         await task.value
     }
 
-    func next(timeout: Duration = .seconds(5)) async throws -> Event {
+    func next(timeout: Duration = .seconds(30)) async throws -> Event {
         guard let event = await events.take(timeout: timeout) else { throw GatewayTimeout(waitingFor: "event") }
         return event
     }
 
-    func nextPayload(timeout: Duration = .seconds(5)) async throws -> EmulatorJSON {
+    func nextPayload(timeout: Duration = .seconds(30)) async throws -> EmulatorJSON {
         switch try await next(timeout: timeout) {
         case .payload(let json): return json
         case .closed(let code): throw GatewayClosed(code: code)
@@ -121,7 +121,7 @@ final class GatewayTestClient: Sendable {
     }
 
     /// The next dispatch of type `event`, skipping other payloads.
-    func dispatch(_ event: String, timeout: Duration = .seconds(5)) async throws -> EmulatorJSON {
+    func dispatch(_ event: String, timeout: Duration = .seconds(30)) async throws -> EmulatorJSON {
         while true {
             let payload = try await nextPayload(timeout: timeout)
             if payload["op"]?.intValue == 0, payload["t"]?.stringValue == event { return payload }
@@ -129,7 +129,7 @@ final class GatewayTestClient: Sendable {
     }
 
     /// Waits for the connection to end and returns the close code.
-    func closeCode(timeout: Duration = .seconds(5)) async throws -> Int? {
+    func closeCode(timeout: Duration = .seconds(30)) async throws -> Int? {
         while true {
             if case .closed(let code) = try await next(timeout: timeout) { return code }
         }
