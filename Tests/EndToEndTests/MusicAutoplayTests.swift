@@ -16,11 +16,11 @@ struct MusicAutoplayTests {
             let world = stage.world
             let alice = stage.member("alice")
             try await alice.join("Lounge")
+            _ = try await alice.run("play", ["query": "https://youtu.be/plain1"])
+            #expect(await world.eventually { await stage.player(in: "Lounge")?.track?.identifier == "plain1" })
             let on = try await alice.run("autoplay", ["mode": "mixed"])
             #expect(on.text == "Autoplay is on: similar tracks and more by the same artist take turns when the queue runs out.",
                     "\(on)")
-            _ = try await alice.run("play", ["query": "https://youtu.be/plain1"])
-            #expect(await world.eventually { await stage.player(in: "Lounge")?.track?.identifier == "plain1" })
             let first = try #require(await stage.player(in: "Lounge")?.track)
 
             // First turn, similar: the video's YouTube mix, which starts with the video itself;
