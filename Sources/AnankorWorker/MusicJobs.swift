@@ -67,6 +67,7 @@ extension WorkerBot {
         let guild = try await requireSession(job.session)
         guard !job.entry.track.encoded.isEmpty else { throw JobFailure.refused("the entry has no encoded track") }
         _ = await voice.recordPlay(guild: guild, encoded: job.entry.track.encoded, entry: job.entry.id)
+        await applySponsorBlock(in: guild, always: false)
         try await applyToPlayer(guild, PlayerUpdate(
             track: .encoded(job.entry.track.encoded, userData: Self.userData(for: job.entry.id)),
             position: job.startPositionMs > 0 ? job.startPositionMs : nil, volume: job.volume, paused: job.paused))

@@ -4,9 +4,12 @@ import LavalinkKit
 extension WorkerBot {
     /// Tells the node of the guild's player which SponsorBlock categories to skip (the guild's
     /// setting, default sponsor, selfpromo, interaction). Called when the player gets its voice
-    /// connection and after it moved to another node, which starts without them. A node without
-    /// the plugin plays everything; that is logged once per call at debug level, not an error.
-    func applySponsorBlock(in guild: GuildID) async {
+    /// connection and after it moved to another node, which starts without them (`always`), and
+    /// before each track, when the guild's choice differs from what this player was last given:
+    /// the plugin reads the categories when a track starts, so `/settings sponsorblock` takes
+    /// effect from the next track. A node without the plugin plays everything; that is logged at
+    /// debug level, not an error.
+    func applySponsorBlock(in guild: GuildID, always: Bool = true) async {
         let categories: [String]
         do {
             categories = try await context.ledger.guildSettings(guild).effectiveSponsorBlockCategories
@@ -15,11 +18,17 @@ extension WorkerBot {
                            metadata: ["guild.id": "\(guild)", "error": "\(error)"])
             categories = GuildSettings.defaultSponsorBlockCategories
         }
+        let unchanged = sponsorBlockApplied.withLock { applied in
+            defer { applied[guild] = categories }
+            return applied[guild] == categories
+        }
+        if unchanged, !always { return }
         do {
             try await pool.setSponsorBlockCategories(guildId: guild.description, categories.map { SponsorBlock.Category(rawValue: $0) })
         } catch let error as LavalinkError where error.code == .pluginMissing {
             logger.debug("no SponsorBlock plugin on the player's node", metadata: ["guild.id": "\(guild)"])
         } catch {
+            sponsorBlockApplied.withLock { _ = $0.removeValue(forKey: guild) }  // try again before the next track
             logger.warning("could not set SponsorBlock categories", metadata: ["guild.id": "\(guild)", "error": "\(error)"])
         }
     }

@@ -69,6 +69,8 @@ final class WorkerBot: Service, Sendable {
     let resumingNodes: Set<String>
     private let lease: Mutex<Lease>
     private let lavalinkSessions: Mutex<[String: String]>
+    /// The SponsorBlock categories each guild's player was last given (`applySponsorBlock`).
+    let sponsorBlockApplied = Mutex<[GuildID: [String]]>([:])
     /// Nodes whose first `ready` was handled (players of a resumed session adopted).
     private let nodesSeen = Mutex<Set<String>>([])
     private let end = Mutex<HoldEnd?>(nil)

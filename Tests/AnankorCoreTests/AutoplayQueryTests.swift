@@ -52,3 +52,37 @@ struct AutoplayQueryTests {
         #expect(AutoplayQuery.pick(from: [youtube, reupload, played], last: youtube, recent: ["yt3"]) == nil)
     }
 }
+
+@Suite("Autoplay picks and SponsorBlock choices")
+struct AutoplayPickTests {
+    static func track(_ encoded: String, _ title: String, _ author: String, uri: String? = nil) -> Track {
+        Track(encoded: encoded, title: title, author: author, lengthMs: 200_000, uri: uri, sourceName: "youtube")
+    }
+
+    @Test("a pick skips every recently played track: same encoding, same link, or the same song re-uploaded")
+    func pickSkipsRecent() {
+        let last = Self.track("e1", "Harbour", "Ada")
+        let recent = [Self.track("e2", "Tides", "Mira", uri: "https://youtu.be/t"), Self.track("e3", "Dawn", "Ada")]
+        let candidates = [
+            Self.track("e1", "Harbour", "Ada"), Self.track("e9", "Tides", "Mira", uri: "https://youtu.be/t"),
+            Self.track("e8", "Dawn (Official Video)", "Ada - Topic"), Self.track("e7", "Night", "Ada"),
+        ]
+        #expect(AutoplayQuery.pick(from: candidates, last: last, recent: recent)?.encoded == "e7")
+        #expect(AutoplayQuery.pick(from: Array(candidates.prefix(3)), last: last, recent: recent) == nil)
+    }
+
+    @Test("mixed alternates by turn; the others stay themselves")
+    func strategies() {
+        #expect((0..<4).map { AutoplayMode.mixed.strategy(turn: $0) } == [.similar, .artist, .similar, .artist])
+        #expect(AutoplayMode.artist.strategy(turn: 1) == .artist && AutoplayMode.similar.strategy(turn: 0) == .similar)
+    }
+
+    @Test("SponsorBlock categories: commas or spaces, any case, none, and the first unknown word named")
+    func sponsorBlockChoice() {
+        #expect(GuildSettings.sponsorBlockChoice(parsing: "Intro, sponsor  sponsor") == .categories(["sponsor", "intro"]))
+        #expect(GuildSettings.sponsorBlockChoice(parsing: "music-offtopic") == .categories(["music_offtopic"]))
+        #expect(GuildSettings.sponsorBlockChoice(parsing: " none ") == .categories([]))
+        #expect(GuildSettings.sponsorBlockChoice(parsing: "sponsor, ads, spam") == .unknown("ads"))
+        #expect(GuildSettings.sponsorBlockChoice(parsing: "none sponsor") == .unknown("none"))
+    }
+}

@@ -106,5 +106,7 @@ struct CommandValidationTests {
         #expect(TrackResolver.identifier(for: "lofi beats") == "ytsearch:lofi beats")
         #expect(TrackResolver.identifier(for: "https://youtu.be/x") == "https://youtu.be/x")
         #expect(TrackResolver.identifier(for: "scsearch:rain") == "scsearch:rain")
+        #expect(TrackResolver.identifier(for: "sprec:seed_tracks=0eG08cBeKk0mzykKjw4hcQ") == "sprec:seed_tracks=0eG08cBeKk0mzykKjw4hcQ",
+                "autoplay's LavaSrc recommendations go out as they are")
     }
 }

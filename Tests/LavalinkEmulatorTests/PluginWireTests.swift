@@ -93,4 +93,18 @@ struct PluginWireTests {
             await socket.close()
         }
     }
+
+    @Test func lavaSrcRecommendationsArePlaylistsOfTheirSource() async throws {
+        try await withEmulator(node: .init(voiceReadyDelayMs: 0, plugins: EmulatedPlugins(lavaSrc: true))) { emulator in
+            let loaded = try #require(try await rest(
+                emulator, .GET, "/v4/loadtracks?identifier=\(percentEncoded("sprec:seed_tracks=0eG08cBeKk0mzykKjw4hcQ"))").json)
+            #expect(loaded["loadType"] == "playlist")
+            #expect(loaded["data"]?["info"]?["name"] == "Spotify Recommendations")
+            #expect(loaded["data"]?["pluginInfo"]?["type"] == "recommendations")
+            let tracks = loaded["data"]?["tracks"]?.arrayValue ?? []
+            #expect(tracks.count == 5 && tracks.allSatisfy { $0["info"]?["sourceName"] == "spotify" })
+            let deezer = try #require(try await rest(emulator, .GET, "/v4/loadtracks?identifier=dzrec:123456789").json)
+            #expect(deezer["data"]?["info"]?["name"] == "Deezer Recommendations")
+        }
+    }
 }

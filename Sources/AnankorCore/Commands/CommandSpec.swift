@@ -66,6 +66,8 @@ extension CommandSpec {
     public static let loopModes = ["off", "track", "queue"]
     /// What `/search` can look for (albums, artists and playlists need LavaSearch on the node).
     public static let searchTypes = ["track", "album", "artist", "playlist"]
+    /// What `/autoplay mode` offers: off, or how the next tracks are picked (`AutoplayMode`).
+    public static let autoplayModes = ["off"] + AutoplayMode.allCases.map(\.rawValue)
 
     /// Everything Anankor registers, in the order members see them.
     public static let all: [CommandSpec] = music + [playlist, game, settings, help]
@@ -106,6 +108,8 @@ extension CommandSpec {
             CommandOptionSpec("dj_only", .boolean),
             CommandOptionSpec("reset", .boolean),
         ]),
+        // Names separated by commas or spaces, `none` for nothing; left out: the defaults.
+        .subcommand("sponsorblock", [CommandOptionSpec("categories", .string, maxLength: 200)]),
     ])
 
     public static let help = CommandSpec("help")
@@ -140,7 +144,7 @@ extension CommandSpec {
         ]),
         CommandSpec("clear", destructive: true),
         CommandSpec("replay"),
-        CommandSpec("autoplay"),
+        CommandSpec("autoplay", options: [CommandOptionSpec("mode", .string, choices: autoplayModes)]),
         CommandSpec("filter", options: [CommandOptionSpec("preset", .string, required: true, choices: filterPresets)]),
         CommandSpec("stay", destructive: true),
         CommandSpec("invite"),

@@ -7,6 +7,13 @@ extension CommandTexts {
         ("search.type.artist", "Artist", ""),
         ("search.type.playlist", "Playlist", ""),
         ("lyrics", "lyrics", "Show the lyrics of the track playing in your voice channel"),
+        ("autoplay.mode", "mode", "How the next songs are picked when the queue runs out"),
+        ("autoplay.mode.off", "Off", ""),
+        ("autoplay.mode.similar", "Similar songs", ""),
+        ("autoplay.mode.artist", "Same artist", ""),
+        ("autoplay.mode.mixed", "Mixed", ""),
+        ("settings.sponsorblock", "sponsorblock", "Choose which parts of videos SponsorBlock skips"),
+        ("settings.sponsorblock.categories", "categories", "e.g. sponsor, selfpromo, intro; none skips nothing; leave out for the defaults"),
     ]
 
     static let pluginsGerman: [(String, String, String)] = [
@@ -16,6 +23,13 @@ extension CommandTexts {
         ("search.type.artist", "Künstler", ""),
         ("search.type.playlist", "Playlist", ""),
         ("lyrics", "songtext", "Den Songtext des Titels in deinem Sprachkanal zeigen"),
+        ("autoplay.mode", "modus", "Wie die nächsten Songs gewählt werden, wenn die Warteschlange leer ist"),
+        ("autoplay.mode.off", "Aus", ""),
+        ("autoplay.mode.similar", "Ähnliche Songs", ""),
+        ("autoplay.mode.artist", "Gleicher Künstler", ""),
+        ("autoplay.mode.mixed", "Gemischt", ""),
+        ("settings.sponsorblock", "sponsorblock", "Wählen, welche Teile von Videos SponsorBlock überspringt"),
+        ("settings.sponsorblock.categories", "kategorien", "z. B. sponsor, selfpromo, intro; none überspringt nichts; leer für die Vorgabe"),
     ]
 
     static let pluginsFrench: [(String, String, String)] = [
@@ -25,6 +39,13 @@ extension CommandTexts {
         ("search.type.artist", "Artiste", ""),
         ("search.type.playlist", "Playlist", ""),
         ("lyrics", "paroles", "Afficher les paroles du titre joué dans ton salon vocal"),
+        ("autoplay.mode", "mode", "Comment choisir les titres suivants quand la file est vide"),
+        ("autoplay.mode.off", "Désactivée", ""),
+        ("autoplay.mode.similar", "Titres similaires", ""),
+        ("autoplay.mode.artist", "Même artiste", ""),
+        ("autoplay.mode.mixed", "Mélangé", ""),
+        ("settings.sponsorblock", "sponsorblock", "Choisir les parties des vidéos que SponsorBlock passe"),
+        ("settings.sponsorblock.categories", "categories", "ex. sponsor, selfpromo, intro ; none ne passe rien ; vide pour les valeurs par défaut"),
     ]
 
     static let pluginsSpanish: [(String, String, String)] = [
@@ -34,6 +55,13 @@ extension CommandTexts {
         ("search.type.artist", "Artista", ""),
         ("search.type.playlist", "Lista", ""),
         ("lyrics", "letra", "Muestra la letra de la canción que suena en tu canal de voz"),
+        ("autoplay.mode", "modo", "Cómo se eligen las siguientes canciones cuando se acaba la cola"),
+        ("autoplay.mode.off", "Desactivada", ""),
+        ("autoplay.mode.similar", "Canciones similares", ""),
+        ("autoplay.mode.artist", "Mismo artista", ""),
+        ("autoplay.mode.mixed", "Mezcla", ""),
+        ("settings.sponsorblock", "sponsorblock", "Elige qué partes de los vídeos salta SponsorBlock"),
+        ("settings.sponsorblock.categories", "categorias", "p. ej. sponsor, selfpromo, intro; none no salta nada; vacío para los valores por defecto"),
     ]
 
     static let pluginsPortugueseBrazil: [(String, String, String)] = [
@@ -43,6 +71,13 @@ extension CommandTexts {
         ("search.type.artist", "Artista", ""),
         ("search.type.playlist", "Playlist", ""),
         ("lyrics", "letra", "Mostra a letra da faixa tocando no seu canal de voz"),
+        ("autoplay.mode", "modo", "Como as próximas músicas são escolhidas quando a fila acaba"),
+        ("autoplay.mode.off", "Desligada", ""),
+        ("autoplay.mode.similar", "Músicas parecidas", ""),
+        ("autoplay.mode.artist", "Mesmo artista", ""),
+        ("autoplay.mode.mixed", "Misturado", ""),
+        ("settings.sponsorblock", "sponsorblock", "Escolha quais partes dos vídeos o SponsorBlock pula"),
+        ("settings.sponsorblock.categories", "categorias", "ex. sponsor, selfpromo, intro; none não pula nada; vazio para o padrão"),
     ]
 
     static let pluginsJapanese: [(String, String, String)] = [
@@ -52,5 +87,12 @@ extension CommandTexts {
         ("search.type.artist", "アーティスト", ""),
         ("search.type.playlist", "プレイリスト", ""),
         ("lyrics", "歌詞", "ボイスチャンネルで再生中の曲の歌詞を表示します"),
+        ("autoplay.mode", "モード", "キューが終わったとき次の曲を選ぶ方法"),
+        ("autoplay.mode.off", "オフ", ""),
+        ("autoplay.mode.similar", "似た曲", ""),
+        ("autoplay.mode.artist", "同じアーティスト", ""),
+        ("autoplay.mode.mixed", "ミックス", ""),
+        ("settings.sponsorblock", "sponsorblock", "SponsorBlock が動画のどの部分をスキップするか選びます"),
+        ("settings.sponsorblock.categories", "カテゴリ", "例: sponsor, selfpromo, intro。none は何もスキップしない。空欄で既定値"),
     ]
 }

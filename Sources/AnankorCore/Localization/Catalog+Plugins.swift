@@ -17,6 +17,13 @@ extension LocalizationCatalog {
         .musicLyricsNotFound: "No lyrics found for **{title}**.",
         .musicLyricsUnavailable: "Lyrics need the LavaLyrics plugin on the music server, and this one has none.",
         .musicLyricsTruncated: "… (shortened)",
+        .musicBoardSegmentSkipped: "⏭️ Skipped {category} ({from}–{to})",
+        .musicAutoplayArtist: "Autoplay is on: more by the same artist follows when the queue runs out.",
+        .musicAutoplayMixed: "Autoplay is on: similar tracks and more by the same artist take turns when the queue runs out.",
+        .settingsSponsorBlockSet: "SponsorBlock now skips these parts of videos: {categories}.",
+        .settingsSponsorBlockNone: "SponsorBlock now skips nothing: videos play in full.",
+        .settingsShowSponsorBlock: "SponsorBlock skips: {categories}",
+        .errorOptionSponsorBlock: "`{input}` is not a SponsorBlock category; use {known}, or none.",
     ]
 
     static let pluginsGerman: Table = [
@@ -35,6 +42,13 @@ extension LocalizationCatalog {
         .musicLyricsNotFound: "Kein Songtext für **{title}** gefunden.",
         .musicLyricsUnavailable: "Songtexte brauchen das Plugin LavaLyrics auf dem Musikserver, und dieser hat es nicht.",
         .musicLyricsTruncated: "… (gekürzt)",
+        .musicBoardSegmentSkipped: "⏭️ Übersprungen: {category} ({from}–{to})",
+        .musicAutoplayArtist: "Autoplay ist an: mehr vom selben Künstler folgt, wenn die Warteschlange leer ist.",
+        .musicAutoplayMixed: "Autoplay ist an: ähnliche Titel und mehr vom selben Künstler folgen abwechselnd, wenn die Warteschlange leer ist.",
+        .settingsSponsorBlockSet: "SponsorBlock überspringt jetzt diese Teile von Videos: {categories}.",
+        .settingsSponsorBlockNone: "SponsorBlock überspringt jetzt nichts: Videos laufen vollständig.",
+        .settingsShowSponsorBlock: "SponsorBlock überspringt: {categories}",
+        .errorOptionSponsorBlock: "`{input}` ist keine SponsorBlock-Kategorie; nutze {known} oder none.",
     ]
 
     static let pluginsFrench: Table = [
@@ -53,6 +67,13 @@ extension LocalizationCatalog {
         .musicLyricsNotFound: "Aucunes paroles trouvées pour **{title}**.",
         .musicLyricsUnavailable: "Les paroles demandent le plugin LavaLyrics sur le serveur de musique, qui ne l’a pas.",
         .musicLyricsTruncated: "… (raccourci)",
+        .musicBoardSegmentSkipped: "⏭️ Passé : {category} ({from}–{to})",
+        .musicAutoplayArtist: "Lecture automatique activée : d’autres titres du même artiste suivront quand la file sera vide.",
+        .musicAutoplayMixed: "Lecture automatique activée : titres similaires et titres du même artiste alterneront quand la file sera vide.",
+        .settingsSponsorBlockSet: "SponsorBlock passe désormais ces parties des vidéos : {categories}.",
+        .settingsSponsorBlockNone: "SponsorBlock ne passe plus rien : les vidéos sont lues en entier.",
+        .settingsShowSponsorBlock: "SponsorBlock passe : {categories}",
+        .errorOptionSponsorBlock: "`{input}` n’est pas une catégorie SponsorBlock ; utilise {known}, ou none.",
     ]
 
     static let pluginsSpanish: Table = [
@@ -71,6 +92,13 @@ extension LocalizationCatalog {
         .musicLyricsNotFound: "No se encontró la letra de **{title}**.",
         .musicLyricsUnavailable: "La letra necesita el plugin LavaLyrics en el servidor de música, y este no lo tiene.",
         .musicLyricsTruncated: "… (recortada)",
+        .musicBoardSegmentSkipped: "⏭️ Saltado: {category} ({from}–{to})",
+        .musicAutoplayArtist: "Reproducción automática activada: sonará más del mismo artista cuando se acabe la cola.",
+        .musicAutoplayMixed: "Reproducción automática activada: canciones similares y más del mismo artista se turnarán cuando se acabe la cola.",
+        .settingsSponsorBlockSet: "SponsorBlock ahora salta estas partes de los vídeos: {categories}.",
+        .settingsSponsorBlockNone: "SponsorBlock ya no salta nada: los vídeos se reproducen completos.",
+        .settingsShowSponsorBlock: "SponsorBlock salta: {categories}",
+        .errorOptionSponsorBlock: "`{input}` no es una categoría de SponsorBlock; usa {known}, o none.",
     ]
 
     static let pluginsPortugueseBrazil: Table = [
@@ -89,6 +117,13 @@ extension LocalizationCatalog {
         .musicLyricsNotFound: "Nenhuma letra encontrada para **{title}**.",
         .musicLyricsUnavailable: "Letras precisam do plugin LavaLyrics no servidor de música, e este não o tem.",
         .musicLyricsTruncated: "… (encurtada)",
+        .musicBoardSegmentSkipped: "⏭️ Pulado: {category} ({from}–{to})",
+        .musicAutoplayArtist: "Reprodução automática ligada: mais do mesmo artista toca quando a fila acabar.",
+        .musicAutoplayMixed: "Reprodução automática ligada: faixas parecidas e mais do mesmo artista se revezam quando a fila acabar.",
+        .settingsSponsorBlockSet: "O SponsorBlock agora pula estas partes dos vídeos: {categories}.",
+        .settingsSponsorBlockNone: "O SponsorBlock agora não pula nada: os vídeos tocam inteiros.",
+        .settingsShowSponsorBlock: "O SponsorBlock pula: {categories}",
+        .errorOptionSponsorBlock: "`{input}` não é uma categoria do SponsorBlock; use {known}, ou none.",
     ]
 
     static let pluginsJapanese: Table = [
@@ -107,5 +142,12 @@ extension LocalizationCatalog {
         .musicLyricsNotFound: "**{title}** の歌詞は見つかりませんでした。",
         .musicLyricsUnavailable: "歌詞には音楽サーバーに LavaLyrics プラグインが必要ですが、入っていません。",
         .musicLyricsTruncated: "…（省略）",
+        .musicBoardSegmentSkipped: "⏭️ {category}（{from}–{to}）をスキップしました",
+        .musicAutoplayArtist: "自動再生はオンです: キューが終わると同じアーティストの曲が続きます。",
+        .musicAutoplayMixed: "自動再生はオンです: キューが終わると似た曲と同じアーティストの曲が交互に続きます。",
+        .settingsSponsorBlockSet: "SponsorBlock は動画のこの部分をスキップします: {categories}。",
+        .settingsSponsorBlockNone: "SponsorBlock は何もスキップしません: 動画は最後まで再生されます。",
+        .settingsShowSponsorBlock: "SponsorBlock がスキップする部分: {categories}",
+        .errorOptionSponsorBlock: "`{input}` は SponsorBlock のカテゴリではありません。{known}、または none を使ってください。",
     ]
 }

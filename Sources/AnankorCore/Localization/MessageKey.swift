@@ -99,6 +99,13 @@ public enum MessageKey: String, CaseIterable, Sendable, Codable {
     case musicLyricsNotFound = "music.lyrics.notFound"
     case musicLyricsUnavailable = "music.lyrics.unavailable"
     case musicLyricsTruncated = "music.lyrics.truncated"
+    case musicBoardSegmentSkipped = "music.board.segmentSkipped"
+    case musicAutoplayArtist = "music.autoplay.artist"
+    case musicAutoplayMixed = "music.autoplay.mixed"
+    case settingsSponsorBlockSet = "settings.sponsorBlockSet"
+    case settingsSponsorBlockNone = "settings.sponsorBlockNone"
+    case settingsShowSponsorBlock = "settings.show.sponsorBlock"
+    case errorOptionSponsorBlock = "error.option.sponsorBlock"
 
     // Game sessions
     case gameCreated = "game.created"

@@ -99,7 +99,11 @@ extension SessionStep {
             reply(id, .cleared(count: count))
         case .autoplay(let chosen):
             record.autoplay = chosen ?? !record.autoplay
-            reply(id, .autoplay(record.autoplay))
+            reply(id, record.autoplay ? .autoplayMode(record.autoplayMode ?? .similar) : .autoplay(false))
+        case .autoplayMode(let mode):
+            record.autoplay = true
+            record.autoplayMode = mode
+            reply(id, .autoplayMode(mode))
         }
     }
 

@@ -74,6 +74,9 @@ extension SessionStep {
             current.updatedAt = at
             if let paused, !hasPendingPause() { current.paused = paused }
             record.nowPlaying = current
+        case .segmentSkipped(let entry, let part):
+            guard let current = record.nowPlaying, entry == nil || entry == current.entry.id else { return }
+            record.skippedSegment = SkippedSegment(entry: current.entry.id, part: part)
         }
     }
 
@@ -213,6 +216,8 @@ extension SessionStep {
         guard let track, record.binding != nil, record.nowPlaying == nil, record.queue.isEmpty,
             let last = record.history.last
         else { return }
+        // Never again what just played, whatever the search returned.
+        guard AutoplayQuery.pick(from: [track], last: last.track, recent: recentlyPlayed) != nil else { return }
         record.counter += 1
         let entry = QueueEntry(id: QueueEntryID("\(record.session)~\(record.counter)"), track: track,
                                requester: last.requester, addedAt: now)

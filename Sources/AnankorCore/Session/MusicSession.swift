@@ -184,6 +184,7 @@ struct SessionStep {
     /// answered when the resulting job is acknowledged, or at once when there is no job.
     mutating func advance(_ reason: AdvanceReason, waiting: WaitingCommand? = nil, autoplay: Bool = true) {
         record.playerEmptySince = nil
+        record.skippedSegment = nil  // a repeat of the same entry starts unskipped too
         let current = record.nowPlaying?.entry
         let next = AdvanceRule.next(after: current, mode: record.loop, reason: reason, queue: &record.queue,
                                     history: &record.history, historyLimit: policy.historyLimit)
@@ -200,10 +201,15 @@ struct SessionStep {
         }
         if autoplay, record.autoplay, !record.autoplayAsked, let last = record.history.last {
             record.autoplayAsked = true
-            let recent = record.history.suffix(policy.autoplayRecent).map(\.track.encoded)
-            effects.append(.findAutoplay(after: last.track, excluding: recent))
+            let turn = record.autoplayTurns ?? 0
+            record.autoplayTurns = turn + 1
+            let mode = (record.autoplayMode ?? .similar).strategy(turn: turn)
+            effects.append(.findAutoplay(after: last.track, mode: mode, excluding: recentlyPlayed))
         }
     }
+
+    /// What autoplay must not queue again: the newest `autoplayRecent` history entries.
+    var recentlyPlayed: [Track] { record.history.suffix(policy.autoplayRecent).map(\.track) }
 
     // MARK: Binding
 
@@ -311,6 +317,8 @@ struct SessionStep {
         var queued: Int
         var loop: LoopMode
         var autoplay: Bool
+        var autoplayMode: AutoplayMode?
+        var skippedSegment: SkippedSegment?
         var volume: Int
         var filter: String?
 
@@ -321,6 +329,8 @@ struct SessionStep {
             queued = record.queue.count
             loop = record.loop
             autoplay = record.autoplay
+            autoplayMode = record.autoplayMode
+            skippedSegment = record.skippedSegment
             volume = record.volume
             filter = record.filter
         }
@@ -347,6 +357,7 @@ struct SessionStep {
         if idle, record.idleSince == nil { record.idleSince = now }
         if !idle { record.idleSince = nil }
         if record.binding == nil { record.aloneSince = nil }
+        if let skipped = record.skippedSegment, skipped.entry != record.nowPlaying?.entry.id { record.skippedSegment = nil }
         guard record != before else { return effects }
         record.version = before.version + 1
         var all: [SessionEffect] = [.persist(record)]

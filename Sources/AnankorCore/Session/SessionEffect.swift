@@ -21,9 +21,10 @@ public enum SessionEffect: Sendable, Hashable {
     case persist(SessionRecord)
     /// Deliver `SessionInput.tick(timer)` at `at` (replacing an earlier schedule of that timer).
     case schedule(SessionTimer, at: Date)
-    /// Autoplay: find one track related to `after` whose encoding is not in `excluding`, and
-    /// answer with `SessionInput.autoplayFound`.
-    case findAutoplay(after: Track, excluding: [String])
+    /// Autoplay: find one track after `after` by `mode` (`similar` or `artist`; `mixed` is
+    /// resolved per turn already) that is none of `excluding` (recently played), and answer with
+    /// `SessionInput.autoplayFound`.
+    case findAutoplay(after: Track, mode: AutoplayMode, excluding: [Track])
 }
 
 /// What a command did. A command that needs a job is answered when the job is acknowledged, or
@@ -46,6 +47,8 @@ public enum CommandResult: Sendable, Hashable, Codable {
     case moved(title: String, position: Int)
     case cleared(count: Int)
     case autoplay(Bool)
+    /// Autoplay is on, in this mode.
+    case autoplayMode(AutoplayMode)
     case filterApplied(String?)
     case stay(Bool)
     case refused(CommandRefusal)

@@ -71,6 +71,8 @@ public enum MemberCommand: Sendable, Hashable {
     case replay
     /// nil toggles.
     case autoplay(Bool?)
+    /// `/autoplay mode:`: on, picking the next tracks this way.
+    case autoplayMode(AutoplayMode)
     /// nil clears filters.
     case filter(String?)
     case stay(Bool)
@@ -93,6 +95,8 @@ public enum WorkerReport: Sendable, Hashable {
     case offline
     /// The worker (or the spare that took its token) is running.
     case online
+    /// SponsorBlock skipped a segment of `entry` (nil: whatever plays); the board shows it.
+    case segmentSkipped(QueueEntryID?, SkippedSegment.Part)
     /// The worker's lease expired: it is gone. `routing` is used to rebind elsewhere.
     case dead(routing: RoutingSnapshot)
 }

@@ -62,6 +62,12 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     /// current entry should play: seen so again a moment later, the track ended and its
     /// `trackEnd` was lost (a single look could race the play that is just starting it).
     public var playerEmptySince: Date?
+    /// How autoplay picks (nil: `similar`, as records stored before modes existed).
+    public var autoplayMode: AutoplayMode?
+    /// Autoplay searches asked so far: `mixed` alternates by it.
+    public var autoplayTurns: Int?
+    /// The segment SponsorBlock last skipped in the current entry, for the now-playing message.
+    public var skippedSegment: SkippedSegment?
 
     public init(session: SessionKey, now: Date, volume: Int = 100,
                 incarnation: UInt64 = .random(in: 1...UInt64.max)) {
@@ -102,6 +108,7 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         case history = "h", loop = "l", autoplay = "ap", volume = "vol", filter = "fx", stay = "st"
         case textChannel = "tc", locale = "lc", boardMessage = "bm", pending = "p", counter = "n", incarnation = "i", idleSince = "is", aloneSince = "as"
         case autoplayAsked = "aa", lastWorker = "lw", playerEmptySince = "pe"
+        case autoplayMode = "am", autoplayTurns = "at", skippedSegment = "ss"
     }
 }
 

@@ -9,6 +9,12 @@ public enum AutoplayMode: String, Sendable, Hashable, Codable, CaseIterable {
     case artist
     /// Alternates: similar, then artist, then similar …
     case mixed
+
+    /// The strategy of the `turn`th autoplay pick of a session (0-based): `mixed` alternates,
+    /// the others are themselves.
+    public func strategy(turn: Int) -> AutoplayMode {
+        self == .mixed ? (turn % 2 == 0 ? .similar : .artist) : self
+    }
 }
 
 /// The pure part of autoplay: what to ask Lavalink for, and which of its answers to take.
@@ -54,6 +60,19 @@ public struct AutoplayQuery: Sendable, Hashable {
             !recentSet.contains(candidate.encoded)
                 && (candidate.uri == nil || candidate.uri != last.uri)
                 && songKey(candidate) != lastKey
+        }
+    }
+
+    /// The first candidate that is neither `last` nor any of `recent` (the session's recently
+    /// played tracks), compared by encoding, link and song (title and author without notes).
+    public static func pick(from candidates: [Track], last: Track, recent: [Track]) -> Track? {
+        let played = recent + [last]
+        let encodings = Set(played.map(\.encoded))
+        let links = Set(played.compactMap(\.uri))
+        let songs = Set(played.map(songKey))
+        return candidates.first { candidate in
+            !encodings.contains(candidate.encoded) && !(candidate.uri.map(links.contains) ?? false)
+                && !songs.contains(songKey(candidate))
         }
     }
 

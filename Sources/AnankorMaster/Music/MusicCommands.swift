@@ -56,7 +56,10 @@ struct MusicCommands: Sendable {
         case "move": return .move(from: Int(invocation.integer("from") ?? 0), to: Int(invocation.integer("to") ?? 0))
         case "clear": return .clear
         case "replay": return .replay
-        case "autoplay": return .autoplay(nil)
+        case "autoplay":
+            // No mode toggles; `off` turns it off; a mode turns it on that way.
+            guard let choice = invocation.string("mode") else { return .autoplay(nil) }
+            return AutoplayMode(rawValue: choice).map(MemberCommand.autoplayMode) ?? .autoplay(false)
         case "filter":
             let preset = invocation.string("preset") ?? "off"
             return .filter(preset == "off" ? nil : preset)

@@ -89,12 +89,19 @@ struct NowPlayingBoard: Sendable {
         let length = track.isStream ? "LIVE" : PlaybackTime.format(milliseconds: track.lengthMs)
         var lines = [channelLine, "**\(Markdown.escape(track.title))** — \(Markdown.escape(track.author))",
                      "\(playing.paused ? "⏸️" : "▶️") `\(position) / \(length)` · <@\(playing.entry.requester)>"]
+        if let skipped = record.skippedSegment, skipped.entry == playing.entry.id {
+            lines.append(context.text(.musicBoardSegmentSkipped, locale, [
+                "category": context.text(SegmentNotices.label(of: skipped.part.category), locale),
+                "from": PlaybackTime.format(milliseconds: skipped.part.startMs),
+                "to": PlaybackTime.format(milliseconds: skipped.part.endMs),
+            ]))
+        }
         if let next = record.queue.first {
             lines.append(context.text(.musicUpNextLine, locale, ["title": next.track.title, "count": "\(record.queue.count)"]))
         }
         var footer = "🔁 \(record.loop.rawValue) · 🔊 \(record.volume)%"
         if let filter = record.filter { footer += " · 🎛️ \(filter)" }
-        if record.autoplay { footer += " · ♾️" }
+        if record.autoplay { footer += " · ♾️ \((record.autoplayMode ?? .similar).rawValue)" }
         var embed = Embed(title: context.text(.musicNowPlayingTitle, locale), description: lines.joined(separator: "\n"),
                           url: track.uri, color: 0x5865F2)
         embed.footer = Embed.Footer(text: footer)

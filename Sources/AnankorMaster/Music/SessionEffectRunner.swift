@@ -71,8 +71,8 @@ final class SessionEffectRunner: Sendable {
                 MasterMetrics.sessionNotice("\(notice)".split(separator: "(").first.map(String.init) ?? "notice")
                 let text = texts.notice(notice, session: session, locale: locale ?? .englishUS)
                 background { await self.context.post(text, in: channel) }
-            case .findAutoplay(let last, let excluding):
-                background { await self.findAutoplay(after: last, excluding: Set(excluding), session: session, driver: driver) }
+            case .findAutoplay(let last, let mode, let excluding):
+                background { await self.findAutoplay(after: last, mode: mode, excluding: excluding, session: session, driver: driver) }
             }
         }
     }
@@ -216,12 +216,16 @@ final class SessionEffectRunner: Sendable {
 
     // MARK: Autoplay
 
-    /// One track by the last track's author that was not played recently.
-    private func findAutoplay(after last: AnankorCore.Track, excluding recent: Set<String>, session: SessionKey,
-                              driver: SessionDriver) async {
+    /// One track after `last` by `mode` that was not played recently: `AutoplayQuery`'s loads,
+    /// best first, until one finds something new (a failed or empty load falls through to the next).
+    private func findAutoplay(after last: AnankorCore.Track, mode: AutoplayMode, excluding recent: [AnankorCore.Track],
+                              session: SessionKey, driver: SessionDriver) async {
         var pick: AnankorCore.Track?
-        if case .tracks(let found, _) = await context.tracks.resolve("ytsearch:\(last.author)") {
-            pick = found.first { !recent.contains($0.encoded) }
+        let query = AutoplayQuery.choose(mode: mode, last: last, recent: recent.map(\.encoded))
+        for identifier in query.identifiers where pick == nil {
+            if case .tracks(let found, _) = await context.tracks.resolve(identifier) {
+                pick = AutoplayQuery.pick(from: found, last: last, recent: recent)
+            }
         }
         do {
             try await driver.handle(.autoplayFound(pick), in: session)

@@ -166,6 +166,13 @@ struct CommandResultText {
         case .moved(let title, let position): return Reply(text(.musicMoved, ["title": title, "position": "\(position)"]))
         case .cleared: return Reply(text(.musicCleared))
         case .autoplay(let on): return Reply(text(on ? .musicAutoplayOn : .musicAutoplayOff))
+        case .autoplayMode(let mode):
+            let key: MessageKey = switch mode {
+            case .similar: .musicAutoplayOn
+            case .artist: .musicAutoplayArtist
+            case .mixed: .musicAutoplayMixed
+            }
+            return Reply(text(key))
         case .filterApplied(let preset): return Reply(text(.musicFilterApplied, ["filter": preset ?? "off"]))
         case .stay(let on):
             let minutes = Int(context.configuration.idleTimeout.components.seconds / 60)

@@ -52,10 +52,17 @@ struct TrackResolver: Sendable {
 
     /// URLs and prefixed identifiers (`ytsearch:`, `scsearch:`) go to Lavalink as they are; plain
     /// words become a YouTube search.
+    /// LavaSrc's recommendation and ISRC prefixes (autoplay loads `sprec:`/`dzrec:`), sent as they are.
+    static let lavaSrcPrefixes: Set<String> = ["sprec", "dzrec", "ymrec", "dzisrc"]
+
     static func identifier(for query: String) -> String {
         let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("http://") || trimmed.hasPrefix("https://") { return trimmed }
-        if let colon = trimmed.firstIndex(of: ":"), trimmed[..<colon].hasSuffix("search") { return trimmed }
+        if let colon = trimmed.firstIndex(of: ":"), trimmed[..<colon].hasSuffix("search")
+            || Self.lavaSrcPrefixes.contains(String(trimmed[..<colon]))
+        {
+            return trimmed
+        }
         return "ytsearch:\(trimmed)"
     }
 

@@ -40,7 +40,11 @@ struct WorkerEventHandler: Sendable {
             try await job(acked.job, in: acked.session) { .jobAcked($0) }
         case .tempChannelCreated(let created):
             try await games.channelCreated(created)
-        case .segmentSkipped(let skipped): try await SegmentNotices(context: context).announce(skipped)
+        case .segmentSkipped(let skipped):
+            try await SegmentNotices(context: context).announce(skipped)
+            // The now-playing message says so too, until the next track.
+            try await report(.segmentSkipped(skipped.entry, SkippedSegment.Part(
+                category: skipped.category, startMs: skipped.startMs, endMs: skipped.endMs)), in: skipped.session)
         case .jobFailed(let failed):
             if failed.missingPermission, failed.jobKind == VoiceMoveJob.kind, let lobby = failed.lobby,
                 let guild = failed.guild

@@ -3,8 +3,8 @@ import DiscordKit
 import Foundation
 
 /// `/settings …`: what a server's managers change about Anankor (DJ role, language of posts,
-/// default volume, text-command prefix, sessions at once, and per voice channel: volume, 24/7,
-/// DJ-only). Every change is a compare-and-set on the ledger's settings, confirmed with what was
+/// default volume, text-command prefix, sessions at once, SponsorBlock categories, and per voice
+/// channel: volume, 24/7, DJ-only). Every change is a compare-and-set on the ledger's settings, confirmed with what was
 /// saved, in the member's language; an option left out puts the setting back to its default.
 struct SettingsCommands: Sendable {
     let context: MasterContext
@@ -20,6 +20,7 @@ struct SettingsCommands: Sendable {
         case "settings.prefix": return try await prefix(invocation)
         case "settings.sessions": return try await sessions(invocation)
         case "settings.channel": return try await channel(invocation)
+        case "settings.sponsorblock": return try await sponsorBlock(invocation)
         default: throw InvocationProblem(.errorUnknownCommand)
         }
     }
@@ -40,6 +41,10 @@ struct SettingsCommands: Sendable {
             "stay": settings.stayChannels.isEmpty ? none
                 : settings.stayChannels.sorted { $0.rawValue < $1.rawValue }.map(context.mention(channel:)).joined(separator: ", "),
         ])]
+        lines.append(text(invocation, .settingsShowSponsorBlock, [
+            "categories": settings.effectiveSponsorBlockCategories.isEmpty ? none
+                : settings.effectiveSponsorBlockCategories.joined(separator: ", "),
+        ]))
         if !channels.isEmpty {
             lines.append(text(invocation, .settingsShowChannels))
             for channel in channels.prefix(25) {
@@ -130,6 +135,26 @@ struct SettingsCommands: Sendable {
         var lines = [text(invocation, .settingsSessionsSet, ["count": "\(wanted)"])]
         if operatorCap < wanted { lines.append(text(invocation, .settingsSessionsCapped, ["limit": "\(operatorCap)"])) }
         return Reply(lines.joined(separator: "\n"), ephemeral: true)
+    }
+
+    /// The SponsorBlock categories the guild's players skip. Workers read them from the ledger
+    /// before each track, so the next track follows a change.
+    private func sponsorBlock(_ invocation: CommandInvocation) async throws -> Reply {
+        var chosen: [String]?
+        if let input = invocation.string("categories"), !input.trimmingCharacters(in: .whitespaces).isEmpty {
+            switch GuildSettings.sponsorBlockChoice(parsing: input) {
+            case .categories(let categories): chosen = categories
+            case .unknown(let word):
+                throw CommandValidation.invalid("settings.sponsorblock.categories", .errorOptionSponsorBlock, [
+                    "input": word.replacingOccurrences(of: "`", with: "'"), "known": GuildSettings.sponsorBlockCategoryNames.joined(separator: ", "),
+                ])
+            }
+        }
+        let saved = try await update(invocation) { $0.sponsorBlockCategories = chosen }
+        let categories = saved.effectiveSponsorBlockCategories
+        guard !categories.isEmpty else { return Reply(text(invocation, .settingsSponsorBlockNone), ephemeral: true) }
+        return Reply(text(invocation, .settingsSponsorBlockSet, ["categories": categories.joined(separator: ", ")]),
+                     ephemeral: true)
     }
 
     // MARK: One voice channel

@@ -57,6 +57,7 @@ extension Catalogue {
             if query.isEmpty || query == "emulator:empty" { return .empty }
             return .search(lavaSrcSearch(query, source: source))
         }
+        if let recommendations = lavaSrcRecommendations(identifier) { return recommendations }
         guard let (source, kind, id) = Self.parseLavaSrcLink(identifier) else { return nil }
         switch kind {
         case .track:
@@ -116,6 +117,26 @@ extension Catalogue {
             found.remember(info)
             return makeLavaSrcTrack(info)
         }
+    }
+
+    /// LavaSrc's recommendations (`sprec:seed_tracks=…`, `dzrec:<track id>`): a playlist of
+    /// related tracks of that source, with `pluginInfo.type` `recommendations`.
+    private func lavaSrcRecommendations(_ identifier: String) -> LoadResult? {
+        let prefixes: [(prefix: String, source: LavaSrcSource, name: String)] = [
+            ("sprec:", .spotify, "Spotify Recommendations"), ("dzrec:", .deezer, "Deezer Recommendations"),
+        ]
+        guard let match = prefixes.first(where: { identifier.hasPrefix($0.prefix) }) else { return nil }
+        let seed = identifier.dropFirst(match.prefix.count).trimmingCharacters(in: .whitespaces)
+        if seed.isEmpty { return .empty }
+        let tracks = (0..<searchResultCount).compactMap { index -> Track? in
+            let info = lavaSrcInfo(match.source, id: match.source.id(StableHash.of("\(match.prefix)\(seed)#\(index)")))
+            found.remember(info)
+            return makeLavaSrcTrack(info)
+        }
+        return .playlist(name: match.name, selectedTrack: -1, tracks: tracks, pluginInfo: [
+            "type": "recommendations", "url": .null, "artworkUrl": .null, "author": .null,
+            "totalTracks": .int(Int64(tracks.count)),
+        ])
     }
 
     func lavaSrcTrack(_ source: LavaSrcSource, id: String) -> Track? {

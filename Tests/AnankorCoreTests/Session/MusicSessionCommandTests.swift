@@ -187,7 +187,7 @@ struct MusicSessionCommandTests {
         let moved = driver.record.queue[2].track.title
         #expect(driver.command(7, .move(from: 3, to: 1)).reply(to: 7) == .moved(title: moved, position: 1))
         #expect(driver.record.queue[0].track.title == moved)
-        #expect(driver.command(8, .autoplay(nil)).reply(to: 8) == .autoplay(true))
+        #expect(driver.command(8, .autoplay(nil)).reply(to: 8) == .autoplayMode(.similar))
         #expect(driver.command(9, .clear).reply(to: 9) == .cleared(count: 3))
         #expect(driver.record.queue.isEmpty)
     }

@@ -50,7 +50,7 @@ struct MusicSessionEventTests {
         var driver = SessionDriver.playing(["a"])
         driver.command(2, .autoplay(true))
         let ended = driver.report(.trackEnded(driver.record.nowPlaying!.entry.id, reason: .finished))
-        #expect(ended.contains(.findAutoplay(after: F.track("a"), excluding: ["enc-a"])))
+        #expect(ended.contains(.findAutoplay(after: F.track("a"), mode: .similar, excluding: [F.track("a")])))
         let found = driver.send(.autoplayFound(F.track("z")))
         #expect(driver.record.nowPlaying?.entry.track.title == "z")
         #expect(found.sent.count == 1)

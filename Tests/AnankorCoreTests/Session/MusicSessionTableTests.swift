@@ -49,7 +49,7 @@ struct MusicSessionTableTests {
             .skip(to: nil), .skip(to: 2), .skip(to: 50), .previous, .pause, .resume, .togglePause, .stop, .leave,
             .seek(10_000), .seek(-1), .volume(80), .volume(999), .loop(.track), .loop(nil), .shuffle(seed: 7),
             .remove(position: 1), .remove(position: 0), .move(from: 1, to: 2), .move(from: 1, to: 40), .clear, .replay,
-            .autoplay(nil), .filter("bassboost"), .filter(nil), .stay(true), .stay(false),
+            .autoplay(nil), .filter("bassboost"), .filter(nil), .stay(true), .stay(false), .autoplayMode(.mixed),
         ]
         var inputs: [(String, SessionInput)] = commands.enumerated().map { index, command in
             ("command \(command)", .command(command, from: F.origin(UInt64(1000 + index))))
@@ -58,6 +58,7 @@ struct MusicSessionTableTests {
             .voiceConnected, .connectFailed(reason: "denied"), .jobAcked(pending), .jobFailed(pending, reason: "x"),
             .jobAcked(SessionJobID("unknown")), .trackStarted(current), .trackEnded(current, reason: .finished),
             .trackEnded(current, reason: .replaced), .trackEnded(QueueEntryID("other"), reason: .finished),
+            .segmentSkipped(current, SkippedSegment.Part(category: "sponsor", startMs: 30_000, endMs: 45_000)),
             .trackStuck(current), .trackException(current, message: "boom"),
             .position(current, positionMs: 5_000, paused: true, at: driver.now), .offline, .online,
             .dead(routing: F.routing([F.w2])), .dead(routing: F.routing([])),
