@@ -24,6 +24,9 @@ public enum SessionEffect: Sendable, Hashable {
     /// Autoplay: find one track related to `after` whose encoding is not in `excluding`, and
     /// answer with `SessionInput.autoplayFound`.
     case findAutoplay(after: Track, excluding: [String])
+    /// The session moved on with its listeners: deliver `SessionInput.takeOver(record)` to the
+    /// session `to` (the record as it stood, its bot still bound, its position brought to now).
+    case handOver(SessionRecord, to: SessionKey)
 }
 
 /// What a command did. A command that needs a job is answered when the job is acknowledged, or
