@@ -44,13 +44,13 @@ extension WorkerBot {
         }
     }
 
-    /// Destroys the player and leaves. A leave for a channel the worker is not in (a stale job
-    /// after a move) changes nothing.
+    /// Destroys the player and leaves. A leave for a channel the worker is not in, or is moving
+    /// away from (a stale job after a move), changes nothing.
     func leave(_ job: VoiceLeaveJob, logger: Logger) async throws {
         let guild = job.session.guild
-        if let current = await voice.session(in: guild), current.channel != job.session.channel {
-            logger.info("leave for another channel than the one the worker is in; ignored",
-                        metadata: ["channel.id": "\(current.channel)"])
+        if await voice.isStaleLeave(job.session) {
+            logger.info("leave for a channel the worker is not in or is moving away from; ignored",
+                        metadata: ["channel.id": "\(job.session.channel)"])
             return
         }
         // Forgotten first, so the VOICE_STATE_UPDATE that follows is not taken for a kick.

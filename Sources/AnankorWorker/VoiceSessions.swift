@@ -95,6 +95,16 @@ actor VoiceSessions {
 
     func session(in guild: GuildID) -> SessionKey? { guilds[guild]?.session }
 
+    /// A leave of `session` that must change nothing: the bot is in another channel, or on its
+    /// way to one (a session that took this bot after the leave was decided asked it to move;
+    /// ending the join now would fail that session's connect).
+    func isStaleLeave(_ session: SessionKey) -> Bool {
+        guard let voice = guilds[session.guild] else { return false }
+        if voice.session.channel != session.channel { return true }
+        if let joining = voice.joining, joining != session.channel { return true }
+        return false
+    }
+
     var sessions: [SessionKey] { guilds.values.map(\.session) }
 
     /// Each session's guild and whether Discord confirmed the bot in voice (for metrics).

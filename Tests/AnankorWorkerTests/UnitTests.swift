@@ -87,6 +87,27 @@ struct UnitTests {
         #expect(await voice.botVoiceState(guild: guild, channel: nil, sessionID: "s1") == .none)
     }
 
+    @Test("a leave of the channel the bot is moving away from is stale: the move asked after it goes on")
+    func leaveWhileMoving() async {
+        let voice = VoiceSessions(sessionsMeter: Meter(label: "test_sessions"))
+        let guild = GuildID(10)
+        let lounge = SessionKey(guild: guild, channel: ChannelID(20))
+        let karaoke = SessionKey(guild: guild, channel: ChannelID(30))
+        #expect(!(await voice.isStaleLeave(lounge)), "no session: nothing to keep")
+        if case .join(let attempt) = await voice.beginConnect(lounge, textChannel: nil, selfDeaf: true) {
+            voice.attempts.discard(attempt)
+        }
+        _ = await voice.botVoiceState(guild: guild, channel: ChannelID(20), sessionID: "s1")
+        #expect(!(await voice.isStaleLeave(lounge)), "in the channel: the leave is carried out")
+        if case .join(let attempt) = await voice.beginConnect(karaoke, textChannel: nil, selfDeaf: true) {
+            voice.attempts.discard(attempt)
+        }
+        #expect(await voice.isStaleLeave(lounge), "moving to another channel: the leave would fail the move")
+        _ = await voice.botVoiceState(guild: guild, channel: ChannelID(30), sessionID: "s1")
+        #expect(await voice.isStaleLeave(lounge))
+        #expect(!(await voice.isStaleLeave(karaoke)))
+    }
+
     @Test("a join nobody confirms times out and asks to leave; a result that comes first is kept")
     func joinTimeout() async throws {
         let voice = VoiceSessions(sessionsMeter: Meter(label: "test_sessions"))

@@ -181,9 +181,10 @@ struct MusicFailureTests {
         }
     }
 
-    @Test("a moderator disconnects the bot: the binding is cleared, the player is gone, the channel is told")
-    func botKicked() async throws {
-        try await withStage(.embedded) { stage in
+    @Test("a moderator disconnects the bot: the binding is cleared, the player is gone, the channel is told",
+          arguments: Mode.allCases)
+    func botKicked(mode: Mode) async throws {
+        try await withStage(mode) { stage in
             let world = stage.world
             let bot = try await Self.startPlaying(stage)
             try await world.discord.setVoiceChannel(of: bot, in: world.guild, to: nil)
@@ -195,9 +196,10 @@ struct MusicFailureTests {
         }
     }
 
-    @Test("a moderator moves the bot elsewhere: it leaves, nothing plays in the wrong channel, the channel is told")
-    func botMoved() async throws {
-        try await withStage(.embedded) { stage in
+    @Test("a moderator moves the bot elsewhere: it leaves, nothing plays in the wrong channel, the channel is told",
+          arguments: Mode.allCases)
+    func botMoved(mode: Mode) async throws {
+        try await withStage(mode) { stage in
             let world = stage.world
             let bot = try await Self.startPlaying(stage)
             try await world.discord.setVoiceChannel(of: bot, in: world.guild, to: stage.voice("Karaoke"))
@@ -229,16 +231,19 @@ struct MusicFailureTests {
                 await world.notices().contains { $0.content.hasPrefix("Left <#\(stage.voice("Lounge"))>") }
             })
             #expect(await stage.boundBot("Lounge") == nil)
-            try await Task.sleep(for: .seconds(3))
+            // Shown by its record rather than by waiting: a /stay session has no idle deadline at all.
+            let kept = try #require(try await stage.ports.state.sessionRecord(stage.session("Gaming")))
+            #expect(kept.stay && MusicSession(record: kept).timers[.idle] == nil, "no idle deadline under /stay")
             #expect(await world.voiceChannel(of: stayer) == stage.voice("Gaming"), "/stay keeps the other one")
         }
     }
 
-    @Test("an empty channel pauses playback, someone coming back resumes it, nobody coming back reclaims it")
-    func emptyChannel() async throws {
+    @Test("an empty channel pauses playback, someone coming back resumes it, nobody coming back reclaims it",
+          arguments: Mode.allCases)
+    func emptyChannel(mode: Mode) async throws {
         var tuning = SandboxTuning.quick
         tuning.aloneTimeout = .seconds(2)
-        try await withStage(.embedded, tuning: tuning) { stage in
+        try await withStage(mode, tuning: tuning) { stage in
             let world = stage.world
             let bot = try await Self.startPlaying(stage)
             try await stage.member("alice").join(nil)

@@ -77,6 +77,8 @@ public struct MusicSession: Sendable {
         case .boardPosted(let message):
             if let old = step.record.boardMessage, old != message { step.effects.append(.retireBoard(old)) }
             step.record.boardMessage = message
+        case .handOver(let channel): step.handOver(to: channel)
+        case .takeOver(let carried): step.takeOver(carried)
         }
         var effects = step.finish(from: record)
         if case .tick(let timer) = input, let due = step.due(timer), due > now,

@@ -25,6 +25,9 @@ public enum SessionEffect: Sendable, Hashable {
     /// resolved per turn already) that is none of `excluding` (recently played), and answer with
     /// `SessionInput.autoplayFound`.
     case findAutoplay(after: Track, mode: AutoplayMode, excluding: [Track])
+    /// The session moved on with its listeners: deliver `SessionInput.takeOver(record)` to the
+    /// session `to` (the record as it stood, its bot still bound, its position brought to now).
+    case handOver(SessionRecord, to: SessionKey)
 }
 
 /// What a command did. A command that needs a job is answered when the job is acknowledged, or

@@ -42,6 +42,12 @@ public enum SessionInput: Sendable, Hashable {
     case listeners(Int)
     /// The master posted the now-playing message.
     case boardPosted(MessageID)
+    /// Everyone listening is being moved into `channel` of the guild (a game lobby gathering its
+    /// players): the session goes along (`SessionEffect.handOver`) or, when it cannot, ends now.
+    case handOver(to: ChannelID)
+    /// A session handed over from another channel of the guild, as it stood then: this channel
+    /// takes it on (same bot, queue and position) unless it has music of its own.
+    case takeOver(SessionRecord)
 }
 
 /// Member commands, with everything already resolved (tracks loaded, options parsed).

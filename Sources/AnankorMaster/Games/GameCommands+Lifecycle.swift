@@ -99,9 +99,9 @@ extension GameCommands {
         }
     }
 
-    /// Moves the ready participants who are in voice (elsewhere) into the lobby channel, gives the
-    /// ready participants (those who play) the temporary role, and sends music when the lobby
-    /// asked for it.
+    /// Moves the ready participants who are in voice (elsewhere) into the lobby channel (the music
+    /// they all listen to going along), gives the ready participants (those who play) the
+    /// temporary role, and sends music when the lobby asked for it.
     private func gather(_ lobby: Lobby, into channel: ChannelID) async throws {
         let guild = Snowflake<Guild>(lobby.guild.rawValue)
         let inVoice = lobby.readyParticipants.filter { user in
@@ -114,10 +114,10 @@ extension GameCommands {
         }
         guard let worker = try await liveWorker(in: lobby.guild) else { return }
         if !toMove.isEmpty {
-            // Music the movers leave behind ends now rather than pausing for the alone timeout
-            // (and frees its bot for the lobby's own music).
-            try await music.releaseAbandoned(in: lobby.guild, for: SessionKey(guild: lobby.guild, channel: channel),
-                                             leftBy: Set(toMove))
+            // Before they move: the music they leave follows them into the lobby channel, or
+            // ends now rather than pausing for the alone timeout.
+            try await music.gatherMusic(into: SessionKey(guild: lobby.guild, channel: channel), movers: Set(toMove),
+                                        lobbyBringsMusic: lobby.musicQuery != nil)
             try await context.send(.voiceMove(VoiceMoveJob(lobby: lobby.id, guild: lobby.guild, users: toMove,
                                                            channel: channel)), to: worker)
         }

@@ -73,6 +73,9 @@ final class SessionEffectRunner: Sendable {
                 background { await self.context.post(text, in: channel) }
             case .findAutoplay(let last, let mode, let excluding):
                 background { await self.findAutoplay(after: last, mode: mode, excluding: excluding, session: session, driver: driver) }
+            case .handOver(let carried, let target):
+                // On the lane, before anything else is sent: the bot's move goes out first.
+                await handOver(carried, to: target, driver: driver)
             }
         }
     }
@@ -212,6 +215,28 @@ final class SessionEffectRunner: Sendable {
             context.logger.warning("could not take a worker bot out of voice",
                                    metadata: ["worker.id": "\(worker)", "guild.id": "\(guild)", "error": "\(error)"])
         }
+    }
+
+    // MARK: Following listeners
+
+    /// Gives a session that moved on with its listeners to the channel they went to. When that
+    /// channel took music of its own meanwhile (the session there refused it and took the bot
+    /// out), the channel it came from is told it ended, as any session ended for nobody listening.
+    private func handOver(_ carried: SessionRecord, to target: SessionKey, driver: SessionDriver) async {
+        let worker = carried.binding?.worker
+        do {
+            let taken = try await driver.handle(.takeOver(carried), in: target)
+            if let worker, taken.binding?.worker == worker { return }
+        } catch {
+            context.logger.warning("could not hand a session over", metadata: [
+                "session.key": "\(carried.session)", "target.key": "\(target)", "error": "\(error)",
+            ])
+            if let worker { background { await self.destroyPlayer(of: worker, in: target, driver: driver) } }
+        }
+        guard let channel = carried.textChannel else { return }
+        if let message = carried.boardMessage { background { await self.board.retire(message, in: channel) } }
+        let text = texts.notice(.leftAlone, session: carried.session, locale: carried.locale ?? .englishUS)
+        background { await self.context.post(text, in: channel) }
     }
 
     // MARK: Autoplay

@@ -305,6 +305,8 @@ struct SessionSimulation {
                 if record.boardMessage == nil { inbox.append(.input(.boardPosted(MessageID(1 + random.next())))) }
             case .retireBoard, .notice, .schedule:
                 break
+            case .handOver:
+                fail("handed over though nobody moved its listeners")
             }
         }
     }

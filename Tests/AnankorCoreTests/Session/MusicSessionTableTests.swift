@@ -80,6 +80,11 @@ struct MusicSessionTableTests {
         inputs.append(("listeners 0", .listeners(0)))
         inputs.append(("listeners 3", .listeners(3)))
         inputs.append(("board posted", .boardPosted(MessageID(901))))
+        inputs.append(("hand over", .handOver(to: ChannelID(77))))
+        var carried = SessionDriver.playing(["x", "y"]).record
+        carried.session = SessionKey(guild: F.guild, channel: ChannelID(77))
+        carried.binding?.worker = F.w2
+        inputs.append(("take over", .takeOver(carried)))
         return inputs
     }
 
