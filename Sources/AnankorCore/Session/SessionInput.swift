@@ -42,6 +42,9 @@ public enum SessionInput: Sendable, Hashable {
     case listeners(Int)
     /// The master posted the now-playing message.
     case boardPosted(MessageID)
+    /// The humans in the voice channel now, after a voice change: counts them as `listeners`
+    /// does, and drops the skip votes of those who left.
+    case presence(Set<UserID>)
 }
 
 /// Member commands, with everything already resolved (tracks loaded, options parsed).
@@ -50,6 +53,9 @@ public enum MemberCommand: Sendable, Hashable {
     case play([Track], placement: QueuePlacement, playlist: String?, routing: RoutingSnapshot)
     /// `/skip [to]` (1-based queue position).
     case skip(to: Int?)
+    /// `/skip` by a member who may not skip outright (not a DJ): a vote when more than two
+    /// listen, else a skip (`SkipVotes`).
+    case voteSkip(SkipVoteContext)
     case previous
     case pause
     case resume
