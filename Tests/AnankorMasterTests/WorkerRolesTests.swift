@@ -61,8 +61,8 @@ struct WorkerRolesTests {
         let cache = GuildCache()
         let guild = Snowflake<Guild>(100)
         let plain = Role(id: Snowflake(200), name: "Music", permissions: [.viewChannel, .connect, .speak])
-        let status = Role(id: Snowflake(201), name: "Status", permissions: [.setVoiceChannelStatus])
-        let manage = Role(id: Snowflake(202), name: "Manage", permissions: [.manageChannels])
+        let status = Role(id: Snowflake(201), name: "Status", permissions: [.viewChannel, .setVoiceChannelStatus])
+        let manage = Role(id: Snowflake(202), name: "Manage", permissions: [.viewChannel, .manageChannels])
         cache.apply(.guildCreate(Guild(id: guild, ownerID: Snowflake(1), roles: [
             Role(id: guild.cast(), name: "@everyone", permissions: []), plain, status, manage,
         ], channels: [Channel(id: Snowflake(400), type: .guildVoice, guildID: guild)])))
