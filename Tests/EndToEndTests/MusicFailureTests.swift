@@ -122,7 +122,9 @@ struct MusicFailureTests {
                 overwrites: [EmulatedOverwrite(id: world.botRole, kind: .role, deny: connect)])
             try await world.discord.setVoiceChannel(of: alice.id, in: world.guild, to: locked)
             let answer = try await alice.run("play", ["query": "https://youtu.be/locked-out"])
-            let told = "The music bot could not join <#\(locked)>: it may not be allowed to connect there, or the channel is full. Your queue is kept."
+            // Routing sees from the overwrite that no worker bot may connect, and says which
+            // permission is missing before any bot tries (a join Discord refuses is the fallback).
+            let told = "No music bot may play in <#\(locked)>: missing **Connect**. A server manager can allow it in the channel's permissions."
             #expect(answer.text == told && answer.ephemeral,
                     "the member hears that nothing will play, instead of a queued track that never starts: \(answer)")
             let session = SessionKey(guild: GuildID(world.guild), channel: ChannelID(locked))

@@ -97,6 +97,24 @@ extension LedgerContractTests {
             }
         }
 
+        @Test("the vote-skip share round-trips for the guild and per channel, and stays in 1...100",
+              arguments: LedgerAdapter.allCases)
+        func voteSkipShareRoundTrip(_ adapter: LedgerAdapter) async throws {
+            try await adapter.withLedger { ledger in
+                #expect(try await ledger.guildSettings(guild).effectiveVoteSkipShare == SkipVotes.defaultShare)
+                try await ledger.updateGuildSettings(guild) { $0.voteSkipShare = 75 }
+                #expect(try await ledger.guildSettings(guild).voteSkipShare == 75)
+                await #expect(throws: LedgerError.self) {
+                    try await ledger.updateGuildSettings(guild) { $0.voteSkipShare = 0 }
+                }
+                let session = SessionKey(guild: guild, channel: bigChannel)
+                try await ledger.saveVoiceChannelSettings(VoiceChannelSettings(session: session, voteSkipShare: 34))
+                #expect(try await ledger.voiceChannelSettings(session).voteSkipShare == 34)
+                #expect(try await ledger.voiceChannelSettings(in: guild).map(\.voteSkipShare) == [34],
+                        "a channel with only a share of its own is listed")
+            }
+        }
+
         @Test("a guild's voice channel settings are listed by channel, without defaults or other guilds",
               arguments: LedgerAdapter.allCases)
         func voiceChannelSettingsListed(_ adapter: LedgerAdapter) async throws {

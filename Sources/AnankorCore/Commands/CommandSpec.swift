@@ -101,12 +101,14 @@ extension CommandSpec {
         .subcommand("volume", [CommandOptionSpec("level", .integer, min: 0, max: 200)]),
         .subcommand("prefix", [CommandOptionSpec("prefix", .string, maxLength: 8)]),
         .subcommand("sessions", [CommandOptionSpec("cap", .integer, min: 1, max: Anankor.maximumGuildSessionCap)]),
+        .subcommand("voteskip", [CommandOptionSpec("share", .integer, min: 1, max: 100)]),
         .subcommand("channel", [
             CommandOptionSpec("channel", .channel, required: true, channelTypes: [2, 13]),
             CommandOptionSpec("volume", .integer, min: 0, max: 200),
             CommandOptionSpec("stay", .boolean),
             CommandOptionSpec("dj_only", .boolean),
             CommandOptionSpec("reset", .boolean),
+            CommandOptionSpec("vote_skip", .integer, min: 1, max: 100),
         ]),
         // Names separated by commas or spaces, `none` for nothing; left out: the defaults.
         .subcommand("sponsorblock", [CommandOptionSpec("categories", .string, maxLength: 200)]),

@@ -19,6 +19,9 @@ public struct GuildSettings: Sendable, Hashable, Codable {
     /// SponsorBlock segment categories skipped in YouTube videos (`sponsor`, `selfpromo`, …); nil
     /// means `defaultSponsorBlockCategories`, an empty list skips nothing.
     public var sponsorBlockCategories: [String]?
+    /// Percent of a voice channel's listeners whose `/skip` votes skip a track, 1...100; nil
+    /// means `SkipVotes.defaultShare`.
+    public var voteSkipShare: Int?
     /// The version this value was read at; 0 when nothing was ever saved. `saveGuildSettings`
     /// only succeeds while the stored version still equals it.
     public var version: Int
@@ -26,8 +29,9 @@ public struct GuildSettings: Sendable, Hashable, Codable {
     public init(
         guild: GuildID, djRole: RoleID? = nil, localeOverride: DiscordLocale? = nil, defaultVolume: Int? = nil,
         prefix: String? = nil, sessionCap: Int? = nil, stayChannels: Set<ChannelID> = [],
-        sponsorBlockCategories: [String]? = nil, version: Int = 0
+        sponsorBlockCategories: [String]? = nil, voteSkipShare: Int? = nil, version: Int = 0
     ) {
+        self.voteSkipShare = voteSkipShare
         self.sponsorBlockCategories = sponsorBlockCategories
         self.guild = guild
         self.djRole = djRole
@@ -48,6 +52,9 @@ public struct GuildSettings: Sendable, Hashable, Codable {
     ]
     /// Skipped unless a guild chooses otherwise: paid promotion, self-promotion, "like and subscribe".
     public static let defaultSponsorBlockCategories = ["sponsor", "selfpromo", "interaction"]
+
+    /// The share of listeners whose votes skip a track here (a channel may override it).
+    public var effectiveVoteSkipShare: Int { voteSkipShare ?? SkipVotes.defaultShare }
 
     /// The categories the guild's players skip.
     public var effectiveSponsorBlockCategories: [String] { sponsorBlockCategories ?? Self.defaultSponsorBlockCategories }
@@ -75,6 +82,9 @@ public struct GuildSettings: Sendable, Hashable, Codable {
             throw LedgerError(.invalidInput, "unknown SponsorBlock category \(unknown.prefix(40)); known: "
                 + Self.sponsorBlockCategoryNames.joined(separator: ", "))
         }
+        if let voteSkipShare, !(1...100).contains(voteSkipShare) {
+            throw LedgerError(.invalidInput, "vote skip share must be 1...100 percent, got \(voteSkipShare)")
+        }
         if version < 0 { throw LedgerError(.invalidInput, "version must not be negative") }
     }
 }
@@ -90,11 +100,14 @@ public struct VoiceChannelSettings: Sendable, Hashable, Codable {
     public var djOnly: Bool
     /// Where now-playing messages go; nil means the channel the command came from.
     public var announceChannel: ChannelID?
+    /// Percent of listeners whose votes skip a track here, 1...100; overrides the guild's.
+    public var voteSkipShare: Int?
 
     public init(
         session: SessionKey, volume: Int? = nil, autoplay: Bool = false, djOnly: Bool = false,
-        announceChannel: ChannelID? = nil
+        announceChannel: ChannelID? = nil, voteSkipShare: Int? = nil
     ) {
+        self.voteSkipShare = voteSkipShare
         self.session = session
         self.volume = volume
         self.autoplay = autoplay
@@ -103,11 +116,14 @@ public struct VoiceChannelSettings: Sendable, Hashable, Codable {
     }
 
     /// True when nothing differs from a channel without settings.
-    public var isDefault: Bool { volume == nil && !autoplay && !djOnly && announceChannel == nil }
+    public var isDefault: Bool { volume == nil && !autoplay && !djOnly && announceChannel == nil && voteSkipShare == nil }
 
     public func validate() throws(LedgerError) {
         if let volume, !(0...1000).contains(volume) {
             throw LedgerError(.invalidInput, "volume must be 0...1000, got \(volume)")
+        }
+        if let voteSkipShare, !(1...100).contains(voteSkipShare) {
+            throw LedgerError(.invalidInput, "vote skip share must be 1...100 percent, got \(voteSkipShare)")
         }
     }
 }

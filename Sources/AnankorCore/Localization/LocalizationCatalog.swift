@@ -22,12 +22,12 @@ public struct LocalizationCatalog: Sendable {
 
     /// The catalog Anankor ships.
     public static let standard = LocalizationCatalog(tables: [
-        .englishUS: englishUS.merging(pluginsEnglishUS) { own, _ in own },
-        .german: german.merging(pluginsGerman) { own, _ in own },
-        .french: french.merging(pluginsFrench) { own, _ in own },
-        .spanish: spanish.merging(pluginsSpanish) { own, _ in own },
-        .portugueseBrazil: portugueseBrazil.merging(pluginsPortugueseBrazil) { own, _ in own },
-        .japanese: japanese.merging(pluginsJapanese) { own, _ in own },
+        .englishUS: englishUS.merging(pluginsEnglishUS) { own, _ in own }.merging(membersEnglishUS) { own, _ in own },
+        .german: german.merging(pluginsGerman) { own, _ in own }.merging(membersGerman) { own, _ in own },
+        .french: french.merging(pluginsFrench) { own, _ in own }.merging(membersFrench) { own, _ in own },
+        .spanish: spanish.merging(pluginsSpanish) { own, _ in own }.merging(membersSpanish) { own, _ in own },
+        .portugueseBrazil: portugueseBrazil.merging(pluginsPortugueseBrazil) { own, _ in own }.merging(membersPortugueseBrazil) { own, _ in own },
+        .japanese: japanese.merging(pluginsJapanese) { own, _ in own }.merging(membersJapanese) { own, _ in own },
     ])
 
     /// Placeholders that carry text Anankor did not write (track titles and authors, lobby and

@@ -192,4 +192,15 @@ public enum MessageKey: String, CaseIterable, Sendable, Codable {
     case playlistDeleted = "playlist.deleted"
     case playlistRenamed = "playlist.renamed"
     case playlistNameTaken = "playlist.nameTaken"
+
+    // Vote skip and the music bots' permissions
+    case musicSkipVoted = "music.skipVoted"
+    case musicSkipVoteRepeated = "music.skipVoteRepeated"
+    case musicSkippedByVote = "music.skippedByVote"
+    case musicSkipAheadNeedsDJ = "music.skipAheadNeedsDJ"
+    case musicBoardSkipVotes = "music.board.skipVotes"
+    case musicNoWorkerPermitted = "music.noWorkerPermitted"
+    case settingsVoteSkipSet = "settings.voteSkipSet"
+    case settingsShowVoteSkip = "settings.show.voteSkip"
+    case settingsPartVoteSkip = "settings.part.voteSkip"
 }

@@ -31,6 +31,9 @@ extension SessionStep {
                 record.queue.removeFirst(to - 1)
             }
             advance(.skipped, waiting: waiting(id, .skipped(title: current.entry.track.title)))
+        case .voteSkip(let vote):
+            guard let current = record.nowPlaying else { return reply(id, .refused(.nothingPlaying)) }
+            voteSkip(current, vote, from: origin)
         case .previous:
             guard let previous = record.history.popLast() else { return reply(id, .refused(.noPrevious)) }
             // Under loop-queue the entry is also back in the queue: it moves rather than doubles.
@@ -156,6 +159,31 @@ extension SessionStep {
         guard let channel = origin.textChannel, channel != record.textChannel else { return }
         retireBoard()
         record.textChannel = channel
+    }
+
+    /// `SkipVotes`' rule: few listeners, or the member who queued the track, skip outright;
+    /// otherwise the vote is counted (once per member) and the track skipped when enough agree.
+    private mutating func voteSkip(_ current: NowPlaying, _ vote: SkipVoteContext, from origin: CommandOrigin) {
+        let id = origin.command
+        let title = current.entry.track.title
+        var present = vote.listeners
+        present.insert(origin.user)  // the master let only a member of the channel vote
+        if present.count <= SkipVotes.votelessListeners || current.entry.requester == origin.user {
+            return command(.skip(to: vote.to), from: origin)
+        }
+        if let to = vote.to, to > 1 { return reply(id, .refused(.skipAheadNeedsDJ)) }
+        var votes = record.skipVotes.flatMap { $0.entry == current.entry.id ? $0 : nil }
+            ?? SkipVotes(entry: current.entry.id, voters: [], listeners: present.count, share: vote.share)
+        votes.share = vote.share
+        votes = votes.counting(present)
+        let counted = !votes.voters.contains(origin.user)
+        if counted { votes.voters.append(origin.user) }
+        guard votes.passed else {
+            record.skipVotes = votes
+            return reply(id, .skipVoted(title: title, votes: votes.voters.count, needed: votes.needed, counted: counted))
+        }
+        record.skipVotes = nil
+        advance(.skipped, waiting: waiting(id, .skippedByVote(title: title, votes: votes.voters.count, needed: votes.needed)))
     }
 
     private mutating func setPaused(_ paused: Bool, command id: CommandID) {

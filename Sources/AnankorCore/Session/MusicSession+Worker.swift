@@ -57,6 +57,7 @@ extension SessionStep {
             if record.binding?.playFailures != 0 { record.binding?.playFailures = 0 }
             if record.playerEmptySince != nil { record.playerEmptySince = nil }
             effects.append(.refreshBoard)
+            if let track = record.nowPlaying?.entry.track { effects.append(.voiceStatus(Self.voiceStatus(of: track), worker: worker)) }
         case .trackEnded(let entry, let reason):
             // replaced/stopped: whoever replaced or stopped it has moved the session on already.
             guard record.nowPlaying?.entry.id == entry, reason.mayStartNext else { return }
@@ -207,6 +208,28 @@ extension SessionStep {
             record.aloneSince = nil
             if let current = record.nowPlaying, current.paused { sendJob(.pause(false), waiting: nil) }
         }
+    }
+
+    /// The humans in the channel now: counted as listeners, and skip votes recounted without
+    /// those who left (which can make the remaining votes enough).
+    mutating func presence(_ users: Set<UserID>) {
+        listeners(users.count)
+        guard let votes = record.skipVotes, votes.entry == record.nowPlaying?.entry.id, record.binding != nil else { return }
+        let recounted = votes.counting(users)
+        if recounted.voters.isEmpty {
+            record.skipVotes = nil
+        } else if recounted.passed {
+            record.skipVotes = nil
+            advance(.skipped)
+        } else {
+            record.skipVotes = recounted
+        }
+    }
+
+    /// What the voice channel's status shows while `track` plays (Discord cuts it at 500
+    /// characters; so does the worker).
+    static func voiceStatus(of track: Track) -> String {
+        track.author.isEmpty ? "🎵 \(track.title)" : "🎵 \(track.title) — \(track.author)"
     }
 
     /// Autoplay's search came back: queue the track if the session is still waiting for one.

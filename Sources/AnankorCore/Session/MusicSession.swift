@@ -74,6 +74,7 @@ public struct MusicSession: Sendable {
         case .observed(let observation): step.reconcile(observation)
         case .autoplayFound(let track): step.autoplayFound(track)
         case .listeners(let count): step.listeners(count)
+        case .presence(let users): step.presence(users)
         case .boardPosted(let message):
             if let old = step.record.boardMessage, old != message { step.effects.append(.retireBoard(old)) }
             step.record.boardMessage = message
@@ -196,6 +197,10 @@ struct SessionStep {
             return
         }
         record.nowPlaying = nil
+        // Nothing plays any more: the channel's status stops naming the last track.
+        if current != nil, let binding = record.binding, binding.voice == .connected {
+            effects.append(.voiceStatus(nil, worker: binding.worker))
+        }
         if current != nil, reason == .skipped {
             sendJob(.stop, waiting: waiting)
         } else {
@@ -288,6 +293,10 @@ struct SessionStep {
     mutating func end(_ reason: VoiceLeaveJob.LeaveReason, notice: SessionNotice?, waiting: CommandID?) {
         let worker = record.binding?.worker
         if let worker { failPending(of: worker, .workerGone) }
+        // Cleared before the bot leaves: only a bot in the channel may change its status.
+        if let worker, record.binding?.voice == .connected, record.nowPlaying != nil {
+            effects.append(.voiceStatus(nil, worker: worker))
+        }
         retireBoard()
         var fresh = SessionRecord(session: record.session, now: now)
         fresh.version = record.version
@@ -323,6 +332,7 @@ struct SessionStep {
         var skippedSegment: SkippedSegment?
         var volume: Int
         var filter: String?
+        var skipVotes: SkipVotes?
 
         init(_ record: SessionRecord) {
             current = record.nowPlaying?.entry.id
@@ -335,6 +345,7 @@ struct SessionStep {
             skippedSegment = record.skippedSegment
             volume = record.volume
             filter = record.filter
+            skipVotes = record.skipVotes
         }
     }
 
@@ -355,6 +366,8 @@ struct SessionStep {
 
     /// Keeps the derived fields, raises the version, and puts `.persist` first when anything changed.
     mutating func finish(from before: SessionRecord) -> [SessionEffect] {
+        // Votes are for one entry: any track change (skip, end, previous, a new session) drops them.
+        if let votes = record.skipVotes, votes.entry != record.nowPlaying?.entry.id { record.skipVotes = nil }
         let idle = !(record.isPlaying)
         if idle, record.idleSince == nil { record.idleSince = now }
         if !idle { record.idleSince = nil }

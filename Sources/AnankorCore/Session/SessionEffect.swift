@@ -28,6 +28,9 @@ public enum SessionEffect: Sendable, Hashable {
     /// The session moved on with its listeners: deliver `SessionInput.takeOver(record)` to the
     /// session `to` (the record as it stood, its bot still bound, its position brought to now).
     case handOver(SessionRecord, to: SessionKey)
+    /// Show `status` under the voice channel's name (nil clears it), through `worker`'s bot, which
+    /// must be in the channel. Best effort: skipped where the bot lacks Set Voice Channel Status.
+    case voiceStatus(String?, worker: WorkerID)
 }
 
 /// What a command did. A command that needs a job is answered when the job is acknowledged, or
@@ -37,6 +40,10 @@ public enum CommandResult: Sendable, Hashable, Codable {
     case queued(title: String, lengthMs: Int64?, position: Int)
     case queuedPlaylist(name: String, count: Int)
     case skipped(title: String)
+    /// A `/skip` vote: `votes` of the `needed` are in; `counted` is false for a repeated vote.
+    case skipVoted(title: String, votes: Int, needed: Int, counted: Bool)
+    /// The vote passed: `title` was skipped.
+    case skippedByVote(title: String, votes: Int, needed: Int)
     case previousPlaying(title: String)
     case paused
     case resumed
@@ -69,6 +76,8 @@ public enum CommandRefusal: Sendable, Hashable, Codable {
     case seekInvalid(positionMs: Int64, durationMs: Int64?)
     case volumeOutOfRange(Int)
     case routing(RoutingRefusal)
+    /// `/skip to:` by a member who must vote: only the current track is put to a vote.
+    case skipAheadNeedsDJ
 }
 
 /// Why an accepted command did not happen.

@@ -48,6 +48,9 @@ public enum SessionInput: Sendable, Hashable {
     /// A session handed over from another channel of the guild, as it stood then: this channel
     /// takes it on (same bot, queue and position) unless it has music of its own.
     case takeOver(SessionRecord)
+    /// The humans in the voice channel now, after a voice change: counts them as `listeners`
+    /// does, and drops the skip votes of those who left.
+    case presence(Set<UserID>)
 }
 
 /// Member commands, with everything already resolved (tracks loaded, options parsed).
@@ -56,6 +59,9 @@ public enum MemberCommand: Sendable, Hashable {
     case play([Track], placement: QueuePlacement, playlist: String?, routing: RoutingSnapshot)
     /// `/skip [to]` (1-based queue position).
     case skip(to: Int?)
+    /// `/skip` by a member who may not skip outright (not a DJ): a vote when more than two
+    /// listen, else a skip (`SkipVotes`).
+    case voteSkip(SkipVoteContext)
     case previous
     case pause
     case resume

@@ -68,6 +68,8 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     public var autoplayTurns: Int?
     /// The segment SponsorBlock last skipped in the current entry, for the now-playing message.
     public var skippedSegment: SkippedSegment?
+    /// Votes to skip the current entry (`SkipVotes`); dropped whenever the current entry changes.
+    public var skipVotes: SkipVotes?
 
     public init(session: SessionKey, now: Date, volume: Int = 100,
                 incarnation: UInt64 = .random(in: 1...UInt64.max)) {
@@ -94,6 +96,7 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         autoplayAsked = false
         lastWorker = nil
         playerEmptySince = nil
+        skipVotes = nil
     }
 
     /// Whether a track is playing (bound, something current, not paused).
@@ -107,7 +110,7 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         case format = "f", version = "v", session = "s", binding = "b", queue = "q", nowPlaying = "np"
         case history = "h", loop = "l", autoplay = "ap", volume = "vol", filter = "fx", stay = "st"
         case textChannel = "tc", locale = "lc", boardMessage = "bm", pending = "p", counter = "n", incarnation = "i", idleSince = "is", aloneSince = "as"
-        case autoplayAsked = "aa", lastWorker = "lw", playerEmptySince = "pe"
+        case autoplayAsked = "aa", lastWorker = "lw", playerEmptySince = "pe", skipVotes = "sv"
         case autoplayMode = "am", autoplayTurns = "at", skippedSegment = "ss"
     }
 }

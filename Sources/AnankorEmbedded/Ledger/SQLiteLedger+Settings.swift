@@ -15,7 +15,7 @@ extension SQLiteLedger {
                 guild: guild, djRole: (row["dj_role"] as Int64?).map(RoleID.init(column:)),
                 localeOverride: (row["locale"] as String?).map(DiscordLocale.init(rawValue:)), defaultVolume: row["default_volume"], prefix: row["prefix"],
                 sessionCap: row["session_cap"], stayChannels: Set(stay), sponsorBlockCategories: sponsorBlock,
-                version: row["version"])
+                voteSkipShare: row["vote_skip_share"], version: row["version"])
         }
     }
 
@@ -33,21 +33,22 @@ extension SQLiteLedger {
         return try await write("save guild settings") { db in
             let arguments: StatementArguments = [
                 settings.version + 1, settings.djRole?.column, settings.localeOverride?.rawValue, settings.defaultVolume,
-                settings.prefix, settings.sessionCap, stay, sponsorBlock, settings.guild.column,
+                settings.prefix, settings.sessionCap, stay, sponsorBlock, settings.voteSkipShare, settings.guild.column,
             ]
             if settings.version == 0 {
                 try db.execute(
                     sql: """
                         INSERT OR IGNORE INTO ledger_guild_settings
                         (version, dj_role, locale, default_volume, prefix, session_cap, stay_channels,
-                        sponsorblock_categories, guild)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        sponsorblock_categories, vote_skip_share, guild)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, arguments: arguments)
             } else {
                 try db.execute(
                     sql: """
                         UPDATE ledger_guild_settings SET version = ?, dj_role = ?, locale = ?, default_volume = ?,
-                        prefix = ?, session_cap = ?, stay_channels = ?, sponsorblock_categories = ?
+                        prefix = ?, session_cap = ?, stay_channels = ?, sponsorblock_categories = ?,
+                        vote_skip_share = ?
                         WHERE guild = ? AND version = ?
                         """, arguments: arguments + [settings.version])
             }
@@ -69,7 +70,8 @@ extension SQLiteLedger {
             else { return VoiceChannelSettings(session: session) }
             return VoiceChannelSettings(
                 session: session, volume: row["volume"], autoplay: row["autoplay"], djOnly: row["dj_only"],
-                announceChannel: (row["announce_channel"] as Int64?).map(ChannelID.init(column:)))
+                announceChannel: (row["announce_channel"] as Int64?).map(ChannelID.init(column:)),
+                voteSkipShare: row["vote_skip_share"])
         }
     }
 
@@ -79,11 +81,12 @@ extension SQLiteLedger {
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO ledger_voice_channel_settings
-                    (guild, channel, volume, autoplay, dj_only, announce_channel) VALUES (?, ?, ?, ?, ?, ?)
+                    (guild, channel, volume, autoplay, dj_only, announce_channel, vote_skip_share)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     settings.session.guild.column, settings.session.channel.column, settings.volume,
-                    settings.autoplay, settings.djOnly, settings.announceChannel?.column,
+                    settings.autoplay, settings.djOnly, settings.announceChannel?.column, settings.voteSkipShare,
                 ])
         }
     }
@@ -97,7 +100,8 @@ extension SQLiteLedger {
                 VoiceChannelSettings(
                     session: SessionKey(guild: guild, channel: ChannelID(column: row["channel"])), volume: row["volume"],
                     autoplay: row["autoplay"], djOnly: row["dj_only"],
-                    announceChannel: (row["announce_channel"] as Int64?).map(ChannelID.init(column:)))
+                    announceChannel: (row["announce_channel"] as Int64?).map(ChannelID.init(column:)),
+                    voteSkipShare: row["vote_skip_share"])
             }.filter { !$0.isDefault }
             // Ids above Int64.max are stored bit-cast (negative): order by the id itself.
             .sorted { $0.session.channel.rawValue < $1.session.channel.rawValue }

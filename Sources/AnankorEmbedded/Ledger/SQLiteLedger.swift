@@ -37,6 +37,11 @@ public final class SQLiteLedger: Ledger {
             // A JSON array of category names; NULL means the default categories.
             try db.execute(sql: "ALTER TABLE ledger_guild_settings ADD COLUMN sponsorblock_categories BLOB")
         }
+        migrator.registerMigration("ledger.voteskip") { db in
+            // Percent of listeners whose votes skip a track; NULL means the default (or the guild's).
+            try db.execute(sql: "ALTER TABLE ledger_guild_settings ADD COLUMN vote_skip_share INTEGER")
+            try db.execute(sql: "ALTER TABLE ledger_voice_channel_settings ADD COLUMN vote_skip_share INTEGER")
+        }
         return migrator
     }
 

@@ -14,7 +14,8 @@ struct HelpCommand: Sendable {
         let isDJ = manager || settings.djRole.map { invocation.roles.contains($0) } ?? true
         let locale = invocation.locale
         var lines = [context.text(.helpTitle, locale)]
-        let music = CommandSpec.music.filter { isDJ || !$0.isDestructive }.map(\.name) + subcommands(of: CommandSpec.playlist)
+        // /skip stays: without the role it is a vote.
+        let music = CommandSpec.music.filter { isDJ || !$0.isDestructive || $0.name == "skip" }.map(\.name) + subcommands(of: CommandSpec.playlist)
         lines.append(group(.helpGroupMusic, music, locale))
         lines.append(group(.helpGroupGames, subcommands(of: CommandSpec.game), locale))
         if manager {

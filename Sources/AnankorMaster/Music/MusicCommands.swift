@@ -31,7 +31,8 @@ struct MusicCommands: Sendable {
             if invocation.name == "seek", PlaybackTime.parse(invocation.string("position") ?? "") == nil {
                 throw InvocationProblem(.musicSeekNotATime, ["input": String((invocation.string("position") ?? "").prefix(16))])
             }
-            guard let command = sessionCommand(invocation) else { throw InvocationProblem(.errorUnknownCommand) }
+            guard var command = sessionCommand(invocation) else { throw InvocationProblem(.errorUnknownCommand) }
+            if case .skip(let to) = command, let vote = try await skipVote(invocation, to: to) { command = .voteSkip(vote) }
             return try await run(command, invocation)
         }
     }
@@ -91,13 +92,29 @@ struct MusicCommands: Sendable {
         guard let spec = CommandValidation.specs[name], !invocation.isManager else { return }
         let settings = try await context.settings.settings(of: invocation.guild)
         guard let dj = settings.djRole, !invocation.roles.contains(dj) else { return }
-        if spec.isDestructive { throw InvocationProblem(.musicDJOnly, ["role": "<@&\(dj)>"]) }
+        // A member without the role votes to skip instead (`skipVote`).
+        if spec.isDestructive, name != "skip" { throw InvocationProblem(.musicDJOnly, ["role": "<@&\(dj)>"]) }
         // A channel set DJ-only (`/settings channel dj_only:`) gates every music command there.
         let voice = invocation.targetSession?.channel ?? context.cache.voiceChannel(
             of: Snowflake(invocation.user.rawValue), in: Snowflake(invocation.guild.rawValue)).map { ChannelID($0.rawValue) }
         if let voice, try await context.ledger.voiceChannelSettings(SessionKey(guild: invocation.guild, channel: voice)).djOnly {
             throw InvocationProblem(.musicDJOnly, ["role": "<@&\(dj)>"])
         }
+    }
+
+    /// For `/skip` (or the board's button) by a member who may not skip outright — neither
+    /// Manage Server nor the DJ role — what the session needs to count a vote: who listens in
+    /// the channel now and the share that must agree. Nil for DJs and managers.
+    func skipVote(_ invocation: CommandInvocation, to: Int?) async throws -> SkipVoteContext? {
+        guard !invocation.isManager else { return nil }
+        let settings = try await context.settings.settings(of: invocation.guild)
+        if let dj = settings.djRole, invocation.roles.contains(dj) { return nil }
+        let session = try session(of: invocation)
+        let bots = try await botIDs(in: session.guild)
+        let listeners = context.cache.voiceMembers(of: Snowflake(session.channel.rawValue), in: Snowflake(session.guild.rawValue))
+            .filter { !bots.contains($0.rawValue) }.map { UserID($0.rawValue) }
+        let channelShare = try? await context.ledger.voiceChannelSettings(session).voteSkipShare
+        return SkipVoteContext(listeners: Set(listeners), share: channelShare ?? settings.effectiveVoteSkipShare, to: to)
     }
 
     /// The session a command acts on: the button's, or the caller's voice channel. Members control
@@ -175,7 +192,12 @@ struct MusicCommands: Sendable {
             return .play(queued, placement: next ? .next : .end, playlist: playlist, routing: routing)
         }
         var invites: [(key: MessageKey, arguments: [String: String])] = []
-        if case .refused(.routing) = result { invites = inviteSuggestion(present: present, cap: routing.cap) }
+        switch result {
+        case .refused(.routing(.capReached)), .refused(.routing(.noFreeWorker)):
+            invites = inviteSuggestion(present: present, cap: routing.cap)
+        default:
+            break  // one more bot would lack the same permissions
+        }
         if case .notCarriedOut = result, record?.binding == nil,
             try await driver.record(session, cached: true)?.binding == nil
         {
@@ -195,8 +217,16 @@ struct MusicCommands: Sendable {
         async let bound = context.state.boundSessions(in: session.guild)
         let cap = await context.sessionCap(of: session.guild)
         let present = try await members
-        let candidates = try await live.filter { present.contains($0.worker) }
+        var candidates = try await live.filter { present.contains($0.worker) }
             .map { RoutingCandidate(worker: $0.worker, load: $0.load) }
+        // A worker that may not connect and speak there is passed over (`VoicePermissions`).
+        let missing = await withTaskGroup(of: (Int, [String]).self) { group in
+            for (index, candidate) in candidates.enumerated() {
+                group.addTask { (index, await self.context.missingVoicePermissions(of: candidate.worker, in: session)) }
+            }
+            return await group.reduce(into: [Int: [String]]()) { $0[$1.0] = $1.1 }
+        }
+        for (index, names) in missing { candidates[index].missing = names }
         return (RoutingSnapshot(live: candidates, bindings: try await bound, affinity: record?.lastWorker, cap: cap), present)
     }
 

@@ -99,6 +99,9 @@ struct NowPlayingBoard: Sendable {
         if let next = record.queue.first {
             lines.append(context.text(.musicUpNextLine, locale, ["title": next.track.title, "count": "\(record.queue.count)"]))
         }
+        if let votes = record.skipVotes, votes.entry == playing.entry.id {
+            lines.append(context.text(.musicBoardSkipVotes, locale, ["votes": "\(votes.voters.count)", "needed": "\(votes.needed)"]))
+        }
         var footer = "🔁 \(record.loop.rawValue) · 🔊 \(record.volume)%"
         if let filter = record.filter { footer += " · 🎛️ \(filter)" }
         if record.autoplay { footer += " · ♾️ \((record.autoplayMode ?? .similar).rawValue)" }

@@ -76,6 +76,9 @@ final class SessionEffectRunner: Sendable {
             case .handOver(let carried, let target):
                 // On the lane, before anything else is sent: the bot's move goes out first.
                 await handOver(carried, to: target, driver: driver)
+            case .voiceStatus(let status, let worker):
+                // In order with the session's jobs: a clear must reach the worker before its leave.
+                await showVoiceStatus(status, in: session, by: worker)
             }
         }
     }
@@ -131,6 +134,23 @@ final class SessionEffectRunner: Sendable {
         case .filter(let preset): .playerUpdate(PlayerUpdateJob(session: session, filterPreset: preset ?? "none"))
         case .stop: .playerUpdate(PlayerUpdateJob(session: session, stop: true))
         case .leave(let reason): .voiceLeave(VoiceLeaveJob(session: session, reason: reason))
+        }
+    }
+
+    /// `music.voice.status` through the worker in the channel (Discord lets only a member of the
+    /// channel set it). Skipped without a word where the worker lacks Set Voice Channel Status:
+    /// the music plays all the same, and a member cannot fix it from a notice.
+    private func showVoiceStatus(_ status: String?, in session: SessionKey, by worker: WorkerID) async {
+        guard await context.mayShowVoiceStatus(worker, in: session) else {
+            context.logger.debug("voice channel status skipped: the worker bot lacks Set Voice Channel Status",
+                                 metadata: ["session.key": "\(session)", "worker.id": "\(worker)"])
+            return
+        }
+        do {
+            try await context.send(.voiceStatus(VoiceStatusJob(session: session, status: status)), to: worker)
+        } catch {
+            context.logger.debug("could not send the voice channel status",
+                                 metadata: ["session.key": "\(session)", "worker.id": "\(worker)", "error": "\(error)"])
         }
     }
 

@@ -216,8 +216,8 @@ final class SessionReconciler: Sendable {
 
     // MARK: Listeners
 
-    /// After a voice change in a guild: each bound session learns how many people listen (none
-    /// pauses it, someone back resumes what was paused that way).
+    /// After a voice change in a guild: each bound session learns who listens (none pauses it,
+    /// someone back resumes what was paused that way; skip votes of those who left stop counting).
     func voiceChanged(in guild: GuildID) async {
         do {
             let bots = try await music.botIDs(in: guild)
@@ -225,7 +225,7 @@ final class SessionReconciler: Sendable {
                 let humans = context.cache.voiceMembers(of: Snowflake(binding.session.channel.rawValue),
                                                         in: Snowflake(guild.rawValue))
                     .filter { !bots.contains($0.rawValue) }
-                try await driver.handle(.listeners(humans.count), in: binding.session)
+                try await driver.handle(.presence(Set(humans.map { UserID($0.rawValue) })), in: binding.session)
             }
         } catch where !Task.isCancelled {
             context.logger.warning("voice change check failed", metadata: ["guild.id": "\(guild)", "error": "\(error)"])

@@ -147,6 +147,11 @@ struct CommandResultText {
         case .queuedPlaylist(let name, let count):
             return Reply(text(.musicQueuedPlaylist, ["count": "\(count)", "playlist": name]))
         case .skipped(let title): return Reply(text(.musicSkipped, ["title": title]))
+        case .skipVoted(let title, let votes, let needed, let counted):
+            return Reply(text(counted ? .musicSkipVoted : .musicSkipVoteRepeated,
+                              ["title": title, "votes": "\(votes)", "needed": "\(needed)"]), ephemeral: !counted)
+        case .skippedByVote(let title, let votes, let needed):
+            return Reply(text(.musicSkippedByVote, ["title": title, "votes": "\(votes)", "needed": "\(needed)"]))
         case .previousPlaying(let title): return Reply(text(.musicPreviousPlaying, ["title": title]))
         case .paused: return Reply(text(.musicPaused))
         case .resumed: return Reply(text(.musicResumed))
@@ -203,6 +208,10 @@ struct CommandResultText {
             return text(.musicSessionCapReached, ["cap": "\(cap)", "channels": channelList(busy)])
         case .routing(.noFreeWorker(let busy)):
             return text(.musicNoFreeWorker, ["channel": channel, "channels": channelList(busy)])
+        case .routing(.notPermitted(let missing)):
+            return text(.musicNoWorkerPermitted, ["channel": channel,
+                                                  "permissions": missing.map { "**\($0)**" }.joined(separator: ", ")])
+        case .skipAheadNeedsDJ: return text(.musicSkipAheadNeedsDJ)
         }
     }
 

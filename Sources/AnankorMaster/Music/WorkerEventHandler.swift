@@ -37,6 +37,8 @@ struct WorkerEventHandler: Sendable {
         case .queueEmpty:
             break  // the session decides what comes next itself
         case .jobAcked(let acked):
+            // A voice status is no session job: nothing waits for it (and it is not worth a read).
+            guard acked.jobKind != VoiceStatusJob.kind else { return }
             try await job(acked.job, in: acked.session) { .jobAcked($0) }
         case .tempChannelCreated(let created):
             try await games.channelCreated(created)

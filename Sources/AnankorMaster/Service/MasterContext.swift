@@ -24,6 +24,8 @@ struct MasterContext: Sendable {
     /// Every wait of the master (passes, patience, retries) sleeps on it: tests may pass their own.
     let clock: any Clock<Duration>
     let logger: Logger
+    /// The worker bots' roles per guild, for their voice permissions (routing, the voice status).
+    let workerRoles: WorkerRoles
     /// One warning per store outage, however many interactions it fails.
     let outage = OutageLog()
 

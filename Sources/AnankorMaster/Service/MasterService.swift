@@ -91,7 +91,8 @@ public final class MasterService: Service, Sendable {
                                     ledger: ledger, claims: claims, settings: GuildSettingsCache(ledger: ledger),
                                     tracks: TrackResolver(nodes: configuration.lavalinkNodes, logger: logger,
                                                           breakers: sourceBreakers),
-                                    catalog: .standard, now: now, clock: clock, logger: logger)
+                                    catalog: .standard, now: now, clock: clock, logger: logger,
+                                    workerRoles: WorkerRoles(rest: rest, now: now))
         let driver = SessionDriver(context: context, applicationID: application.id)
         let voiceChecks = CoalescedWork<GuildID>()
         let music = MusicCommands(context: context, driver: driver)
@@ -121,6 +122,7 @@ public final class MasterService: Service, Sendable {
                     let guilds = Gauge(label: "anankor_guilds_cached")
                     for await shardEvent in gateway.events.cancelOnGracefulShutdown() {
                         cache.apply(shardEvent.event)
+                        context.workerRoles.apply(shardEvent.event)
                         dispatches.increment()
                         switch shardEvent.event {
                         case .guildCreate, .guildDelete: guilds.record(cache.guildCount)

@@ -1,3 +1,4 @@
+import AnankorCore
 import DiscordKit
 
 /// Whether a worker bot may play in a voice channel, from the master's guild cache: Discord's
@@ -35,5 +36,37 @@ enum VoicePermissions {
                         in guild: Snowflake<Guild>, cache: GuildCache) -> Bool {
         if case .missing = verdict(bot: bot, roles: roles, channel: channel, in: guild, cache: cache) { return false }
         return true
+    }
+}
+
+extension VoicePermissions {
+    /// Whether `bot` may set the status of `channel` while it is in it: Set Voice Channel Status,
+    /// or Manage Channels. Nil when the cache cannot tell.
+    static func mayShowStatus(bot: Snowflake<User>, roles: [Snowflake<Role>], channel: Snowflake<Channel>,
+                              in guild: Snowflake<Guild>, cache: GuildCache) -> Bool? {
+        guard let held = cache.permissions(of: bot, roles: roles, in: channel, guild: guild) else { return nil }
+        return held.contains(.setVoiceChannelStatus) || held.contains(.manageChannels)
+    }
+}
+
+extension MasterContext {
+    /// What `worker` lacks to play in `session`'s channel, by Discord's permission names; empty
+    /// when it may, or when its roles or the channel are unknown (Discord then decides at join).
+    func missingVoicePermissions(of worker: WorkerID, in session: SessionKey) async -> [String] {
+        guard let roles = await workerRoles.roles(of: worker, in: session.guild) else { return [] }
+        let verdict = VoicePermissions.verdict(bot: Snowflake(worker.rawValue), roles: roles,
+                                               channel: Snowflake(session.channel.rawValue),
+                                               in: Snowflake(session.guild.rawValue), cache: cache)
+        if case .missing(let names) = verdict { return names }
+        return []
+    }
+
+    /// Whether `worker` may show a status on `session`'s channel; true when it cannot be told
+    /// (the worker then skips quietly on Discord's refusal).
+    func mayShowVoiceStatus(_ worker: WorkerID, in session: SessionKey) async -> Bool {
+        guard let roles = await workerRoles.roles(of: worker, in: session.guild) else { return true }
+        return VoicePermissions.mayShowStatus(bot: Snowflake(worker.rawValue), roles: roles,
+                                              channel: Snowflake(session.channel.rawValue),
+                                              in: Snowflake(session.guild.rawValue), cache: cache) ?? true
     }
 }

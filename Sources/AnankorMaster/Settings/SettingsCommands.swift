@@ -3,8 +3,8 @@ import DiscordKit
 import Foundation
 
 /// `/settings …`: what a server's managers change about Anankor (DJ role, language of posts,
-/// default volume, text-command prefix, sessions at once, SponsorBlock categories, and per voice
-/// channel: volume, 24/7, DJ-only). Every change is a compare-and-set on the ledger's settings, confirmed with what was
+/// default volume, text-command prefix, sessions at once, the vote-skip share, SponsorBlock
+/// categories, and per voice channel: volume, 24/7, DJ-only, vote-skip share). Every change is a compare-and-set on the ledger's settings, confirmed with what was
 /// saved, in the member's language; an option left out puts the setting back to its default.
 struct SettingsCommands: Sendable {
     let context: MasterContext
@@ -19,6 +19,7 @@ struct SettingsCommands: Sendable {
         case "settings.volume": return try await volume(invocation)
         case "settings.prefix": return try await prefix(invocation)
         case "settings.sessions": return try await sessions(invocation)
+        case "settings.voteskip": return try await voteSkip(invocation)
         case "settings.channel": return try await channel(invocation)
         case "settings.sponsorblock": return try await sponsorBlock(invocation)
         default: throw InvocationProblem(.errorUnknownCommand)
@@ -45,6 +46,7 @@ struct SettingsCommands: Sendable {
             "categories": settings.effectiveSponsorBlockCategories.isEmpty ? none
                 : settings.effectiveSponsorBlockCategories.joined(separator: ", "),
         ]))
+        lines.append(text(invocation, .settingsShowVoteSkip, ["share": "\(settings.effectiveVoteSkipShare)"]))
         if !channels.isEmpty {
             lines.append(text(invocation, .settingsShowChannels))
             for channel in channels.prefix(25) {
@@ -74,6 +76,7 @@ struct SettingsCommands: Sendable {
         if let volume = channel.volume { parts.append(text(invocation, .settingsPartVolume, ["volume": "\(volume)"])) }
         if stays { parts.append(text(invocation, .settingsPartStay)) }
         if channel.djOnly { parts.append(text(invocation, .settingsPartDJOnly)) }
+        if let share = channel.voteSkipShare { parts.append(text(invocation, .settingsPartVoteSkip, ["share": "\(share)"])) }
         return parts.isEmpty ? text(invocation, .settingsNone) : parts.joined(separator: ", ")
     }
 
@@ -157,6 +160,13 @@ struct SettingsCommands: Sendable {
                      ephemeral: true)
     }
 
+    /// `/settings voteskip [share]`: the share of listeners whose `/skip` votes skip a track.
+    private func voteSkip(_ invocation: CommandInvocation) async throws -> Reply {
+        let share = invocation.integer("share").map(Int.init)
+        let saved = try await update(invocation) { $0.voteSkipShare = share }
+        return Reply(text(invocation, .settingsVoteSkipSet, ["share": "\(saved.effectiveVoteSkipShare)"]), ephemeral: true)
+    }
+
     // MARK: One voice channel
 
     private func channel(_ invocation: CommandInvocation) async throws -> Reply {
@@ -174,7 +184,8 @@ struct SettingsCommands: Sendable {
         let stay = invocation.bool("stay")
         let djOnly = invocation.bool("dj_only")
         let reset = invocation.bool("reset") == true
-        guard reset || volume != nil || stay != nil || djOnly != nil else {
+        let voteSkip = invocation.integer("vote_skip").map(Int.init)
+        guard reset || volume != nil || stay != nil || djOnly != nil || voteSkip != nil else {
             throw InvocationProblem(.settingsChannelNothing)
         }
         var current = try await context.ledger.voiceChannelSettings(session)
@@ -187,6 +198,7 @@ struct SettingsCommands: Sendable {
         }
         if let volume { current.volume = volume }
         if let djOnly { current.djOnly = djOnly }
+        if let voteSkip { current.voteSkipShare = voteSkip }
         try await context.ledger.saveVoiceChannelSettings(current)
         let stays = reset ? false : stay
         var saved = try await context.settings.settings(of: invocation.guild)
@@ -196,7 +208,7 @@ struct SettingsCommands: Sendable {
             }
         }
         let mention = context.mention(channel: channel)
-        if reset, stay == nil, volume == nil, djOnly == nil {
+        if reset, stay == nil, volume == nil, djOnly == nil, voteSkip == nil {
             return Reply(text(invocation, .settingsChannelReset, ["channel": mention]), ephemeral: true)
         }
         return Reply(text(invocation, .settingsChannelSaved, [

@@ -303,7 +303,7 @@ struct SessionSimulation {
                 if stored != record { fail("persisted a record other than the session's") }
             case .refreshBoard:
                 if record.boardMessage == nil { inbox.append(.input(.boardPosted(MessageID(1 + random.next())))) }
-            case .retireBoard, .notice, .schedule:
+            case .retireBoard, .notice, .schedule, .voiceStatus:
                 break
             case .handOver:
                 fail("handed over though nobody moved its listeners")
