@@ -163,6 +163,7 @@ struct SettingsCommands: Sendable {
         if let volume { current.volume = volume }
         if let djOnly { current.djOnly = djOnly }
         try await context.ledger.saveVoiceChannelSettings(current)
+        context.settings.remember(current)
         let stays = reset ? false : stay
         var saved = try await context.settings.settings(of: invocation.guild)
         if let stays {
