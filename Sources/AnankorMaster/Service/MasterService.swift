@@ -127,7 +127,8 @@ public final class MasterService: Service, Sendable {
                         case .guildCreate, .guildDelete: guilds.record(cache.guildCount)
                         default: break
                         }
-                        self.route(shardEvent.event, dispatcher: dispatcher, voiceChecks: voiceChecks, into: &handlers)
+                        self.route(shardEvent.event, dispatcher: dispatcher, voiceChecks: voiceChecks, cache: cache,
+                                   into: &handlers)
                     }
                 }
             }
@@ -160,7 +161,7 @@ public final class MasterService: Service, Sendable {
     }
 
     private func route(_ event: GatewayEvent, dispatcher: InteractionDispatcher, voiceChecks: CoalescedWork<GuildID>,
-                       into handlers: inout DiscardingTaskGroup) {
+                       cache: GuildCache, into handlers: inout DiscardingTaskGroup) {
         switch event {
         case .ready(let ready):
             status.withLock { $0.botUser = ready.user.id.rawValue }
@@ -169,7 +170,9 @@ public final class MasterService: Service, Sendable {
         case .messageCreate(let message):
             handlers.addTask { await dispatcher.handle(message) }
         case .voiceStateUpdate(let voice):
-            guard let guild = voice.guildID else { return }
+            guard let guild = voice.guildID,
+                !SessionReconciler.listenersUnchanged(by: voice, in: guild, cache: cache, workerBots: configuration.workerBots)
+            else { return }
             voiceChecks.request(GuildID(guild.rawValue))
         default:
             break
