@@ -217,19 +217,6 @@ final class SessionReconciler: Sendable {
 
     // MARK: Listeners
 
-    /// Whether a voice change leaves every channel's listeners as they were, so the guild's
-    /// sessions need not be looked at (which reads the store): a worker bot's or this bot's own
-    /// move, since bots are not listeners — except a bot arriving where nobody else is, whose
-    /// session must learn that nobody listens. (`cache` already holds the change.)
-    static func listenersUnchanged(by voice: DiscordKit.VoiceState, in guild: Snowflake<Guild>, cache: GuildCache,
-                                   workerBots: [WorkerID]) -> Bool {
-        var bots = Set(workerBots.map(\.rawValue))
-        if let me = cache.botUserID { bots.insert(me.rawValue) }
-        guard bots.contains(voice.userID.rawValue) else { return false }
-        guard let channel = voice.channelID else { return true }
-        return cache.voiceMembers(of: channel, in: guild).contains { !bots.contains($0.rawValue) }
-    }
-
     /// After a voice change in a guild: each bound session learns how many people listen (none
     /// pauses it, someone back resumes what was paused that way).
     func voiceChanged(in guild: GuildID) async {

@@ -127,8 +127,7 @@ public final class MasterService: Service, Sendable {
                         case .guildCreate, .guildDelete: guilds.record(cache.guildCount)
                         default: break
                         }
-                        self.route(shardEvent.event, dispatcher: dispatcher, voiceChecks: voiceChecks, cache: cache,
-                                   into: &handlers)
+                        self.route(shardEvent.event, dispatcher: dispatcher, voiceChecks: voiceChecks, into: &handlers)
                     }
                 }
             }
@@ -161,7 +160,7 @@ public final class MasterService: Service, Sendable {
     }
 
     private func route(_ event: GatewayEvent, dispatcher: InteractionDispatcher, voiceChecks: CoalescedWork<GuildID>,
-                       cache: GuildCache, into handlers: inout DiscardingTaskGroup) {
+                       into handlers: inout DiscardingTaskGroup) {
         switch event {
         case .ready(let ready):
             status.withLock { $0.botUser = ready.user.id.rawValue }
@@ -170,9 +169,7 @@ public final class MasterService: Service, Sendable {
         case .messageCreate(let message):
             handlers.addTask { await dispatcher.handle(message) }
         case .voiceStateUpdate(let voice):
-            guard let guild = voice.guildID,
-                !SessionReconciler.listenersUnchanged(by: voice, in: guild, cache: cache, workerBots: configuration.workerBots)
-            else { return }
+            guard let guild = voice.guildID else { return }
             voiceChecks.request(GuildID(guild.rawValue))
         default:
             break
