@@ -66,14 +66,16 @@ final class RunningContender: Sendable {
         self.teardown = teardown
     }
 
-    /// `anankor_store_round_trips_total` summed over the processes, by `store/operation`; nil
-    /// when the contender exposes no metrics or one process did not answer.
-    func storeRoundTrips() async -> [String: Double]? {
+    /// `anankor_store_round_trips_total` summed over the processes, by `store/operation`, of one
+    /// `origin` (`command` or `periodic`) or all; nil when the contender exposes no metrics or one
+    /// process did not answer.
+    func storeRoundTrips(origin: String? = nil) async -> [String: Double]? {
         guard !metricsURLs.isEmpty else { return nil }
         var totals: [String: Double] = [:]
         for url in metricsURLs {
             guard let exposition = await OperationsProbe.body(url) else { return nil }
-            for (labels, value) in OperationsProbe.series("anankor_store_round_trips_total", in: exposition) {
+            for (labels, value) in OperationsProbe.series("anankor_store_round_trips_total", in: exposition)
+            where origin == nil || labels["origin"] == origin {
                 totals["\(labels["store"] ?? "?")/\(labels["operation"] ?? "?")", default: 0] += value
             }
         }

@@ -187,8 +187,8 @@ extension BenchmarkReport {
         if !probed.isEmpty {
             lines.append("")
             lines.append("Store round trips of single commands (one member, one command at a time before the run while "
-                + "nothing else plays, counted until every process's counters stood still for 300 ms; background work "
-                + "in the window included):")
+                + "nothing else plays, counted until every process's counters stood still for 300 ms; only "
+                + "`origin=\"command\"`: periodic passes in the window are not charged to the command):")
             for report in probed {
                 lines.append("")
                 lines.append("- \(report.contender.rawValue) (\(report.workload)):")

@@ -1,8 +1,9 @@
+import AnankorCore
 import Metrics
 import Synchronization
 
 /// Counts what the Redis and DynamoDB store adapters send, one per command, pipeline, script
-/// call or DynamoDB request, as `anankor_store_round_trips_total{store, operation}`. The operation
+/// call or DynamoDB request, as `anankor_store_round_trips_total{store, operation, origin}` (origin: `StoreWork`). The operation
 /// is the port method's name, a bounded set; the benchmark divides the total by the commands it
 /// sent. (The bus is not a store: its appends are counted apart.)
 final class StoreRoundTrips: Sendable {
@@ -17,10 +18,13 @@ final class StoreRoundTrips: Sendable {
     /// One round trip made by `function` (a `#function` such as `bind(_:to:cap:now:)`).
     func count(_ function: String) {
         let operation = String(function.prefix { $0 != "(" })
+        let origin = StoreWork.origin
         counters.withLock { counters in
-            if let counter = counters[operation] { return counter }
-            let made = Counter(label: "anankor_store_round_trips_total", dimensions: [("store", store), ("operation", operation)])
-            counters[operation] = made
+            let key = origin + "/" + operation
+            if let counter = counters[key] { return counter }
+            let made = Counter(label: "anankor_store_round_trips_total",
+                               dimensions: [("store", store), ("operation", operation), ("origin", origin)])
+            counters[key] = made
             return made
         }.increment()
     }

@@ -55,7 +55,7 @@ public enum MetricCatalog {
         "redis_command_errors_total": "Redis commands that failed (connection or server error), by command.",
         "dynamodb_call_seconds": "DynamoDB call time including retries, by operation.",
         "dynamodb_call_errors_total": "DynamoDB calls that failed after retries, by operation.",
-        "anankor_store_round_trips_total": "Calls the state store and ledger adapters sent (a Redis command, pipeline or script; a SQLite transaction; a DynamoDB request), by store (redis, sqlite, dynamodb) and operation.",
+        "anankor_store_round_trips_total": "Calls the state store and ledger adapters sent (a Redis command, pipeline or script; a SQLite transaction; a DynamoDB request), by store (redis, sqlite, dynamodb), operation, and origin (periodic: heartbeats, leases, reconciliation passes; command: what commands and worker events cause).",
         // Process.
         "anankor_ready": "Readiness checks as of the last scrape, by check: 1 passing, 0 failing.",
         "anankor_build_info": "Always 1; the version label says which build runs.",

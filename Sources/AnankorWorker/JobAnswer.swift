@@ -2,8 +2,9 @@ import AnankorCore
 import Foundation
 
 /// What the worker answered a music job: `jobAcked` once it took effect, or `jobFailed` with a
-/// reason. Stored as the job's result in the claim store, so a redelivery of the same envelope
-/// id is answered the same way without acting again (the master may have missed the answer).
+/// reason. Kept by the hold (`AnsweredJobs`), so a copy of the same envelope id is answered the
+/// same way without acting again (the master may have missed the answer). `stored` is its form
+/// in a claim store's result, as workers kept it before.
 enum JobAnswer: Sendable, Hashable {
     case acked
     case failed(reason: String, missingPermission: Bool)

@@ -5,8 +5,9 @@ import Logging
 import ServiceLifecycle
 import Tracing
 
-/// Consuming the token's job stream: each job once (ledger claim on the envelope id), in order
-/// per guild, different guilds side by side.
+/// Consuming the token's job stream in order per guild, different guilds side by side, each job
+/// once: game jobs through a claim on the envelope id (the ledger's, or Redis's), music session
+/// jobs through the session record the master keeps (see `processSession`).
 extension WorkerBot {
     /// How long a claim blocks other executions of the same job: longer than any job runs.
     static let jobClaimLease: Duration = .seconds(120)
@@ -83,9 +84,13 @@ extension WorkerBot {
         logger[metadataKey: "job.id"] = "\(envelope.id)"
         logger[metadataKey: "job.kind"] = "\(kind)"
         if let session = envelope.body.session { logger[metadataKey: "session.key"] = "\(session)" }
-        guard let key = IdempotencyKey.job(envelope.id.description) else { return }
         // Real time for the duration metric only; every wait runs on `context.time`.
         let started = ContinuousClock.now
+        if let session = envelope.body.session {
+            await processSession(delivery, session: session, started: started, logger: logger)
+            return
+        }
+        guard let key = IdempotencyKey.job(envelope.id.description) else { return }
         let claim: IdempotencyClaim
         switch await claimJob(key) {
         case .success(let value): claim = value
@@ -95,14 +100,8 @@ extension WorkerBot {
             return
         }
         switch claim {
-        case .completed(let result, _):
-            if let session = envelope.body.session {
-                // Not acted on again, but answered again: the master may have missed the answer.
-                logger.debug("redelivered music job already answered; answering again")
-                await events.publish(JobAnswer(stored: result).event(for: envelope, session: session))
-            } else {
-                logger.debug("redelivered job already done; acknowledging")
-            }
+        case .completed:
+            logger.debug("redelivered job already done; acknowledging")
             await acknowledge(delivery, logger: logger)
             context.metrics.recordJob(kind: kind, outcome: .duplicate, duration: nil)
         case .inProgress:
@@ -110,10 +109,6 @@ extension WorkerBot {
             logger.debug("job in progress elsewhere; leaving it pending")
             context.metrics.recordJob(kind: kind, outcome: .retry, duration: nil)
         case .claimed(let token, _):
-            if let session = envelope.body.session {
-                await processMusic(delivery, session: session, key: key, token: token, started: started, logger: logger)
-                return
-            }
             var outcome = await run(envelope, logger: logger)
             let duration = ContinuousClock.now - started
             if case .transient(let reason)? = outcome, delivery.deliveryCount >= context.bus.policy.maxDeliveries {
@@ -143,16 +138,55 @@ extension WorkerBot {
         }
     }
 
-    /// A music job gets exactly one answer, `jobAcked` or `jobFailed`, stored with its claim so
-    /// a redelivery is answered the same way. Only a worker that is stopping (cancelled) leaves
-    /// it unanswered and pending, for whoever holds the token next.
-    private func processMusic(_ delivery: Delivery<Job>, session: SessionKey, key: IdempotencyKey, token: ClaimToken,
-                              started: ContinuousClock.Instant, logger: Logger) async {
+    /// A music session job gets exactly one answer, `jobAcked` or `jobFailed`, and acts at most
+    /// once, with no claim store round trip: the master keeps every job it sent in the session's
+    /// record, by id, until it has the answer or the job's deadline answered the member instead,
+    /// and it sends each id once (the ids carry the session's incarnation, so they are unique
+    /// for the session's life). So a copy can only be a redelivery of the bus:
+    ///
+    /// - a copy this hold answered already (its acknowledgement to the bus failed) is answered
+    ///   again from `answered`, not acted on;
+    /// - a message handed over from another consumer (delivery count above 1: a holder of this
+    ///   token that died or stopped with it unacknowledged) is carried out only while the session
+    ///   record still lists the job as pending. Once the master has its answer, or answered the
+    ///   member at the job's deadline, acting late would contradict what the member was told;
+    ///   it is acknowledged untouched. The one case that acts twice: the other holder applied it
+    ///   and died before its answer went out, and the copy arrives before the deadline — the
+    ///   same change is applied again (jobs set absolute states: a track from a position, a
+    ///   volume, pause on or off), at worst replaying a few seconds. docs/worker.md.
+    ///
+    /// Only a worker that is stopping (cancelled) leaves a job unanswered and pending, for
+    /// whoever holds the token next.
+    private func processSession(_ delivery: Delivery<Job>, session: SessionKey, started: ContinuousClock.Instant,
+                                logger: Logger) async {
         let envelope = delivery.envelope
         let kind = envelope.body.kind
+        if let earlier = answered.answer(to: envelope.id) {
+            // Not acted on again, but answered again: the master may have missed the answer.
+            logger.debug("music job answered already by this worker; answering again")
+            await events.publish(earlier.event(for: envelope, session: session))
+            await acknowledge(delivery, logger: logger)
+            context.metrics.recordJob(kind: kind, outcome: .duplicate, duration: nil)
+            return
+        }
+        if delivery.deliveryCount > 1 {
+            switch await awaited(envelope.id, in: session) {
+            case .failure(let error):
+                logger.warning("state store unavailable; the job stays pending", metadata: ["error": "\(error)"])
+                context.metrics.recordJob(kind: kind, outcome: .retry, duration: nil)
+                return
+            case .success(false):
+                logger.info("redelivered music job no longer awaited by its session; acknowledged without acting",
+                            metadata: ["job.deliveries": "\(delivery.deliveryCount)"])
+                await acknowledge(delivery, logger: logger)
+                context.metrics.recordJob(kind: kind, outcome: .duplicate, duration: nil)
+                return
+            case .success(true):
+                break
+            }
+        }
         guard let answer = await answer(envelope, logger: logger) else {
             logger.info("worker stopping; the job stays pending")
-            await releaseJob(key, token: token)
             context.metrics.recordJob(kind: kind, outcome: .retry, duration: ContinuousClock.now - started)
             return
         }
@@ -162,14 +196,25 @@ extension WorkerBot {
         } else {
             logger.debug("job done")
         }
+        answered.remember(answer, for: envelope.id)
         await events.publish(answer.event(for: envelope, session: session))
-        await completeJob(key, token: token, result: answer.stored, logger: logger)
         await acknowledge(delivery, logger: logger)
         if answer == .acked {
             context.metrics.recordJob(kind: kind, outcome: .done, duration: duration)
             context.metrics.recordLatency(kind: kind, seconds: context.now().timeIntervalSince(envelope.createdAt))
         } else {
             context.metrics.recordJob(kind: kind, outcome: .failed, duration: duration)
+        }
+    }
+
+    /// Whether the session's record still lists the job `id` as pending (its master waits for
+    /// the answer).
+    private func awaited(_ id: EnvelopeID, in session: SessionKey) async -> Result<Bool, any Error> {
+        do {
+            let record = try await context.state.sessionRecord(session)
+            return .success(record?.pending.contains { EnvelopeID(sessionJob: $0.id) == id } ?? false)
+        } catch {
+            return .failure(error)
         }
     }
 

@@ -54,7 +54,7 @@ extension WorkerBot {
             return
         }
         // Forgotten first, so the VOICE_STATE_UPDATE that follows is not taken for a kick.
-        await voice.forget(guild)
+        await voice.forget(guild, leaving: true)
         await pool.destroy(guildId: guild.description)
         try await gateway.updateVoiceState(VoiceStateUpdate(
             guildID: Snowflake(guild.rawValue), channelID: nil, selfMute: false, selfDeaf: false))

@@ -85,6 +85,10 @@ actor VoiceSessions {
     /// The bot's last voice state in guilds without a session, so a player adopted after a
     /// takeover catches up with a kick or move the resumed gateway replayed before adoption.
     private var unclaimed: [GuildID: (channel: ChannelID?, sessionID: String)] = [:]
+    /// Guilds the bot is leaving (a leave job sent op 4 while Discord had it in a channel): the
+    /// next "no channel" voice state there is that leave's own, even when a join sent right
+    /// behind it (a /play right after /leave) already began — not a kick.
+    private var leaving: Set<GuildID> = []
     private let sessionsMeter: Meter
 
     init(sessionsMeter: Meter) {
@@ -148,9 +152,11 @@ actor VoiceSessions {
     }
 
     /// Forgets the guild's session (a leave job, a kick handled): its tracks and pending join.
+    /// `leaving`: the caller sends op 4 to leave next (a leave job).
     @discardableResult
-    func forget(_ guild: GuildID) -> SessionKey? {
+    func forget(_ guild: GuildID, leaving: Bool = false) -> SessionKey? {
         guard let voice = guilds.removeValue(forKey: guild) else { return nil }
+        if leaving, voice.confirmed { self.leaving.insert(guild) }
         sessionsMeter.decrement()
         if let attempt = voice.attempt { attempts.resolve(attempt.id, with: .failed("the session was ended")) }
         return voice.session
@@ -163,16 +169,20 @@ actor VoiceSessions {
         }
         sessionsMeter.decrement(by: Double(guilds.count))
         guilds.removeAll()
+        leaving.removeAll()
     }
 
     // MARK: The bot's own voice events
 
     func botVoiceState(guild: GuildID, channel: ChannelID?, sessionID: String) -> VoiceAction {
+        let ownLeave = channel == nil && leaving.remove(guild) != nil
         guard var voice = guilds[guild] else {
             unclaimed[guild] = (channel, sessionID)
             return .none
         }
         guard let channel else {
+            // A leave job's own, behind a join sent right after it: the join goes on.
+            if ownLeave { return .none }
             // Leave jobs forget the session before sending op 4, so this one nobody asked for.
             _ = forget(guild)
             return .kicked(voice.session)

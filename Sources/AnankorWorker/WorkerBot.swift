@@ -74,6 +74,8 @@ final class WorkerBot: Service, Sendable {
     /// Nodes whose first `ready` was handled (players of a resumed session adopted).
     private let nodesSeen = Mutex<Set<String>>([])
     private let end = Mutex<HoldEnd?>(nil)
+    /// Music session jobs this hold answered, for copies the bus delivers again.
+    let answered = AnsweredJobs()
 
     init(worker: WorkerID, lease: Lease, context: WorkerContext, rest: DiscordREST, gateway: ShardedGateway,
          pool: LavalinkNodePool, knownGuilds: Set<GuildID>, lavalinkSessions: [String: String], logger: Logger) {
@@ -120,16 +122,19 @@ final class WorkerBot: Service, Sendable {
                     return nil
                 }
             }
-            group.addTask { await self.keepLease() }
+            // Lease, heartbeat, resume records and reminders: periodic store work (`StoreWork`).
+            group.addTask { await StoreWork.periodic { await self.keepLease() } }
             group.addTask {
                 await WorkerSampler(bot: self).run()
                 return nil
             }
             group.addTask { await self.consumeJobs() }
             group.addTask {
-                await ReminderRunner(worker: self.worker, holder: self.context.configuration.holder, context: self.context,
-                                     rest: self.rest, logger: self.logger)
-                    .run(every: self.context.configuration.scheduleInterval, on: self.context.time)
+                await StoreWork.periodic {
+                    await ReminderRunner(worker: self.worker, holder: self.context.configuration.holder, context: self.context,
+                                         rest: self.rest, logger: self.logger)
+                        .run(every: self.context.configuration.scheduleInterval, on: self.context.time)
+                }
                 return nil
             }
             var ended: HoldEnd?

@@ -173,4 +173,47 @@ struct AcknowledgementTests {
             }
         }
     }
+    @Test("a music job handed over from a holder that died acts only while its session still awaits it; no claim store")
+    func handedOverOnlyWhileAwaited() async throws {
+        try await WorkerWorld.with(reclaimIdle: .milliseconds(300)) { world in
+            let music = world.session(world.music), lounge = world.session(world.lounge)
+            let awaitedID = SessionJobID(session: music, incarnation: 1, number: 1)
+            // The master's record of Music still waits for its connect job; Lounge's record has
+            // no pending job (its deadline answered the member already).
+            var record = SessionRecord(session: music, now: Date())
+            record.version = 1
+            record.pending = [PendingJob(id: awaitedID, worker: world.worker, job: .connect(textChannel: ChannelID(world.text)),
+                                         deadline: Date().addingTimeInterval(60), held: false, waiting: nil)]
+            #expect(try await world.state.saveSessionRecord(record, due: nil))
+            var answeredRecord = SessionRecord(session: lounge, now: Date())
+            answeredRecord.version = 1
+            #expect(try await world.state.saveSessionRecord(answeredRecord, due: nil))
+            let awaited = try await world.send(.voiceConnect(VoiceConnectJob(session: music, textChannel: ChannelID(world.text))),
+                                               id: EnvelopeID(sessionJob: awaitedID))
+            let stale = try await world.send(.voiceConnect(VoiceConnectJob(session: lounge, textChannel: ChannelID(world.text))),
+                                             id: EnvelopeID(sessionJob: SessionJobID(session: lounge, incarnation: 1, number: 1)))
+            // A holder of the token took both and died without acknowledging them.
+            let taken = try await world.bus.receiveJobs(for: world.worker, as: ConsumerName("consumer-died"), limit: 10,
+                                                        waitingUpTo: .zero)
+            #expect(taken.count == 2)
+
+            let worker = world.makeWorker()
+            try await world.running(worker) {
+                let answer = try await world.recorder.answer(to: awaited, "the connect still awaited")
+                #expect(answer.jobAcked != nil, "\(answer)")
+                #expect(await world.discord.voiceChannel(of: world.bot.userID, in: world.guild) == world.music)
+                try await eventually("both copies were handled") {
+                    try await world.bus.pendingCounts(in: .jobs(world.worker)).values.reduce(0, +) == 0
+                }
+                // Handled and acknowledged: the copy nobody waits for did not act and got no answer.
+                #expect(world.recorder.answers(to: stale).isEmpty)
+                #expect(await world.discord.voiceChannel(of: world.bot.userID, in: world.guild) == world.music)
+                #expect(try await world.bus.deadLetters(in: .jobs(world.worker), limit: 10).isEmpty)
+            }
+            // No claim store round trip: the job id is unclaimed for anyone who asks.
+            let key = try #require(IdempotencyKey.job(awaited.description))
+            let claim = try await world.ledger.claim(key, lease: .seconds(1), now: Date())
+            if case .claimed = claim {} else { Issue.record("the worker claimed the music job: \(claim)") }
+        }
+    }
 }

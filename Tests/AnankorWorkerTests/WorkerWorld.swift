@@ -39,8 +39,12 @@ struct WorkerWorld {
     }()
 
     /// Starts a world, runs `body` while the event recorder runs, and stops everything after.
-    static func with(_ body: (WorkerWorld) async throws -> Void) async throws {
-        let world = try await start()
+    /// `reclaimIdle`: how soon the bus hands a message another consumer left unacknowledged to
+    /// the worker.
+    static func with(reclaimIdle: Duration = JobBusPolicy().reclaimIdle, _ body: (WorkerWorld) async throws -> Void)
+        async throws
+    {
+        let world = try await start(reclaimIdle: reclaimIdle)
         let recording = Task { await world.recorder.record(from: world.bus) }
         func finish() async {
             recording.cancel()
@@ -58,7 +62,7 @@ struct WorkerWorld {
         await finish()
     }
 
-    private static func start() async throws -> WorkerWorld {
+    private static func start(reclaimIdle: Duration) async throws -> WorkerWorld {
         let discord = DiscordEmulator(configuration: .init())
         try await discord.start()
         // Manual clock: voice is ready on the node's next tick, since no test advances the clock
@@ -82,7 +86,7 @@ struct WorkerWorld {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return WorkerWorld(
             discord: discord, lavalink: lavalink, bot: bot, guild: guild, text: text, music: music, lounge: lounge,
-            alice: alice, lobbyRole: lobbyRole, bus: InProcessJobBus(),
+            alice: alice, lobbyRole: lobbyRole, bus: InProcessJobBus(policy: JobBusPolicy(reclaimIdle: reclaimIdle)),
             state: try SQLiteStateStore(path: directory.appendingPathComponent("state.sqlite").path),
             ledger: try SQLiteLedger(path: directory.appendingPathComponent("ledger.sqlite").path),
             directory: directory)

@@ -80,6 +80,37 @@ struct SettingsAndHelpTests {
         }
     }
 
+    @Test("a channel's settings changed through the master are felt by the next command there (no stale cache)",
+          arguments: Mode.allCases)
+    func channelSettingsSeenAtOnce(mode: Mode) async throws {
+        try await withStage(mode) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            let bob = stage.member("bob")
+            try await world.discord.addMember(alice.id, to: world.guild, roles: [world.moderatorRole])
+            let lounge = stage.voice("Lounge")
+            let dj = try await world.discord.createRole(in: world.guild, name: "DJ", permissions: 0)
+            _ = try await alice.run("settings dj", ["role": .string("\(dj)")])
+            // Read (and kept) by the master: Lounge has no settings of its own yet.
+            try await alice.join("Lounge")
+            try await bob.join("Lounge")
+            _ = try await alice.run("play", ["query": "https://youtu.be/before"])
+            #expect(await world.eventually { await stage.player(in: "Lounge")?.volume == 100 }, "the default volume")
+            #expect(try await bob.run("pause").text == "Paused.", "Lounge is not DJ-only yet")
+
+            let changed = try await alice.run("settings channel", ["channel": .string("\(lounge)"), "volume": 35, "dj_only": true])
+            #expect(changed.text == "Settings of <#\(lounge)>: volume 35%, DJ only.", "\(changed)")
+            let gated = try await bob.run("resume")
+            #expect(gated.ephemeral && gated.text == "Only members with the <@&\(dj)> role can use this command.",
+                    "DJ-only at once: \(gated)")
+            #expect(try await alice.run("leave").text.isEmpty == false)
+            #expect(await world.eventually { await stage.player(in: "Lounge") == nil }, "the session ended")
+            _ = try await alice.run("play", ["query": "https://youtu.be/after"])
+            #expect(await world.eventually { await stage.player(in: "Lounge")?.volume == 35 },
+                    "the next session starts at the volume set a moment ago")
+        }
+    }
+
     @Test("/help and !help list what the member may use, in their language", arguments: Mode.allCases)
     func help(mode: Mode) async throws {
         try await withStage(mode) { stage in

@@ -71,6 +71,11 @@ extension SessionStep {
             notice(.trackFailed(title: current.entry.track.title, reason: message))
         case .position(let entry, let positionMs, let paused, let at):
             guard var current = record.nowPlaying, current.entry.id == entry, at >= current.updatedAt else { return }
+            // A report that agrees with the position the record extrapolates (within
+            // `positionTolerance`) changes nothing anyone would notice after a restart or a
+            // takeover: no save. Reports come every few seconds from every playing session.
+            let pausedAsBefore = paused == nil || paused == current.paused || hasPendingPause()
+            if pausedAsBefore, abs(current.position(at: at) - positionMs) < SessionStep.positionTolerance { return }
             current.positionMs = positionMs
             current.updatedAt = at
             if let paused, !hasPendingPause() { current.paused = paused }
@@ -80,6 +85,9 @@ extension SessionStep {
             record.skippedSegment = SkippedSegment(entry: current.entry.id, part: part)
         }
     }
+
+    /// How far a position report may be from the record's extrapolation and still be left out.
+    static let positionTolerance: Int64 = 1_000
 
     /// The bound worker is in voice: what was held for it goes out.
     private mutating func connected() {

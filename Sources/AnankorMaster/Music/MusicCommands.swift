@@ -97,7 +97,7 @@ struct MusicCommands: Sendable {
         // A channel set DJ-only (`/settings channel dj_only:`) gates every music command there.
         let voice = invocation.targetSession?.channel ?? context.cache.voiceChannel(
             of: Snowflake(invocation.user.rawValue), in: Snowflake(invocation.guild.rawValue)).map { ChannelID($0.rawValue) }
-        if let voice, try await context.ledger.voiceChannelSettings(SessionKey(guild: invocation.guild, channel: voice)).djOnly {
+        if let voice, try await context.settings.settings(of: SessionKey(guild: invocation.guild, channel: voice)).djOnly {
             throw InvocationProblem(.musicDJOnly, ["role": "<@&\(dj)>"])
         }
     }
@@ -162,16 +162,25 @@ struct MusicCommands: Sendable {
     /// answer comes once playback started (a fresh session) or at once (queued behind).
     func enqueue(_ tracks: [AnankorCore.Track], playlist: String?, next: Bool, session: SessionKey,
                  invocation: CommandInvocation) async throws -> Reply {
-        let record = try await driver.record(session)
+        // A bound session's play is decided over this master's copy: queuing saves, so a stale
+        // copy is refused by the compare-and-set and the command handled again over the stored
+        // record. A session that looks unbound is read afresh: routing and refusals depend on it.
+        var read = driver.cachedRecord(session)
+        if read?.binding == nil { read = try await driver.record(session) }
+        let record = read
         var routing = RoutingSnapshot(live: [])
         var present: Set<WorkerID> = []
         if record?.binding == nil {
             (routing, present) = try await snapshot(for: session, record: record)
+            if case .failure = SessionRouting.choose(for: session, in: routing) {
+                // The last pass's view of live workers may miss one that came alive since.
+                (routing, present) = try await snapshot(for: session, record: record, fresh: true)
+            }
             if case .failure = SessionRouting.choose(for: session, in: routing),
                 try await releaseAbandoned(in: session.guild, for: session)
             {
                 // A session nobody listens to any more (its members moved on) gave its bot up.
-                (routing, present) = try await snapshot(for: session, record: record)
+                (routing, present) = try await snapshot(for: session, record: record, fresh: true)
             }
         }
         let locale = await context.channelLocale(of: session.guild)
@@ -179,7 +188,7 @@ struct MusicCommands: Sendable {
         // the server's default.
         var volume = 100
         if record == nil {
-            let channelVolume = try? await context.ledger.voiceChannelSettings(session).volume
+            let channelVolume = try? await context.settings.settings(of: session).volume
             let guildVolume = try? await context.settings.settings(of: session.guild).defaultVolume
             volume = channelVolume ?? guildVolume ?? 100
         }
@@ -187,7 +196,7 @@ struct MusicCommands: Sendable {
         let command = MemberCommand.play(queued, placement: next ? .next : .end, playlist: playlist, routing: routing)
         // Another master may bind the session, or take the chosen worker, first: route again.
         let result = try await driver.command(command, in: session, origin: origin(invocation, postLocale: locale),
-                                              volume: volume) { stored in
+                                              volume: volume, known: .some(record)) { stored in
             let routing = stored?.binding == nil ? try await self.snapshot(for: session, record: stored).0 : RoutingSnapshot(live: [])
             return .play(queued, placement: next ? .next : .end, playlist: playlist, routing: routing)
         }
@@ -209,15 +218,26 @@ struct MusicCommands: Sendable {
     }
 
     /// What routing needs for a session that has no worker: the guild's live worker bots with
-    /// their load, its bound sessions, the channel's last worker and the cap.
-    func snapshot(for session: SessionKey, record: SessionRecord?) async throws -> (RoutingSnapshot, Set<WorkerID>) {
+    /// their load, its bound sessions, the channel's last worker and the cap. The live workers
+    /// come from the last reconciliation pass (`LiveWorkerView`) unless `fresh` or that reading
+    /// is older than two passes; bindings are always read (the save refuses a worker bound
+    /// elsewhere in the guild, but the cap is decided here).
+    func snapshot(for session: SessionKey, record: SessionRecord?, fresh: Bool = false)
+        async throws -> (RoutingSnapshot, Set<WorkerID>)
+    {
         let now = context.now()
-        async let live = context.state.liveWorkers(now: now)
         async let members = context.state.workers(in: session.guild)
         async let bound = context.state.boundSessions(in: session.guild)
+        let maxAge = 2 * context.configuration.watchdogInterval.timeInterval
+        let live: [WorkerStatus]
+        if !fresh, let seen = driver.liveWorkers.live(at: now, maxAge: maxAge) {
+            live = seen
+        } else {
+            live = try await context.state.liveWorkers(now: now)
+        }
         let cap = await context.sessionCap(of: session.guild)
         let present = try await members
-        var candidates = try await live.filter { present.contains($0.worker) }
+        var candidates = live.filter { present.contains($0.worker) }
             .map { RoutingCandidate(worker: $0.worker, load: $0.load) }
         // A worker that may not connect and speak there is passed over (`VoicePermissions`).
         let missing = await withTaskGroup(of: (Int, [String]).self) { group in

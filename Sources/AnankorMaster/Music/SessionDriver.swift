@@ -22,6 +22,8 @@ final class SessionDriver: Sendable {
     /// master just handled costs one round trip (the save) instead of two.
     private let cache = Mutex<[SessionKey: SessionRecord]>([:])
     private let lanes = SessionLanes()
+    /// The live workers as the last reconciliation pass read them, for routing.
+    let liveWorkers = LiveWorkerView()
     /// How many times an input is handled again after losing a compare-and-set race.
     static let conflictRetries = 8
 
@@ -53,6 +55,9 @@ final class SessionDriver: Sendable {
         return record
     }
 
+    /// This master's copy of the record, without reading the store.
+    func cachedRecord(_ session: SessionKey) -> SessionRecord? { cache.withLock { $0[session] } }
+
     private func remember(_ record: SessionRecord?, for session: SessionKey) {
         cache.withLock { cache in
             if let record {
@@ -73,12 +78,15 @@ final class SessionDriver: Sendable {
 
     /// Handles `input` for `session` and carries out the effects; returns the record after it.
     /// `volume` is the starting volume of a session that has no record yet (the guild's default).
+    /// `known` is the record as the caller just read it (nil inside: there was none), so a
+    /// command reads its record once; a stale one is refused by the save and read again.
     @discardableResult
-    func handle(_ input: SessionInput, in session: SessionKey, volume: Int = 100, rebuild: Rebuild? = nil)
-        async throws -> SessionRecord
+    func handle(_ input: SessionInput, in session: SessionKey, volume: Int = 100, known: SessionRecord?? = nil,
+                rebuild: Rebuild? = nil) async throws -> SessionRecord
     {
         try await lanes.serialize(session) {
-            var current = try await self.record(session, cached: true)
+            var current: SessionRecord?
+            if let known { current = known } else { current = try await self.record(session, cached: true) }
             var input = input
             for attempt in 0...Self.conflictRetries {
                 if attempt > 0, let rebuild { input = try await rebuild(current) }
@@ -129,7 +137,8 @@ final class SessionDriver: Sendable {
     /// Runs a member command and waits for its answer (given at once, or when the worker has
     /// carried it out; the machine answers every command by its job deadline).
     func command(_ command: MemberCommand, in session: SessionKey, origin: CommandOrigin,
-                 volume: Int = 100, rebuild: (@Sendable (SessionRecord?) async throws -> MemberCommand)? = nil)
+                 volume: Int = 100, known: SessionRecord?? = nil,
+                 rebuild: (@Sendable (SessionRecord?) async throws -> MemberCommand)? = nil)
         async throws -> CommandResult
     {
         replies.expect(origin.command)
@@ -138,7 +147,7 @@ final class SessionDriver: Sendable {
             if let rebuild {
                 again = { @Sendable record in SessionInput.command(try await rebuild(record), from: origin) }
             }
-            try await handle(.command(command, from: origin), in: session, volume: volume, rebuild: again)
+            try await handle(.command(command, from: origin), in: session, volume: volume, known: known, rebuild: again)
         } catch {
             replies.abandon(origin.command)
             throw error

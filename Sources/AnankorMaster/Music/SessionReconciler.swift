@@ -58,6 +58,7 @@ final class SessionReconciler: Sendable {
             let now = context.now()
             try await deliverDueTimers(now: now)
             let live = try await context.state.liveWorkers(now: now)
+            driver.liveWorkers.remember(live, at: now)
             MasterMetrics.workersAlive(live.count)
             try await observeLostWorkers(live: Set(live.map(\.worker)), now: now)
             let observe = marks.withLock { marks -> Bool in

@@ -30,7 +30,8 @@ struct WorkerEventHandler: Sendable {
             try await report(.removed(movedTo: disconnected.movedTo), in: disconnected.session)
         case .workerOffline(let offline):
             // Its sessions hold their jobs for the grace period (a spare may take the token over),
-            // then move to another bot or end with a notice.
+            // then move to another bot or end with a notice. New sessions are not routed to it.
+            driver.liveWorkers.forget(offline.worker)
             try await everySession(of: offline.worker) { .worker(offline.worker, .offline) }
         case .workerOnline(let online):
             try await everySession(of: online.worker) { .worker(online.worker, .online) }
@@ -78,13 +79,31 @@ struct WorkerEventHandler: Sendable {
     {
         var record = try await driver.record(session, cached: true)
         var pending = record?.pending.first { EnvelopeID(sessionJob: $0.id) == envelope }
-        if pending == nil {
+        if pending == nil, !(record.map { Self.issued(envelope, by: $0) } ?? false) {
             // This master's copy may be behind (another master sent the job): read it again.
             record = try await driver.record(session)
             pending = record?.pending.first { EnvelopeID(sessionJob: $0.id) == envelope }
         }
         guard let pending else { return }  // answered already (a redelivery, or its deadline passed)
         try await driver.handle(.worker(pending.worker, report(pending.id)), in: session)
+    }
+
+    /// How far back `issued` looks: job and queue entry numbers share the record's counter.
+    static let issuedWindow: UInt64 = 256
+
+    /// Whether `record` had already issued the job `envelope` names (one of its latest numbers in
+    /// its incarnation). A job leaves `pending` for good once answered, so when such a copy no
+    /// longer lists it, no later version does either, and reading the store again (as for a job
+    /// this copy never saw: another master sent it) would find nothing new — the second answer
+    /// of a join (`voiceConnected` and the join's acknowledgement) costs no read.
+    static func issued(_ envelope: EnvelopeID, by record: SessionRecord) -> Bool {
+        let last = record.counter
+        guard last > 0 else { return false }
+        for number in stride(from: last, to: last - min(last, issuedWindow), by: -1) {
+            let id = SessionJobID(session: record.session, incarnation: record.incarnation, number: number)
+            if EnvelopeID(sessionJob: id) == envelope { return true }
+        }
+        return false
     }
 
     private func everySession(of worker: WorkerID, _ input: () -> SessionInput) async throws {

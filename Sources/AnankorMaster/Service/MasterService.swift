@@ -112,7 +112,8 @@ public final class MasterService: Service, Sendable {
         // started has been answered.
         let (dispatchDrained, drainedSignal) = AsyncStream<Void>.makeStream()
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await gateway.run() }
+            // Shard leases: periodic store work (`StoreWork`), apart from what commands cost.
+            group.addTask { try await StoreWork.periodic { try await gateway.run() } }
             group.addTask {
                 defer { drainedSignal.finish() }
                 await withDiscardingTaskGroup { handlers in
@@ -133,12 +134,12 @@ public final class MasterService: Service, Sendable {
                 }
             }
             group.addTask { try await self.consumeEvents(events) }
-            group.addTask { try? await reconciler.run() }
+            group.addTask { try? await StoreWork.periodic { try await reconciler.run() } }
             group.addTask { await driver.run() }
             group.addTask { await MasterSampler(bus: self.bus, shards: { gateway.shards },
                                                        workers: self.configuration.workerBots, logger: self.logger,
                                                        clock: self.clock).run() }
-            group.addTask { try? await games.watch() }
+            group.addTask { try? await StoreWork.periodic { try await games.watch() } }
             group.addTask { await voiceChecks.run { await reconciler.voiceChanged(in: $0) } }
             group.addTask { await lobbyRefresher.run { await games.board.refresh($0) } }
             try await gracefulShutdown()

@@ -200,6 +200,7 @@ struct SettingsCommands: Sendable {
         if let djOnly { current.djOnly = djOnly }
         if let voteSkip { current.voteSkipShare = voteSkip }
         try await context.ledger.saveVoiceChannelSettings(current)
+        context.settings.remember(current)
         let stays = reset ? false : stay
         var saved = try await context.settings.settings(of: invocation.guild)
         if let stays {

@@ -89,6 +89,22 @@ struct MusicSessionEventTests {
         #expect(driver.record.nowPlaying?.positionMs == 9_000)
     }
 
+    @Test("a position report that agrees with the extrapolated position changes nothing (no save); drift is kept")
+    func positionWithinTolerance() {
+        var driver = SessionDriver.playing()
+        let a = driver.record.nowPlaying!.entry.id
+        let before = driver.record
+        driver.advance(seconds: 10)
+        let expected = before.nowPlaying!.position(at: driver.now)
+        let agreeing = driver.report(.position(a, positionMs: expected - 400, paused: nil, at: driver.now))
+        #expect(driver.record == before, "nothing to save")
+        #expect(!agreeing.contains { if case .persist = $0 { true } else { false } })
+        driver.report(.position(a, positionMs: expected - 3_000, paused: nil, at: driver.now))
+        #expect(driver.record.nowPlaying?.positionMs == expected - 3_000, "a player behind the record is remembered")
+        driver.report(.position(a, positionMs: expected - 3_000, paused: true, at: driver.now))
+        #expect(driver.record.nowPlaying?.paused == true, "a pause the record did not know is remembered")
+    }
+
     @Test("a connect failure answers the waiting /play, takes the bot out and keeps the queue")
     func connectFailed() {
         var driver = SessionDriver()
