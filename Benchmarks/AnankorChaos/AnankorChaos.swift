@@ -45,7 +45,8 @@ struct AnankorChaos: AsyncParsableCommand {
         logger.logLevel = .warning
         let settings = smoke
             ? RunSettings(guilds: 1, lanesPerGuild: 2, tracksPerLane: 2, windowSpeed: 1, drainSpeed: 150,
-                          trackLengths: 60_000...150_000, drainTimeout: .seconds(45), longestWindow: .seconds(15))
+                          trackLengths: 60_000...150_000, drainTimeout: .seconds(45), longestWindow: .seconds(12),
+                          reminderGrace: .seconds(12))
             : RunSettings(guilds: 2, lanesPerGuild: 2, tracksPerLane: 3, windowSpeed: 1, drainSpeed: 150,
                           trackLengths: 60_000...150_000, drainTimeout: .seconds(60))
         let runsPerFault = smoke ? 1 : max(1, runs)
@@ -85,6 +86,7 @@ struct AnankorChaos: AsyncParsableCommand {
         return "queued \(v.queued) played \(v.played) recovered \(v.recovered) still-queued \(v.stillQueued) lost \(v.lost) "
             + "dup \(v.duplicated) unanswered \(v.unanswered)/\(v.interactions) (\(v.sentWithoutMaster) sent with no master) stuck \(v.stuck) double-audio \(v.doubleAudio) silent-while-playing \(v.silentWhilePlaying)/\(v.playingLooks) reminders-wrong \(v.remindersWrong)/\(v.reminders) "
             + "notice \(f(v.noticeMs)) takeover \(f(v.takeoverMs)) resumed \(f(v.resumedMs)) gap \(f(v.gapMs)) rewind \(f(v.rewindMs)) dead-bot-heard \(f(v.phantomMs)) hidden-silence \(f(v.silenceBehindPlayingMs))"
+            + (v.silenceBehindPlayingWhere.map { " (\($0))" } ?? "")
             + (v.failed ? "  FAILED" : "")
     }
 

@@ -20,6 +20,9 @@ struct RunSettings: Sendable, Codable {
     var drainTimeout: Duration
     /// A cap on every fault's window (the smoke keeps runs short).
     var longestWindow: Duration = .seconds(60)
+    /// How long after its due time a lobby reminder may come (a recovering cluster posts it late)
+    /// before it counts as missed; a second post within this time counts as posted twice.
+    var reminderGrace: Duration = .seconds(20)
 }
 
 /// Everything one run observed, handed to the checker.
@@ -185,7 +188,7 @@ struct ChaosRun: Sendable {
             record.boardLooks = members.boardLooks.value
             if let lobby = record.lobby {
                 // The reminder was due mid-window; give a recovered cluster time to post it.
-                let wait = lobby.dueAt + 20_000 - unixMilliseconds()
+                let wait = lobby.dueAt + Double(settings.reminderGrace.components.seconds * 1000) - unixMilliseconds()
                 if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait))) }
                 let marker = "**\(lobby.title)** starts now"
                 record.lobby?.posted = await world.discord.messages(in: victim.text)

@@ -37,6 +37,8 @@ struct Verdict: Sendable, Codable {
     /// Looks that showed ▶️, and the longest silence any of them hid (ms, store and master up).
     var playingLooks = 0
     var silenceBehindPlayingMs: Double?
+    /// Where that longest hidden silence was (lane, look, time after the fault).
+    var silenceBehindPlayingWhere: String?
     var noticeMs: Double?
     var takeoverMs: Double?
     var resumedMs: Double?
@@ -156,7 +158,11 @@ struct Verdict: Sendable, Codable {
             guard heard < look.from else { continue }
             let overlap = down.map { max(0, min($0.upperBound, look.from) - max($0.lowerBound, heard)) }.reduce(0, +)
             let silence = look.from - heard - overlap
-            longest = max(longest, silence)
+            if silence > longest {
+                longest = silence
+                silenceBehindPlayingWhere = "\(look.what) of \(lane.label) at +\(Int(look.from - record.faultAt)) ms"
+                    + (look.from > record.windowEnd && record.windowEnd > 0 ? " (draining)" : "")
+            }
             guard silence > Self.silenceTolerance else { continue }
             // One failure per silence, however many looks saw it.
             if reported.insert("\(look.lane)/\(heard)").inserted {
