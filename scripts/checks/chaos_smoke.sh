@@ -16,6 +16,6 @@ done
 timeout 1800 swift build --product anankor >/dev/null
 timeout 1800 swift build --product AnankorChaos >/dev/null
 
-# About 6 minutes on a loaded 2-core machine; the bound only stops a hung run.
+# About 6–8 minutes on a loaded 2-core machine (docs/reliability.md); the bound only stops a hung run.
 # stdbuf: each line as it happens, so a run stopped by the timeout still shows where it was.
 timeout 1200 stdbuf -oL .build/debug/AnankorChaos --smoke --output .build/chaos/smoke
