@@ -20,7 +20,7 @@ struct AnankorChaos: AsyncParsableCommand {
     @Option(help: "The first run's seed (each further run adds 1); printed with every run so a failure can be replayed.")
     var seed: UInt64?
 
-    @Flag(help: "Each fault once in a small world: the check scripts/test runs. Fails on lost or duplicated tracks, unanswered interactions, double audio or stuck sessions, never on timing.")
+    @Flag(help: "Each fault once in a small world: the check scripts/test runs. Fails on lost or duplicated tracks, unanswered interactions, double audio, stuck sessions, silence while shown playing or a reminder not posted once, never on timing.")
     var smoke = false
 
     @Option(help: "Where report.json and report.md go.")
@@ -45,7 +45,8 @@ struct AnankorChaos: AsyncParsableCommand {
         logger.logLevel = .warning
         let settings = smoke
             ? RunSettings(guilds: 1, lanesPerGuild: 2, tracksPerLane: 2, windowSpeed: 1, drainSpeed: 150,
-                          trackLengths: 60_000...150_000, drainTimeout: .seconds(45), longestWindow: .seconds(15))
+                          trackLengths: 60_000...150_000, drainTimeout: .seconds(45), longestWindow: .seconds(12),
+                          reminderGrace: .seconds(12))
             : RunSettings(guilds: 2, lanesPerGuild: 2, tracksPerLane: 3, windowSpeed: 1, drainSpeed: 150,
                           trackLengths: 60_000...150_000, drainTimeout: .seconds(60))
         let runsPerFault = smoke ? 1 : max(1, runs)
@@ -60,7 +61,9 @@ struct AnankorChaos: AsyncParsableCommand {
                 index += 1
                 print("chaos: \(fault.rawValue) run \(run)/\(runsPerFault) seed \(runSeed)")
                 let record = await ChaosRun(fault: fault, seed: runSeed, settings: settings, program: program,
-                                            logger: logger).execute()
+                                            logger: logger,
+                                            logDirectory: URL(fileURLWithPath: output).appendingPathComponent("logs"))
+                    .execute()
                 let verdict = Verdict(record)
                 print("  " + Self.line(verdict))
                 if verdict.failed, let tail = record.logTail { print(tail.split(separator: "\n").suffix(60).joined(separator: "\n")) }
@@ -73,7 +76,7 @@ struct AnankorChaos: AsyncParsableCommand {
                                  settings: settings, summaries: summaries, verdicts: verdicts)
         try report.write(to: URL(fileURLWithPath: output))
         print(report.markdown)
-        print("chaos: report in \(output)/report.{json,md}")
+        print("chaos: report in \(output)/report.{json,md}" + (report.failed ? "; logs of failed runs in \(output)/logs" : ""))
         if report.failed { throw ExitCode(1) }
     }
 
@@ -81,8 +84,9 @@ struct AnankorChaos: AsyncParsableCommand {
         if let error = v.setupError { return "ERROR \(error.prefix(3000))" }
         func f(_ value: Double?) -> String { value.map { String(format: "%.0f", $0) } ?? "—" }
         return "queued \(v.queued) played \(v.played) recovered \(v.recovered) still-queued \(v.stillQueued) lost \(v.lost) "
-            + "dup \(v.duplicated) unanswered \(v.unanswered)/\(v.interactions) (\(v.sentWithoutMaster) sent with no master) stuck \(v.stuck) double-audio \(v.doubleAudio) reminders-wrong \(v.remindersWrong)/\(v.reminders) "
-            + "notice \(f(v.noticeMs)) takeover \(f(v.takeoverMs)) resumed \(f(v.resumedMs)) gap \(f(v.gapMs)) rewind \(f(v.rewindMs)) dead-bot-heard \(f(v.phantomMs))"
+            + "dup \(v.duplicated) unanswered \(v.unanswered)/\(v.interactions) (\(v.sentWithoutMaster) sent with no master) stuck \(v.stuck) double-audio \(v.doubleAudio) silent-while-playing \(v.silentWhilePlaying)/\(v.playingLooks) reminders-wrong \(v.remindersWrong)/\(v.reminders) "
+            + "notice \(f(v.noticeMs)) takeover \(f(v.takeoverMs)) resumed \(f(v.resumedMs)) gap \(f(v.gapMs)) rewind \(f(v.rewindMs)) dead-bot-heard \(f(v.phantomMs)) hidden-silence \(f(v.silenceBehindPlayingMs))"
+            + (v.silenceBehindPlayingWhere.map { " (\($0))" } ?? "")
             + (v.failed ? "  FAILED" : "")
     }
 

@@ -213,7 +213,20 @@ final class ChaosCluster: Sendable {
     /// Every master ready and every token held.
     func waitUntilServing(workers tokens: Int, timeout: Duration = .seconds(90)) async throws {
         let deadline = ContinuousClock.now + timeout
+        var replaced: Set<Int32> = []
         while ContinuousClock.now < deadline {
+            // A process that exits while starting is started again once, as its supervisor would
+            // (deploy/systemd: Restart=on-failure), and said so; it is never silently waited for
+            // (a dead master would leave the readiness check below vacuously true).
+            for gone in masters.value + workers.value where !gone.process.isRunning && !replaced.contains(gone.process.pid) {
+                guard replaced.count < 2 else {
+                    throw ChildProcessError("\(gone.name) exited while the cluster started:\n\(gone.process.tail(8))")
+                }
+                replaced.insert(gone.process.pid)
+                print("  \(gone.name) exited while the cluster started; started again as a supervisor would. Its last lines:\n"
+                      + gone.process.tail(3))
+                if gone.role == .master { try startMaster() } else { try startWorker() }
+            }
             var ready = true
             for master in liveMasters {
                 if !(await master.isReady) { ready = false }
@@ -234,11 +247,27 @@ final class ChaosCluster: Sendable {
 
     /// Stops everything: Anankor processes first (gracefully), then the servers they used.
     func stop() async {
-        for process in (workers.value + masters.value) { await process.process.stop(grace: .seconds(5)) }
+        // Side by side: each may take its grace period, and a run should not wait for them in turn.
+        for group in [workers.value, masters.value] {
+            await withTaskGroup(of: Void.self) { tasks in
+                for process in group { tasks.addTask { await process.process.stop(grace: .seconds(5)) } }
+            }
+        }
         for node in nodes { await node.stop() }
         await redisProxy.stop()
         redis.kill()
         moto.stop()
+    }
+
+    /// Copies every Anankor process's whole log into `directory` (`<name>.log`), to read after a
+    /// failed run.
+    func keepLogs(in directory: URL) {
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for process in masters.value + workers.value {
+            let target = directory.appendingPathComponent("\(process.name).log")
+            try? FileManager.default.removeItem(at: target)
+            try? FileManager.default.copyItem(at: process.process.logFile, to: target)
+        }
     }
 
     /// Log tails of every Anankor process, for a report of a failed run.

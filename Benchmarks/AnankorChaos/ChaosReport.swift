@@ -30,6 +30,8 @@ struct FaultSummary: Sendable, Codable {
     var unanswered: Int
     var stuck: Int
     var doubleAudio: Int
+    var silentWhilePlaying: Int
+    var playingLooks: Int
     var reminders: Int
     var remindersWrong: Int
     var notice: Spread?
@@ -38,6 +40,8 @@ struct FaultSummary: Sendable, Codable {
     var gap: Spread?
     var rewind: Spread?
     var phantom: Spread?
+    /// The longest silence a ▶️ look hid, per run.
+    var silenceBehindPlaying: Spread?
     var seeds: [UInt64]
 
     init(fault: FaultKind, verdicts: [Verdict]) {
@@ -55,6 +59,8 @@ struct FaultSummary: Sendable, Codable {
         unanswered = verdicts.map(\.unanswered).reduce(0, +)
         stuck = verdicts.map(\.stuck).reduce(0, +)
         doubleAudio = verdicts.map(\.doubleAudio).reduce(0, +)
+        silentWhilePlaying = verdicts.map(\.silentWhilePlaying).reduce(0, +)
+        playingLooks = verdicts.map(\.playingLooks).reduce(0, +)
         reminders = verdicts.map(\.reminders).reduce(0, +)
         remindersWrong = verdicts.map(\.remindersWrong).reduce(0, +)
         notice = Spread(verdicts.compactMap(\.noticeMs))
@@ -63,6 +69,7 @@ struct FaultSummary: Sendable, Codable {
         gap = Spread(verdicts.compactMap(\.gapMs))
         rewind = Spread(verdicts.compactMap(\.rewindMs))
         phantom = Spread(verdicts.compactMap(\.phantomMs))
+        silenceBehindPlaying = Spread(verdicts.compactMap(\.silenceBehindPlayingMs))
         seeds = verdicts.map(\.seed)
     }
 }
@@ -93,14 +100,17 @@ struct ChaosReport: Sendable, Codable {
             "# Chaos run, \(date)", "",
             "Machine: \(machine). World: \(settings.guilds) guild(s) × \(settings.lanesPerGuild) listening channels, "
                 + "\(settings.tracksPerLane) tracks queued per channel; Lavalink clock ×\(settings.windowSpeed) during a fault's "
-                + "window. Times in ms after the fault (p50 / max); rewind in ms of audio.", "",
-            "| fault | runs | failed | queued | lost | dup | recovered | unanswered | stuck | double audio | reminders not once | notice | takeover | resumed | gap | rewind | dead bot heard |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+                + "window. Times in ms after the fault (p50 / max); rewind in ms of audio. Silent while ▶️: looks that "
+                + "showed playing after more than \(Int(Verdict.silenceTolerance / 1000)) s of silence / all ▶️ looks; "
+                + "hidden silence: the longest silence a ▶️ look hid.", "",
+            "| fault | runs | failed | queued | lost | dup | recovered | unanswered | stuck | double audio | silent while ▶️ | reminders not once | notice | takeover | resumed | gap | rewind | dead bot heard | hidden silence |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for s in summaries {
             lines.append("| \(s.fault) | \(s.runs) | \(s.failedRuns) | \(s.queued) | \(s.lost) | \(s.duplicated) | \(s.recovered) | "
-                + "\(s.unanswered)/\(s.interactions) | \(s.stuck) | \(s.doubleAudio) | \(s.remindersWrong)/\(s.reminders) | \(ms(s.notice)) | \(ms(s.takeover)) | "
-                + "\(ms(s.resumed)) | \(ms(s.gap)) | \(ms(s.rewind)) | \(ms(s.phantom)) |")
+                + "\(s.unanswered)/\(s.interactions) | \(s.stuck) | \(s.doubleAudio) | \(s.silentWhilePlaying)/\(s.playingLooks) | "
+                + "\(s.remindersWrong)/\(s.reminders) | \(ms(s.notice)) | \(ms(s.takeover)) | "
+                + "\(ms(s.resumed)) | \(ms(s.gap)) | \(ms(s.rewind)) | \(ms(s.phantom)) | \(ms(s.silenceBehindPlaying)) |")
         }
         let failures = verdicts.filter(\.failed)
         if !failures.isEmpty {
@@ -115,6 +125,9 @@ struct ChaosReport: Sendable, Codable {
                 }
                 if verdict.stuck > 0 { what.append("\(verdict.stuck) stuck") }
                 if verdict.doubleAudio > 0 { what.append("double audio ×\(verdict.doubleAudio)") }
+                if verdict.silentWhilePlaying > 0 {
+                    what.append("silent while playing (\(verdict.silentWhilePlayingDetail.joined(separator: ", ")))")
+                }
                 if verdict.remindersWrong > 0 { what.append("the lobby reminder was not posted exactly once") }
                 lines.append("- \(verdict.fault) seed \(verdict.seed): \(what.joined(separator: "; "))")
             }

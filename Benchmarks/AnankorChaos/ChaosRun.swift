@@ -20,6 +20,9 @@ struct RunSettings: Sendable, Codable {
     var drainTimeout: Duration
     /// A cap on every fault's window (the smoke keeps runs short).
     var longestWindow: Duration = .seconds(60)
+    /// How long after its due time a lobby reminder may come (a recovering cluster posts it late)
+    /// before it counts as missed; a second post within this time counts as posted twice.
+    var reminderGrace: Duration = .seconds(20)
 }
 
 /// Everything one run observed, handed to the checker.
@@ -37,6 +40,11 @@ struct RunRecord: Sendable {
     var takeoverAt: Double?
     /// With the only master dead, interactions sent before this moment had nobody to answer them.
     var noMasterUntil: Double?
+    /// When the store came back after a Redis outage (Unix ms).
+    var storeBackAt: Double?
+    /// What the now-playing messages showed each time the members looked (during the window and
+    /// the drain), for the continuous "silent while playing" check.
+    var boardLooks: [BoardLook] = []
     var requested: [RequestedTrack]
     var issued: [IssuedInteraction]
     var removed: Set<String>
@@ -49,6 +57,13 @@ struct RunRecord: Sendable {
     var lobby: LobbyRecord?
     var setupError: String?
     var logTail: String?
+}
+
+/// One look at a lane's now-playing message: whether it showed ▶️ (playing, not paused).
+struct BoardLook: Sendable {
+    var lane: Int
+    var at: Double
+    var playing: Bool
 }
 
 /// A lobby created before the fault with one reminder due inside the fault's window.
@@ -68,6 +83,8 @@ struct ChaosRun: Sendable {
     let settings: RunSettings
     let program: String
     let logger: Logger
+    /// Where a failed run's process logs are kept (`<fault>-<seed>/<process>.log`).
+    var logDirectory: URL?
 
     func execute() async -> RunRecord {
         var generator = SeededGenerator(seed: seed)
@@ -129,26 +146,26 @@ struct ChaosRun: Sendable {
                 record.lobby = LobbyRecord(title: lobbyTitle, lane: victim.index, dueAt: unixMilliseconds() + 8_000)
             }
             let reactions = Task { await react(members: members, world: world, since: unixMilliseconds()) }
+            // Members look at the player from before the fault until the queues are drained: what
+            // `/nowplaying` answers and what the now-playing messages show is compared with what
+            // Lavalink plays (the continuous "silent while playing" check).
+            let looking = Task { await look(members: members, world: world) }
+            defer { looking.cancel() }
             let injected = try await inject(into: cluster, world: world, observer: observer, victim: victim,
                                             victimBot: record.victimBot, generator: &generator)
             record.faultAt = injected.faultAt
             record.noMasterUntil = injected.noMasterUntil
-            // The window: takeovers, notices and members looking at the player.
+            // The window: takeovers and notices.
             let windowEnd = ContinuousClock.now + min(fault.window, settings.longestWindow)
-            var looks = 0
             while ContinuousClock.now < windowEnd {
                 if record.takeoverAt == nil, fault.expectsTakeover, let bot = record.victimBot,
                    cluster.liveWorkers.contains(where: { $0.heldBot == bot && $0.process.pid != injected.victimPID }) {
                     record.takeoverAt = unixMilliseconds()
                 }
-                if looks % 3 == 0 {
-                    let lane = world.lanes[looks / 3 % world.lanes.count]
-                    Task { await members.command("nowplaying", lane: lane, wait: .seconds(10)) }
-                }
-                looks += 1
-                try await Task.sleep(for: .milliseconds(500))
+                try await Task.sleep(for: .milliseconds(250))
             }
             if let restore = injected.restore { try await restore() }
+            record.storeBackAt = injected.storeBack?.value
             record.windowEnd = unixMilliseconds()
             reactions.cancel()
             record.noticeAt = await firstNotice(members: members, lane: victim, since: record.faultAt)
@@ -166,9 +183,12 @@ struct ChaosRun: Sendable {
                 try await Task.sleep(for: .milliseconds(250))
             }
             record.drainEnd = unixMilliseconds()
+            looking.cancel()
+            _ = await looking.value
+            record.boardLooks = members.boardLooks.value
             if let lobby = record.lobby {
                 // The reminder was due mid-window; give a recovered cluster time to post it.
-                let wait = lobby.dueAt + 20_000 - unixMilliseconds()
+                let wait = lobby.dueAt + Double(settings.reminderGrace.components.seconds * 1000) - unixMilliseconds()
                 if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait))) }
                 let marker = "**\(lobby.title)** starts now"
                 record.lobby?.posted = await world.discord.messages(in: victim.text)
@@ -196,7 +216,10 @@ struct ChaosRun: Sendable {
             let first = json["responses"]?.arrayValue?.compactMap { $0["at_unix_ms"]?.doubleValue }.min()
             record.responseTimes[issued.interaction] = (created, first)
         }
-        if record.logTail == nil, Verdict(record).failed { record.logTail = cluster.logTails() }
+        if Verdict(record).failed {
+            if record.logTail == nil { record.logTail = cluster.logTails() }
+            if let logDirectory { cluster.keepLogs(in: logDirectory.appendingPathComponent("\(fault.rawValue)-\(seed)")) }
+        }
         await cluster.stop()
         await world.stop()
         return record
@@ -234,6 +257,22 @@ struct ChaosRun: Sendable {
         }
     }
 
+    /// Every 0.5 s a member looks at a lane's now-playing message, and every 1.5 s one runs
+    /// `/nowplaying` (the lanes in turn), until cancelled.
+    private func look(members: Members, world: ChaosWorld) async {
+        var looks = 0
+        while !Task.isCancelled {
+            let lane = world.lanes[looks % world.lanes.count]
+            await members.lookAtBoard(lane)
+            if looks % 3 == 0 {
+                let asked = world.lanes[looks / 3 % world.lanes.count]
+                Task { await members.command("nowplaying", lane: asked, wait: .seconds(10)) }
+            }
+            looks += 1
+            try? await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
     private func firstNotice(members: Members, lane: ChaosLane, since: Double) async -> Double? {
         await members.posts(in: lane, since: since).first { $0.message.content.hasPrefix("Playback crashed") }?.at
     }
@@ -246,6 +285,8 @@ struct ChaosRun: Sendable {
         var noMasterUntil: Double?
         /// What ends the fault at the window's end (a slow store speeds up again).
         var restore: (@Sendable () async throws -> Void)?
+        /// After a Redis outage: when redis-server answered again (Unix ms).
+        var storeBack: Locked<Double?>?
     }
 
     private func inject(into cluster: ChaosCluster, world: ChaosWorld, observer: Observer, victim: ChaosLane,
@@ -315,11 +356,13 @@ struct ChaosRun: Sendable {
             let at = unixMilliseconds()
             cluster.redis.kill()
             let outage = fault.redisOutage ?? .seconds(5)
+            let back = Locked<Double?>(nil)
             Task {
                 try? await Task.sleep(for: outage)
                 try? await cluster.redis.restart()
+                back.value = unixMilliseconds()
             }
-            return Injection(faultAt: at)
+            return Injection(faultAt: at, storeBack: back)
 
         case .lavalinkNodeKill, .lavalinkNodeRestart:
             let nodeName = observer.snapshots.value.last?.players

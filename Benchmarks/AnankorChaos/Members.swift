@@ -9,6 +9,8 @@ struct IssuedInteraction: Sendable {
     var interaction: UInt64
     var sentAt: Double
     var answer: String?
+    /// When the member saw the answer (Unix ms); nil when none came within the wait.
+    var answeredAt: Double?
 }
 
 /// A track a member asked for, and whether the bot said it was queued.
@@ -30,6 +32,8 @@ final class Members: Sendable {
     let requested = Locked<[RequestedTrack]>([])
     /// Tracks a member took out of the queue on purpose (`/skip`).
     let removed = Locked<Set<String>>([])
+    /// Every look at a now-playing message (see `lookAtBoard`).
+    let boardLooks = Locked<[BoardLook]>([])
     private let counter = Locked(0)
 
     init(world: ChaosWorld, run: String) {
@@ -63,8 +67,10 @@ final class Members: Sendable {
             return nil
         }
         let answer = await self.answer(interaction.id, within: wait)
+        let answeredAt = answer == nil ? nil : unixMilliseconds()
         issued.withLock {
-            $0.append(IssuedInteraction(lane: lane.index, command: name, interaction: interaction.id, sentAt: sentAt, answer: answer))
+            $0.append(IssuedInteraction(lane: lane.index, command: name, interaction: interaction.id, sentAt: sentAt,
+                                        answer: answer, answeredAt: answeredAt))
         }
         return answer
     }
@@ -109,12 +115,20 @@ final class Members: Sendable {
         }
     }
 
-    /// The latest now-playing message of a lane says it plays (▶️) rather than paused or ended.
+    /// The latest now-playing message of the lane's session (it names the voice channel first)
+    /// says it plays: ▶️ rather than paused or idle, with its buttons (a message whose session is
+    /// gone keeps its last state but loses its buttons).
     func boardSaysPlaying(_ lane: ChaosLane) async -> Bool {
         let boards = await world.discord.messages(in: lane.text).compactMap(SandboxMessage.init)
-            .filter { $0.author == world.master.userID && $0.buttons.contains { $0.hasPrefix("np:") } }
-        guard let latest = boards.last, let text = latest.embed ?? Optional(latest.content) else { return false }
-        return text.contains("▶️")
+            .filter { $0.author == world.master.userID && ($0.embed ?? "").contains("🔊 <#\(lane.voice)>") }
+        guard let latest = boards.last, let text = latest.embed else { return false }
+        return latest.buttons.contains { $0.hasPrefix("np:") } && text.contains("▶️")
+    }
+
+    /// Looks at the lane's now-playing message and keeps what it showed.
+    func lookAtBoard(_ lane: ChaosLane) async {
+        let playing = await boardSaysPlaying(lane)
+        boardLooks.withLock { $0.append(BoardLook(lane: lane.index, at: unixMilliseconds(), playing: playing)) }
     }
 
     static func boldText(in answer: String) -> String? {

@@ -30,6 +30,15 @@ struct Verdict: Sendable, Codable {
     /// Moments two bots were audible in one channel.
     var doubleAudio = 0
     var doubleAudioMaxMs: Double?
+    /// Times a member was shown "playing" (a ▶️ `/nowplaying` answer or now-playing message) while
+    /// the lane had been silent on Lavalink for longer than `silenceTolerance` (one per silence).
+    var silentWhilePlaying = 0
+    var silentWhilePlayingDetail: [String] = []
+    /// Looks that showed ▶️, and the longest silence any of them hid (ms, store and master up).
+    var playingLooks = 0
+    var silenceBehindPlayingMs: Double?
+    /// Where that longest hidden silence was (lane, look, time after the fault).
+    var silenceBehindPlayingWhere: String?
     var noticeMs: Double?
     var takeoverMs: Double?
     var resumedMs: Double?
@@ -46,7 +55,7 @@ struct Verdict: Sendable, Codable {
 
     var failed: Bool {
         setupError != nil || lost > 0 || duplicated > 0 || unanswered > 0 || stuck > 0 || doubleAudio > 0
-            || remindersWrong > 0
+            || remindersWrong > 0 || silentWhilePlaying > 0
     }
 
     init(_ record: RunRecord) {
@@ -107,7 +116,62 @@ struct Verdict: Sendable, Codable {
             remindersWrong = lobby.posted == 1 ? 0 : 1
         }
         measureDoubleAudio(record)
+        measureSilenceWhilePlaying(record)
         measureVictim(record)
+    }
+
+    /// How long a lane may be silent on Lavalink while its session shows "playing" before that is
+    /// a failure: the longest hand-over the failure handling promises (a spare holds a killed
+    /// worker's token within 5 s) plus one reconciliation pass (5 s), which repairs a track end
+    /// lost meanwhile. Time while the store or every master was down is not counted: nothing can
+    /// advance a queue then, and the outage has its own verdicts (unanswered, stuck).
+    static let silenceTolerance: Double = 10_000
+
+    /// The continuous check, judged at every look the members took during the run: each time
+    /// `/nowplaying` answered ▶️ or a now-playing message showed ▶️, how long the lane's voice
+    /// channel had been without an audible player.
+    private mutating func measureSilenceWhilePlaying(_ record: RunRecord) {
+        var down: [ClosedRange<Double>] = []
+        if record.faultAt > 0 {
+            if let until = record.noMasterUntil, until > record.faultAt { down.append(record.faultAt...until) }
+            if record.fault.redisOutage != nil {
+                down.append(record.faultAt...max(record.faultAt, record.storeBackAt ?? record.windowEnd))
+            }
+        }
+        // A look that showed ▶️: the state it reflects was read after `from`, and seen at `seen`.
+        var looks: [(lane: Int, from: Double, seen: Double, what: String)] = []
+        for issued in record.issued where issued.command == "nowplaying" {
+            guard let answer = issued.answer, answer.hasPrefix("▶️"), let seen = issued.answeredAt else { continue }
+            looks.append((issued.lane, issued.sentAt, seen, "/nowplaying"))
+        }
+        for look in record.boardLooks where look.playing { looks.append((look.lane, look.at, look.at, "now-playing message")) }
+        playingLooks = looks.count
+        let firstSample = record.snapshots.first?.at ?? 0
+        var longest: Double = 0
+        var reported: Set<String> = []
+        for look in looks.sorted(by: { $0.from < $1.from }) where look.lane < record.lanes.count {
+            let lane = record.lanes[look.lane]
+            let heard = record.snapshots.last { snapshot in
+                snapshot.at <= look.seen
+                    && snapshot.players.contains { $0.guild == lane.guild && $0.channel == lane.voice && $0.audible }
+            }?.at ?? firstSample
+            guard heard < look.from else { continue }
+            let overlap = down.map { max(0, min($0.upperBound, look.from) - max($0.lowerBound, heard)) }.reduce(0, +)
+            let silence = look.from - heard - overlap
+            if silence > longest {
+                longest = silence
+                silenceBehindPlayingWhere = "\(look.what) of \(lane.label) at +\(Int(look.from - record.faultAt)) ms"
+                    + (look.from > record.windowEnd && record.windowEnd > 0 ? " (draining)" : "")
+            }
+            guard silence > Self.silenceTolerance else { continue }
+            // One failure per silence, however many looks saw it.
+            if reported.insert("\(look.lane)/\(heard)").inserted {
+                silentWhilePlaying += 1
+                silentWhilePlayingDetail.append(
+                    "\(look.what) of \(lane.label) showed ▶️ at +\(Int(look.from - record.faultAt)) ms after \(Int(silence)) ms of silence")
+            }
+        }
+        if playingLooks > 0 { silenceBehindPlayingMs = longest }
     }
 
     private mutating func measureDoubleAudio(_ record: RunRecord) {

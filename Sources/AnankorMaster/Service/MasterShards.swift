@@ -159,14 +159,22 @@ final class MasterShards: Sendable {
         logger.info("shards released", metadata: ["shards": "\(held.keys.sorted())"])
     }
 
-    /// Renews every lease held. One the store says is gone stops its shard at once (another master
-    /// may hold it already); one the store cannot confirm is kept, since no master can take it
-    /// without the store either.
+    /// Renews every lease held. One the store says is gone is taken again when it is free (it
+    /// lapsed while the store was down: no master could take it meanwhile, and stopping the shard
+    /// would drop the interactions sent until it reconnects); one another master holds stops its
+    /// shard at once. One the store cannot confirm is kept, since no master can take it without
+    /// the store either.
     private func renew(_ held: inout [Int: Lease], seat: inout Lease?, ttl: Duration) async {
         for (id, lease) in held {
             do {
                 if let renewed = try await leases.renewLease(lease, ttl: ttl, now: now()) {
                     held[id] = renewed
+                } else if case .acquired(let retaken) = try await leases.acquireLease(
+                    lease.name, holder: settings.holder, ttl: ttl, now: now())
+                {
+                    held[id] = retaken
+                    logger.notice("shard lease lapsed while the store was down; taken again, shard kept",
+                                  metadata: ["shard.id": "\(id)"])
                 } else {
                     held[id] = nil
                     logger.warning("shard lease lost; shard stopped", metadata: ["shard.id": "\(id)"])
