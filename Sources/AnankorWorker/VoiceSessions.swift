@@ -175,7 +175,10 @@ actor VoiceSessions {
     // MARK: The bot's own voice events
 
     func botVoiceState(guild: GuildID, channel: ChannelID?, sessionID: String) -> VoiceAction {
-        let ownLeave = channel == nil && leaving.remove(guild) != nil
+        // Discord answers op 4 in order: once the bot is seen in a channel, the leave's own
+        // "no channel" state has come and gone (or never will, if it was not in voice after all),
+        // so a later one is a kick.
+        let ownLeave = leaving.remove(guild) != nil && channel == nil
         guard var voice = guilds[guild] else {
             unclaimed[guild] = (channel, sessionID)
             return .none
