@@ -123,7 +123,7 @@ extension LocalizationCatalog {
         .settingsPartDJOnly: "nur DJs",
         .settingsNone: "keine",
         .settingsLanguageServer: "die des Servers ({language})",
-        .settingsDJSet: "DJ-Rolle ist jetzt {role}: Überspringen, Stoppen und die anderen Befehle, die die Musik für alle ändern, brauchen sie.",
+        .settingsDJSet: "DJ-Rolle ist jetzt {role}: Stoppen, Leeren der Warteschlange und die anderen Befehle, die die Musik für alle ändern, brauchen sie; wer sie nicht hat, stimmt fürs Überspringen ab.",
         .settingsDJCleared: "DJ-Rolle entfernt: Jedes Mitglied kann jeden Musikbefehl nutzen.",
         .settingsLanguageSet: "Beiträge in den Kanälen dieses Servers sind jetzt auf {language}.",
         .settingsLanguageFollowsServer: "Beiträge in den Kanälen dieses Servers folgen wieder der Sprache des Servers ({language}).",

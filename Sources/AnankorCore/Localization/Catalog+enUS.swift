@@ -123,7 +123,7 @@ extension LocalizationCatalog {
         .settingsPartDJOnly: "DJ only",
         .settingsNone: "none",
         .settingsLanguageServer: "the server's own ({language})",
-        .settingsDJSet: "DJ role set to {role}: skipping, stopping and the other commands that change the music for everyone now need it.",
+        .settingsDJSet: "DJ role set to {role}: stopping, clearing the queue and the other commands that change the music for everyone now need it; members without it vote to skip.",
         .settingsDJCleared: "DJ role removed: every member can use every music command.",
         .settingsLanguageSet: "Posts in this server's channels are now in {language}.",
         .settingsLanguageFollowsServer: "Posts in this server's channels follow the server's language again ({language}).",

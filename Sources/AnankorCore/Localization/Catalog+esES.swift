@@ -123,7 +123,7 @@ extension LocalizationCatalog {
         .settingsPartDJOnly: "solo DJ",
         .settingsNone: "ninguno",
         .settingsLanguageServer: "el del servidor ({language})",
-        .settingsDJSet: "El rol de DJ ahora es {role}: saltar, detener y los demás comandos que cambian la música para todos lo necesitan.",
+        .settingsDJSet: "El rol de DJ ahora es {role}: detener, vaciar la cola y los demás comandos que cambian la música para todos lo necesitan; sin él, se vota para saltar.",
         .settingsDJCleared: "Rol de DJ quitado: todos los miembros pueden usar todos los comandos de música.",
         .settingsLanguageSet: "Los mensajes en los canales de este servidor ahora están en {language}.",
         .settingsLanguageFollowsServer: "Los mensajes en los canales de este servidor vuelven a seguir el idioma del servidor ({language}).",

@@ -123,7 +123,7 @@ extension LocalizationCatalog {
         .settingsPartDJOnly: "DJ seulement",
         .settingsNone: "aucun",
         .settingsLanguageServer: "celle du serveur ({language})",
-        .settingsDJSet: "Le rôle DJ est maintenant {role} : passer, arrêter et les autres commandes qui changent la musique pour tous l’exigent.",
+        .settingsDJSet: "Le rôle DJ est maintenant {role} : arrêter, vider la file et les autres commandes qui changent la musique pour tous l’exigent ; sans lui, on vote pour passer.",
         .settingsDJCleared: "Rôle DJ retiré : chaque membre peut utiliser toutes les commandes musicales.",
         .settingsLanguageSet: "Les messages dans les salons de ce serveur sont maintenant en {language}.",
         .settingsLanguageFollowsServer: "Les messages dans les salons de ce serveur suivent de nouveau la langue du serveur ({language}).",

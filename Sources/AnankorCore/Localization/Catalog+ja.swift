@@ -123,7 +123,7 @@ extension LocalizationCatalog {
         .settingsPartDJOnly: "DJ のみ",
         .settingsNone: "なし",
         .settingsLanguageServer: "サーバーの言語（{language}）",
-        .settingsDJSet: "DJ ロールを {role} にしました。スキップや停止など、全員の音楽を変えるコマンドにはこのロールが必要です。",
+        .settingsDJSet: "DJ ロールを {role} にしました。停止やキューの消去など、全員の音楽を変えるコマンドにはこのロールが必要です。持っていないメンバーはスキップに投票します。",
         .settingsDJCleared: "DJ ロールを解除しました。すべてのメンバーがすべての音楽コマンドを使えます。",
         .settingsLanguageSet: "このサーバーのチャンネルへの投稿は {language} になりました。",
         .settingsLanguageFollowsServer: "このサーバーのチャンネルへの投稿は再びサーバーの言語（{language}）に従います。",

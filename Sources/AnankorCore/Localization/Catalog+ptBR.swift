@@ -123,7 +123,7 @@ extension LocalizationCatalog {
         .settingsPartDJOnly: "só DJ",
         .settingsNone: "nenhum",
         .settingsLanguageServer: "o do servidor ({language})",
-        .settingsDJSet: "O cargo de DJ agora é {role}: pular, parar e os outros comandos que mudam a música para todos passam a exigi-lo.",
+        .settingsDJSet: "O cargo de DJ agora é {role}: parar, limpar a fila e os outros comandos que mudam a música para todos passam a exigi-lo; sem ele, vota-se para pular.",
         .settingsDJCleared: "Cargo de DJ removido: todos os membros podem usar todos os comandos de música.",
         .settingsLanguageSet: "As mensagens nos canais deste servidor agora estão em {language}.",
         .settingsLanguageFollowsServer: "As mensagens nos canais deste servidor voltam a seguir o idioma do servidor ({language}).",
