@@ -21,16 +21,7 @@ extension SessionStep {
         for job in record.pending where job.held {
             if let waiting = job.waiting { reply(waiting.command, .notCarriedOut(.workerGone)) }
         }
-        var rest = SessionRecord(session: record.session, now: now)
-        rest.version = record.version
-        rest.counter = record.counter
-        rest.incarnation = record.incarnation
-        rest.stay = record.stay
-        rest.lastWorker = record.lastWorker
-        rest.pending = record.pending.filter { !$0.held }
-        rest.textChannel = record.textChannel
-        rest.locale = record.locale
-        record = rest
+        record = record.remains(now: now, pending: record.pending.filter { !$0.held })
         effects.append(.handOver(carried, to: SessionKey(guild: record.session.guild, channel: channel)))
     }
 

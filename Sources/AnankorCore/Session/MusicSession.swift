@@ -298,17 +298,7 @@ struct SessionStep {
             effects.append(.voiceStatus(nil, worker: worker))
         }
         retireBoard()
-        var fresh = SessionRecord(session: record.session, now: now)
-        fresh.version = record.version
-        fresh.counter = record.counter
-        fresh.incarnation = record.incarnation
-        fresh.stay = record.stay
-        fresh.lastWorker = record.lastWorker
-        fresh.pending = record.pending
-        // Kept so the notice (and a later /play's posts) still know where and in which language.
-        fresh.textChannel = record.textChannel
-        fresh.locale = record.locale
-        record = fresh
+        record = record.remains(now: now, pending: record.pending)
         let done = waiting.map { self.waiting($0, .left) }
         if let worker {
             enqueueJob(.leave(reason), to: worker, held: false, waiting: done)

@@ -102,6 +102,23 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     /// Whether a track is playing (bound, something current, not paused).
     public var isPlaying: Bool { binding != nil && nowPlaying.map { !$0.paused } == true }
 
+    /// What outlives the session's end (or its hand-over to another channel): the version, the
+    /// job counter and incarnation (ids stay unique), `/stay`, the channel's last worker, the
+    /// jobs still awaited (`pending`), and where and in which language to post (the notice, a
+    /// later /play's posts). The queue, what played and the player's settings go.
+    func remains(now: Date, pending: [PendingJob]) -> SessionRecord {
+        var rest = SessionRecord(session: session, now: now)
+        rest.version = version
+        rest.counter = counter
+        rest.incarnation = incarnation
+        rest.stay = stay
+        rest.lastWorker = lastWorker
+        rest.pending = pending
+        rest.textChannel = textChannel
+        rest.locale = locale
+        return rest
+    }
+
     /// Every entry that is queued or current, current first.
     public var entries: [QueueEntry] { (nowPlaying.map { [$0.entry] } ?? []) + queue }
 
