@@ -37,7 +37,7 @@ struct SettingsAndHelpTests {
             #expect(sessions.text.hasPrefix("Up to 1 music session may play at once in this server."), "\(sessions)")
 
             let nothing = try await alice.run("settings channel", ["channel": .string("\(lounge)")])
-            #expect(nothing.ephemeral && nothing.text.hasPrefix("Give `volume`, `stay`, `dj_only` or `reset`"), "\(nothing)")
+            #expect(nothing.ephemeral && nothing.text.hasPrefix("Give `volume`, `stay`, `dj_only`, `vote_skip` or `reset`"), "\(nothing)")
             let channel = try await alice.run("settings channel", [
                 "channel": .string("\(lounge)"), "volume": 40, "stay": true, "dj_only": true,
             ])

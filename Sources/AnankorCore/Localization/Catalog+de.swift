@@ -135,7 +135,7 @@ extension LocalizationCatalog {
         .settingsChannelSaved: "Einstellungen von {channel}: {overrides}.",
         .settingsChannelReset: "{channel} hat keine eigenen Einstellungen mehr.",
         .settingsChannelNeedsDJ: "Lege zuerst mit {/settings.dj} eine DJ-Rolle fest, damit „nur DJs“ jemanden hereinlässt.",
-        .settingsChannelNothing: "Gib `{@settings.channel.volume}`, `{@settings.channel.stay}`, `{@settings.channel.dj_only}` oder `{@settings.channel.reset}` an.",
+        .settingsChannelNothing: "Gib `{@settings.channel.volume}`, `{@settings.channel.stay}`, `{@settings.channel.dj_only}`, `{@settings.channel.vote_skip}` oder `{@settings.channel.reset}` an.",
         .settingsConflict: "Jemand anderes hat die Einstellungen im selben Moment geändert. Bitte versuche es noch einmal.",
         .errorOptionPrefix: "nutze 1 bis 8 Zeichen ohne Leerzeichen und Backticks.",
         .helpTitle: "**Befehle, die du hier nutzen kannst**",

@@ -135,7 +135,7 @@ extension LocalizationCatalog {
         .settingsChannelSaved: "Settings of {channel}: {overrides}.",
         .settingsChannelReset: "{channel} has no settings of its own any more.",
         .settingsChannelNeedsDJ: "Set a DJ role first with {/settings.dj}, so that DJ-only has someone to let in.",
-        .settingsChannelNothing: "Give `{@settings.channel.volume}`, `{@settings.channel.stay}`, `{@settings.channel.dj_only}` or `{@settings.channel.reset}`.",
+        .settingsChannelNothing: "Give `{@settings.channel.volume}`, `{@settings.channel.stay}`, `{@settings.channel.dj_only}`, `{@settings.channel.vote_skip}` or `{@settings.channel.reset}`.",
         .settingsConflict: "Someone else changed the settings at the same moment. Please try again.",
         .errorOptionPrefix: "use 1 to 8 characters without spaces or backticks.",
         .helpTitle: "**Commands you can use here**",

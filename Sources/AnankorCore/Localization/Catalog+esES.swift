@@ -135,7 +135,7 @@ extension LocalizationCatalog {
         .settingsChannelSaved: "Ajustes de {channel}: {overrides}.",
         .settingsChannelReset: "{channel} ya no tiene ajustes propios.",
         .settingsChannelNeedsDJ: "Define primero un rol de DJ con {/settings.dj}, para que «solo DJ» deje entrar a alguien.",
-        .settingsChannelNothing: "Indica `{@settings.channel.volume}`, `{@settings.channel.stay}`, `{@settings.channel.dj_only}` o `{@settings.channel.reset}`.",
+        .settingsChannelNothing: "Indica `{@settings.channel.volume}`, `{@settings.channel.stay}`, `{@settings.channel.dj_only}`, `{@settings.channel.vote_skip}` o `{@settings.channel.reset}`.",
         .settingsConflict: "Otra persona cambió los ajustes en el mismo momento. Vuelve a intentarlo.",
         .errorOptionPrefix: "usa de 1 a 8 caracteres sin espacios ni comillas invertidas.",
         .helpTitle: "**Comandos que puedes usar aquí**",

@@ -135,7 +135,7 @@ extension LocalizationCatalog {
         .settingsChannelSaved: "Paramètres de {channel} : {overrides}.",
         .settingsChannelReset: "{channel} n’a plus de paramètres propres.",
         .settingsChannelNeedsDJ: "Définis d’abord un rôle DJ avec {/settings.dj}, pour que « DJ seulement » laisse entrer quelqu’un.",
-        .settingsChannelNothing: "Indique `{@settings.channel.volume}`, `{@settings.channel.stay}`, `{@settings.channel.dj_only}` ou `{@settings.channel.reset}`.",
+        .settingsChannelNothing: "Indique `{@settings.channel.volume}`, `{@settings.channel.stay}`, `{@settings.channel.dj_only}`, `{@settings.channel.vote_skip}` ou `{@settings.channel.reset}`.",
         .settingsConflict: "Quelqu’un d’autre a modifié les paramètres au même moment. Réessaie.",
         .errorOptionPrefix: "utilise 1 à 8 caractères sans espaces ni accents graves.",
         .helpTitle: "**Commandes que tu peux utiliser ici**",

@@ -135,7 +135,7 @@ extension LocalizationCatalog {
         .settingsChannelSaved: "{channel} の設定: {overrides}。",
         .settingsChannelReset: "{channel} の個別設定はなくなりました。",
         .settingsChannelNeedsDJ: "先に {/settings.dj} で DJ ロールを設定してください。そうしないと「DJ のみ」で誰も操作できません。",
-        .settingsChannelNothing: "`{@settings.channel.volume}`、`{@settings.channel.stay}`、`{@settings.channel.dj_only}`、`{@settings.channel.reset}` のいずれかを指定してください。",
+        .settingsChannelNothing: "`{@settings.channel.volume}`、`{@settings.channel.stay}`、`{@settings.channel.dj_only}`、`{@settings.channel.vote_skip}`、`{@settings.channel.reset}` のいずれかを指定してください。",
         .settingsConflict: "ほかの人が同時に設定を変更しました。もう一度お試しください。",
         .errorOptionPrefix: "空白やバッククォートを含まない 1〜8 文字にしてください。",
         .helpTitle: "**ここで使えるコマンド**",

@@ -135,7 +135,7 @@ extension LocalizationCatalog {
         .settingsChannelSaved: "Configurações de {channel}: {overrides}.",
         .settingsChannelReset: "{channel} não tem mais configurações próprias.",
         .settingsChannelNeedsDJ: "Defina primeiro um cargo de DJ com {/settings.dj}, para que “só DJ” deixe alguém entrar.",
-        .settingsChannelNothing: "Informe `{@settings.channel.volume}`, `{@settings.channel.stay}`, `{@settings.channel.dj_only}` ou `{@settings.channel.reset}`.",
+        .settingsChannelNothing: "Informe `{@settings.channel.volume}`, `{@settings.channel.stay}`, `{@settings.channel.dj_only}`, `{@settings.channel.vote_skip}` ou `{@settings.channel.reset}`.",
         .settingsConflict: "Outra pessoa mudou as configurações no mesmo momento. Tente de novo.",
         .errorOptionPrefix: "use de 1 a 8 caracteres sem espaços nem crases.",
         .helpTitle: "**Comandos que você pode usar aqui**",

@@ -206,7 +206,7 @@ extension SessionStep {
     }
 
     /// Nobody listening pauses playback; someone coming back resumes what was paused that way.
-    mutating func listeners(_ count: Int) {
+    private mutating func listeners(_ count: Int) {
         guard record.binding != nil else { return }
         if count == 0, record.aloneSince == nil {
             record.aloneSince = now

@@ -73,7 +73,6 @@ public struct MusicSession: Sendable {
         case .tick(let timer): step.tick(timer)
         case .observed(let observation): step.reconcile(observation)
         case .autoplayFound(let track): step.autoplayFound(track)
-        case .listeners(let count): step.listeners(count)
         case .presence(let users): step.presence(users)
         case .boardPosted(let message):
             if let old = step.record.boardMessage, old != message { step.effects.append(.retireBoard(old)) }

@@ -38,8 +38,6 @@ public enum SessionInput: Sendable, Hashable {
     case observed(SessionObservation)
     /// The answer to `SessionEffect.findAutoplay` (nil: nothing found).
     case autoplayFound(Track?)
-    /// The number of humans in the voice channel changed.
-    case listeners(Int)
     /// The master posted the now-playing message.
     case boardPosted(MessageID)
     /// Everyone listening is being moved into `channel` of the guild (a game lobby gathering its
@@ -48,8 +46,8 @@ public enum SessionInput: Sendable, Hashable {
     /// A session handed over from another channel of the guild, as it stood then: this channel
     /// takes it on (same bot, queue and position) unless it has music of its own.
     case takeOver(SessionRecord)
-    /// The humans in the voice channel now, after a voice change: counts them as `listeners`
-    /// does, and drops the skip votes of those who left.
+    /// The humans in the voice channel now, after a voice change: none pauses the session,
+    /// someone coming back resumes it, and the skip votes of those who left are dropped.
     case presence(Set<UserID>)
 }
 

@@ -55,7 +55,7 @@ struct MusicSessionHandoverTests {
         #expect(taken.sent.map(\.job) == [.connect(textChannel: F.text)], "the worker moves its bot; nothing plays before")
         #expect(taken.contains(.refreshBoard), "the same message now shows the lobby channel")
         #expect(lobby.record.boardMessage == F.board)
-        #expect(lobby.send(.listeners(0)).isEmpty, "the bot arriving before its listeners pauses nothing")
+        #expect(lobby.send(F.listeners(0)).isEmpty, "the bot arriving before its listeners pauses nothing")
         lobby.advance(seconds: 1)
         let connected = lobby.ackAll(taken)
         let plays = connected.sent.compactMap { if case .play(let entry, let position, let paused, let volume) = $0.job {
@@ -64,7 +64,7 @@ struct MusicSessionHandoverTests {
         #expect(plays.first?.0 == "a" && plays.first?.1 == 71_000 && plays.first?.2 == false && plays.first?.3 == 40,
                 "played on at its position, not from the start: \(plays)")
         #expect(lobby.record.queue.map(\.track.title) == ["b", "c"] && lobby.record.loop == .track)
-        #expect(lobby.send(.listeners(3)).sent.isEmpty, "listeners arriving change nothing audible")
+        #expect(lobby.send(F.listeners(3)).sent.isEmpty, "listeners arriving change nothing audible")
         #expect(lobby.record.aloneSince == nil)
     }
 

@@ -110,7 +110,7 @@ struct SessionSimulation {
             case 74..<80: handle(.tick(SessionTimer.allCases[random.next(below: 3)]), faulty: true)
             case 80..<88: reconcile(faulty: true)
             case 88..<95: workerFault()
-            default: handle(.listeners(random.chance(50) ? 0 : 1 + random.next(below: 3)), faulty: true)
+            default: handle(.presence(humans()), faulty: true)
             }
         }
     }
@@ -176,10 +176,29 @@ struct SessionSimulation {
         case 15: command = random.chance(30) ? .clear : .replay
         case 16: command = .autoplay(random.chance(30) ? nil : random.chance(50))
         case 17: command = .filter(random.chance(50) ? "nightcore" : nil)
+        case 18:
+            // A member without the DJ role: a vote, or a plain skip with few listeners.
+            let share = [1, 34, 50, 100][random.next(below: 4)]
+            let context = SkipVoteContext(listeners: humans(), share: share,
+                                          to: random.chance(20) ? 1 + random.next(below: count + 2) : nil)
+            asked.insert(id)
+            let voter = Self.humans[random.next(below: Self.humans.count)]
+            return handle(.command(.voteSkip(context), from: CommandOrigin(command: id, user: voter, textChannel: F.text)),
+                          faulty: true)
         default: command = .stay(random.chance(50))
         }
         asked.insert(id)
         handle(.command(command, from: CommandOrigin(command: id, user: F.member, textChannel: F.text)), faulty: true)
+    }
+
+    /// Members who come and go in the voice channel (the requester of every track is `F.member`).
+    static let humans = [F.member, UserID(41), UserID(42), UserID(43), UserID(44)]
+
+    /// Some of them, at random: the channel's humans after a voice change.
+    mutating func humans() -> Set<UserID> {
+        var present = Set<UserID>()
+        for human in Self.humans where random.chance(55) { present.insert(human) }
+        return present
     }
 
     mutating func deliverSomething() {
@@ -379,7 +398,7 @@ struct SessionSimulation {
         var addable = Set<QueueEntryID>()
         if case .command(let command, let origin) = input {
             switch command {
-            case .remove, .clear, .skip, .stop, .leave: removable = Set(before.queue.map(\.id))
+            case .remove, .clear, .skip, .voteSkip, .stop, .leave: removable = Set(before.queue.map(\.id))
             case .play(let tracks, _, _, _):
                 addable = Set(tracks.indices.map { QueueEntryID("\(origin.command)-\($0)") })
             case .previous: addable = Set(before.history.map(\.id))

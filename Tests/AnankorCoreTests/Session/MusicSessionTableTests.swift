@@ -34,7 +34,7 @@ struct MusicSessionTableTests {
         waiting.command(2, .volume(40))
         states.append(("awaiting ack", waiting))
         var alone = SessionDriver.playing()
-        alone.ackAll(alone.send(.listeners(0)))
+        alone.ackAll(alone.send(F.listeners(0)))
         states.append(("alone", alone))
         return states
     }()
@@ -77,8 +77,8 @@ struct MusicSessionTableTests {
         inputs.append(("observed w1 gone", .observed(SessionObservation(players: [:], routing: F.routing([F.w2])))))
         inputs.append(("autoplay found", .autoplayFound(F.track("auto"))))
         inputs.append(("autoplay none", .autoplayFound(nil)))
-        inputs.append(("listeners 0", .listeners(0)))
-        inputs.append(("listeners 3", .listeners(3)))
+        inputs.append(("listeners 0", F.listeners(0)))
+        inputs.append(("listeners 3", F.listeners(3)))
         inputs.append(("board posted", .boardPosted(MessageID(901))))
         inputs.append(("hand over", .handOver(to: ChannelID(77))))
         var carried = SessionDriver.playing(["x", "y"]).record

@@ -19,6 +19,11 @@ enum SessionFixture {
         Track(encoded: "enc-\(name)", title: name, author: "artist", lengthMs: seconds * 1000, isStream: stream)
     }
 
+    /// `count` humans in the voice channel.
+    static func listeners(_ count: Int) -> SessionInput {
+        .presence(Set((0..<count).map { UserID(UInt64(200 + $0)) }))
+    }
+
     static func origin(_ command: UInt64) -> CommandOrigin {
         CommandOrigin(command: CommandID(command), user: member, textChannel: text)
     }
