@@ -222,15 +222,22 @@ final class SessionEffectRunner: Sendable {
             }
         }
         // Only when the bot is still in the session's channel (or anywhere in the guild while it
-        // is bound nowhere there): a bot that moved on to another session must stay.
+        // is bound nowhere there): a bot that moved on to another session must stay. The
+        // reconciliation pass runs on any master; one that does not run the guild's shard has no
+        // voice states for it, and then only the bindings tell whether the bot must stay.
+        let guildSeen = context.cache.contains(Snowflake(guild.rawValue))
         let voice = context.cache.voiceChannel(of: Snowflake(worker.rawValue), in: Snowflake(guild.rawValue))
-        guard let voice else { return }
-        let boundElsewhere = (try? await context.state.boundSessions(of: worker))?
-            .contains { $0.session.guild == guild && $0.session.channel.rawValue == voice.rawValue } ?? false
-        guard !boundElsewhere else { return }
+        if guildSeen, voice == nil { return }
+        let bindings = (try? await context.state.boundSessions(of: worker)) ?? []
+        let stays = bindings.contains { binding in
+            binding.session.guild == guild && (voice.map { binding.session.channel.rawValue == $0.rawValue } ?? true)
+        }
+        guard !stays else { return }
         do {
             try await context.rest.disconnectMember(guildID: Snowflake(guild.rawValue), userID: Snowflake(worker.rawValue))
             context.logger.info("took a worker bot out of voice", metadata: ["worker.id": "\(worker)", "guild.id": "\(guild)"])
+        } catch let error as DiscordRESTError where error.code == 40032 {
+            return  // not in voice (anymore): nothing to do
         } catch {
             context.logger.warning("could not take a worker bot out of voice",
                                    metadata: ["worker.id": "\(worker)", "guild.id": "\(guild)", "error": "\(error)"])
