@@ -57,29 +57,20 @@ public struct ChildProcessError: Error, CustomStringConvertible {
 public final class ChildProcess: Sendable {
     public let name: String
     public let logFile: URL
-    private let process: Process
+    private let process: SpawnedProcess
 
     public init(name: String, executable: String, arguments: [String], environment: [String: String]) throws {
         self.name = name
         logFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("anankor-bench-\(name)-\(UUID().uuidString.prefix(8)).log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: logFile)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment
         for (key, value) in environment { merged[key] = value }
-        process.environment = merged
-        process.standardOutput = handle
-        process.standardError = handle
-        Process.unblockTerminationSignals()
         do {
-            try process.run()
+            process = try SpawnedProcess(executable: executable, arguments: arguments, environment: merged,
+                                         logPath: logFile.path)
         } catch {
             throw ChildProcessError("could not start \(name) (\(executable)): \(error)")
         }
-        self.process = process
     }
 
     public var pid: Int32 { process.processIdentifier }
@@ -117,10 +108,7 @@ public final class ChildProcess: Sendable {
     public func stop(grace: Duration = .seconds(5)) async {
         guard process.isRunning else { return }
         process.terminate()
-        let deadline = ContinuousClock.now + grace
-        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        if await !process.exited(within: grace) { process.killAndWait() }
         // Kept on request, to read after a failing run.
         if ProcessInfo.processInfo.environment["ANANKOR_KEEP_CHILD_LOGS"] == nil {
             try? FileManager.default.removeItem(at: logFile)
@@ -130,9 +118,8 @@ public final class ChildProcess: Sendable {
     /// SIGKILL: a crash with no clean shutdown. Returns once the process is gone; the log stays
     /// readable until `stop()`.
     public func crash() async {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(5)) }
+        process.signal(SIGKILL)
+        _ = await process.exited(within: .seconds(30))  // the kernel ends a SIGKILLed process at once
     }
 
     /// SIGTERM without waiting: the process shuts down gracefully on its own time.
@@ -143,9 +130,7 @@ public final class ChildProcess: Sendable {
 
     /// The process's exit, waited for at most `timeout`; true when it has exited.
     public func waitForExit(timeout: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
-        return !process.isRunning
+        await process.exited(within: timeout)
     }
 }
 

@@ -15,7 +15,7 @@ public final class LocalServerProcess: Sendable {
 
     public let name: String
     public let port: Int
-    private let process: Process
+    private let process: SpawnedProcess
     private let logFile: URL
 
     /// Starts `executable` with `arguments(port)` and waits until the port accepts connections.
@@ -36,19 +36,15 @@ public final class LocalServerProcess: Sendable {
         let port = try FreePort.allocate()
         let logFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("anankor-\(name)-\(port)-\(UUID().uuidString.prefix(8)).log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: logFile)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments(port)
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
-        process.standardOutput = handle
-        process.standardError = handle
-        Process.unblockTerminationSignals()
-        try process.run()
+        let process: SpawnedProcess
+        do {
+            process = try SpawnedProcess(executable: path, arguments: arguments(port), environment: env,
+                                         workingDirectory: workingDirectory?.path, logPath: logFile.path)
+        } catch {
+            throw LaunchError(description: "\(name): \(error)")
+        }
         self.name = name
         self.port = port
         self.process = process
@@ -111,39 +107,6 @@ public final class LocalServerProcess: Sendable {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil
-    }
-}
-
-public extension Process {
-    /// Child processes inherit the spawning thread's signal mask, and test-runner threads block
-    /// SIGTERM: unblocking it on this thread before a spawn lets the server shut down cleanly.
-    /// Left unblocked on purpose: a SIGTERM for the test process should terminate it anyway.
-    static func unblockTerminationSignals() {
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGTERM)
-        sigaddset(&signals, SIGINT)
-        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
-    }
-
-    /// SIGTERM, then SIGKILL when the process is still there after `grace`; waits for the exit.
-    /// The fallback stays even with `unblockTerminationSignals()`: a server spawned from
-    /// elsewhere may still have SIGTERM blocked, and waiting on it would hang the test run.
-    func terminate(grace: Duration) {
-        guard isRunning else { return }
-        terminate()
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: grace)
-        while isRunning, clock.now < deadline { usleep(5_000) }
-        if isRunning { Glibc.kill(processIdentifier, SIGKILL) }
-        waitUntilExit()
-    }
-
-    /// SIGKILL (a crash) and wait for the exit.
-    func killAndWait() {
-        guard isRunning else { return }
-        Glibc.kill(processIdentifier, SIGKILL)
-        waitUntilExit()
     }
 }
 

@@ -57,7 +57,7 @@ public final class RedisServer: Sendable {
 
     private enum Running: Sendable {
         case spawned(LocalServerProcess)
-        case restarted(Process)
+        case restarted(SpawnedProcess)
         case stopped
     }
 
@@ -147,16 +147,10 @@ public final class RedisServer: Sendable {
     /// same data directory. Call `kill()` first to simulate a crash.
     public func restart(readyTimeout: Duration = .seconds(30)) async throws {
         stop()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executablePath)
-        process.arguments = Self.arguments(port: port, directory: dataDirectory, options: options)
         let logFile = dataDirectory.appendingPathComponent("restart.log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let log = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = log
-        process.standardError = log
-        Process.unblockTerminationSignals()
-        try process.run()
+        let process = try SpawnedProcess(executable: executablePath,
+                                         arguments: Self.arguments(port: port, directory: dataDirectory, options: options),
+                                         environment: ProcessInfo.processInfo.environment, logPath: logFile.path)
         running.withLock { $0 = .restarted(process) }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: readyTimeout)

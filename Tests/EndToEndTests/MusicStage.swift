@@ -81,8 +81,8 @@ final class MusicStage: Sendable {
         environment["ANANKOR_LOG_FORMAT"] = "json"
         let stage = MusicStage(world: world, ports: ports, tuning: tuning, mode: mode, logger: logger,
                                processEnvironment: environment, redis: redis) {
-            await world.stop()
-            await teardown()
+            await reportingSlow("emulators") { await world.stop() }
+            await reportingSlow("stores") { await teardown() }
         }
         for index in stride(from: 1, through: masters, by: 1) { stage.startMaster("master-\(index)") }
         for index in stride(from: 1, through: workerProcesses ?? plan.workerBots, by: 1) {
@@ -219,12 +219,24 @@ final class MusicStage: Sendable {
     }
 
     func shutdown() async {
-        let running = masters.withLock { Array($0.values) } + workers.withLock { Array($0.values) }
+        let running = masters.withLock { $0.map { ($0.key, $0.value) } } + workers.withLock { $0.map { ($0.key, $0.value) } }
         // Like processes on a host told to stop together.
         await withDiscardingTaskGroup { group in
-            for service in running { group.addTask { await service.stop() } }
+            for (name, service) in running { group.addTask { await Self.reportingSlow("stop \(name)") { await service.stop() } } }
         }
-        await teardown()
+        await Self.reportingSlow("teardown") { await teardown() }
+    }
+
+    /// Runs a step of a stage's stop and prints its name and length when it takes long: every
+    /// step is bounded, and one that is near its bound is what to look at in a slow run.
+    static func reportingSlow(_ step: String, _ body: () async -> Void) async {
+        let clock = ContinuousClock()
+        let began = clock.now
+        await body()
+        let took = clock.now - began
+        if took > .seconds(5) {
+            FileHandle.standardError.write(Data("e2e stage: \(step) took \(took.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))\n".utf8))
+        }
     }
 }
 
