@@ -11,7 +11,7 @@ extension LobbyAndProcessEndToEnd {
 struct GameLobbySeriesTests {
     static let nextDaily = "🔁 The next lobby of the daily series **Raid** is open."
 
-    @Test("a daily lobby that ends is followed by one next lobby, a day later at the same local time",
+    @Test("a daily lobby that ends, after a master restart, is followed by one next lobby a day later at the same local time",
           arguments: Mode.allCases)
     func endPostsTheNext(mode: Mode) async throws {
         try await withStage(mode) { stage in
@@ -28,6 +28,10 @@ struct GameLobbySeriesTests {
             #expect(await world.eventually {
                 await seriesBoards(world).last?.embed?.contains("🔁 Repeats daily at 20:00 (Europe/Berlin).") == true
             }, "the lobby message shows the series")
+            // The series lives in the store: another master carries it on.
+            await stage.stopMaster("master-1")
+            stage.startMaster("master-2")
+            #expect(await world.eventually(timeout: .seconds(30)) { stage.mastersReady }, "the new master is up")
             #expect(try await bob.run("game list").text.contains("🔁 Repeats daily at 20:00 (Europe/Berlin)."))
             _ = try await bob.run("game join")
             #expect(try await alice.run("game start").text.hasPrefix("**Raid** has started"))
