@@ -27,10 +27,13 @@ extension GameCommands {
         guard let closed = await close(lobby, as: .cancelled, stopSeries: stopSeries) else {
             throw InvocationProblem(.gameNoLobby)
         }
-        let next = await continueSeries(after: closed)
-        guard let next, let start = next.startAt else {
+        if stopSeries {
             return Reply(context.text(.gameCancelledSeriesStopped, invocation.locale, ["title": closed.title]),
                          ephemeral: true)
+        }
+        // Without a next lobby (it could not be saved; logged) the answer says only what happened.
+        guard let next = await continueSeries(after: closed), let start = next.startAt else {
+            return Reply(context.text(.gameCancelled, invocation.locale, ["title": closed.title]), ephemeral: true)
         }
         let time = LobbyStartTime(date: start)
         return Reply(context.text(.gameCancelledSeriesGoesOn, invocation.locale, [
