@@ -68,6 +68,16 @@ struct LobbyStartTimeTests {
         #expect(throws: StartTimeError.self) { try parse("-:-") }
     }
 
+    @Test func theZoneReadIsKeptForRepeatingLobbies() throws {
+        let berlin = try LobbyStartTime.parse("20:00 Europe/Berlin", now: now)
+        #expect(berlin.timeZone?.identifier == "Europe/Berlin")
+        let offset = try LobbyStartTime.parse("20:00 UTC+2", now: now)
+        #expect(offset.timeZone?.secondsFromGMT(for: now) == 7200)
+        let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+        #expect(try LobbyStartTime.parse("21:00", now: now, defaultTimeZone: tokyo).timeZone == tokyo, "the default")
+        #expect(try LobbyStartTime.parse("in 30m", now: now, defaultTimeZone: tokyo).timeZone == tokyo)
+    }
+
     @Test func markupUsesUnixSeconds() throws {
         let start = try LobbyStartTime.parse("in 30m", now: now)
         #expect(start.fullMarkup == "<t:1795534200:F>")

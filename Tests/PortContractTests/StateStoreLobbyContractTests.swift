@@ -54,4 +54,26 @@ struct StateStoreLobbyContractTests {
         #expect(try await store.lobby(id, in: guild)?.state == .ended)
         #expect(try await store.openLobbies(in: GuildID(2)).isEmpty)
     }
+
+    @Test("a lobby's series is stored with it; its next lobby is created once", arguments: StateStoreAdapter.all)
+    func series(adapter: StateStoreAdapter) async throws {
+        let fixture = try await adapter.open()
+        defer { fixture.release() }
+        let store = fixture.store
+        let guild = GuildID(1)
+        var lobby = Lobby(id: LobbyID("weekly1"), guild: guild, textChannel: ChannelID(5), host: UserID(7),
+                          title: "Raid", seats: 2, startAt: Fixed.at(3600), createdAt: Fixed.t0)
+        lobby.series = LobbySeries(id: lobby.id, rule: .weekly, start: Fixed.at(3600),
+                                   zone: TimeZone(identifier: "Europe/Berlin")!, host: UserID(7))
+        let saved = try #require(try await store.saveLobby(lobby))
+        #expect(try await store.lobby(lobby.id, in: guild)?.series == lobby.series)
+        var ended = saved
+        ended.state = .ended
+        let closed = try #require(try await store.saveLobby(ended))
+        // Two masters (or one retrying) make the same next lobby: the store keeps the first.
+        let next = try #require(closed.nextInSeries(now: Fixed.at(7200)))
+        #expect(try await store.saveLobby(next)?.version == 1)
+        #expect(try await store.saveLobby(next) == nil)
+        #expect(try await store.openLobbies(in: guild).map(\.series?.occurrence) == [2])
+    }
 }

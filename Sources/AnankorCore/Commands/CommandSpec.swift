@@ -156,6 +156,8 @@ extension CommandSpec {
     /// Which lobby a `/game` subcommand acts on: the id shown on the lobby message and in
     /// `/game list`; without it, the newest open lobby of the channel.
     static let lobbyOption = CommandOptionSpec("lobby", .string, maxLength: 64)
+    /// What `/game create repeat` offers: none (a one-off lobby, the default) or a `LobbyRepeat`.
+    public static let lobbyRepeats = ["none"] + LobbyRepeat.allCases.map(\.rawValue)
 
     public static let game = CommandSpec("game", options: [
         .subcommand("create", [
@@ -168,6 +170,7 @@ extension CommandSpec {
             CommandOptionSpec("reminders", .string, maxLength: 100),
             CommandOptionSpec("music", .string, maxLength: 500),
             CommandOptionSpec("lobby_role", .role),
+            CommandOptionSpec("repeat", .string, choices: lobbyRepeats),
         ]),
         .subcommand("join", [CommandOptionSpec("role", .string, maxLength: 100, autocomplete: true), lobbyOption]),
         .subcommand("leave", [lobbyOption]),

@@ -97,6 +97,9 @@ public struct Lobby: Sendable, Hashable, Codable {
     public var hostAwaySince: Date?
     /// The locale of channel posts.
     public var locale: DiscordLocale?
+    /// The recurring series this lobby belongs to (`repeat:`); nil for a one-off lobby (and for
+    /// lobbies stored before series existed).
+    public var series: LobbySeries?
     /// The stored version this value was read at (0: never saved).
     public var version: Int
 
@@ -139,6 +142,7 @@ public struct Lobby: Sendable, Hashable, Codable {
         self.seenInVoice = []
         self.hostAwaySince = nil
         self.locale = locale
+        self.series = nil
         self.version = 0
     }
 

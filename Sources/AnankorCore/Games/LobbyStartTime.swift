@@ -29,8 +29,14 @@ public struct StartTimeError: Error, Equatable, Sendable {
 /// markup so each reader sees it in their own time zone.
 public struct LobbyStartTime: Equatable, Sendable {
     public var date: Date
+    /// The zone the text was read in: the one typed, else the default (also for relative times).
+    /// A repeating lobby keeps its local wall-clock time in this zone.
+    public var timeZone: TimeZone?
 
-    public init(date: Date) { self.date = date }
+    public init(date: Date, timeZone: TimeZone? = nil) {
+        self.date = date
+        self.timeZone = timeZone
+    }
 
     public var unixSeconds: Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) }
     /// `<t:…:F>`: weekday, date and time in the reader's zone.
@@ -47,15 +53,16 @@ public struct LobbyStartTime: Equatable, Sendable {
         let tokens = text.split(whereSeparator: \.isWhitespace).map(String.init)
         guard !tokens.isEmpty else { throw StartTimeError(.unreadable, text) }
         let date: Date
+        var zone = defaultTimeZone
         if tokens.count == 1, tokens[0].lowercased() == "now" {
             date = now
         } else if let seconds = relativeSeconds(tokens) {
             date = now.addingTimeInterval(seconds)
         } else {
-            date = try absolute(tokens, original: text, now: now, defaultTimeZone: defaultTimeZone)
+            (date, zone) = try absolute(tokens, original: text, now: now, defaultTimeZone: defaultTimeZone)
         }
         if date.timeIntervalSince(now) > maximumLeadTime { throw StartTimeError(.tooFar, text) }
-        return LobbyStartTime(date: date)
+        return LobbyStartTime(date: date, timeZone: zone)
     }
 
     // MARK: Relative
@@ -105,7 +112,7 @@ public struct LobbyStartTime: Equatable, Sendable {
 
     private static func absolute(
         _ tokens: [String], original: String, now: Date, defaultTimeZone: TimeZone
-    ) throws(StartTimeError) -> Date {
+    ) throws(StartTimeError) -> (Date, TimeZone) {
         var rest = tokens
         var day: CalendarDate?
         var dayOffset = 0
@@ -173,7 +180,7 @@ public struct LobbyStartTime: Equatable, Sendable {
             else { throw StartTimeError(.inPast, original) }
             date = tomorrow
         }
-        return date
+        return (date, calendar.timeZone)
     }
 
     private static func calendarDate(_ text: String) -> CalendarDate? {

@@ -143,6 +143,17 @@ public enum MessageKey: String, CaseIterable, Sendable, Codable {
     case gameSeatsFreeFor = "game.seatsFreeFor"
     case gameStartedNoVoice = "game.startedNoVoice"
     case gameRoleOverSeats = "game.roleOverSeats"
+    case gameRepeatNeedsStart = "game.repeatNeedsStart"
+    case gameSeriesDaily = "game.series.daily"
+    case gameSeriesWeekly = "game.series.weekly"
+    case gameSeriesStopped = "game.series.stopped"
+    case gameSeriesNextDaily = "game.series.nextDaily"
+    case gameSeriesNextWeekly = "game.series.nextWeekly"
+    case gameCancelAskSeries = "game.cancel.askSeries"
+    case gameCancelOnlyThis = "game.cancel.onlyThis"
+    case gameCancelStopSeries = "game.cancel.stopSeries"
+    case gameCancelledSeriesGoesOn = "game.cancelledSeriesGoesOn"
+    case gameCancelledSeriesStopped = "game.cancelledSeriesStopped"
 
     // Settings and help
     case settingsManagersOnly = "settings.managersOnly"

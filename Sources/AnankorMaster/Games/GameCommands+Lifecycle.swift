@@ -170,6 +170,7 @@ extension GameCommands {
         let lobby = try await target(invocation, ref)
         guard mayManage(lobby, invocation) else { throw InvocationProblem(.gameNotHost) }
         guard let closed = await close(lobby, as: state) else { throw InvocationProblem(.gameNoLobby) }
+        await continueSeries(after: closed)
         if state == .cancelled {
             return Reply(context.text(.gameCancelled, invocation.locale, ["title": closed.title]))
         }
@@ -181,8 +182,10 @@ extension GameCommands {
 
     /// Ends or cancels a lobby once (the compare-and-set decides which master does it): reminders
     /// cancelled, temporary role and channel removed, the summary written when it had started.
+    /// `stopSeries` stops the lobby's series in the same compare-and-set. The caller posts its
+    /// notice, then calls `continueSeries(after:)` with what this returned.
     @discardableResult
-    func close(_ lobby: Lobby, as state: LobbyState) async -> Lobby? {
+    func close(_ lobby: Lobby, as state: LobbyState, stopSeries: Bool = false) async -> Lobby? {
         do {
             let guild = Snowflake<Guild>(lobby.guild.rawValue)
             let now = context.now()
@@ -196,6 +199,7 @@ extension GameCommands {
                 }
                 lobby.state = lobby.state == .started && state == .ended ? .ended : .cancelled
                 lobby.endedAt = now
+                if stopSeries { lobby.stopSeries() }
                 return true
             }
             guard case .saved(let closed, _) = update else { return nil }

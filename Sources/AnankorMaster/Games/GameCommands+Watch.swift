@@ -45,6 +45,7 @@ extension GameCommands {
                                                   "duration": LobbyBoard.duration(closed, now: now, context.catalog, locale)])
                 : context.text(.gameExpired, locale, ["title": closed.title])
             await context.post(text, in: closed.textChannel)
+            await continueSeries(after: closed)
             return
         }
         guard lobby.state == .started, let channel = lobby.voiceChannel else { return }
@@ -75,6 +76,7 @@ extension GameCommands {
             await context.post(context.text(.gameAbandoned, locale, [
                 "title": closed.title, "channel": context.mention(channel: channel),
             ]), in: closed.textChannel)
+            await continueSeries(after: closed)
         default:
             break
         }

@@ -23,7 +23,7 @@ struct GameCommands: Sendable {
         case "game.ready": return try await ready(invocation, lobby: try named(invocation))
         case "game.start": return try await start(invocation, lobby: try named(invocation))
         case "game.end": return try await finish(invocation, lobby: try named(invocation), state: .ended)
-        case "game.cancel": return try await finish(invocation, lobby: try named(invocation), state: .cancelled)
+        case "game.cancel": return try await cancel(invocation, lobby: try named(invocation))
         case "game.list": return try await list(invocation)
         case "game.stats": return try await stats(invocation)
         default: throw InvocationProblem(.errorUnknownCommand)
@@ -39,6 +39,8 @@ struct GameCommands: Sendable {
         case .leave: try await leave(invocation, lobby: .button(id))
         case .ready: try await ready(invocation, lobby: .button(id))
         case .start: try await start(invocation, lobby: .button(id))
+        case .cancelOne: try await cancelInSeries(invocation, lobby: .button(id), stopSeries: false)
+        case .stopSeries: try await cancelInSeries(invocation, lobby: .button(id), stopSeries: true)
         }
     }
 
@@ -66,6 +68,9 @@ struct GameCommands: Sendable {
             throw InvocationProblem(.gameRoleOverSeats, ["seat": role.name, "count": "\(role.seats ?? 0)", "seats": "\(seats)"])
         }
         let start = try startTime(invocation.string("start"), now: now)
+        let rule = invocation.string("repeat").flatMap(LobbyRepeat.init(rawValue:))
+        // A series keeps a local start time: without one there is nothing to repeat.
+        if rule != nil, start == nil { throw InvocationProblem(.gameRepeatNeedsStart) }
         var offsets = Lobby.defaultReminderOffsets
         if let text = invocation.string("reminders") {
             guard let parsed = Lobby.parseReminderOffsets(text) else {
@@ -89,18 +94,31 @@ struct GameCommands: Sendable {
             title: invocation.string("title") ?? "Game", game: invocation.string("game"), seats: seats, roles: roles,
             startAt: start?.date, voiceChannel: voice, tempRole: tempRole, reminderOffsets: offsets, musicQuery: invocation.string("music"),
             createdAt: now, locale: locale)
+        if let rule, let start {
+            lobby.series = LobbySeries(id: lobby.id, rule: rule, start: start.date,
+                                       zone: start.timeZone ?? TimeZone(identifier: "UTC")!, host: invocation.user)
+        }
         lobby.join(invocation.user, role: nil, now: now)
-        guard var saved = try await context.state.saveLobby(lobby) else { throw InvocationProblem(.errorGeneric) }
-        if let message = await board.post(saved) {
-            if case .saved(let stored, _) = try await context.state.updateLobby(saved.id, in: saved.guild, { lobby in
+        guard let created = try await context.state.saveLobby(lobby) else { throw InvocationProblem(.errorGeneric) }
+        let saved = try await publish(created, now: now)
+        var reply = LobbyBoard.openLine(saved, invocation.locale, context.catalog)
+        if let series = saved.series { reply += "\n" + LobbyBoard.seriesLine(series, invocation.locale, context.catalog) }
+        return Reply(reply, ephemeral: true)
+    }
+
+    /// Posts the message of a lobby just saved, remembers it, and schedules the reminders.
+    func publish(_ lobby: Lobby, now: Date) async throws -> Lobby {
+        var saved = lobby
+        if let message = await board.post(saved),
+            case .saved(let stored, _) = try await context.state.updateLobby(saved.id, in: saved.guild, { lobby in
                 lobby.message = message
                 return true
-            }) {
-                saved = stored
-            }
+            })
+        {
+            saved = stored
         }
         try await scheduleReminders(saved, now: now)
-        return Reply(LobbyBoard.openLine(saved, invocation.locale, context.catalog), ephemeral: true)
+        return saved
     }
 
     private func startTime(_ text: String?, now: Date) throws(InvocationProblem) -> LobbyStartTime? {
@@ -199,7 +217,7 @@ struct GameCommands: Sendable {
         if saved.signedUp.isEmpty {
             // Nobody is left to host: a running lobby ends as if the host had ended it, an open
             // one is cancelled (`close` decides which from the state).
-            await close(saved, as: .ended)
+            if let closed = await close(saved, as: .ended) { await continueSeries(after: closed) }
         }
         return Reply(context.text(.gameLeft, invocation.locale, ["title": saved.title]), ephemeral: true)
     }
@@ -284,6 +302,7 @@ struct GameCommands: Sendable {
             "• **\(Markdown.escape(lobby.title))** — \(lobby.participants.count)/\(lobby.seats)"
                 + (lobby.bench.isEmpty ? "" : " (+\(lobby.bench.count))")
                 + (startText(lobby).map { " · \($0)" } ?? "")
+                + (lobby.series.map { " · " + LobbyBoard.seriesLine($0, invocation.locale, context.catalog) } ?? "")
                 + " · \(context.mention(channel: lobby.textChannel)) · `\(lobby.id)`"
         }
         return Reply(lines.joined(separator: "\n"), ephemeral: true)

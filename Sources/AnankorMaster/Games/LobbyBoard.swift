@@ -8,9 +8,12 @@ import Foundation
 struct LobbyBoard: Sendable {
     let context: MasterContext
 
-    /// Controls carry `lobby:<action>:<id>`; the guild comes with the interaction.
+    /// Controls carry `lobby:<action>:<id>`; the guild comes with the interaction. The last two
+    /// are the buttons of `/game cancel`'s question on a lobby of a series.
     enum Action: String, CaseIterable, Sendable {
         case join, leave, ready, start
+        case cancelOne = "cancelone"
+        case stopSeries = "stopseries"
     }
 
     static func customID(_ action: Action, _ lobby: LobbyID) -> String { "lobby:\(action.rawValue):\(lobby)" }
@@ -59,6 +62,7 @@ struct LobbyBoard: Sendable {
         case .cancelled: context.text(.gameCancelled, locale, ["title": lobby.title])
         }
         var lines = [headline]
+        if let series = lobby.series { lines.append(Self.seriesLine(series, locale, context.catalog)) }
         if let game = lobby.game { lines.append("🎮 \(Markdown.escape(game))") }
         lines.append("👑 <@\(lobby.host)>")
         for (index, member) in lobby.participants.enumerated() {
@@ -75,6 +79,12 @@ struct LobbyBoard: Sendable {
         guard lobby.state.isActive else {
             return MessageCreate(content: "", embeds: [embed], components: [], allowedMentions: AllowedMentions.none)
         }
+        // A later lobby of a series says so above its embed while it is open or running.
+        let content = lobby.series.flatMap { series -> String? in
+            guard series.occurrence > 1 else { return nil }
+            return context.text(series.rule == .daily ? .gameSeriesNextDaily : .gameSeriesNextWeekly, locale,
+                                ["title": lobby.title])
+        } ?? ""
         var rows: [Component] = []
         if !lobby.roles.isEmpty {
             let options = lobby.roles.prefix(25).map { role in
@@ -92,7 +102,7 @@ struct LobbyBoard: Sendable {
         buttons.append(button(.ready, "✅", .primary, lobby.id))
         if lobby.state == .open { buttons.append(button(.start, "▶️", .danger, lobby.id)) }
         rows.append(.actionRow(buttons))
-        return MessageCreate(content: "", embeds: [embed], components: rows, allowedMentions: AllowedMentions.none)
+        return MessageCreate(content: content, embeds: [embed], components: rows, allowedMentions: AllowedMentions.none)
     }
 
     private func button(_ action: Action, _ emoji: String, _ style: Component.Button.Style, _ lobby: LobbyID) -> Component {
@@ -116,6 +126,25 @@ struct LobbyBoard: Sendable {
         return catalog.text(.gameCreated, locale, [
             "title": lobby.title, "seats": "\(lobby.seats)", "start": "\(time.fullMarkup) (\(time.relativeMarkup))",
         ])
+    }
+
+    /// "🔁 Repeats daily at 20:00 (Europe/Berlin).", or that the series was stopped.
+    static func seriesLine(_ series: LobbySeries, _ locale: AnankorCore.DiscordLocale,
+                           _ catalog: LocalizationCatalog) -> String {
+        if series.stopped { return catalog.text(.gameSeriesStopped, locale) }
+        return catalog.text(series.rule == .daily ? .gameSeriesDaily : .gameSeriesWeekly, locale,
+                            ["time": series.localTime, "zone": series.timeZone])
+    }
+
+    /// The two buttons of `/game cancel`'s question on a lobby of a series.
+    static func cancelChoice(_ lobby: Lobby, _ locale: AnankorCore.DiscordLocale,
+                             _ catalog: LocalizationCatalog) -> [Component] {
+        [.actionRow([
+            .button(Component.Button(style: .secondary, label: catalog.text(.gameCancelOnlyThis, locale),
+                                     customID: customID(.cancelOne, lobby.id))),
+            .button(Component.Button(style: .danger, label: catalog.text(.gameCancelStopSeries, locale),
+                                     customID: customID(.stopSeries, lobby.id))),
+        ])]
     }
 
     /// "… has started in <channel>", or without a channel while none is known yet.
