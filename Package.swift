@@ -215,8 +215,17 @@ let package = Package(
 
         // MARK: Emulators.
         .target(
+            name: "EmulatorServing",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DiscordEmulator",
             dependencies: [
+                "EmulatorServing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -230,6 +239,7 @@ let package = Package(
         .target(
             name: "LavalinkEmulator",
             dependencies: [
+                "EmulatorServing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),

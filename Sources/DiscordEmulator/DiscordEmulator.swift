@@ -1,3 +1,4 @@
+import EmulatorServing
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
@@ -130,39 +131,6 @@ public final class DiscordEmulator: Service, Sendable {
         // Gateway sockets get a close frame first, so the graceful shutdown has no open
         // connection to wait for; the group's limits bound the rest.
         await state.closeAllConnections()
-        await server.group.triggerGracefulShutdown()
-        if await !Self.finishes(server.task, within: .seconds(5)) {
-            // The listener is closed already (the port is free); what is left is a connection
-            // waiting on its client. Cancel it and let it end in the background.
-            logger.debug("Discord emulator server still closing connections; cancelled")
-            server.task.cancel()
-        }
-    }
-
-    /// Whether `task` ends within `limit`, without waiting longer than that (awaiting a task's
-    /// value cannot be cancelled, so the wait runs beside a timer and whichever ends first wins).
-    private static func finishes(_ task: Task<Void, Never>, within limit: Duration) async -> Bool {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            let once = ResumeOnce(continuation)
-            // Two unstructured tasks by necessity: one of them is abandoned by design.
-            Task { await task.value; once.resume(true) }
-            Task { try? await Task.sleep(for: limit); once.resume(false) }
-        }
-    }
-}
-
-/// Resumes a continuation with the first value offered and ignores the rest.
-private final class ResumeOnce: Sendable {
-    private let continuation: Mutex<CheckedContinuation<Bool, Never>?>
-
-    init(_ continuation: CheckedContinuation<Bool, Never>) {
-        self.continuation = Mutex(continuation)
-    }
-
-    func resume(_ value: Bool) {
-        continuation.withLock { pending in
-            pending?.resume(returning: value)
-            pending = nil
-        }
+        await ServerStop.stop(server.group, running: server.task, within: .seconds(5), logger: logger)
     }
 }

@@ -1,3 +1,4 @@
+import EmulatorServing
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
@@ -186,11 +187,9 @@ public final class LavalinkEmulator: Service, Sendable {
         }
         await node.kill()
         guard let server else { return }
-        // Graceful: stop accepting, close idle connections, let in-flight requests finish. Not
-        // cancelled after a grace period: a cancelled server connection whose client stays open
-        // holds the cancellation (a full run hung so), while the idle timeout ends it here.
-        await server.group.triggerGracefulShutdown()
-        await withTaskCancellationHandler { await server.task.value } onCancel: { server.task.cancel() }
+        // Graceful: stop accepting, close idle connections, let in-flight requests finish; a
+        // connection no request ever came on is not waited for beyond the bound.
+        await ServerStop.stop(server.group, running: server.task, within: .seconds(3), logger: logger)
     }
 
     /// Fires due events at virtual deadlines, sleeping in real time in between.

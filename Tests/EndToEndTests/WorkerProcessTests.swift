@@ -85,8 +85,11 @@ struct WorkerProcessTests {
             #expect(await world.eventually {
                 await world.lavalink.players().contains { $0.guildId == "\(world.guild)" && $0.track != nil }
             })
+            // Counted once the command's handling returns, which may be after its reply and its track.
+            #expect(await world.eventually {
+                await Self.body(of: "http://127.0.0.1:\(process.port)/metrics")?.contains("anankor_commands_total") == true
+            }, "the command shows in /metrics")
             let metrics = await Self.body(of: "http://127.0.0.1:\(process.port)/metrics") ?? ""
-            #expect(metrics.contains("anankor_commands_total"), "the command shows in /metrics")
             #expect(!metrics.contains(world.master.token), "no token in the metrics")
         }
     }
