@@ -131,6 +131,6 @@ public final class DiscordEmulator: Service, Sendable {
         // Gateway sockets get a close frame first, so the graceful shutdown has no open
         // connection to wait for; the group's limits bound the rest.
         await state.closeAllConnections()
-        await ServerStop.stop(server.group, running: server.task, within: .seconds(5), logger: logger)
+        await ServerStop.stop(server.group, running: server.task, within: .seconds(2), logger: logger)
     }
 }

@@ -189,7 +189,7 @@ public final class LavalinkEmulator: Service, Sendable {
         guard let server else { return }
         // Graceful: stop accepting, close idle connections, let in-flight requests finish; a
         // connection no request ever came on is not waited for beyond the bound.
-        await ServerStop.stop(server.group, running: server.task, within: .seconds(3), logger: logger)
+        await ServerStop.stop(server.group, running: server.task, within: .seconds(2), logger: logger)
     }
 
     /// Fires due events at virtual deadlines, sleeping in real time in between.
