@@ -58,9 +58,10 @@ struct MusicMembersTests {
         }
     }
 
-    @Test("a server's vote share is set with /settings voteskip and a channel's own overrides it")
-    func voteShareSetting() async throws {
-        try await withStage(.embedded) { stage in
+    @Test("a server's vote share is set with /settings voteskip and a channel's own overrides it",
+          arguments: Mode.allCases)
+    func voteShareSetting(mode: Mode) async throws {
+        try await withStage(mode) { stage in
             let world = stage.world
             let alice = stage.member("alice")
             try await world.discord.addMember(alice.id, to: world.guild, roles: [world.moderatorRole])
@@ -80,9 +81,10 @@ struct MusicMembersTests {
         }
     }
 
-    @Test("the voice channel's status names the track and is cleared when the session ends; without the permission it is skipped")
-    func voiceStatus() async throws {
-        try await withStage(.embedded) { stage in
+    @Test("the voice channel's status names the track and is cleared when the session ends; without the permission it is skipped",
+          arguments: Mode.allCases)
+    func voiceStatus(mode: Mode) async throws {
+        try await withStage(mode) { stage in
             let world = stage.world
             let lounge = stage.voice("Lounge")
             let alice = stage.member("alice")

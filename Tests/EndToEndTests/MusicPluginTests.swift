@@ -55,9 +55,9 @@ struct MusicPluginTests {
         }
     }
 
-    @Test("a guild that chose no SponsorBlock categories hears the whole video")
-    func noCategoriesChosen() async throws {
-        try await withStage(.embedded, plan: .withPlugins) { stage in
+    @Test("a guild that chose no SponsorBlock categories hears the whole video", arguments: Mode.allCases)
+    func noCategoriesChosen(mode: Mode) async throws {
+        try await withStage(mode, plan: .withPlugins) { stage in
             let world = stage.world
             try await stage.ports.ledger.updateGuildSettings(GuildID(world.guild)) { $0.sponsorBlockCategories = [] }
             let alice = stage.member("alice")
@@ -70,9 +70,9 @@ struct MusicPluginTests {
         }
     }
 
-    @Test("a typed search offers albums; picking one queues the whole album")
-    func typedSearchPicksAlbum() async throws {
-        try await withStage(.embedded, plan: .withPlugins) { stage in
+    @Test("a typed search offers albums; picking one queues the whole album", arguments: Mode.allCases)
+    func typedSearchPicksAlbum(mode: Mode) async throws {
+        try await withStage(mode, plan: .withPlugins) { stage in
             let world = stage.world
             let alice = stage.member("alice")
             try await alice.join("Lounge")
