@@ -157,4 +157,40 @@ struct LobbySeriesTests {
         let series = lobby()
         #expect(try JSONDecoder().decode(Lobby.self, from: JSONEncoder().encode(series)) == series)
     }
+
+    @Test("a closed lobby of a running series stays listed until the next lobby is saved")
+    func listedUntilTheNextIsSaved() throws {
+        let open = lobby()
+        #expect(open.isListed && !open.awaitsNextInSeries)
+        var ended = open
+        ended.state = .ended
+        #expect(ended.awaitsNextInSeries && ended.isListed)
+        #expect(try #require(ended.nextInSeries(now: at(1_774_724_400))).series?.nextSaved == false,
+                "the next lobby awaits its own next one when it closes")
+        let marked = ended.markNextSaved()
+        #expect(marked)
+        #expect(!ended.awaitsNextInSeries && !ended.isListed)
+        let markedAgain = ended.markNextSaved()
+        #expect(!markedAgain, "recorded once")
+        #expect(ended.nextInSeries(now: at(1_774_724_400)) != nil, "the next lobby is still derived the same way")
+
+        var stopped = open
+        stopped.stopSeries()
+        stopped.state = .cancelled
+        #expect(!stopped.isListed, "a stopped series has no next lobby to wait for")
+        var oneOff = lobby(rule: nil)
+        oneOff.state = .ended
+        #expect(!oneOff.isListed && !oneOff.awaitsNextInSeries)
+    }
+
+    @Test func seriesStoredBeforeNextSavedExistedDecode() throws {
+        var ended = lobby()
+        ended.state = .ended
+        var json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(ended)) as? [String: Any])
+        var series = try #require(json["series"] as? [String: Any])
+        series["nextSaved"] = nil
+        json["series"] = series
+        let decoded = try JSONDecoder().decode(Lobby.self, from: JSONSerialization.data(withJSONObject: json))
+        #expect(decoded.series == ended.series && decoded.awaitsNextInSeries)
+    }
 }

@@ -108,5 +108,19 @@ struct CommandValidationTests {
         #expect(TrackResolver.identifier(for: "scsearch:rain") == "scsearch:rain")
         #expect(TrackResolver.identifier(for: "sprec:seed_tracks=0eG08cBeKk0mzykKjw4hcQ") == "sprec:seed_tracks=0eG08cBeKk0mzykKjw4hcQ",
                 "autoplay's LavaSrc recommendations go out as they are")
+        for prefixed in ["spsearch:architects", "amsearch:x", "dzsearch:x", "ymsearch:x", "dzisrc:USUM71703861"] {
+            #expect(TrackResolver.identifier(for: "  \(prefixed) ") == prefixed)
+        }
+        #expect(TrackResolver.identifier(for: "foo:bar") == "ytsearch:foo:bar", "an unknown prefix is a search term")
+    }
+
+    @Test("a typed search keeps the member's LavaSrc prefix, else uses the first source the node has")
+    func typedSearchIdentifiers() {
+        #expect(TrackResolver.searchIdentifier("dzsearch:daft punk", sources: ["spotify"]) == "dzsearch:daft punk")
+        #expect(TrackResolver.searchIdentifier("daft punk", sources: ["youtube", "deezer", "applemusic"])
+            == "dzsearch:daft punk", "Spotify first, then Deezer")
+        #expect(TrackResolver.searchIdentifier("daft punk", sources: ["applemusic", "spotify"]) == "spsearch:daft punk")
+        #expect(TrackResolver.searchIdentifier(" daft punk ", sources: ["youtube"]) == "spsearch:daft punk",
+                "none known: Spotify's prefix (the node then answers nothing)")
     }
 }

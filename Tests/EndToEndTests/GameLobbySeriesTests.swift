@@ -115,6 +115,56 @@ struct GameLobbySeriesTests {
         }
     }
 
+    @Test("what a master left half done when it died — a series lobby closed with no next one, a lobby never posted — the sweep finishes once",
+          arguments: Mode.allCases)
+    func sweepFinishesWhatADeadMasterLeft(mode: Mode) async throws {
+        try await withStage(mode) { stage in
+            let world = stage.world
+            let guild = GuildID(world.guild)
+            let alice = stage.member("alice")
+            _ = try await alice.run("game create", ["title": "Raid", "start": "20:00 Europe/Berlin", "repeat": "daily"])
+            let first = try #require(try await stage.ports.state.openLobbies(in: guild).first)
+            // A master closed the lobby a minute ago and died before saving the next one.
+            let long = Date().addingTimeInterval(-60)
+            let closed = try await stage.ports.state.updateLobby(first.id, in: guild) { lobby -> Bool? in
+                lobby.state = .cancelled
+                lobby.endedAt = long
+                return true
+            }
+            guard case .saved = closed else { Issue.record("could not close the lobby: \(closed)"); return }
+            #expect(try await stage.ports.state.openLobbies(in: guild).isEmpty)
+            let expected = try #require(nextDay(after: first.startAt))
+            let unix = Int64(expected.timeIntervalSince1970)
+            #expect(await world.eventually(timeout: .seconds(20)) {
+                await seriesBoards(world).contains { $0.content == Self.nextDaily && $0.embed?.contains("<t:\(unix):F>") == true }
+            }, "a sweep posts the next lobby")
+            let series = try #require(first.series)
+            let next = try #require(try await stage.ports.state.lobby(series.lobbyID(occurrence: 2), in: guild))
+            #expect(next.state == .open && next.message != nil && next.startAt == expected)
+            #expect(await world.eventually {
+                (try? await stage.ports.state.lobby(first.id, in: guild))?.series?.nextSaved == true
+            }, "the closed lobby is marked handed on, so no later sweep acts on it")
+            #expect(try await stage.ports.state.listedLobbies(in: guild).map(\.id) == [next.id])
+
+            // A lobby saved a minute ago by a master that died before posting its message.
+            var orphan = Lobby(id: LobbyID("orphan1"), guild: guild, textChannel: ChannelID(world.textChannel),
+                               host: UserID(alice.id), title: "Unposted", seats: 4,
+                               startAt: Date().addingTimeInterval(3600), createdAt: long)
+            orphan.join(UserID(alice.id), role: nil, now: long)
+            #expect(try await stage.ports.state.saveLobby(orphan) != nil)
+            #expect(await world.eventually(timeout: .seconds(20)) {
+                (try? await stage.ports.state.lobby(orphan.id, in: guild))?.message != nil
+            }, "a sweep posts its message")
+            #expect(await world.eventually {
+                await seriesBoards(world).contains { $0.embed?.contains("Unposted") == true }
+            })
+            // Members can use it: a round trip through the master after which a second post would show.
+            #expect(try await stage.member("bob").run("game join", ["lobby": "orphan1"]).text == "You joined **Unposted**.")
+            #expect(await seriesBoards(world).filter { $0.embed?.contains("Unposted") == true }.count == 1, "posted once")
+            #expect(await seriesBoards(world).filter { $0.content == Self.nextDaily }.count == 1, "one next lobby")
+        }
+    }
+
     @Test("in German: cancel asks in German; “stop the whole series” cancels it and nothing follows",
           arguments: Mode.allCases)
     func stopTheSeriesInGerman(mode: Mode) async throws {

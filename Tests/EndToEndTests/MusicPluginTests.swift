@@ -118,9 +118,10 @@ struct MusicPluginTests {
         }
     }
 
-    @Test("without the plugins, /lyrics and a typed /search say the music server lacks them")
-    func withoutPlugins() async throws {
-        try await withStage(.embedded) { stage in
+    @Test("without the plugins, /lyrics, a typed /search and a Spotify link say the music server lacks them, in the member's language",
+          arguments: Mode.allCases)
+    func withoutPlugins(mode: Mode) async throws {
+        try await withStage(mode) { stage in
             let world = stage.world
             let alice = stage.member("alice")
             try await alice.join("Lounge")
@@ -132,9 +133,17 @@ struct MusicPluginTests {
             let search = try await alice.run("search", ["query": "architects", "type": "artist"])
             #expect(search.ephemeral && search.text.hasPrefix("Searching by Artist needs the LavaSearch and LavaSrc plugins"),
                     "\(search)")
-            // A Spotify link finds nothing on a bare node (no LavaSrc), and says so.
+            // A Spotify link finds nothing on a bare node (no LavaSrc): the reply says why.
             let spotify = try await alice.run("play", ["query": "https://open.spotify.com/track/0eG08cBeKk0mzykKjw4hcQ"])
-            #expect(spotify.text.hasPrefix("Nothing found for"), "\(spotify)")
+            #expect(spotify.ephemeral && spotify.text
+                == "Links from Spotify need the LavaSrc plugin on the music server, and it has none for Spotify. Search by name instead.",
+                "\(spotify)")
+            let dave = try #require(SandboxMember("dave", in: world, locale: "de"))
+            try await dave.join("Lounge")
+            #expect(try await dave.run("lyrics").text
+                == "Songtexte brauchen das Plugin LavaLyrics auf dem Musikserver, und dieser hat es nicht.")
+            #expect(try await dave.run("play", ["query": "https://deezer.com/track/3135556"]).text
+                == "Links von Deezer brauchen das Plugin LavaSrc auf dem Musikserver, und dort fehlt es für Deezer. Suche stattdessen nach dem Namen.")
         }
     }
 }

@@ -70,9 +70,7 @@ struct WorkerProcessTests {
     func singleProcessMode() async throws {
         try await withStage(.embedded, masters: 0, workerProcesses: 0) { stage in
             let world = stage.world
-            let process = try await LocalServerProcess(
-                name: "anankor-run", executable: Self.executable, arguments: { port in ["run", "--http-port", "\(port)"] },
-                environment: stage.processEnvironment, readyTimeout: .seconds(60))
+            let process = try await Self.anankorRun(stage)
             defer { process.stop() }
             let ready = await world.eventually(timeout: .seconds(40)) {
                 await Self.status(of: "http://127.0.0.1:\(process.port)/ready") == 200
@@ -92,6 +90,43 @@ struct WorkerProcessTests {
             let metrics = await Self.body(of: "http://127.0.0.1:\(process.port)/metrics") ?? ""
             #expect(!metrics.contains(world.master.token), "no token in the metrics")
         }
+    }
+
+    @Test("an open source breaker shows in /ready (still 200) and in /metrics of anankor run")
+    func breakerStateShows() async throws {
+        try await withStage(.embedded, masters: 0, workerProcesses: 0) { stage in
+            let world = stage.world
+            let process = try await Self.anankorRun(stage)
+            defer { process.stop() }
+            let base = "http://127.0.0.1:\(process.port)"
+            #expect(await world.eventually(timeout: .seconds(40)) { await Self.status(of: "\(base)/ready") == 200 })
+            let alice = stage.member("alice")
+            try await alice.join("Lounge")
+            // The only node's YouTube source fails three searches in a row (the default threshold).
+            await world.lavalink.failSource("youtube", times: 3)
+            for attempt in 1...3 {
+                let answer = try await alice.run("play", ["query": .string("lofi beat \(attempt)")])
+                #expect(answer.ephemeral && !answer.text.hasPrefix("Queued"), "search \(attempt): \(answer)")
+            }
+            let node = try #require(await Self.body(of: "\(base)/ready"))
+            #expect(await Self.status(of: "\(base)/ready") == 200, "the process still works: searches can use other nodes")
+            #expect(node.contains("\"lavalink_search_source_breakers\":[\"") && node.contains(" youtube open, probe in "),
+                    "\(node)")
+            let metrics = await Self.body(of: "\(base)/metrics") ?? ""
+            let open = metrics.split(separator: "\n").filter {
+                $0.hasPrefix("anankor_lavalink_source_breaker_open{") && $0.contains("source=\"youtube\"")
+                    && $0.contains("role=\"master\"")
+            }
+            #expect(open.count == 1 && open.first?.split(separator: " ").last.flatMap { Double($0) } == 1, "\(open)")
+            #expect(metrics.contains("anankor_lavalink_source_breaker_opened_total{"))
+        }
+    }
+
+    /// `anankor run` against the stage's emulators, its HTTP endpoints on a free port.
+    static func anankorRun(_ stage: MusicStage) async throws -> LocalServerProcess {
+        try await LocalServerProcess(
+            name: "anankor-run", executable: Self.executable, arguments: { port in ["run", "--http-port", "\(port)"] },
+            environment: stage.processEnvironment, readyTimeout: .seconds(60))
     }
 
     static func status(of url: String) async -> Int? {

@@ -15,6 +15,14 @@ struct PluginWireTests {
             let missing = try await rest(emulator, .GET, "/v4/loadsearch?query=spsearch:x&types=track")
             #expect(missing.status == 404 && missing.json?["error"] == "Not Found")
             #expect(try await rest(emulator, .GET, "/v4/lyrics?encodedTrack=x").status == 404)
+            // SponsorBlock's routes on a player of a node without the plugin: Lavalink's own 404.
+            let (socket, path) = try await connectPlayer(emulator, guild: guild)
+            for method in [HTTPMethod.GET, .PUT, .DELETE] {
+                let body: JSONValue? = method == .PUT ? ["sponsor"] : nil
+                let answer = try await rest(emulator, method, path + "/sponsorblock/categories", body: body)
+                #expect(answer.status == 404 && answer.json?["error"] == "Not Found", "\(method)")
+            }
+            await socket.close()
 
             let switched = try await rest(emulator, .POST, "/_emulator/plugins", body: ["lavasrc": true, "lavalyrics": true],
                                           credentials: .none)

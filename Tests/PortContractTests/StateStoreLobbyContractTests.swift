@@ -75,5 +75,19 @@ struct StateStoreLobbyContractTests {
         #expect(try await store.saveLobby(next)?.version == 1)
         #expect(try await store.saveLobby(next) == nil)
         #expect(try await store.openLobbies(in: guild).map(\.series?.occurrence) == [2])
+        // The closed lobby stays listed (not open) until its next lobby is recorded as saved, so a
+        // sweep can finish the hand-on after a crash; then it leaves the list.
+        #expect(try await store.listedLobbies(in: guild).map(\.id) == [lobby.id, next.id])
+        var handedOn = closed
+        let marked = handedOn.markNextSaved()
+        #expect(marked)
+        #expect(try await store.saveLobby(handedOn) != nil)
+        #expect(try await store.listedLobbies(in: guild).map(\.id) == [next.id])
+        // A stopped series leaves the list when it closes.
+        var stopped = try #require(try await store.lobby(next.id, in: guild))
+        stopped.stopSeries()
+        stopped.state = .cancelled
+        #expect(try await store.saveLobby(stopped) != nil)
+        #expect(try await store.listedLobbies(in: guild).isEmpty)
     }
 }

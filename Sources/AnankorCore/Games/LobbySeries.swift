@@ -34,6 +34,10 @@ public struct LobbySeries: Sendable, Hashable, Codable {
     public var host: UserID
     /// Set by "stop the whole series": the lobby closes without a next one.
     public var stopped: Bool
+    /// Set on a closed lobby once the next lobby of the series is saved. Until then the store
+    /// keeps the closed lobby listed, so a sweep finishes the hand-on after a master crashed
+    /// between closing this lobby and saving the next one.
+    public var nextSaved: Bool
 
     /// A series starting with a lobby at `start`, read in `zone`.
     public init(id: LobbyID, rule: LobbyRepeat, start: Date, zone: TimeZone, host: UserID) {
@@ -47,6 +51,26 @@ public struct LobbySeries: Sendable, Hashable, Codable {
         self.occurrence = 1
         self.host = host
         self.stopped = false
+        self.nextSaved = false
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, rule, timeZone, hour, minute, second, occurrence, host, stopped, nextSaved
+    }
+
+    /// Series stored before `nextSaved` existed decode with it false.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(LobbyID.self, forKey: .id)
+        rule = try container.decode(LobbyRepeat.self, forKey: .rule)
+        timeZone = try container.decode(String.self, forKey: .timeZone)
+        hour = try container.decode(Int.self, forKey: .hour)
+        minute = try container.decode(Int.self, forKey: .minute)
+        second = try container.decode(Int.self, forKey: .second)
+        occurrence = try container.decode(Int.self, forKey: .occurrence)
+        host = try container.decode(UserID.self, forKey: .host)
+        stopped = try container.decode(Bool.self, forKey: .stopped)
+        nextSaved = try container.decodeIfPresent(Bool.self, forKey: .nextSaved) ?? false
     }
 
     /// The series' zone; UTC if the stored name is no longer known to this system.
@@ -104,6 +128,7 @@ extension Lobby {
     public func nextInSeries(now: Date) -> Lobby? {
         guard !state.isActive, var series, !series.stopped, let startAt else { return nil }
         series.occurrence += 1
+        series.nextSaved = false
         var next = Lobby(
             id: series.lobbyID(occurrence: series.occurrence), guild: guild, textChannel: textChannel, host: series.host,
             title: title, game: game, seats: seats, roles: roles, startAt: series.nextStart(after: startAt, now: now),
@@ -112,6 +137,25 @@ extension Lobby {
         next.series = series
         next.join(series.host, role: nil, now: now)
         return next
+    }
+
+    /// A closed lobby of a running series whose next lobby is not saved yet (see
+    /// `LobbySeries.nextSaved`).
+    public var awaitsNextInSeries: Bool {
+        guard !state.isActive, let series, startAt != nil else { return false }
+        return !series.stopped && !series.nextSaved
+    }
+
+    /// Whether the store lists this lobby in the guild's open list: active, or awaiting the next
+    /// lobby of its series.
+    public var isListed: Bool { state.isActive || awaitsNextInSeries }
+
+    /// Records that the next lobby of the series is saved; false when there was nothing to record.
+    @discardableResult
+    public mutating func markNextSaved() -> Bool {
+        guard awaitsNextInSeries else { return false }
+        series?.nextSaved = true
+        return true
     }
 
     /// "Stop the whole series": this lobby keeps its series (the board still says what it was)

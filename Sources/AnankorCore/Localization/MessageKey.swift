@@ -98,6 +98,7 @@ public enum MessageKey: String, CaseIterable, Sendable, Codable {
     case musicLyricsTitle = "music.lyrics.title"
     case musicLyricsNotFound = "music.lyrics.notFound"
     case musicLyricsUnavailable = "music.lyrics.unavailable"
+    case musicLinkNeedsPlugin = "music.link.needsPlugin"
     case musicLyricsTruncated = "music.lyrics.truncated"
     case musicBoardSegmentSkipped = "music.board.segmentSkipped"
     case musicAutoplayArtist = "music.autoplay.artist"

@@ -6,10 +6,19 @@ public protocol LobbyStore: Sendable {
     func lobby(_ id: LobbyID, in guild: GuildID) async throws -> Lobby?
     /// Saves `lobby` if the stored version is still `lobby.version` (0: nothing stored yet);
     /// returns what was stored (version raised by one), or nil when another writer saved first.
-    /// A lobby that is no longer active leaves the guild's open list.
+    /// The guild's list holds the lobbies whose `isListed` is true as saved: a lobby that is no
+    /// longer active leaves it, unless it awaits the next lobby of its series.
     func saveLobby(_ lobby: Lobby) async throws -> Lobby?
+    /// The listed lobbies of a guild (open, started, and closed ones awaiting the next lobby of
+    /// their series), oldest first.
+    func listedLobbies(in guild: GuildID) async throws -> [Lobby]
+}
+
+extension LobbyStore {
     /// Open and started lobbies of a guild, oldest first.
-    func openLobbies(in guild: GuildID) async throws -> [Lobby]
+    public func openLobbies(in guild: GuildID) async throws -> [Lobby] {
+        try await listedLobbies(in: guild).filter(\.state.isActive)
+    }
 }
 
 /// What `updateLobby` did.

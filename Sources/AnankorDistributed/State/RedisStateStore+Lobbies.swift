@@ -15,15 +15,15 @@ extension RedisStateStore {
             RedisStateScripts.saveLobby, "save lobby \(lobby.id)",
             keys: [keys.lobby(lobby.guild, lobby.id), keys.openLobbies(lobby.guild)],
             [lobby.version, try Self.encode(saved), lobby.id.rawValue, lobby.createdAt.epochMilliseconds,
-             lobby.state.isActive ? 1 : 0])
+             lobby.isListed ? 1 : 0])
         return reply.int == 1 ? saved : nil
     }
 
-    public func openLobbies(in guild: GuildID) async throws -> [Lobby] {
-        let ids = try await command("read open lobbies", "ZRANGE", keys.openLobbies(guild), 0, -1)
+    public func listedLobbies(in guild: GuildID) async throws -> [Lobby] {
+        let ids = try await command("read listed lobbies", "ZRANGE", keys.openLobbies(guild), 0, -1)
         var lobbies: [Lobby] = []
         for id in ids.elements.compactMap(\.string) {
-            if let lobby = try await lobby(LobbyID(id), in: guild), lobby.state.isActive { lobbies.append(lobby) }
+            if let lobby = try await lobby(LobbyID(id), in: guild), lobby.isListed { lobbies.append(lobby) }
         }
         return lobbies
     }

@@ -19,7 +19,8 @@ extension SQLiteStateStore {
         let expected = lobby.version
         let key = lobby.id.rawValue
         let guild = lobby.guild.column
-        let active = lobby.state.isActive ? 1 : 0
+        // The `active` column marks the listed lobbies (see `LobbyStore.saveLobby`).
+        let active = lobby.isListed ? 1 : 0
         let created = lobby.createdAt.epochMilliseconds
         let stored = try await write("save lobby \(lobby.id)") { db -> Bool in
             let current = try Int.fetchOne(db, sql: "SELECT version FROM lobby WHERE guild = ? AND id = ?",
@@ -35,8 +36,8 @@ extension SQLiteStateStore {
         return stored ? saved : nil
     }
 
-    public func openLobbies(in guild: GuildID) async throws -> [Lobby] {
-        let rows = try await read("read open lobbies") { db in
+    public func listedLobbies(in guild: GuildID) async throws -> [Lobby] {
+        let rows = try await read("read listed lobbies") { db in
             try Data.fetchAll(db, sql: "SELECT lobby FROM lobby WHERE guild = ? AND active = 1 ORDER BY created_at, id",
                               arguments: [guild.column])
         }

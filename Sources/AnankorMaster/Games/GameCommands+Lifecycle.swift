@@ -150,6 +150,8 @@ extension GameCommands {
             }
         case .nothing:
             text = context.text(.musicNothingFound, locale, ["query": String(query.prefix(100))])
+        case .needsPlugin(let service):
+            text = context.text(.musicLinkNeedsPlugin, locale, ["service": service])
         case .failed(let reason):
             text = context.text(.musicLoadFailed, locale, ["reason": reason])
         }

@@ -42,19 +42,27 @@ extension GameCommands {
     }
 
     /// After a lobby of a series closed (ended, cancelled, expired, abandoned): saves the next
-    /// lobby of the series and posts its message, with reminders. The next lobby's id derives from
-    /// the series and it is saved only if nothing is stored under it yet (`saveLobby` at version
-    /// 0), so a second call — another master, a retried close — posts nothing. Returns the next
-    /// lobby as stored (also when another call saved it first); nil when the series ends here.
+    /// lobby of the series and posts its message, with reminders, then marks the closed lobby as
+    /// handed on (which takes it off the guild's list). The next lobby's id derives from the
+    /// series and it is saved only if nothing is stored under it yet (`saveLobby` at version 0),
+    /// so a second call — another master, a retried close, the sweep after a crash — posts
+    /// nothing. A next lobby saved but never posted (a crash in between) is posted by the sweep.
+    /// Returns the next lobby as stored; nil when the series ends here or it could not be saved.
     @discardableResult
     func continueSeries(after closed: Lobby) async -> Lobby? {
         let now = context.now()
         guard let next = closed.nextInSeries(now: now) else { return nil }
         do {
-            guard let saved = try await context.state.saveLobby(next) else {
-                return try await context.state.lobby(next.id, in: next.guild)
+            let stored: Lobby
+            if let saved = try await context.state.saveLobby(next) {
+                stored = try await publish(saved, now: now)
+            } else if let existing = try await context.state.lobby(next.id, in: next.guild) {
+                stored = existing
+            } else {
+                return nil
             }
-            return try await publish(saved, now: now)
+            _ = try await context.state.updateLobby(closed.id, in: closed.guild) { $0.markNextSaved() ? true : nil }
+            return stored
         } catch {
             context.logger.error("could not post the next lobby of a series",
                                  metadata: ["lobby.id": "\(closed.id)", "error": "\(error)"])

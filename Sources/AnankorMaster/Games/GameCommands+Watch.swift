@@ -15,11 +15,27 @@ extension GameCommands {
         }
     }
 
-    /// One pass over the active lobbies of every guild this master's gateway sees.
+    /// How long a lobby left half done — saved but never posted, or closed in a series with no
+    /// next lobby saved — waits before a sweep finishes it: far longer than a live master takes
+    /// (under a second), so the sweep does not race one still at it, but short beside the hours
+    /// before a lobby starts.
+    static let repairAfter: TimeInterval = 30
+
+    /// One pass over the listed lobbies of every guild this master's gateway sees: active ones
+    /// are checked; what a master left half done when it died is finished (`repairAfter`).
     func sweep() async {
+        let settled = context.now().addingTimeInterval(-Self.repairAfter)
         for guild in context.cache.guildIDs {
             do {
-                for lobby in try await context.state.openLobbies(in: GuildID(guild.rawValue)) {
+                for lobby in try await context.state.listedLobbies(in: GuildID(guild.rawValue)) {
+                    if lobby.awaitsNextInSeries {
+                        if (lobby.endedAt ?? lobby.createdAt) <= settled { await continueSeries(after: lobby) }
+                        continue
+                    }
+                    var lobby = lobby
+                    if lobby.message == nil, lobby.createdAt <= settled {
+                        lobby = try await publish(lobby, now: context.now())
+                    }
                     try await check(lobby)
                 }
             } catch where !Task.isCancelled {

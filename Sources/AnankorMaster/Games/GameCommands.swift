@@ -106,16 +106,27 @@ struct GameCommands: Sendable {
         return Reply(reply, ephemeral: true)
     }
 
-    /// Posts the message of a lobby just saved, remembers it, and schedules the reminders.
+    /// Posts the message of a lobby saved without one, remembers it, and schedules the reminders.
+    /// The message is remembered only if none is yet (a compare-and-set): when two masters post
+    /// at once — the sweep repairing a lobby another master is still posting — the one that lost
+    /// deletes its post, so members see one message.
     func publish(_ lobby: Lobby, now: Date) async throws -> Lobby {
         var saved = lobby
-        if let message = await board.post(saved),
-            case .saved(let stored, _) = try await context.state.updateLobby(saved.id, in: saved.guild, { lobby in
+        if let message = await board.post(saved) {
+            switch try await context.state.updateLobby(saved.id, in: saved.guild, { lobby -> Bool? in
+                guard lobby.message == nil else { return nil }
                 lobby.message = message
                 return true
-            })
-        {
-            saved = stored
+            }) {
+            case .saved(let stored, _):
+                saved = stored
+            case .unchanged(let current):
+                saved = current
+                await board.delete(message, of: current)
+            case .missing:
+                await board.delete(message, of: saved)
+                return saved
+            }
         }
         try await scheduleReminders(saved, now: now)
         return saved

@@ -37,6 +37,17 @@ struct LobbyBoard: Sendable {
         }
     }
 
+    /// Deletes a lobby message this master posted but lost to another's (see `publish`).
+    func delete(_ message: MessageID, of lobby: Lobby) async {
+        do {
+            try await context.rest.deleteMessage(channelID: Snowflake(lobby.textChannel.rawValue),
+                                                 messageID: Snowflake(message.rawValue))
+        } catch {
+            context.logger.warning("could not delete a duplicate lobby message",
+                                   metadata: ["lobby.id": "\(lobby.id)", "error": "\(error)"])
+        }
+    }
+
     func refresh(_ key: LobbyKey) async {
         guard let lobby = try? await context.state.lobby(key.id, in: key.guild), let message = lobby.message else { return }
         let body = render(lobby)

@@ -151,6 +151,8 @@ struct MusicCommands: Sendable {
             playlist = name
         case .nothing:
             throw InvocationProblem(.musicNothingFound, ["query": String(query.prefix(100))])
+        case .needsPlugin(let service):
+            throw InvocationProblem(.musicLinkNeedsPlugin, ["service": service])
         case .failed(let reason):
             throw InvocationProblem(.musicLoadFailed, ["reason": reason])
         }

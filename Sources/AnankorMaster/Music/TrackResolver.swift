@@ -14,6 +14,9 @@ struct TrackResolver: Sendable {
     enum Resolution: Sendable {
         case tracks([AnankorCore.Track], playlist: String?)
         case nothing
+        /// A LavaSrc link or search (Spotify, Apple Music, …) that found nothing because no node
+        /// runs LavaSrc with that source: the member is told so, not that nothing was found.
+        case needsPlugin(service: String)
         case failed(String)
     }
 
@@ -78,7 +81,7 @@ struct TrackResolver: Sendable {
         let nodes = self.nodes
         let logger = self.logger
         do {
-            return Self.resolution(of: try await breakers.load(identifier, on: nodes.map(\.nodeName)) { name in
+            let resolution = Self.resolution(of: try await breakers.load(identifier, on: nodes.map(\.nodeName)) { name in
                 guard let node = nodes.first(where: { $0.nodeName == name }) else { return .empty }
                 do {
                     let result = try await node.loadTracks(identifier)
@@ -94,9 +97,26 @@ struct TrackResolver: Sendable {
                     throw error
                 }
             })
+            if case .nothing = resolution, let source = LavaSrc.source(of: identifier),
+                await !anyNodeRuns(source)
+            {
+                return .needsPlugin(service: source.displayName)
+            }
+            return resolution
         } catch {
             return .failed("Lavalink is unreachable")
         }
+    }
+
+    /// Whether some node runs LavaSrc with `source` enabled (asked only after a LavaSrc query
+    /// found nothing, so the common path makes no extra call). An unreachable node counts as
+    /// running it: the member then reads "nothing found", never a wrong claim about plugins.
+    private func anyNodeRuns(_ source: LavaSrc.Source) async -> Bool {
+        for node in nodes {
+            guard let info = try? await node.info() else { return true }
+            if info.has(.lavaSrc), info.sourceManagers.contains(source.sourceName) { return true }
+        }
+        return false
     }
 
     static func resolution(of result: LoadResult) -> Resolution {

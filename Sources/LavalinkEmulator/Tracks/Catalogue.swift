@@ -29,6 +29,9 @@ public struct Catalogue: Sendable {
         }
         if let special = SpecialIdentifier(trimmed) { return loadSpecial(special) }
         if trimmed.hasPrefix("http://") || trimmed.hasPrefix("https://") { return loadURL(trimmed) }
+        // A prefix no source on this node knows (`spsearch:` without LavaSrc) matches nothing, as
+        // on Lavalink; a bare id is a YouTube video id.
+        if trimmed.contains(":") { return .empty }
         return track(youtubeID: trimmed)
     }
 

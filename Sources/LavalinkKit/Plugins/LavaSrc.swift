@@ -9,16 +9,19 @@ public enum LavaSrc {
     public struct Source: Sendable, Hashable, CustomStringConvertible {
         public let sourceName: String
         public let searchPrefix: String
+        /// The service's name as members know it (a brand: the same in every language).
+        public let displayName: String
         let hosts: Set<String>
 
         public var description: String { sourceName }
 
-        public static let spotify = Source(sourceName: "spotify", searchPrefix: "spsearch:", hosts: ["open.spotify.com"])
-        public static let appleMusic = Source(sourceName: "applemusic", searchPrefix: "amsearch:", hosts: ["music.apple.com"])
+        public static let spotify = Source(sourceName: "spotify", searchPrefix: "spsearch:", displayName: "Spotify", hosts: ["open.spotify.com"])
+        public static let appleMusic = Source(sourceName: "applemusic", searchPrefix: "amsearch:", displayName: "Apple Music",
+                                                  hosts: ["music.apple.com"])
         public static let deezer = Source(
-            sourceName: "deezer", searchPrefix: "dzsearch:", hosts: ["deezer.com", "www.deezer.com", "deezer.page.link"])
+            sourceName: "deezer", searchPrefix: "dzsearch:", displayName: "Deezer", hosts: ["deezer.com", "www.deezer.com", "deezer.page.link"])
         public static let yandexMusic = Source(
-            sourceName: "yandexmusic", searchPrefix: "ymsearch:", hosts: ["music.yandex.ru", "music.yandex.com"])
+            sourceName: "yandexmusic", searchPrefix: "ymsearch:", displayName: "Yandex Music", hosts: ["music.yandex.ru", "music.yandex.com"])
 
         public static let all: [Source] = [.spotify, .appleMusic, .deezer, .yandexMusic]
     }

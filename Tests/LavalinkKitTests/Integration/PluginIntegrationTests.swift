@@ -30,8 +30,11 @@ struct PluginIntegrationTests {
                 }
                 #expect(categories?.code == .pluginMissing && categories?.plugin == .sponsorBlock)
                 #expect(categories?.description.contains("SponsorBlock") == true)
-                // LavaSrc links find nothing on a node without LavaSrc.
+                let read = await #expect(throws: LavalinkError.self) { try await pool.sponsorBlockCategories(guildId: "100") }
+                #expect(read?.code == .pluginMissing && read?.plugin == .sponsorBlock)
+                // LavaSrc links and search prefixes find nothing on a node without LavaSrc.
                 #expect(try await pool.loadTracks("https://open.spotify.com/track/0eG08cBeKk0mzykKjw4hcQ") == .empty)
+                #expect(try await pool.loadTracks("spsearch:architects") == .empty)
             }
         }
         try await withEmulator(plugins: .all) { emulator in

@@ -108,6 +108,39 @@ struct RoutingIntegrationTests {
         }
     }
 
+    @Test("a new player with a track of a source whose breaker is open on the preferred node is created on another")
+    func newPlayerAvoidsAnOpenBreaker() async throws {
+        try await withEmulator { failing in
+            try await withEmulator { healthy in
+                await Self.makeBusy(healthy)
+                try await withPool([Emulated.node("a", failing), Emulated.node("b", healthy)],
+                                   breakerPolicy: SourceBreakerPolicy(failureThreshold: 1)) { pool, log in
+                    try await waitFor("ready a", in: log) { $0.isReady("a") }
+                    // `a` is the less loaded node: without the breaker every new player goes there.
+                    try await Self.knowsLoad(of: "b", log: log)
+                    let tracks = try await pool.loadTracks("ytsearch:placement").tracks
+                    try #require(tracks.count >= 2)
+                    try await pool.update(guildId: "7", PlayerUpdate(track: .encoded(tracks[0].encoded), voice: Emulated.voice))
+                    #expect(await pool.snapshot(guildId: "7")?.node == "a", "placed by load while a's source works")
+
+                    await failing.failSource("youtube", times: 1)
+                    #expect(try await pool.loadTracks("ytsearch:fails on a").tracks.isEmpty == false, "b answered")
+                    try await eventually("a's youtube breaker open") {
+                        pool.breakerReports().contains { $0.node == "a" && $0.source == "youtube" && !$0.isClosed }
+                    }
+                    try await pool.update(guildId: "8", PlayerUpdate(track: .encoded(tracks[1].encoded), voice: Emulated.voice))
+                    #expect(await pool.snapshot(guildId: "8")?.node == "b")
+                    #expect(await healthy.player(guildId: "8")?.encodedTrack == tracks[1].encoded)
+                    #expect(await failing.player(guildId: "8") == nil)
+                    // A track of another source still goes by load.
+                    let other = try #require(try await pool.loadTracks("scsearch:elsewhere").tracks.first)
+                    try await pool.update(guildId: "9", PlayerUpdate(track: .encoded(other.encoded), voice: Emulated.voice))
+                    #expect(await pool.snapshot(guildId: "9")?.node == "a")
+                }
+            }
+        }
+    }
+
     @Test("an error every node gives for one item (a deleted video) counts against no node")
     func itemErrorsDoNotOpenBreakers() async throws {
         try await withEmulator { first in
