@@ -157,6 +157,44 @@ struct SettingsAndHelpTests {
         }
     }
 
+    @Test("a channel made 24/7 with /settings channel stay keeps its bot past the idle timeout; another channel's bot leaves",
+          arguments: Mode.allCases)
+    func stayChannelSetting(mode: Mode) async throws {
+        var tuning = SandboxTuning.quick
+        tuning.idleTimeout = .seconds(2)
+        try await withStage(mode, tuning: tuning) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            let bob = stage.member("bob")
+            try await world.discord.addMember(alice.id, to: world.guild, roles: [world.moderatorRole])
+            let gaming = stage.voice("Gaming")
+            let set = try await alice.run("settings channel", ["channel": .string("\(gaming)"), "stay": true])
+            #expect(set.ephemeral && set.text == "Settings of <#\(gaming)>: 24/7.", "\(set)")
+
+            try await alice.join("Lounge")
+            _ = try await alice.run("play", ["query": "https://youtu.be/goes-idle"])
+            try await bob.join("Gaming")
+            _ = try await bob.run("play", ["query": "https://youtu.be/stays-on"])
+            #expect(await world.eventually {
+                let lounge = await stage.player(in: "Lounge")?.track
+                let other = await stage.player(in: "Gaming")?.track
+                return lounge != nil && other != nil
+            })
+            let leaver = try #require(await stage.boundBot("Lounge"))
+            let stayer = try #require(await stage.boundBot("Gaming"))
+            await world.lavalink.advance(byMilliseconds: 7 * 60_000)  // both queues run dry at once
+            #expect(await world.eventually { await world.voiceChannel(of: leaver) == nil }, "Lounge's idle bot leaves")
+            #expect(await world.eventually {
+                await world.notices().contains { $0.content.hasPrefix("Left <#\(stage.voice("Lounge"))> after") }
+            })
+            // The same idle time has passed in Gaming: its bot is still there, with no idle deadline.
+            #expect(await world.voiceChannel(of: stayer) == gaming, "the 24/7 channel keeps its bot")
+            let kept = try #require(try await stage.ports.state.sessionRecord(stage.session("Gaming")))
+            #expect(kept.stay && MusicSession(record: kept).timers[.idle] == nil, "no idle deadline in a 24/7 channel")
+            #expect(!(await world.notices().contains { $0.content.hasPrefix("Left <#\(gaming)>") }))
+        }
+    }
+
     @Test("/help and !help list what the member may use, in their language", arguments: Mode.allCases)
     func help(mode: Mode) async throws {
         try await withStage(mode) { stage in
