@@ -204,17 +204,23 @@ struct SettingsAndHelpTests {
             try await stage.ports.ledger.updateGuildSettings(GuildID(world.guild)) { $0.djRole = RoleID(dj) }
             let erin = stage.member("erin")
             let plain = try await erin.run("help")
-            #expect(plain.ephemeral && plain.text.hasPrefix("**Commands you can use here**"), "\(plain)")
+            #expect(plain.ephemeral, "\(plain)")
             #expect(plain.text.contains("`/play`") && plain.text.contains("`/game create`")
                 && plain.text.contains("`/playlist save`"), "\(plain)")
             #expect(!plain.text.contains("/settings"), "only managers see /settings: \(plain)")
+            // Grouped under headings, in the order music, games (settings only for managers).
+            #expect(plain.text.contains("\n**Music**: `/play` · `/search` · ")
+                && plain.text.contains("\n**Games**: `/game create` · ") && !plain.text.contains("**Settings**"), "\(plain)")
+            #expect(plain.text.hasPrefix("**Commands you can use here**\n**Music**: "), "music first: \(plain)")
             #expect(plain.text.contains("`!play`"), "text commands with the default prefix: \(plain)")
             try await world.discord.addMember(erin.id, to: world.guild, roles: [dj])
             #expect(try await erin.run("help").text.contains("`/skip`"), "a DJ sees the commands the role gates")
 
             let dave = SandboxMember("dave", in: world, locale: "de")!
             let german = try await dave.run("help")
-            #expect(german.text.hasPrefix("**Befehle, die du hier nutzen kannst**"), "\(german)")
+            #expect(german.text.hasPrefix("**Befehle, die du hier nutzen kannst**\n**Musik**: `/abspielen` · "), "\(german)")
+            #expect(german.text.contains("\n**Spiele**: `/spiel erstellen` · ") && !german.text.contains("**Einstellungen**"),
+                    "\(german)")
             #expect(german.text.contains("`/abspielen`") && !german.text.contains("`/stopp`"),
                     "DJ-gated commands are left out for members without the role: \(german)")
             #expect(german.text.contains("`/überspringen`"), "/skip stays: without the role it is a vote: \(german)")
@@ -224,7 +230,7 @@ struct SettingsAndHelpTests {
             try await dave.say("!help")
             #expect(await world.eventually {
                 await world.messages().contains {
-                    $0.author == world.master.userID && $0.content.contains("`/settings show`")
+                    $0.author == world.master.userID && $0.content.contains("\n**Settings**: `/settings show` · ")
                 }
             }, "!help (in the server's language) shows a manager /settings, computed from the cache")
         }
