@@ -209,8 +209,9 @@ struct CommandResultText {
         case .routing(.noFreeWorker(let busy)):
             return text(.musicNoFreeWorker, ["channel": channel, "channels": channelList(busy)])
         case .routing(.notPermitted(let missing)):
+            let names = missing.map { name in Self.permissionKeys[name].map { text($0) } ?? name }
             return text(.musicNoWorkerPermitted, ["channel": channel,
-                                                  "permissions": missing.map { "**\($0)**" }.joined(separator: ", ")])
+                                                  "permissions": names.map { "**\($0)**" }.joined(separator: ", ")])
         case .skipAheadNeedsDJ: return text(.musicSkipAheadNeedsDJ)
         }
     }
@@ -218,6 +219,12 @@ struct CommandResultText {
     private func channelList(_ busy: [ChannelID]) -> String {
         busy.isEmpty ? "—" : busy.map { context.mention(channel: $0) }.joined(separator: ", ")
     }
+
+    /// `VoicePermissions.required`'s names (Discord's English ones) to their names in the
+    /// reader's Discord client, where an admin looks for them.
+    static let permissionKeys: [String: MessageKey] = [
+        "View Channel": .permissionViewChannel, "Connect": .permissionConnect, "Speak": .permissionSpeak,
+    ]
 
     /// The post for a session notice, in the session's language.
     func notice(_ notice: SessionNotice, session: SessionKey, locale: AnankorCore.DiscordLocale) -> String {
