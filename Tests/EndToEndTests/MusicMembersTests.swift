@@ -78,6 +78,20 @@ struct MusicMembersTests {
             #expect(channel.text == "Settings of <#\(stage.voice("Lounge"))>: vote skip 34%.", "\(channel)")
             #expect(try await stage.member("carol").run("skip").text == "Skipped **\(one)**: 2/2 votes to skip.",
                     "34% of three is two votes, Bob's and Carol's")
+
+            // A German manager: the same settings, confirmed and shown in German.
+            let dave = SandboxMember("dave", in: world, locale: "de")!
+            try await world.discord.addMember(dave.id, to: world.guild, roles: [world.moderatorRole])
+            let germanSet = try await dave.run("settings voteskip", ["share": 60])
+            #expect(germanSet.ephemeral && germanSet.text
+                == "Bei mehr als zwei Zuhörern wird ein Titel jetzt übersprungen, sobald 60% von ihnen mit /überspringen dafür stimmen. DJs und wer den Titel eingereiht hat, überspringen sofort.",
+                    "\(germanSet)")
+            let germanShow = try await dave.run("settings show")
+            #expect(germanShow.text.contains("Überspringen per Abstimmung: 60% der Zuhörer")
+                && germanShow.text.contains("<#\(stage.voice("Lounge"))>: Abstimmung 34%"), "\(germanShow)")
+            let germanChannel = try await dave.run("settings channel", ["channel": .string("\(stage.voice("Lounge"))"),
+                                                                        "vote_skip": 50])
+            #expect(germanChannel.text == "Einstellungen von <#\(stage.voice("Lounge"))>: Abstimmung 50%.", "\(germanChannel)")
         }
     }
 
