@@ -109,6 +109,14 @@ struct MusicQueueTests {
 
             #expect(try await alice.run("stop").text == "Stopped and cleared the queue.")
             #expect(await world.eventually { await stage.player(in: "Lounge")?.track == nil })
+            // The board stays, idle, telling the channel how to start again.
+            let idle = "Nothing playing\n🔊 <#\(stage.voice("Lounge"))>\nThe queue is empty. Use /play to start."
+            #expect(await world.eventually { await world.nowPlayingMessages().last?.embed == idle }, "the idle board")
+            #expect(await world.nowPlayingMessages().last?.buttons.isEmpty == true, "nothing to control")
+            let emptyQueue = try await alice.run("queue")
+            #expect(emptyQueue.ephemeral && emptyQueue.text == "The queue is empty.", "\(emptyQueue)")
+            let nothing = try await alice.run("nowplaying")
+            #expect(nothing.ephemeral && nothing.text == "Nothing is playing right now.", "\(nothing)")
         }
     }
 
