@@ -15,6 +15,9 @@ extension LocalizationCatalog {
         .permissionViewChannel: "View Channel",
         .permissionConnect: "Connect",
         .permissionSpeak: "Speak",
+        .musicNothingToQueue: "There is nothing to add to the queue.",
+        .musicNoWorkerFree: "No music bot is free to join {channel} right now.",
+        .gameStatsNoFavourite: "none yet",
     ]
 
     static let membersGerman: Table = [
@@ -30,6 +33,9 @@ extension LocalizationCatalog {
         .permissionViewChannel: "Kanal ansehen",
         .permissionConnect: "Verbinden",
         .permissionSpeak: "Sprechen",
+        .musicNothingToQueue: "Es gibt nichts, was in die Warteschlange kommen könnte.",
+        .musicNoWorkerFree: "Gerade ist kein Musik-Bot frei für {channel}.",
+        .gameStatsNoFavourite: "noch keins",
     ]
 
     static let membersFrench: Table = [
@@ -45,6 +51,9 @@ extension LocalizationCatalog {
         .permissionViewChannel: "Voir le salon",
         .permissionConnect: "Se connecter",
         .permissionSpeak: "Parler",
+        .musicNothingToQueue: "Il n’y a rien à ajouter à la file d’attente.",
+        .musicNoWorkerFree: "Aucun bot musical n’est libre pour rejoindre {channel} pour l’instant.",
+        .gameStatsNoFavourite: "aucun pour l’instant",
     ]
 
     static let membersSpanish: Table = [
@@ -60,6 +69,9 @@ extension LocalizationCatalog {
         .permissionViewChannel: "Ver canal",
         .permissionConnect: "Conectar",
         .permissionSpeak: "Hablar",
+        .musicNothingToQueue: "No hay nada que añadir a la cola.",
+        .musicNoWorkerFree: "Ahora mismo ningún bot de música está libre para unirse a {channel}.",
+        .gameStatsNoFavourite: "ninguno todavía",
     ]
 
     static let membersPortugueseBrazil: Table = [
@@ -75,6 +87,9 @@ extension LocalizationCatalog {
         .permissionViewChannel: "Ver canal",
         .permissionConnect: "Conectar",
         .permissionSpeak: "Falar",
+        .musicNothingToQueue: "Não há nada para adicionar à fila.",
+        .musicNoWorkerFree: "Nenhum bot de música está livre para entrar em {channel} agora.",
+        .gameStatsNoFavourite: "nenhum ainda",
     ]
 
     static let membersJapanese: Table = [
@@ -90,5 +105,8 @@ extension LocalizationCatalog {
         .permissionViewChannel: "チャンネルを見る",
         .permissionConnect: "接続",
         .permissionSpeak: "発言",
+        .musicNothingToQueue: "キューに追加するものがありません。",
+        .musicNoWorkerFree: "現在 {channel} に参加できる音楽ボットがいません。",
+        .gameStatsNoFavourite: "まだなし",
     ]
 }

@@ -219,4 +219,9 @@ public enum MessageKey: String, CaseIterable, Sendable, Codable {
     case permissionViewChannel = "permission.viewChannel"
     case permissionConnect = "permission.connect"
     case permissionSpeak = "permission.speak"
+
+    // Replies that had a "—" for a missing value
+    case musicNothingToQueue = "music.nothingToQueue"
+    case musicNoWorkerFree = "music.noWorkerFree"
+    case gameStatsNoFavourite = "game.stats.noFavourite"
 }

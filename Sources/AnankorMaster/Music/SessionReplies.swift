@@ -194,7 +194,7 @@ struct CommandResultText {
     private func refusalText(_ refusal: CommandRefusal, channel: String, locale: AnankorCore.DiscordLocale) -> String {
         func text(_ key: MessageKey, _ arguments: [String: String] = [:]) -> String { context.text(key, locale, arguments) }
         switch refusal {
-        case .nothingToQueue: return text(.musicNothingFound, ["query": "—"])
+        case .nothingToQueue: return text(.musicNothingToQueue)
         case .notBound, .nothingPlaying: return text(.musicNothingPlaying)
         case .noPrevious: return text(.musicNoPrevious)
         case .positionInvalid(let position, let count):
@@ -204,6 +204,9 @@ struct CommandResultText {
                                              "duration": duration.map { PlaybackTime.format(milliseconds: $0) } ?? "LIVE"])
         case .volumeOutOfRange(let level):
             return text(.errorInvalidOption, ["option": "level", "reason": "\(level)"])
+        case .routing(.capReached(_, let busy)) where busy.isEmpty, .routing(.noFreeWorker(let busy)) where busy.isEmpty:
+            // No channel to name as busy (no bot in the server at all): the sentence without the list.
+            return text(.musicNoWorkerFree, ["channel": channel])
         case .routing(.capReached(let cap, let busy)):
             return text(.musicSessionCapReached, ["cap": "\(cap)", "channels": channelList(busy)])
         case .routing(.noFreeWorker(let busy)):
@@ -217,7 +220,7 @@ struct CommandResultText {
     }
 
     private func channelList(_ busy: [ChannelID]) -> String {
-        busy.isEmpty ? "—" : busy.map { context.mention(channel: $0) }.joined(separator: ", ")
+        busy.map { context.mention(channel: $0) }.joined(separator: ", ")
     }
 
     /// `VoicePermissions.required`'s names (Discord's English ones) to their names in the
