@@ -202,8 +202,9 @@ struct CommandResultText {
         case .seekInvalid(let position, let duration):
             return text(.musicSeekInvalid, ["position": PlaybackTime.format(milliseconds: position),
                                              "duration": duration.map { PlaybackTime.format(milliseconds: $0) } ?? "LIVE"])
-        case .volumeOutOfRange(let level):
-            return text(.errorInvalidOption, ["option": "level", "reason": "\(level)"])
+        case .volumeOutOfRange:
+            // The template of `/volume`'s own check; the range is the sessions' policy's.
+            return text(.musicVolumeOutOfRange, ["max": "\(SessionPolicy().volumeRange.upperBound)"])
         case .routing(.capReached(_, let busy)) where busy.isEmpty, .routing(.noFreeWorker(let busy)) where busy.isEmpty:
             // No channel to name as busy (no bot in the server at all): the sentence without the list.
             return text(.musicNoWorkerFree, ["channel": channel])
