@@ -51,6 +51,18 @@ struct PlaylistTests {
             #expect(german.text.hasPrefix("**Playlists dieses Servers**\n**Party** — 2 Titel, "), "\(german)")
             let none = try await dave.run("playlist delete", ["name": "Nope"])
             #expect(none.text == "Du hast keine Playlist namens **Nope**. /playlist liste zeigt deine.", "\(none)")
+
+            // The German member saves what plays in Gaming, renames it and loads it, all in German.
+            try await dave.join("Gaming")
+            let germanSaved = try await dave.run("playlist save", ["name": "Abend"])
+            #expect(germanSaved.text == "2 Titel als **Abend** gespeichert.", "\(germanSaved)")
+            _ = try await dave.run("playlist save", ["name": "Morgen"])
+            let germanTaken = try await dave.run("playlist rename", ["name": "Morgen", "new_name": "abend"])
+            #expect(germanTaken.ephemeral && germanTaken.text == "Es gibt schon eine Playlist namens **abend**.", "\(germanTaken)")
+            let germanRenamed = try await dave.run("playlist rename", ["name": "Abend", "new_name": "Nacht"])
+            #expect(germanRenamed.text == "**Abend** in **Nacht** umbenannt.", "\(germanRenamed)")
+            let germanLoaded = try await dave.run("playlist load", ["name": "nacht"])
+            #expect(germanLoaded.text == "2 Titel aus **Nacht** eingereiht.", "\(germanLoaded)")
         }
     }
 }
