@@ -157,7 +157,7 @@ struct SettingsAndHelpTests {
         }
     }
 
-    @Test("a channel made 24/7 with /settings channel stay keeps its bot past the idle timeout; another channel's bot leaves",
+    @Test("a channel made 24/7 with /settings channel stay keeps its bot past the idle timeout, set before or while a session plays there; another channel's bot leaves",
           arguments: Mode.allCases)
     func stayChannelSetting(mode: Mode) async throws {
         var tuning = SandboxTuning.quick
@@ -175,13 +175,23 @@ struct SettingsAndHelpTests {
             _ = try await alice.run("play", ["query": "https://youtu.be/goes-idle"])
             try await bob.join("Gaming")
             _ = try await bob.run("play", ["query": "https://youtu.be/stays-on"])
+            let carol = stage.member("carol")
+            try await carol.join("Study")
+            _ = try await carol.run("play", ["query": "https://youtu.be/made-24-7-while-playing"])
             #expect(await world.eventually {
                 let lounge = await stage.player(in: "Lounge")?.track
                 let other = await stage.player(in: "Gaming")?.track
-                return lounge != nil && other != nil
+                let third = await stage.player(in: "Study")?.track
+                return lounge != nil && other != nil && third != nil
             })
+            // Study becomes 24/7 while its session plays: that session stays too.
+            let study = stage.voice("Study")
+            let later = try await alice.run("settings channel", ["channel": .string("\(study)"), "stay": true])
+            #expect(later.text == "Settings of <#\(study)>: 24/7.", "\(later)")
+            #expect(try await stage.ports.state.sessionRecord(stage.session("Study"))?.stay == true)
             let leaver = try #require(await stage.boundBot("Lounge"))
             let stayer = try #require(await stage.boundBot("Gaming"))
+            let studyBot = try #require(await stage.boundBot("Study"))
             await world.lavalink.advance(byMilliseconds: 7 * 60_000)  // both queues run dry at once
             #expect(await world.eventually { await world.voiceChannel(of: leaver) == nil }, "Lounge's idle bot leaves")
             #expect(await world.eventually {
@@ -192,6 +202,8 @@ struct SettingsAndHelpTests {
             let kept = try #require(try await stage.ports.state.sessionRecord(stage.session("Gaming")))
             #expect(kept.stay && MusicSession(record: kept).timers[.idle] == nil, "no idle deadline in a 24/7 channel")
             #expect(!(await world.notices().contains { $0.content.hasPrefix("Left <#\(gaming)>") }))
+            #expect(await world.voiceChannel(of: studyBot) == study, "a channel made 24/7 while playing keeps its bot")
+            #expect(!(await world.notices().contains { $0.content.hasPrefix("Left <#\(study)>") }))
         }
     }
 
