@@ -116,34 +116,160 @@ struct LocalizationRenderingTests {
             .contains("`plätze`"))
     }
 
+    /// The counts every message is rendered with, and the CLDR category each takes per shipped
+    /// language (written out here, not taken from `PluralRule`, so the two check each other).
+    static let counts = [0, 1, 2, 5, 21]
+    static let cldrCategories: [DiscordLocale: [PluralCategory]] = [
+        .englishUS: [.other, .one, .other, .other, .other],
+        .german: [.other, .one, .other, .other, .other],
+        .french: [.one, .one, .other, .other, .other],
+        .spanish: [.other, .one, .other, .other, .other],
+        .portugueseBrazil: [.one, .one, .other, .other, .other],
+        .japanese: [.other, .other, .other, .other, .other],
+    ]
+    static let hostile = "**bold** `tick` _it_ ~~x~~ ||spoiler||"
+
+    /// The arguments a test renders `template` with: `count` for counts, markdown for member text.
+    static func arguments(for template: String, count: Int) -> [String: String] {
+        var arguments: [String: String] = [:]
+        for name in LocalizationCatalog.placeholders(in: template) {
+            if LocalizationCatalog.countPlaceholders.contains(name) {
+                arguments[name] = "\(count)"
+            } else if LocalizationCatalog.memberTextPlaceholders.contains(name) {
+                arguments[name] = hostile
+            } else {
+                arguments[name] = "<#\(count)>"
+            }
+        }
+        return arguments
+    }
+
     /// Every message, every locale, counts 0, 1, 2, 5 and 21, member text full of markdown: no
-    /// raw placeholder, no English fallback, no unescaped markdown from the member's text.
+    /// raw placeholder, no English fallback (of the template or of the rendered text), every
+    /// markdown character of the member's text escaped, and each count in the form its
+    /// language's CLDR rule gives it.
     @Test("every message renders completely", arguments: DiscordLocale.shipped)
     func everyMessageRenders(locale: DiscordLocale) throws {
-        let hostile = "**bold** `tick` _it_ ~~x~~ ||spoiler||"
+        let categories = try #require(Self.cldrCategories[locale])
+        for (index, count) in Self.counts.enumerated() {
+            #expect(PluralRule.category(of: count, in: locale) == categories[index], "\(locale): \(count)")
+        }
         for key in MessageKey.allCases {
             let template = try #require(catalog.template(key, in: locale), "\(locale) misses \(key.rawValue)")
-            if locale != .englishUS, Self.words(in: template) >= 3 {
-                // Short texts ("Paused.", "{channel}: {overrides}") may coincide; sentences must not.
+            // Short texts ("Paused.", "{channel}: {overrides}") may coincide; sentences must not.
+            let sentence = Self.words(in: template) >= 3
+            if locale != .englishUS, sentence {
                 #expect(template != catalog.template(key, in: .englishUS), "\(locale) \(key.rawValue) is English")
             }
-            for count in [0, 1, 2, 5, 21] {
-                var arguments: [String: String] = [:]
-                for name in LocalizationCatalog.placeholders(in: template) {
-                    if LocalizationCatalog.countPlaceholders.contains(name) {
-                        arguments[name] = "\(count)"
-                    } else if LocalizationCatalog.memberTextPlaceholders.contains(name) {
-                        arguments[name] = hostile
-                    } else {
-                        arguments[name] = "<#\(count)>"
-                    }
-                }
+            let names = LocalizationCatalog.placeholders(in: template)
+            for (index, count) in Self.counts.enumerated() {
+                let arguments = Self.arguments(for: template, count: count)
                 let text = catalog.text(key, locale, arguments)
                 #expect(!text.contains("{") && !text.contains("}"), "\(locale) \(key.rawValue) leaves a placeholder: \(text)")
-                if LocalizationCatalog.placeholders(in: template).contains(where: LocalizationCatalog.memberTextPlaceholders.contains) {
-                    #expect(text.contains("\\*\\*bold\\*\\*") && text.contains("\\`tick\\`") && text.contains("\\|\\|"),
-                            "\(locale) \(key.rawValue) does not escape member text: \(text)")
+                if locale != .englishUS, sentence {
+                    #expect(text != catalog.text(key, .englishUS, arguments),
+                            "\(locale) \(key.rawValue) with \(count) reads as English: \(text)")
                 }
+                if names.contains(where: LocalizationCatalog.memberTextPlaceholders.contains) {
+                    for escaped in ["\\*\\*bold\\*\\*", "\\`tick\\`", "\\_it\\_", "\\~\\~x\\~\\~", "\\|\\|spoiler\\|\\|"] {
+                        #expect(text.contains(escaped), "\(locale) \(key.rawValue) does not escape \(escaped): \(text)")
+                    }
+                }
+                // The form of each count's plural choice is the one its CLDR category names.
+                for choice in Self.pluralChoices(in: template) where LocalizationCatalog.countPlaceholders.contains(choice.name) {
+                    guard let form = choice.forms[categories[index]] ?? choice.forms[.other],
+                        let expected = Self.filled(form, count: count, arguments)
+                    else { continue }
+                    #expect(text.contains(expected),
+                            "\(locale) \(key.rawValue): \(count) should read “\(expected)” (\(categories[index])): \(text)")
+                }
+            }
+        }
+    }
+
+    /// The plural choices of a template as written: `{name, plural, one {…} other {…}}` → the
+    /// argument and each category's form text (parsed here independently of `MessageTemplate`).
+    static func pluralChoices(in template: String) -> [(name: String, forms: [PluralCategory: String])] {
+        let characters = Array(template)
+        var result: [(name: String, forms: [PluralCategory: String])] = []
+        var index = 0
+        /// The text up to the brace closing the one just opened, and the index after it.
+        func balanced(from start: Int) -> (String, Int)? {
+            var depth = 1
+            var cursor = start
+            while cursor < characters.count {
+                if characters[cursor] == "{" { depth += 1 }
+                if characters[cursor] == "}" {
+                    depth -= 1
+                    if depth == 0 { return (String(characters[start..<cursor]), cursor + 1) }
+                }
+                cursor += 1
+            }
+            return nil
+        }
+        while index < characters.count {
+            guard characters[index] == "{", let (body, next) = balanced(from: index + 1) else {
+                index += 1
+                continue
+            }
+            let parts = body.split(separator: ",", maxSplits: 2).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 3, parts[1] == "plural" {
+                var forms: [PluralCategory: String] = [:]
+                let inner = Array(parts[2])
+                var cursor = 0
+                while cursor < inner.count {
+                    let word = String(inner[cursor...].prefix { $0.isLetter })
+                    guard !word.isEmpty, let open = inner[cursor...].firstIndex(of: "{") else { cursor += 1; continue }
+                    var depth = 1
+                    var end = open + 1
+                    while end < inner.count, depth > 0 {
+                        if inner[end] == "{" { depth += 1 }
+                        if inner[end] == "}" { depth -= 1 }
+                        end += 1
+                    }
+                    if let category = PluralCategory(rawValue: word) { forms[category] = String(inner[(open + 1)..<(end - 1)]) }
+                    cursor = end
+                    while cursor < inner.count, inner[cursor] == " " { cursor += 1 }
+                }
+                result.append((parts[0], forms))
+            }
+            index = next
+        }
+        return result
+    }
+
+    @Test func pluralChoicesAreReadAsWritten() {
+        let choices = Self.pluralChoices(in: "{votes, plural, one {#} other {#}}/{needed, plural, one {# vote} other {# votes}} for {title}")
+        #expect(choices.map(\.name) == ["votes", "needed"])
+        #expect(choices.last?.forms == [.one: "# vote", .other: "# votes"])
+        #expect(Self.filled("# vote for {title}", count: 1, ["title": "a_b"]) == "1 vote for a\\_b")
+        #expect(Self.filled("{/skip} # votes", count: 2, [:]) == nil)
+    }
+
+    /// A plural form as a reader sees it: `#` the count, plain `{name}` arguments filled (member
+    /// text escaped); nil for forms with command names or nested choices, not checked this way.
+    static func filled(_ form: String, count: Int, _ arguments: [String: String]) -> String? {
+        guard !form.contains("{/"), !form.contains("{@"), !form.contains(", plural,") else { return nil }
+        var text = form.replacingOccurrences(of: "#", with: "\(count)")
+        for (name, value) in arguments {
+            let shown = LocalizationCatalog.memberTextPlaceholders.contains(name) ? Markdown.escape(value) : value
+            text = text.replacingOccurrences(of: "{\(name)}", with: shown)
+        }
+        return text.contains("{") ? nil : text
+    }
+
+    /// `{prefix}` carries what a manager typed but is never escaped: it is shown only inside code
+    /// spans (where a backslash would show), and `/settings prefix` refuses backticks. `{detail}`
+    /// is a catalog text rendered (and escaped) on its own; `{id}` comes wrapped in a code span.
+    @Test("the prefix is shown only inside code spans", arguments: DiscordLocale.shipped)
+    func prefixOnlyInCodeSpans(locale: DiscordLocale) throws {
+        for key in MessageKey.allCases {
+            let template = try #require(catalog.template(key, in: locale))
+            var rest = Substring(template)
+            while let range = rest.range(of: "{prefix}") {
+                let before = template[..<range.lowerBound].filter { $0 == "`" }.count
+                #expect(before % 2 == 1, "\(locale) \(key.rawValue): {prefix} outside a code span")
+                rest = rest[range.upperBound...]
             }
         }
     }

@@ -169,7 +169,8 @@ struct GameLobbyLifecycleTests {
         }
     }
 
-    @Test("the Join select signs up with the picked role", arguments: Mode.allCases)
+    @Test("the Join select signs up with the picked role; a full role benches with the free ones named, in English and German",
+          arguments: Mode.allCases)
     func joinSelect(mode: Mode) async throws {
         try await withStage(mode) { stage in
             let alice = stage.member("alice")
@@ -183,6 +184,18 @@ struct GameLobbyLifecycleTests {
             let benched = try await stage.member("carol").run("game join", ["role": "tank"])
             #expect(benched.text == "All tank seats of **Dungeon** are taken; you are on the bench at position 1 "
                 + "until one frees up.\nSeats are still free for: dps.", "\(benched)")
+            // German members: the same full role and the Join select, in German.
+            let dave = SandboxMember("dave", in: stage.world, locale: "de")!
+            let germanBenched = try await dave.run("game join", ["role": "tank"])
+            #expect(germanBenched.text == "Alle Plätze als tank in **Dungeon** sind belegt; du wartest auf der Bank an Position 2, "
+                + "bis einer frei wird.\nNoch frei sind Plätze für: dps.", "\(germanBenched)")
+            let erin = SandboxMember("erin", in: stage.world, locale: "de")!
+            let germanJoined = try await erin.pressLobby("join", choosing: "dps")
+            #expect(germanJoined.text == "Du bist **Dungeon** als dps beigetreten.", "\(germanJoined)")
+            let germanOverbooked = try await dave.run("game create", ["title": "Raid", "roles": "tank:2, heal:2", "seats": 1])
+            #expect(germanOverbooked.ephemeral && germanOverbooked.text
+                == "Die Rolle tank hat 2 Plätze, mehr als die Lobby mit 1 Platz. Erhöhe `plätze` oder senke die Zahl der Rolle.",
+                    "\(germanOverbooked)")
             let overbooked = try await alice.run("game create", ["title": "Raid", "roles": "tank:2, heal:2", "seats": 1])
             #expect(overbooked.ephemeral && overbooked.text
                 == "The role tank has 2 seats, more than the lobby's 1 seat. Raise `seats` or lower the role's count.",

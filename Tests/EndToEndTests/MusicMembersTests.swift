@@ -78,6 +78,20 @@ struct MusicMembersTests {
             #expect(channel.text == "Settings of <#\(stage.voice("Lounge"))>: vote skip 34%.", "\(channel)")
             #expect(try await stage.member("carol").run("skip").text == "Skipped **\(one)**: 2/2 votes to skip.",
                     "34% of three is two votes, Bob's and Carol's")
+
+            // A German manager: the same settings, confirmed and shown in German.
+            let dave = SandboxMember("dave", in: world, locale: "de")!
+            try await world.discord.addMember(dave.id, to: world.guild, roles: [world.moderatorRole])
+            let germanSet = try await dave.run("settings voteskip", ["share": 60])
+            #expect(germanSet.ephemeral && germanSet.text
+                == "Bei mehr als zwei Zuhörern wird ein Titel jetzt übersprungen, sobald 60% von ihnen mit /überspringen dafür stimmen. DJs und wer den Titel eingereiht hat, überspringen sofort.",
+                    "\(germanSet)")
+            let germanShow = try await dave.run("settings show")
+            #expect(germanShow.text.contains("Überspringen per Abstimmung: 60% der Zuhörer")
+                && germanShow.text.contains("<#\(stage.voice("Lounge"))>: Abstimmung 34%"), "\(germanShow)")
+            let germanChannel = try await dave.run("settings channel", ["channel": .string("\(stage.voice("Lounge"))"),
+                                                                        "vote_skip": 50])
+            #expect(germanChannel.text == "Einstellungen von <#\(stage.voice("Lounge"))>: Abstimmung 50%.", "\(germanChannel)")
         }
     }
 
@@ -154,8 +168,27 @@ struct MusicMembersTests {
             let dave = SandboxMember("dave", in: world, locale: "de")!
             try await world.discord.setVoiceChannel(of: dave.id, in: world.guild, to: closed)
             let german = try await dave.run("play", ["query": "https://youtu.be/closed"])
-            #expect(german.text.hasPrefix("Kein Musik-Bot darf in <#\(closed)> spielen: es fehlt **Speak**."), "\(german)")
+            #expect(german.text == "Kein Musik-Bot darf in <#\(closed)> spielen: es fehlt **Sprechen**. Eine Serververwaltung kann es in den Berechtigungen des Kanals erlauben.",
+                    "the permission as a German Discord client names it: \(german)")
             #expect(try await stage.ports.state.sessionRecord(SessionKey(guild: GuildID(world.guild), channel: ChannelID(closed)))?
+                .binding == nil)
+
+            // Connect denied to every bot (through their role): Connect is named.
+            let barred = try await world.discord.createChannel(
+                in: world.guild, name: "Barred", type: .voice,
+                overwrites: [EmulatedOverwrite(id: world.botRole, kind: .role, deny: EmulatedPermission.connect)])
+            let carol = SandboxMember("carol", in: world)!
+            try await world.discord.setVoiceChannel(of: carol.id, in: world.guild, to: barred)
+            let noConnect = try await carol.run("play", ["query": "https://youtu.be/barred"])
+            #expect(noConnect.ephemeral && noConnect.text
+                == "No music bot may play in <#\(barred)>: missing **Connect**. A server manager can allow it in the channel's permissions.",
+                    "\(noConnect)")
+            try await world.discord.setVoiceChannel(of: dave.id, in: world.guild, to: barred)
+            let germanConnect = try await dave.run("play", ["query": "https://youtu.be/barred"])
+            #expect(germanConnect.ephemeral
+                && germanConnect.text.hasPrefix("Kein Musik-Bot darf in <#\(barred)> spielen: es fehlt **Verbinden**."),
+                    "\(germanConnect)")
+            #expect(try await stage.ports.state.sessionRecord(SessionKey(guild: GuildID(world.guild), channel: ChannelID(barred)))?
                 .binding == nil)
         }
     }

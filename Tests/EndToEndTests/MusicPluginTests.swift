@@ -115,6 +115,16 @@ struct MusicPluginTests {
             let german = try #require(SandboxMember("bob", in: world, locale: "de"))
             try await german.join("Lounge")
             #expect(try await german.run("lyrics").text.hasPrefix("📝 Songtext von **\(title)**"))
+
+            // A SoundCloud track has no lyrics: said so, with its title, in each member's language.
+            let quiet = try #require(boldTitle(try await alice.run("play", ["query": "scsearch:quiet piano"]).text))
+            #expect(try await alice.run("skip").text == "Skipped **\(title)**.")
+            #expect(await world.eventually { await stage.player(in: "Lounge")?.track?.title == quiet })
+            let none = try await alice.run("lyrics")
+            #expect(none.ephemeral && none.text == "No lyrics found for **\(quiet)**.", "\(none)")
+            let germanNone = try await german.run("lyrics")
+            #expect(germanNone.ephemeral && germanNone.text == "Kein Songtext für **\(quiet)** gefunden.",
+                    "\(germanNone)")
         }
     }
 

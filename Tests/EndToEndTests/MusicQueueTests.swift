@@ -109,6 +109,47 @@ struct MusicQueueTests {
 
             #expect(try await alice.run("stop").text == "Stopped and cleared the queue.")
             #expect(await world.eventually { await stage.player(in: "Lounge")?.track == nil })
+            // The board stays, idle, telling the channel how to start again.
+            let idle = "Nothing playing\n🔊 <#\(stage.voice("Lounge"))>\nThe queue is empty. Use /play to start."
+            #expect(await world.eventually { await world.nowPlayingMessages().last?.embed == idle }, "the idle board")
+            #expect(await world.nowPlayingMessages().last?.buttons.isEmpty == true, "nothing to control")
+            let emptyQueue = try await alice.run("queue")
+            #expect(emptyQueue.ephemeral && emptyQueue.text == "The queue is empty.", "\(emptyQueue)")
+            let nothing = try await alice.run("nowplaying")
+            #expect(nothing.ephemeral && nothing.text == "Nothing is playing right now.", "\(nothing)")
+        }
+    }
+
+    @Test("titles with markdown (`**`, a backtick, `_`, `~~`, `||`) read as typed in replies, /nowplaying, /queue and the board",
+          arguments: Mode.allCases)
+    func markdownTitles(mode: Mode) async throws {
+        try await withStage(mode) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            try await alice.join("Lounge")
+            // A YouTube search in the emulator's catalogue names its first result after the query.
+            let first = "Best **of** `90s` _mix_"
+            let second = "~~gone~~ ||spoiler|| *live*"
+            let queued = try await alice.run("play", ["query": .string(first)])
+            let title = "\(first) (Official Video)"
+            #expect(queued.text.hasPrefix("Queued **\(Markdown.escape(title))** ("), "\(queued)")
+            #expect(await world.eventually { await stage.player(in: "Lounge")?.track?.title == title })
+            let author = try #require(await stage.player(in: "Lounge")?.track?.author)
+            let next = "\(second) (Official Video)"
+            let queuedNext = try await alice.run("play", ["query": .string(second)])
+            #expect(queuedNext.text.hasPrefix("Queued **\(Markdown.escape(next))** ("), "\(queuedNext)")
+
+            let playing = "**\(Markdown.escape(title))** — \(Markdown.escape(author))"
+            let nowPlaying = try await alice.run("nowplaying")
+            #expect(nowPlaying.text.hasPrefix("▶️ \(playing) `"), "\(nowPlaying)")
+            let queue = try await alice.run("queue")
+            #expect(queue.text.hasPrefix("▶️ \(playing)\n") && queue.text.contains("\n1. \(Markdown.escape(next)) — "),
+                    "\(queue)")
+            #expect(await world.eventually {
+                guard let board = await world.nowPlayingMessages().last?.embed else { return false }
+                return board.contains("\n\(playing)\n") && board.contains(Markdown.escape(next))
+            }, "the board escapes both titles")
+            #expect(try await alice.run("skip").text == "Skipped **\(Markdown.escape(title))**.")
         }
     }
 

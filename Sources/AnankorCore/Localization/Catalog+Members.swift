@@ -1,6 +1,6 @@
 /// The texts of vote skip and of the music bots' voice permissions, merged into each locale's
-/// table by `LocalizationCatalog.standard`. Permission names (`{permissions}`) are Discord's own
-/// names in its server settings, where an admin fixes them.
+/// table by `LocalizationCatalog.standard`. Permission names (`permission.*`) are Discord's own
+/// names in its server settings in that language, where an admin fixes them.
 extension LocalizationCatalog {
     static let membersEnglishUS: Table = [
         .musicSkipVoted: "🗳️ Vote counted: {votes, plural, one {#} other {#}}/{needed, plural, one {# vote} other {# votes}} to skip **{title}**.",
@@ -12,6 +12,12 @@ extension LocalizationCatalog {
         .settingsVoteSkipSet: "With more than two listeners, a track is now skipped once {share}% of them vote with {/skip}. DJs and whoever queued the track skip at once.",
         .settingsShowVoteSkip: "Vote skip: {share}% of the listeners",
         .settingsPartVoteSkip: "vote skip {share}%",
+        .permissionViewChannel: "View Channel",
+        .permissionConnect: "Connect",
+        .permissionSpeak: "Speak",
+        .musicNothingToQueue: "There is nothing to add to the queue.",
+        .musicNoWorkerFree: "No music bot is free to join {channel} right now.",
+        .gameStatsNoFavourite: "none yet",
     ]
 
     static let membersGerman: Table = [
@@ -24,6 +30,12 @@ extension LocalizationCatalog {
         .settingsVoteSkipSet: "Bei mehr als zwei Zuhörern wird ein Titel jetzt übersprungen, sobald {share}% von ihnen mit {/skip} dafür stimmen. DJs und wer den Titel eingereiht hat, überspringen sofort.",
         .settingsShowVoteSkip: "Überspringen per Abstimmung: {share}% der Zuhörer",
         .settingsPartVoteSkip: "Abstimmung {share}%",
+        .permissionViewChannel: "Kanal ansehen",
+        .permissionConnect: "Verbinden",
+        .permissionSpeak: "Sprechen",
+        .musicNothingToQueue: "Es gibt nichts, was in die Warteschlange kommen könnte.",
+        .musicNoWorkerFree: "Gerade ist kein Musik-Bot frei für {channel}.",
+        .gameStatsNoFavourite: "noch keins",
     ]
 
     static let membersFrench: Table = [
@@ -36,6 +48,12 @@ extension LocalizationCatalog {
         .settingsVoteSkipSet: "Avec plus de deux auditeurs, un titre est désormais passé dès que {share} % d’entre eux votent avec {/skip}. Les DJ et la personne qui a ajouté le titre le passent tout de suite.",
         .settingsShowVoteSkip: "Passer par vote : {share} % des auditeurs",
         .settingsPartVoteSkip: "vote {share} %",
+        .permissionViewChannel: "Voir le salon",
+        .permissionConnect: "Se connecter",
+        .permissionSpeak: "Parler",
+        .musicNothingToQueue: "Il n’y a rien à ajouter à la file d’attente.",
+        .musicNoWorkerFree: "Aucun bot musical n’est libre pour rejoindre {channel} pour l’instant.",
+        .gameStatsNoFavourite: "aucun pour l’instant",
     ]
 
     static let membersSpanish: Table = [
@@ -48,6 +66,12 @@ extension LocalizationCatalog {
         .settingsVoteSkipSet: "Con más de dos oyentes, una canción se salta ahora en cuanto el {share}% de ellos vota con {/skip}. Los DJ y quien añadió la canción la saltan al momento.",
         .settingsShowVoteSkip: "Saltar por votación: {share}% de los oyentes",
         .settingsPartVoteSkip: "votación {share}%",
+        .permissionViewChannel: "Ver canal",
+        .permissionConnect: "Conectar",
+        .permissionSpeak: "Hablar",
+        .musicNothingToQueue: "No hay nada que añadir a la cola.",
+        .musicNoWorkerFree: "Ahora mismo ningún bot de música está libre para unirse a {channel}.",
+        .gameStatsNoFavourite: "ninguno todavía",
     ]
 
     static let membersPortugueseBrazil: Table = [
@@ -60,6 +84,12 @@ extension LocalizationCatalog {
         .settingsVoteSkipSet: "Com mais de dois ouvintes, uma música agora é pulada assim que {share}% deles votam com {/skip}. DJs e quem adicionou a música pulam na hora.",
         .settingsShowVoteSkip: "Pular por votação: {share}% dos ouvintes",
         .settingsPartVoteSkip: "votação {share}%",
+        .permissionViewChannel: "Ver canal",
+        .permissionConnect: "Conectar",
+        .permissionSpeak: "Falar",
+        .musicNothingToQueue: "Não há nada para adicionar à fila.",
+        .musicNoWorkerFree: "Nenhum bot de música está livre para entrar em {channel} agora.",
+        .gameStatsNoFavourite: "nenhum ainda",
     ]
 
     static let membersJapanese: Table = [
@@ -72,5 +102,11 @@ extension LocalizationCatalog {
         .settingsVoteSkipSet: "リスナーが 3 人以上のとき、{/skip} で {share}% が投票すると曲がスキップされるようになりました。DJ と曲を追加した人はすぐにスキップできます。",
         .settingsShowVoteSkip: "投票スキップ: リスナーの {share}%",
         .settingsPartVoteSkip: "投票スキップ {share}%",
+        .permissionViewChannel: "チャンネルを見る",
+        .permissionConnect: "接続",
+        .permissionSpeak: "発言",
+        .musicNothingToQueue: "キューに追加するものがありません。",
+        .musicNoWorkerFree: "現在 {channel} に参加できる音楽ボットがいません。",
+        .gameStatsNoFavourite: "まだなし",
     ]
 }

@@ -215,4 +215,14 @@ public enum MessageKey: String, CaseIterable, Sendable, Codable {
     case settingsVoteSkipSet = "settings.voteSkipSet"
     case settingsShowVoteSkip = "settings.show.voteSkip"
     case settingsPartVoteSkip = "settings.part.voteSkip"
+    /// Discord's permission names as its client shows them in the reader's language (where an
+    /// admin looks for them), for `music.noWorkerPermitted`.
+    case permissionViewChannel = "permission.viewChannel"
+    case permissionConnect = "permission.connect"
+    case permissionSpeak = "permission.speak"
+
+    // Replies that had a "—" for a missing value
+    case musicNothingToQueue = "music.nothingToQueue"
+    case musicNoWorkerFree = "music.noWorkerFree"
+    case gameStatsNoFavourite = "game.stats.noFavourite"
 }

@@ -329,7 +329,7 @@ struct GameCommands: Sendable {
         return Reply(context.text(.gameStatsSummary, invocation.locale, [
             "user": "<@\(user)>", "sessions": "\(stats.sessionsPlayed)",
             "time": context.catalog.duration(seconds: stats.secondsPlayed, invocation.locale),
-            "game": stats.favouriteGames.first?.game ?? "—", "noShows": "\(stats.noShows)",
+            "game": stats.favouriteGames.first?.game ?? context.text(.gameStatsNoFavourite, invocation.locale), "noShows": "\(stats.noShows)",
         ]), ephemeral: true)
     }
 }

@@ -187,18 +187,21 @@ struct MusicCommands: Sendable {
         }
         let locale = await context.channelLocale(of: session.guild)
         // A fresh session starts at the channel's own volume (`/settings channel volume:`), else
-        // the server's default.
+        // the server's default, and 24/7 when the channel is one of the server's 24/7 channels
+        // (`/settings channel stay:` or an earlier `/stay` there).
         var volume = 100
+        var stays = false
         if record == nil {
             let channelVolume = try? await context.settings.settings(of: session).volume
-            let guildVolume = try? await context.settings.settings(of: session.guild).defaultVolume
-            volume = channelVolume ?? guildVolume ?? 100
+            let guildSettings = try? await context.settings.settings(of: session.guild)
+            volume = channelVolume ?? guildSettings?.defaultVolume ?? 100
+            stays = guildSettings?.stayChannels.contains(session.channel) ?? false
         }
         let queued = Array(tracks.prefix(Anankor.maximumQueueAdd))
         let command = MemberCommand.play(queued, placement: next ? .next : .end, playlist: playlist, routing: routing)
         // Another master may bind the session, or take the chosen worker, first: route again.
         let result = try await driver.command(command, in: session, origin: origin(invocation, postLocale: locale),
-                                              volume: volume, known: .some(record)) { stored in
+                                              volume: volume, stays: stays, known: .some(record)) { stored in
             let routing = stored?.binding == nil ? try await self.snapshot(for: session, record: stored).0 : RoutingSnapshot(live: [])
             return .play(queued, placement: next ? .next : .end, playlist: playlist, routing: routing)
         }

@@ -8,7 +8,9 @@ extension MusicCommands {
     func searchCollections(_ query: String, type: String, session: SessionKey,
                            invocation: CommandInvocation) async throws -> Reply {
         guard let resultType = LavaSearch.ResultType(rawValue: type) else {
-            throw InvocationProblem(.errorInvalidOption, ["option": "type", "reason": type])
+            // Discord offers only the choices; a hand-made request gets the usual option error.
+            throw CommandValidation.invalid("search.type", .errorOptionOneOf,
+                                            ["choices": CommandSpec.searchTypes.joined(separator: ", ")])
         }
         let typeName = CommandTexts.standard.entry("search.type.\(type)", invocation.locale)?.name ?? type
         switch await context.tracks.search(query, type: resultType) {

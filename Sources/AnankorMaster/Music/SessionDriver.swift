@@ -77,12 +77,13 @@ final class SessionDriver: Sendable {
     typealias Rebuild = @Sendable (SessionRecord?) async throws -> SessionInput
 
     /// Handles `input` for `session` and carries out the effects; returns the record after it.
-    /// `volume` is the starting volume of a session that has no record yet (the guild's default).
+    /// `volume` is the starting volume of a session that has no record yet (the guild's default),
+    /// `stays` whether it starts 24/7 (its channel is one of the guild's 24/7 channels).
     /// `known` is the record as the caller just read it (nil inside: there was none), so a
     /// command reads its record once; a stale one is refused by the save and read again.
     @discardableResult
-    func handle(_ input: SessionInput, in session: SessionKey, volume: Int = 100, known: SessionRecord?? = nil,
-                rebuild: Rebuild? = nil) async throws -> SessionRecord
+    func handle(_ input: SessionInput, in session: SessionKey, volume: Int = 100, stays: Bool = false,
+                known: SessionRecord?? = nil, rebuild: Rebuild? = nil) async throws -> SessionRecord
     {
         try await lanes.serialize(session) {
             var current: SessionRecord?
@@ -90,7 +91,11 @@ final class SessionDriver: Sendable {
             var input = input
             for attempt in 0...Self.conflictRetries {
                 if attempt > 0, let rebuild { input = try await rebuild(current) }
-                let before = current ?? SessionRecord(session: session, now: self.context.now(), volume: volume)
+                let before = current ?? {
+                    var fresh = SessionRecord(session: session, now: self.context.now(), volume: volume)
+                    fresh.stay = stays
+                    return fresh
+                }()
                 var machine = MusicSession(record: before, policy: self.policy)
                 let effects = machine.handle(input, now: self.context.now())
                 let after = machine.record
@@ -137,7 +142,7 @@ final class SessionDriver: Sendable {
     /// Runs a member command and waits for its answer (given at once, or when the worker has
     /// carried it out; the machine answers every command by its job deadline).
     func command(_ command: MemberCommand, in session: SessionKey, origin: CommandOrigin,
-                 volume: Int = 100, known: SessionRecord?? = nil,
+                 volume: Int = 100, stays: Bool = false, known: SessionRecord?? = nil,
                  rebuild: (@Sendable (SessionRecord?) async throws -> MemberCommand)? = nil)
         async throws -> CommandResult
     {
@@ -147,7 +152,8 @@ final class SessionDriver: Sendable {
             if let rebuild {
                 again = { @Sendable record in SessionInput.command(try await rebuild(record), from: origin) }
             }
-            try await handle(.command(command, from: origin), in: session, volume: volume, known: known, rebuild: again)
+            try await handle(.command(command, from: origin), in: session, volume: volume, stays: stays, known: known,
+                             rebuild: again)
         } catch {
             replies.abandon(origin.command)
             throw error

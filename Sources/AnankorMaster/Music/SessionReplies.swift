@@ -194,7 +194,7 @@ struct CommandResultText {
     private func refusalText(_ refusal: CommandRefusal, channel: String, locale: AnankorCore.DiscordLocale) -> String {
         func text(_ key: MessageKey, _ arguments: [String: String] = [:]) -> String { context.text(key, locale, arguments) }
         switch refusal {
-        case .nothingToQueue: return text(.musicNothingFound, ["query": "—"])
+        case .nothingToQueue: return text(.musicNothingToQueue)
         case .notBound, .nothingPlaying: return text(.musicNothingPlaying)
         case .noPrevious: return text(.musicNoPrevious)
         case .positionInvalid(let position, let count):
@@ -202,22 +202,33 @@ struct CommandResultText {
         case .seekInvalid(let position, let duration):
             return text(.musicSeekInvalid, ["position": PlaybackTime.format(milliseconds: position),
                                              "duration": duration.map { PlaybackTime.format(milliseconds: $0) } ?? "LIVE"])
-        case .volumeOutOfRange(let level):
-            return text(.errorInvalidOption, ["option": "level", "reason": "\(level)"])
+        case .volumeOutOfRange:
+            // The template of `/volume`'s own check; the range is the sessions' policy's.
+            return text(.musicVolumeOutOfRange, ["max": "\(SessionPolicy().volumeRange.upperBound)"])
+        case .routing(.capReached(_, let busy)) where busy.isEmpty, .routing(.noFreeWorker(let busy)) where busy.isEmpty:
+            // No channel to name as busy (no bot in the server at all): the sentence without the list.
+            return text(.musicNoWorkerFree, ["channel": channel])
         case .routing(.capReached(let cap, let busy)):
             return text(.musicSessionCapReached, ["cap": "\(cap)", "channels": channelList(busy)])
         case .routing(.noFreeWorker(let busy)):
             return text(.musicNoFreeWorker, ["channel": channel, "channels": channelList(busy)])
         case .routing(.notPermitted(let missing)):
+            let names = missing.map { name in Self.permissionKeys[name].map { text($0) } ?? name }
             return text(.musicNoWorkerPermitted, ["channel": channel,
-                                                  "permissions": missing.map { "**\($0)**" }.joined(separator: ", ")])
+                                                  "permissions": names.map { "**\($0)**" }.joined(separator: ", ")])
         case .skipAheadNeedsDJ: return text(.musicSkipAheadNeedsDJ)
         }
     }
 
     private func channelList(_ busy: [ChannelID]) -> String {
-        busy.isEmpty ? "—" : busy.map { context.mention(channel: $0) }.joined(separator: ", ")
+        busy.map { context.mention(channel: $0) }.joined(separator: ", ")
     }
+
+    /// `VoicePermissions.required`'s names (Discord's English ones) to their names in the
+    /// reader's Discord client, where an admin looks for them.
+    static let permissionKeys: [String: MessageKey] = [
+        "View Channel": .permissionViewChannel, "Connect": .permissionConnect, "Speak": .permissionSpeak,
+    ]
 
     /// The post for a session notice, in the session's language.
     func notice(_ notice: SessionNotice, session: SessionKey, locale: AnankorCore.DiscordLocale) -> String {

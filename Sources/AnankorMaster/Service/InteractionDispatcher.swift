@@ -245,7 +245,7 @@ struct InteractionDispatcher: Sendable {
     private func run(_ invocation: CommandInvocation) async -> (Reply, String) {
         do {
             if invocation.name.hasPrefix("game.") { return (try await games.run(invocation), "ok") }
-            if invocation.name.hasPrefix("settings.") { return (try await SettingsCommands(context: context).run(invocation), "ok") }
+            if invocation.name.hasPrefix("settings.") { return (try await SettingsCommands(context: context, music: music).run(invocation), "ok") }
             if invocation.name.hasPrefix("playlist.") { return (try await PlaylistCommands(context: context, music: music).run(invocation), "ok") }
             if invocation.name == "help" { return (try await HelpCommand(context: context).run(invocation), "ok") }
             return (try await music.run(invocation), "ok")

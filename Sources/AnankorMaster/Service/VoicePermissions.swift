@@ -14,8 +14,8 @@ enum VoicePermissions {
 
     enum Verdict: Sendable, Equatable {
         case allowed
-        /// The permissions the bot lacks, by their names in Discord's server settings (which is
-        /// where an admin fixes them, so these are not translated).
+        /// The permissions the bot lacks, by their English names in Discord's server settings;
+        /// replies name them as the reader's Discord client does (`SessionReplies.permissionKeys`).
         case missing([String])
         /// The channel is not in the cache (yet): routing should not refuse on a guess.
         case unknown

@@ -8,6 +8,9 @@ import Foundation
 /// saved, in the member's language; an option left out puts the setting back to its default.
 struct SettingsCommands: Sendable {
     let context: MasterContext
+    /// The music commands, so that a channel made (or no longer) 24/7 changes the session playing
+    /// there now too, as `/stay` does; nil where no session can be playing (tests of the texts).
+    var music: MusicCommands? = nil
 
     func run(_ invocation: CommandInvocation) async throws -> Reply {
         // Discord hides /settings from non-managers by default, but a server can change that.
@@ -206,6 +209,10 @@ struct SettingsCommands: Sendable {
         if let stays {
             saved = try await update(invocation) { settings in
                 if stays { settings.stayChannels.insert(channel) } else { settings.stayChannels.remove(channel) }
+            }
+            // A new session reads the setting when it starts; one there now is told, like /stay.
+            if let music, let record = try await music.driver.record(session), record.stay != stays {
+                _ = try await music.driver.command(.stay(stays), in: session, origin: music.origin(invocation))
             }
         }
         let mention = context.mention(channel: channel)
