@@ -117,7 +117,8 @@ struct MusicCommands: Sendable {
         let bots = try await botIDs(in: session.guild)
         let listeners = context.cache.voiceMembers(of: Snowflake(session.channel.rawValue), in: Snowflake(session.guild.rawValue))
             .filter { !bots.contains($0.rawValue) }.map { UserID($0.rawValue) }
-        let channelShare = try? await context.ledger.voiceChannelSettings(session).voteSkipShare
+        // Through the settings cache (warmed with the guild's by `run`), like every channel setting.
+        let channelShare = try? await context.settings.settings(of: session).voteSkipShare
         return SkipVoteContext(listeners: Set(listeners), share: channelShare ?? settings.effectiveVoteSkipShare, to: to)
     }
 
