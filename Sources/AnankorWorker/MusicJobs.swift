@@ -9,6 +9,7 @@ extension WorkerBot {
     /// connection. Discord does not answer a join it refuses, so no answer in time is a failure.
     func connect(_ job: VoiceConnectJob, logger: Logger) async throws {
         let guild = job.session.guild
+        if let categories = job.sponsorBlock { sponsorBlockGiven.withLock { $0[guild] = categories } }
         guard await membership.mayBeMember(guild) else {
             throw JobFailure.refused("the worker bot is not a member of guild \(guild)")
         }
@@ -67,6 +68,7 @@ extension WorkerBot {
         let guild = try await requireSession(job.session)
         guard !job.entry.track.encoded.isEmpty else { throw JobFailure.refused("the entry has no encoded track") }
         _ = await voice.recordPlay(guild: guild, encoded: job.entry.track.encoded, entry: job.entry.id)
+        if let categories = job.sponsorBlock { sponsorBlockGiven.withLock { $0[guild] = categories } }
         await applySponsorBlock(in: guild, always: false)
         try await applyToPlayer(guild, PlayerUpdate(
             track: .encoded(job.entry.track.encoded, userData: Self.userData(for: job.entry.id)),

@@ -7,16 +7,21 @@ extension WorkerBot {
     /// connection and after it moved to another node, which starts without them (`always`), and
     /// before each track, when the guild's choice differs from what this player was last given:
     /// the plugin reads the categories when a track starts, so `/settings sponsorblock` takes
-    /// effect from the next track. A node without the plugin plays everything; that is logged at
-    /// debug level, not an error.
+    /// effect from the next track. The categories come with the join and play jobs (the
+    /// master's settings cache); the guild's settings are read only when no job brought them. A
+    /// node without the plugin plays everything; that is logged at debug level, not an error.
     func applySponsorBlock(in guild: GuildID, always: Bool = true) async {
         let categories: [String]
-        do {
-            categories = try await context.ledger.guildSettings(guild).effectiveSponsorBlockCategories
-        } catch {
-            logger.warning("could not read the guild's SponsorBlock categories; using the defaults",
-                           metadata: ["guild.id": "\(guild)", "error": "\(error)"])
-            categories = GuildSettings.defaultSponsorBlockCategories
+        if let given = sponsorBlockGiven.withLock({ $0[guild] }) {
+            categories = given  // sent with the join or play job (`VoiceConnectJob.sponsorBlock`)
+        } else {
+            do {
+                categories = try await context.ledger.guildSettings(guild).effectiveSponsorBlockCategories
+            } catch {
+                logger.warning("could not read the guild's SponsorBlock categories; using the defaults",
+                               metadata: ["guild.id": "\(guild)", "error": "\(error)"])
+                categories = GuildSettings.defaultSponsorBlockCategories
+            }
         }
         let unchanged = sponsorBlockApplied.withLock { applied in
             defer { applied[guild] = categories }

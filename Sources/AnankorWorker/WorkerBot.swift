@@ -71,6 +71,9 @@ final class WorkerBot: Service, Sendable {
     private let lavalinkSessions: Mutex<[String: String]>
     /// The SponsorBlock categories each guild's player was last given (`applySponsorBlock`).
     let sponsorBlockApplied = Mutex<[GuildID: [String]]>([:])
+    /// The categories the master sent with the guild's last join or play job: used instead of
+    /// reading the guild's settings (the master read them for the command already).
+    let sponsorBlockGiven = Mutex<[GuildID: [String]]>([:])
     /// Nodes whose first `ready` was handled (players of a resumed session adopted).
     private let nodesSeen = Mutex<Set<String>>([])
     private let end = Mutex<HoldEnd?>(nil)

@@ -97,6 +97,33 @@ extension LedgerContractTests {
             }
         }
 
+        @Test("the guild's and a voice channel's settings read together equal each read alone",
+              arguments: LedgerAdapter.allCases)
+        func settingsTogether(_ adapter: LedgerAdapter) async throws {
+            try await adapter.withLedger { ledger in
+                let session = SessionKey(guild: guild, channel: bigChannel)
+                // Nothing saved: the defaults of both.
+                let empty = try await ledger.settings(of: session)
+                #expect(empty.guild == GuildSettings(guild: guild))
+                #expect(empty.channel == VoiceChannelSettings(session: session))
+                // Only the channel's saved, then both; another channel of the guild keeps its defaults.
+                let channel = VoiceChannelSettings(session: session, volume: 40, autoplay: true, djOnly: true)
+                try await ledger.saveVoiceChannelSettings(channel)
+                let onlyChannel = try await ledger.settings(of: session)
+                #expect(onlyChannel.guild == GuildSettings(guild: guild))
+                #expect(onlyChannel.channel == channel)
+                let saved = try await ledger.saveGuildSettings(GuildSettings(guild: guild, djRole: RoleID(9), defaultVolume: 70))
+                let both = try await ledger.settings(of: session)
+                #expect(both.guild == saved)
+                #expect(both.guild == (try await ledger.guildSettings(guild)))
+                #expect(both.channel == (try await ledger.voiceChannelSettings(session)))
+                let other = SessionKey(guild: guild, channel: ChannelID(6))
+                let otherRead = try await ledger.settings(of: other)
+                #expect(otherRead.guild == saved)
+                #expect(otherRead.channel == VoiceChannelSettings(session: other))
+            }
+        }
+
         @Test("the vote-skip share round-trips for the guild and per channel, and stays in 1...100",
               arguments: LedgerAdapter.allCases)
         func voteSkipShareRoundTrip(_ adapter: LedgerAdapter) async throws {

@@ -49,6 +49,13 @@ struct StateStoreRedisRoundTripTests {
         _ = try await store.boundSessions(of: WorkerID(42))
         _ = try await store.dueSessions(at: Fixed.t0, limit: 10)
         #expect(sender.take() == ["HGETALL", "HGETALL", "ZRANGEBYSCORE"])
+        // The routing read pipelines its three commands (this counting sender sends a pipeline
+        // one command at a time; the client flushes them once).
+        let routing = try await store.guildSessions(in: session.guild, record: session)
+        #expect(routing.record == rich)
+        #expect(sender.take() == ["HGETALL", "SMEMBERS", "HMGET"])
+        let viaClient = RedisStateStore(redis: client)
+        #expect(try await viaClient.guildSessions(in: session.guild, record: session) == routing)
         #expect(try await store.saveSessionRecord(StateStoreSessionRecordContractTests.record(session, version: 2), due: nil)
             == false)
         #expect(try await store.deleteSessionRecord(session, version: 2))

@@ -93,6 +93,42 @@ struct StateStoreSessionRecordContractTests {
         }
     }
 
+    @Test("guildSessions reads a record, the guild's bindings and its worker bots as the single reads do",
+          arguments: StateStoreAdapter.all)
+    func guildSessionsInOneRead(adapter: StateStoreAdapter) async throws {
+        let fixture = try await adapter.open()
+        defer { fixture.release() }
+        let store = fixture.store
+        let session = Fixed.session(1, 30)
+        // Nothing at all: no record, no bindings, no worker bots.
+        let empty = try await store.guildSessions(in: GuildID(1), record: session)
+        #expect(empty == GuildSessions(record: nil, bindings: [], workers: []))
+
+        let bound = Self.record(Fixed.session(1, 20), version: 1, worker: 2, boundAt: 1)
+        let unbound = Self.record(session, version: 1)
+        let elsewhere = Self.record(Fixed.session(9, 5), version: 1, worker: 1, boundAt: 2)
+        for record in [bound, unbound, elsewhere] { #expect(try await store.saveSessionRecord(record, due: nil)) }
+        try await store.setGuilds([GuildID(1), GuildID(9)], of: WorkerID(2))
+        try await store.setGuilds([GuildID(1)], of: WorkerID(3))
+        try await store.setGuilds([GuildID(9)], of: WorkerID(1))
+
+        let read = try await store.guildSessions(in: GuildID(1), record: session)
+        #expect(read.record == unbound)
+        #expect(read.record == (try await store.sessionRecord(session)))
+        #expect(read.bindings == (try await store.boundSessions(in: GuildID(1))))
+        #expect(read.bindings == [Binding(session: bound.session, worker: WorkerID(2), boundAt: Fixed.at(1))])
+        #expect(read.workers == (try await store.workers(in: GuildID(1))))
+        #expect(read.workers == [WorkerID(2), WorkerID(3)])
+        // Without a session: no record, the rest the same.
+        #expect(try await store.guildSessions(in: GuildID(1), record: nil)
+            == GuildSessions(record: nil, bindings: read.bindings, workers: read.workers))
+        // A session of another guild is read as asked.
+        #expect(try await store.guildSessions(in: GuildID(9), record: elsewhere.session)
+            == GuildSessions(record: elsewhere, bindings: [Binding(session: elsewhere.session, worker: WorkerID(1),
+                                                                   boundAt: Fixed.at(2))],
+                             workers: [WorkerID(1), WorkerID(2)]))
+    }
+
     @Test("the binding indexes follow bind, rebind, unbind and delete", arguments: StateStoreAdapter.all)
     func bindingIndexes(adapter: StateStoreAdapter) async throws {
         let fixture = try await adapter.open()

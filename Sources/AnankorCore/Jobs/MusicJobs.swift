@@ -8,11 +8,16 @@ public struct VoiceConnectJob: VersionedPayload {
     /// Where the worker posts notices about this session (crash, kicked, …).
     public var textChannel: ChannelID?
     public var selfDeaf: Bool
+    /// The guild's SponsorBlock categories as the master knows them (its settings cache), so the
+    /// joining worker need not read the guild's settings; nil (an older master, or the settings
+    /// could not be read): the worker reads them itself.
+    public var sponsorBlock: [String]?
 
-    public init(session: SessionKey, textChannel: ChannelID? = nil, selfDeaf: Bool = true) {
+    public init(session: SessionKey, textChannel: ChannelID? = nil, selfDeaf: Bool = true, sponsorBlock: [String]? = nil) {
         self.session = session
         self.textChannel = textChannel
         self.selfDeaf = selfDeaf
+        self.sponsorBlock = sponsorBlock
     }
 }
 
@@ -60,14 +65,18 @@ public struct PlaybackPlayJob: VersionedPayload {
     public var startPositionMs: Int64
     public var volume: Int?
     public var paused: Bool
+    /// The guild's SponsorBlock categories as the master knows them now (a change through
+    /// `/settings sponsorblock` takes effect from the next track); nil: the worker reads them.
+    public var sponsorBlock: [String]?
 
     public init(session: SessionKey, entry: QueueEntry, startPositionMs: Int64 = 0, volume: Int? = nil,
-                paused: Bool = false) {
+                paused: Bool = false, sponsorBlock: [String]? = nil) {
         self.session = session
         self.entry = entry
         self.startPositionMs = startPositionMs
         self.volume = volume
         self.paused = paused
+        self.sponsorBlock = sponsorBlock
     }
 }
 

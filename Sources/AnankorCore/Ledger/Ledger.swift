@@ -42,6 +42,10 @@ public protocol Ledger: IdempotencyStore {
     /// A voice channel's settings; defaults when none were saved.
     func voiceChannelSettings(_ session: SessionKey) async throws(LedgerError) -> VoiceChannelSettings
 
+    /// The guild's settings and the voice channel's (defaults for what was never saved), in one
+    /// round trip: what the master reads on a command's first use of a guild and channel.
+    func settings(of session: SessionKey) async throws(LedgerError) -> (guild: GuildSettings, channel: VoiceChannelSettings)
+
     func saveVoiceChannelSettings(_ settings: VoiceChannelSettings) async throws(LedgerError)
     /// Every voice channel of `guild` with a setting of its own (saved values equal to the
     /// defaults are left out), ordered by channel id; for `/settings show`.

@@ -5,7 +5,31 @@ import Foundation
 /// cannot break an invariant. Time is always passed in (`now`), never read from a clock, so tests
 /// and replays are deterministic.
 public protocol StateStore: SessionRecordStore, LeaseRegistry, WorkerRegistry, DurableSchedule, ResumeInfoStore,
-    LobbyStore {}
+    LobbyStore
+{
+    /// What routing a session of `guild` reads, in one round trip (one SQLite transaction, one
+    /// Redis pipeline): the record of `session` (when given), the guild's bound sessions
+    /// (`boundSessions(in:)`) and the worker bots in the guild (`workers(in:)`). The parts need
+    /// not be one atomic snapshot: a routing decision over them is saved with compare-and-set,
+    /// which refuses a stale record or a worker bound meanwhile.
+    func guildSessions(in guild: GuildID, record session: SessionKey?) async throws -> GuildSessions
+}
+
+/// The answer of `StateStore.guildSessions(in:record:)`.
+public struct GuildSessions: Sendable, Hashable {
+    /// The record asked for; nil when none was asked for or the session has none.
+    public var record: SessionRecord?
+    /// The guild's bound sessions, by channel id.
+    public var bindings: [Binding]
+    /// The worker bots in the guild.
+    public var workers: Set<WorkerID>
+
+    public init(record: SessionRecord?, bindings: [Binding], workers: Set<WorkerID>) {
+        self.record = record
+        self.bindings = bindings
+        self.workers = workers
+    }
+}
 
 /// Leases with fencing tokens: a worker bot's token, a master's gateway shard.
 public protocol LeaseRegistry: Sendable {

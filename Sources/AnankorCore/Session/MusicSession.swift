@@ -65,8 +65,12 @@ public struct MusicSession: Sendable {
         self.policy = policy
     }
 
-    public mutating func handle(_ input: SessionInput, now: Date) -> [SessionEffect] {
+    /// Handles `input`. `posted` is a now-playing message the master posted and has not saved
+    /// yet: taken in first, as `SessionInput.boardPosted` would be, so the one save of this step
+    /// stores both (the master carries a posted message's id with the session's next save).
+    public mutating func handle(_ input: SessionInput, now: Date, posted board: MessageID? = nil) -> [SessionEffect] {
         var step = SessionStep(record: record, policy: policy, now: now)
+        if let board { step.boardPosted(board) }
         switch input {
         case .command(let command, let origin): step.command(command, from: origin)
         case .worker(let worker, let report): step.report(report, from: worker)
@@ -74,9 +78,7 @@ public struct MusicSession: Sendable {
         case .observed(let observation): step.reconcile(observation)
         case .autoplayFound(let track): step.autoplayFound(track)
         case .presence(let users): step.presence(users)
-        case .boardPosted(let message):
-            if let old = step.record.boardMessage, old != message { step.effects.append(.retireBoard(old)) }
-            step.record.boardMessage = message
+        case .boardPosted(let message): step.boardPosted(message)
         case .handOver(let channel): step.handOver(to: channel)
         case .takeOver(let carried): step.takeOver(carried)
         }
@@ -107,6 +109,12 @@ struct SessionStep {
     }
 
     func after(_ duration: Duration) -> Date { now.addingTimeInterval(duration.timeInterval) }
+
+    /// The master posted the now-playing message `message`; one it replaces is retired.
+    mutating func boardPosted(_ message: MessageID) {
+        if let old = record.boardMessage, old != message { effects.append(.retireBoard(old)) }
+        record.boardMessage = message
+    }
 
     mutating func reply(_ command: CommandID, _ result: CommandResult) { effects.append(.reply(command, result)) }
 

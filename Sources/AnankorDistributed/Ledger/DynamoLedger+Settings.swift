@@ -15,6 +15,25 @@ extension DynamoLedger {
         return try Self.decode(GuildSettings.self, item["settings"], what: "guild settings")
     }
 
+    /// One `BatchGetItem`: both items live in the guild's partition.
+    public func settings(of session: SessionKey) async throws(LedgerError) -> (guild: GuildSettings, channel: VoiceChannelSettings) {
+        let guildKey = Self.key(Self.guildPK(session.guild), "SETTINGS")
+        let channelKey = Self.key(Self.guildPK(session.guild), "VOICE#\(session.channel)")
+        let items = try await perform("read guild and voice channel settings") { () async throws(DynamoError) -> [Item] in
+            try await dynamo().batchGetItems(tableName: tableName, keys: [guildKey, channelKey])
+        }
+        var guild = GuildSettings(guild: session.guild)
+        var channel = VoiceChannelSettings(session: session)
+        for item in items {
+            if item["sk"] == guildKey["sk"] {
+                guild = try Self.decode(GuildSettings.self, item["settings"], what: "guild settings")
+            } else if item["sk"] == channelKey["sk"] {
+                channel = try Self.decode(VoiceChannelSettings.self, item["settings"], what: "voice channel settings")
+            }
+        }
+        return (guild, channel)
+    }
+
     @discardableResult
     public func saveGuildSettings(_ settings: GuildSettings) async throws(LedgerError) -> GuildSettings {
         try settings.validate()

@@ -6,8 +6,13 @@ import RedisKit
 /// save script keeps the guild's bound hash, the worker's index and the due set in step.
 extension RedisStateStore {
     public func sessionRecord(_ session: SessionKey) async throws -> SessionRecord? {
-        let fields = try await command("read session record \(session)", "HMGET", keys.sessionRecord(session), "v", "r")
-            .elements
+        try Self.sessionRecord(session, from: try await command("read session record \(session)", "HMGET",
+                                                                keys.sessionRecord(session), "v", "r"))
+    }
+
+    /// The record in an `HMGET <record> v r` reply.
+    static func sessionRecord(_ session: SessionKey, from reply: RESPValue) throws -> SessionRecord? {
+        let fields = reply.elements
         guard fields.count == 2 else { throw Self.corrupt("session record \(session)") }
         if fields[0].isNull && fields[1].isNull { return nil }
         guard let version = fields[0].int else { throw Self.corrupt("session record \(session) version") }
@@ -48,6 +53,22 @@ extension RedisStateStore {
         let pairs = try await command("read bound sessions of guild \(guild)", "HGETALL", keys.sessionsBound(guild)).pairs ?? []
         return try pairs.map { try Self.binding(guild, channel: $0.key.string, $0.value.string) }
             .sorted { $0.session.channel < $1.session.channel }
+    }
+
+    public func guildSessions(in guild: GuildID, record session: SessionKey?) async throws -> GuildSessions {
+        // One pipeline (one flush, one round trip), not a script: the worker bots of a guild live
+        // under another hash tag than the session records, and a script touches one slot only.
+        var commands = [RedisCommand("HGETALL", keys.sessionsBound(guild)), RedisCommand("SMEMBERS", keys.workersOfGuild(guild))]
+        if let session { commands.append(RedisCommand("HMGET", keys.sessionRecord(session), "v", "r")) }
+        let replies = try await call("read sessions of guild \(guild)") { try await redis.pipeline(commands) }
+        guard replies.count == commands.count else { throw Self.corrupt("sessions of guild \(guild)") }
+        let (bound, members) = try (replies[0].get(), replies[1].get())
+        let bindings = try (bound.pairs ?? []).map { try Self.binding(guild, channel: $0.key.string, $0.value.string) }
+            .sorted { $0.session.channel < $1.session.channel }
+        let workers = Set(members.elements.compactMap { $0.string.flatMap(WorkerID.init) })
+        var record: SessionRecord?
+        if let session { record = try Self.sessionRecord(session, from: try replies[2].get()) }
+        return GuildSessions(record: record, bindings: bindings, workers: workers)
     }
 
     public func boundSessions(of worker: WorkerID) async throws -> [Binding] {

@@ -4,19 +4,28 @@ import GRDB
 
 extension SQLiteLedger {
     public func guildSettings(_ guild: GuildID) async throws(LedgerError) -> GuildSettings {
-        try await read("guild settings") { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ledger_guild_settings WHERE guild = ?", arguments: [guild.column])
-            else { return GuildSettings(guild: guild) }
-            let stay = try Self.decode([ChannelID].self, row["stay_channels"], what: "24/7 channels")
-            let sponsorBlock = try (row["sponsorblock_categories"] as Data?).map {
-                try Self.decode([String].self, $0, what: "SponsorBlock categories")
-            }
-            return GuildSettings(
-                guild: guild, djRole: (row["dj_role"] as Int64?).map(RoleID.init(column:)),
-                localeOverride: (row["locale"] as String?).map(DiscordLocale.init(rawValue:)), defaultVolume: row["default_volume"], prefix: row["prefix"],
-                sessionCap: row["session_cap"], stayChannels: Set(stay), sponsorBlockCategories: sponsorBlock,
-                voteSkipShare: row["vote_skip_share"], version: row["version"])
+        try await read("guild settings") { db in try Self.guildSettings(db, guild) }
+    }
+
+    /// The guild's settings and one voice channel's, in one read transaction.
+    public func settings(of session: SessionKey) async throws(LedgerError) -> (guild: GuildSettings, channel: VoiceChannelSettings) {
+        try await read("guild and voice channel settings") { db in
+            (try Self.guildSettings(db, session.guild), try Self.voiceChannelSettings(db, session))
         }
+    }
+
+    private static func guildSettings(_ db: Database, _ guild: GuildID) throws -> GuildSettings {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ledger_guild_settings WHERE guild = ?", arguments: [guild.column])
+        else { return GuildSettings(guild: guild) }
+        let stay = try Self.decode([ChannelID].self, row["stay_channels"], what: "24/7 channels")
+        let sponsorBlock = try (row["sponsorblock_categories"] as Data?).map {
+            try Self.decode([String].self, $0, what: "SponsorBlock categories")
+        }
+        return GuildSettings(
+            guild: guild, djRole: (row["dj_role"] as Int64?).map(RoleID.init(column:)),
+            localeOverride: (row["locale"] as String?).map(DiscordLocale.init(rawValue:)), defaultVolume: row["default_volume"], prefix: row["prefix"],
+            sessionCap: row["session_cap"], stayChannels: Set(stay), sponsorBlockCategories: sponsorBlock,
+            voteSkipShare: row["vote_skip_share"], version: row["version"])
     }
 
     @discardableResult
@@ -62,17 +71,19 @@ extension SQLiteLedger {
     }
 
     public func voiceChannelSettings(_ session: SessionKey) async throws(LedgerError) -> VoiceChannelSettings {
-        try await read("voice channel settings") { db in
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM ledger_voice_channel_settings WHERE guild = ? AND channel = ?",
-                    arguments: [session.guild.column, session.channel.column])
-            else { return VoiceChannelSettings(session: session) }
-            return VoiceChannelSettings(
-                session: session, volume: row["volume"], autoplay: row["autoplay"], djOnly: row["dj_only"],
-                announceChannel: (row["announce_channel"] as Int64?).map(ChannelID.init(column:)),
-                voteSkipShare: row["vote_skip_share"])
-        }
+        try await read("voice channel settings") { db in try Self.voiceChannelSettings(db, session) }
+    }
+
+    private static func voiceChannelSettings(_ db: Database, _ session: SessionKey) throws -> VoiceChannelSettings {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM ledger_voice_channel_settings WHERE guild = ? AND channel = ?",
+                arguments: [session.guild.column, session.channel.column])
+        else { return VoiceChannelSettings(session: session) }
+        return VoiceChannelSettings(
+            session: session, volume: row["volume"], autoplay: row["autoplay"], djOnly: row["dj_only"],
+            announceChannel: (row["announce_channel"] as Int64?).map(ChannelID.init(column:)),
+            voteSkipShare: row["vote_skip_share"])
     }
 
     public func saveVoiceChannelSettings(_ settings: VoiceChannelSettings) async throws(LedgerError) {

@@ -79,6 +79,29 @@ extension SQLiteStateStore {
         }
     }
 
+    public func guildSessions(in guild: GuildID, record session: SessionKey?) async throws -> GuildSessions {
+        let key = guild.column
+        let stored = try await read("read sessions of guild \(guild)") { db -> (record: (version: Int, data: Data?)?, bindings: [Binding], workers: Set<WorkerID>) in
+            // One read transaction: the three reads see one state of the database.
+            let record = try session.flatMap { session in
+                try Row.fetchOne(db.cachedStatement(sql: "SELECT version, record FROM session_record WHERE guild = ? AND channel = ?"),
+                                 arguments: [session.guild.column, session.channel.column]).map { (version: $0["version"] as Int, data: $0["record"] as Data?) }
+            }
+            let bindings = try Self.recordBindings(db, sql: """
+                SELECT guild, channel, worker, bound_at FROM session_record
+                WHERE guild = ? AND worker IS NOT NULL ORDER BY channel
+                """, [key])
+            let workers = Set(try Int64.fetchAll(db, sql: "SELECT worker FROM worker_guild WHERE guild = ?", arguments: [key])
+                .map(WorkerID.init(column:)))
+            return (record, bindings, workers)
+        }
+        var record: SessionRecord?
+        if let session, let found = stored.record {
+            record = try Self.decodeRecord(found.data, version: found.version, session: session)
+        }
+        return GuildSessions(record: record, bindings: stored.bindings, workers: stored.workers)
+    }
+
     public func boundSessions(of worker: WorkerID) async throws -> [Binding] {
         let key = worker.column
         return try await read("read bound sessions of worker \(worker)") { db in

@@ -9,9 +9,10 @@ extension MusicCommands {
     /// timeout (and frees its bot for the lobby's own music).
     func gatherMusic(into lobby: SessionKey, movers: Set<UserID>, lobbyBringsMusic: Bool) async throws {
         let guild = lobby.guild
-        let bots = try await botIDs(in: guild)
+        let sessions = try await context.state.guildSessions(in: guild, record: nil)
+        let bots = botIDs(among: sessions.workers)
         var listeners: [ChannelID: Set<UserID>] = [:]
-        for binding in try await context.state.boundSessions(in: guild) {
+        for binding in sessions.bindings {
             let humans = context.cache.voiceMembers(of: Snowflake(binding.session.channel.rawValue),
                                                     in: Snowflake(guild.rawValue))
                 .filter { !bots.contains($0.rawValue) }

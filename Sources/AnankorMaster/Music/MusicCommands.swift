@@ -18,6 +18,10 @@ struct MusicCommands: Sendable {
     static let slowCommands: Set<String> = ["play", "search", "lyrics"]
 
     func run(_ invocation: CommandInvocation) async throws -> Reply {
+        if let voice = invocation.targetSession ?? (try? session(of: invocation)) {
+            // The guild's and the channel's settings in one read, before the gate and the command use them.
+            try? await context.settings.warm(voice)
+        }
         try await gate(invocation)
         switch invocation.name {
         case "play": return try await play(invocation)
@@ -113,7 +117,8 @@ struct MusicCommands: Sendable {
         let bots = try await botIDs(in: session.guild)
         let listeners = context.cache.voiceMembers(of: Snowflake(session.channel.rawValue), in: Snowflake(session.guild.rawValue))
             .filter { !bots.contains($0.rawValue) }.map { UserID($0.rawValue) }
-        let channelShare = try? await context.ledger.voiceChannelSettings(session).voteSkipShare
+        // Through the settings cache (warmed with the guild's by `run`), like every channel setting.
+        let channelShare = try? await context.settings.settings(of: session).voteSkipShare
         return SkipVoteContext(listeners: Set(listeners), share: channelShare ?? settings.effectiveVoteSkipShare, to: to)
     }
 
@@ -167,13 +172,20 @@ struct MusicCommands: Sendable {
         // A bound session's play is decided over this master's copy: queuing saves, so a stale
         // copy is refused by the compare-and-set and the command handled again over the stored
         // record. A session that looks unbound is read afresh: routing and refusals depend on it.
+        // The fresh read and what routing needs come in one round trip (`guildSessions`).
         var read = driver.cachedRecord(session)
-        if read?.binding == nil { read = try await driver.record(session) }
+        var sessions: GuildSessions?
+        if read?.binding == nil {
+            let fresh = try await context.state.guildSessions(in: session.guild, record: session)
+            driver.remember(fresh.record, for: session)
+            read = fresh.record
+            sessions = fresh
+        }
         let record = read
         var routing = RoutingSnapshot(live: [])
         var present: Set<WorkerID> = []
         if record?.binding == nil {
-            (routing, present) = try await snapshot(for: session, record: record)
+            (routing, present) = try await snapshot(for: session, record: record, read: sessions)
             if case .failure = SessionRouting.choose(for: session, in: routing) {
                 // The last pass's view of live workers may miss one that came alive since.
                 (routing, present) = try await snapshot(for: session, record: record, fresh: true)
@@ -227,12 +239,17 @@ struct MusicCommands: Sendable {
     /// come from the last reconciliation pass (`LiveWorkerView`) unless `fresh` or that reading
     /// is older than two passes; bindings are always read (the save refuses a worker bound
     /// elsewhere in the guild, but the cap is decided here).
-    func snapshot(for session: SessionKey, record: SessionRecord?, fresh: Bool = false)
+    func snapshot(for session: SessionKey, record: SessionRecord?, fresh: Bool = false, read: GuildSessions? = nil)
         async throws -> (RoutingSnapshot, Set<WorkerID>)
     {
         let now = context.now()
-        async let members = context.state.workers(in: session.guild)
-        async let bound = context.state.boundSessions(in: session.guild)
+        // The guild's bindings and worker bots in one round trip (or as the caller just read them).
+        let guildSessions: GuildSessions
+        if !fresh, let read {
+            guildSessions = read
+        } else {
+            guildSessions = try await context.state.guildSessions(in: session.guild, record: nil)
+        }
         let maxAge = 2 * context.configuration.watchdogInterval.timeInterval
         let live: [WorkerStatus]
         if !fresh, let seen = driver.liveWorkers.live(at: now, maxAge: maxAge) {
@@ -241,7 +258,7 @@ struct MusicCommands: Sendable {
             live = try await context.state.liveWorkers(now: now)
         }
         let cap = await context.sessionCap(of: session.guild)
-        let present = try await members
+        let present = guildSessions.workers
         var candidates = live.filter { present.contains($0.worker) }
             .map { RoutingCandidate(worker: $0.worker, load: $0.load) }
         // A worker that may not connect and speak there is passed over (`VoicePermissions`).
@@ -252,7 +269,7 @@ struct MusicCommands: Sendable {
             return await group.reduce(into: [Int: [String]]()) { $0[$1.0] = $1.1 }
         }
         for (index, names) in missing { candidates[index].missing = names }
-        return (RoutingSnapshot(live: candidates, bindings: try await bound, affinity: record?.lastWorker, cap: cap), present)
+        return (RoutingSnapshot(live: candidates, bindings: guildSessions.bindings, affinity: record?.lastWorker, cap: cap), present)
     }
 
     /// While the guild has fewer worker bots than its cap, an invite link for one that is not there
@@ -269,9 +286,10 @@ struct MusicCommands: Sendable {
     @discardableResult
     func releaseAbandoned(in guild: GuildID, for session: SessionKey? = nil,
                           leftBy movers: Set<UserID>? = nil) async throws -> Bool {
-        let bots = try await botIDs(in: guild)
+        let sessions = try await context.state.guildSessions(in: guild, record: nil)
+        let bots = botIDs(among: sessions.workers)
         var released = false
-        for binding in try await context.state.boundSessions(in: guild) where binding.session != session {
+        for binding in sessions.bindings where binding.session != session {
             let humans = context.cache.voiceMembers(of: Snowflake(binding.session.channel.rawValue),
                                                     in: Snowflake(guild.rawValue))
                 .filter { !bots.contains($0.rawValue) }
@@ -296,8 +314,13 @@ struct MusicCommands: Sendable {
 
     /// User ids that are bots: the worker bots (configured and registered) and the master.
     func botIDs(in guild: GuildID) async throws -> Set<UInt64> {
+        botIDs(among: try await context.state.workers(in: guild))
+    }
+
+    /// The same, with the guild's registered worker bots already read.
+    func botIDs(among workers: Set<WorkerID>) -> Set<UInt64> {
         Set(context.configuration.workerBots.map(\.rawValue))
-            .union(try await context.state.workers(in: guild).map(\.rawValue))
+            .union(workers.map(\.rawValue))
             .union(context.cache.botUserID.map { [$0.rawValue] } ?? [])
     }
 

@@ -22,6 +22,13 @@ final class SessionDriver: Sendable {
     /// master just handled costs one round trip (the save) instead of two.
     private let cache = Mutex<[SessionKey: SessionRecord]>([:])
     private let lanes = SessionLanes()
+    /// Now-playing messages posted for a session waiting for a job's answer, not saved yet: the
+    /// id rides with the session's next save (the answer's), one round trip fewer on a cold
+    /// `/play` (docs/performance.md); `boardSaveDelay` later it is saved on its own if no save
+    /// took it.
+    private let unsavedBoards = Mutex<[SessionKey: MessageID]>([:])
+    /// How long a posted message's id waits for the session's next save.
+    static let boardSaveDelay: Duration = .seconds(2)
     /// The live workers as the last reconciliation pass read them, for routing.
     let liveWorkers = LiveWorkerView()
     /// How many times an input is handled again after losing a compare-and-set race.
@@ -58,7 +65,9 @@ final class SessionDriver: Sendable {
     /// This master's copy of the record, without reading the store.
     func cachedRecord(_ session: SessionKey) -> SessionRecord? { cache.withLock { $0[session] } }
 
-    private func remember(_ record: SessionRecord?, for session: SessionKey) {
+    /// Keeps `record` as this master's copy (read by a caller in the same round trip as other
+    /// state, `StateStore.guildSessions`).
+    func remember(_ record: SessionRecord?, for session: SessionKey) {
         cache.withLock { cache in
             if let record {
                 // Bounded: sessions this master touched lately; a miss costs one read.
@@ -86,6 +95,15 @@ final class SessionDriver: Sendable {
                 known: SessionRecord?? = nil, rebuild: Rebuild? = nil) async throws -> SessionRecord
     {
         try await lanes.serialize(session) {
+            // A posted now-playing message not saved yet is saved with this input; if this
+            // handling throws before a save, it waits for the next one again.
+            let board = self.unsavedBoards.withLock { $0.removeValue(forKey: session) }
+            var boardSaved = board == nil
+            defer {
+                if !boardSaved, let board {
+                    self.unsavedBoards.withLock { boards in if boards[session] == nil { boards[session] = board } }
+                }
+            }
             var current: SessionRecord?
             if let known { current = known } else { current = try await self.record(session, cached: true) }
             var input = input
@@ -97,13 +115,15 @@ final class SessionDriver: Sendable {
                     return fresh
                 }()
                 var machine = MusicSession(record: before, policy: self.policy)
-                let effects = machine.handle(input, now: self.context.now())
+                let effects = machine.handle(input, now: self.context.now(), posted: board)
                 let after = machine.record
                 guard case .persist? = effects.first else {
+                    boardSaved = true  // nothing changed: the record has that message already
                     await self.effects.carryOut(effects, before: before, after: after, driver: self)
                     return after
                 }
                 if try await self.save(after, over: current, due: machine.nextDue) {
+                    boardSaved = true
                     if case .observed = input { SessionEffectRunner.countRepairs(before: before, after: after, effects) }
                     await self.effects.carryOut(Array(effects.dropFirst()), before: before, after: after, driver: self)
                     return after
@@ -115,6 +135,32 @@ final class SessionDriver: Sendable {
                                   message: "session \(session) keeps changing under concurrent masters; try again")
         }
     }
+
+    /// The master posted `message` as the session's now-playing message. While the session
+    /// waits for a job's answer (a join, a play), the answer's save will carry the id; else,
+    /// or when no save came within `boardSaveDelay`, it is saved on its own. A master that stops
+    /// meanwhile leaves that message behind (the next master posts a new one), as one that
+    /// stopped between posting and saving always did.
+    func boardPosted(_ message: MessageID, in session: SessionKey) async throws {
+        guard let record = cachedRecord(session), !record.pending.isEmpty else {
+            try await handle(.boardPosted(message), in: session)
+            return
+        }
+        unsavedBoards.withLock { $0[session] = message }
+        effects.later(after: Self.boardSaveDelay) { [self] in
+            let left = unsavedBoards.withLock { boards in boards[session] == message ? boards.removeValue(forKey: session) : nil }
+            guard let left else { return }  // saved with another input meanwhile
+            do {
+                try await handle(.boardPosted(left), in: session)
+            } catch {
+                context.logger.warning("could not save the now-playing message",
+                                       metadata: ["session.key": "\(session)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// The now-playing message posted for `session` and not saved yet, if any.
+    func unsavedBoard(_ session: SessionKey) -> MessageID? { unsavedBoards.withLock { $0[session] } }
 
     /// Saves `record` over `stored`. A session with nothing left to remember (unbound, nothing
     /// queued or played, no job out, not `/stay`) is deleted rather than kept.

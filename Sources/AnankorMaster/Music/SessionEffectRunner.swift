@@ -39,6 +39,15 @@ final class SessionEffectRunner: Sendable {
 
     private func background(_ item: @escaping @Sendable () async -> Void) { workQueue.yield(item) }
 
+    /// Runs `item` in the background after `delay` (on the master's clock), or at once when the
+    /// master shuts down meanwhile.
+    func later(after delay: Duration, _ item: @escaping @Sendable () async -> Void) {
+        background { [clock = context.clock] in
+            try? await clock.sleep(for: delay)
+            await item()
+        }
+    }
+
     func carryOut(_ effects: [SessionEffect], before: SessionRecord, after: SessionRecord, driver: SessionDriver) async {
         let session = after.session
         if before.binding?.worker != after.binding?.worker {
@@ -104,7 +113,16 @@ final class SessionEffectRunner: Sendable {
     /// acknowledgement names it. A send that fails is logged: the job's deadline answers the
     /// member, and reconciliation repeats what is still needed.
     private func send(_ id: SessionJobID, _ job: SessionJob, for session: SessionKey, to worker: WorkerID) async {
-        let body = Self.job(job, for: session)
+        // A join or a play carries the guild's SponsorBlock categories (this master's settings
+        // cache, read by the command already), so the worker does not read the guild's settings.
+        var sponsorBlock: [String]?
+        switch job {
+        case .connect, .play:
+            sponsorBlock = try? await context.settings.settings(of: session.guild).effectiveSponsorBlockCategories
+        default:
+            break
+        }
+        let body = Self.job(job, for: session, sponsorBlock: sponsorBlock)
         do {
             try await withSpan("send \(body.kind)", ofKind: .producer) { span in
                 span.attributes[SpanAttributeName.jobKind] = body.kind
@@ -121,13 +139,13 @@ final class SessionEffectRunner: Sendable {
         }
     }
 
-    static func job(_ job: SessionJob, for session: SessionKey) -> Job {
+    static func job(_ job: SessionJob, for session: SessionKey, sponsorBlock: [String]? = nil) -> Job {
         switch job {
         case .connect(let textChannel):
-            .voiceConnect(VoiceConnectJob(session: session, textChannel: textChannel))
+            .voiceConnect(VoiceConnectJob(session: session, textChannel: textChannel, sponsorBlock: sponsorBlock))
         case .play(let entry, let position, let paused, let volume):
             .playbackPlay(PlaybackPlayJob(session: session, entry: entry, startPositionMs: position, volume: volume,
-                                          paused: paused))
+                                          paused: paused, sponsorBlock: sponsorBlock))
         case .pause(let paused): .playerUpdate(PlayerUpdateJob(session: session, paused: paused))
         case .seek(let position): .playerUpdate(PlayerUpdateJob(session: session, positionMs: position))
         case .volume(let level): .playerUpdate(PlayerUpdateJob(session: session, volume: level))
@@ -188,11 +206,13 @@ final class SessionEffectRunner: Sendable {
 
     private func refreshBoard(_ session: SessionKey, driver: SessionDriver) async {
         do {
-            guard let record = try await driver.record(session, cached: true), record.binding != nil,
+            guard var record = try await driver.record(session, cached: true), record.binding != nil,
                 let channel = record.textChannel
             else { return }
+            // A message posted but not saved yet is edited, not posted again.
+            if record.boardMessage == nil { record.boardMessage = driver.unsavedBoard(session) }
             if let posted = await board.show(record, in: channel), posted != record.boardMessage {
-                try await driver.handle(.boardPosted(posted), in: session)
+                try await driver.boardPosted(posted, in: session)
             }
         } catch {
             context.logger.warning("could not refresh the now-playing message",

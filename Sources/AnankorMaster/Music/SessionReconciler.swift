@@ -221,8 +221,9 @@ final class SessionReconciler: Sendable {
     /// someone back resumes what was paused that way; skip votes of those who left stop counting).
     func voiceChanged(in guild: GuildID) async {
         do {
-            let bots = try await music.botIDs(in: guild)
-            for binding in try await context.state.boundSessions(in: guild) {
+            let sessions = try await context.state.guildSessions(in: guild, record: nil)
+            let bots = music.botIDs(among: sessions.workers)
+            for binding in sessions.bindings {
                 let humans = context.cache.voiceMembers(of: Snowflake(binding.session.channel.rawValue),
                                                         in: Snowflake(guild.rawValue))
                     .filter { !bots.contains($0.rawValue) }

@@ -44,6 +44,19 @@ final class GuildSettingsCache: Sendable {
         return settings
     }
 
+    /// Makes sure the guild's and the voice channel's settings are both fresh, reading whatever
+    /// is not in one round trip (`Ledger.settings(of:)`): a command in a voice channel uses both
+    /// (the DJ gate, a fresh session's volume), which cost two reads on a guild's first command.
+    func warm(_ session: SessionKey) async throws(LedgerError) {
+        let now = ContinuousClock.now
+        let guildFresh = entries.withLock { $0[session.guild] }.map { now - $0.readAt < lifetime } ?? false
+        let channelFresh = channels.withLock { $0[session] }.map { now - $0.readAt < lifetime } ?? false
+        guard !guildFresh || !channelFresh else { return }
+        let (guild, channel) = try await ledger.settings(of: session)
+        remember(guild, for: session.guild, at: now)
+        remember(channel, at: now)
+    }
+
     /// Records settings this master just saved.
     func remember(_ settings: GuildSettings, for guild: GuildID, at now: ContinuousClock.Instant = .now) {
         entries.withLock { entries in

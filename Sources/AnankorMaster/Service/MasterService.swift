@@ -129,7 +129,8 @@ public final class MasterService: Service, Sendable {
                         case .guildCreate, .guildDelete: guilds.record(cache.guildCount)
                         default: break
                         }
-                        self.route(shardEvent.event, dispatcher: dispatcher, voiceChecks: voiceChecks, into: &handlers)
+                        self.route(shardEvent.event, dispatcher: dispatcher, voiceChecks: voiceChecks, driver: driver,
+                                   into: &handlers)
                     }
                 }
             }
@@ -162,6 +163,7 @@ public final class MasterService: Service, Sendable {
     }
 
     private func route(_ event: GatewayEvent, dispatcher: InteractionDispatcher, voiceChecks: CoalescedWork<GuildID>,
+                       driver: SessionDriver,
                        into handlers: inout DiscardingTaskGroup) {
         switch event {
         case .ready(let ready):
@@ -172,10 +174,22 @@ public final class MasterService: Service, Sendable {
             handlers.addTask { await dispatcher.handle(message) }
         case .voiceStateUpdate(let voice):
             guard let guild = voice.guildID else { return }
+            if Self.isBoundBotInItsChannel(voice, driver: driver) { return }
             voiceChecks.request(GuildID(guild.rawValue))
         default:
             break
         }
+    }
+
+    /// Whether `voice` is a worker bot's own state in the channel its session (as this master
+    /// last saved or read it) is bound to: its join after a bind, a mute change. The voice check
+    /// counts humans only, so it would find nothing new, and it reads the guild's sessions
+    /// (docs/performance.md). Everything else is checked: humans, a bot leaving or moved
+    /// elsewhere (a dead worker's bot being taken out), a bot this master has no record for.
+    static func isBoundBotInItsChannel(_ voice: DiscordKit.VoiceState, driver: SessionDriver) -> Bool {
+        guard let guild = voice.guildID, let channel = voice.channelID else { return false }
+        let session = SessionKey(guild: GuildID(guild.rawValue), channel: ChannelID(channel.rawValue))
+        return driver.cachedRecord(session)?.binding?.worker.rawValue == voice.userID.rawValue
     }
 
     /// Worker events, shared with other masters through the consumer group. A handler failure

@@ -66,6 +66,42 @@ struct MusicSessionEventTests {
         #expect(driver.record.nowPlaying?.entry.track.title == "b")
     }
 
+    @Test("a message posted meanwhile is taken in by the next input's step: one save holds both")
+    func boardWithTheNextInput() throws {
+        var driver = SessionDriver()
+        let bind = driver.command(1, F.play(["a"], routing: F.routing([F.w1])))
+        let connect = try #require(bind.sent.first)
+        let answer = SessionInput.worker(F.w1, .jobAcked(connect.id))
+        var together = driver.session
+        let effects = together.handle(answer, now: driver.now, posted: MessageID(901))
+        let saves = effects.filter { if case .persist = $0 { true } else { false } }
+        #expect(saves.count == 1)
+        guard case .persist(let saved)? = effects.first else {
+            Issue.record("the step must save first")
+            return
+        }
+        #expect(saved.version == driver.record.version + 1, "one version, as one compare-and-set")
+        #expect(saved.boardMessage == MessageID(901))
+        #expect(saved.binding?.voice == .connected)
+        #expect(!effects.sent.isEmpty, "the play job goes out as it would without the message")
+        // The same record as the two inputs one after the other, save for the version.
+        var apart = driver.session
+        _ = apart.handle(.boardPosted(MessageID(901)), now: driver.now)
+        _ = apart.handle(answer, now: driver.now)
+        var expected = apart.record
+        expected.version = saved.version
+        #expect(saved == expected)
+
+        // A message replacing another retires it, even when the input alone changes nothing.
+        var playing = SessionDriver.playing()
+        var machine = playing.session
+        let replaced = machine.handle(.presence([F.member]), now: playing.now, posted: MessageID(902))
+        #expect(replaced.contains(.retireBoard(F.board)))
+        #expect(machine.record.boardMessage == MessageID(902))
+        #expect(machine.record.version == playing.record.version + 1)
+        #expect(playing.send(.presence([F.member])).isEmpty, "without the message: nothing to save")
+    }
+
     @Test("a new now-playing message retires the old one; a new text channel starts a new message")
     func board() {
         var driver = SessionDriver.playing()
