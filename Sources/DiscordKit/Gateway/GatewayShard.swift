@@ -183,6 +183,9 @@ public final class GatewayShard: Service, Sendable {
 
     /// After a hand-over: no connection until the shard is cancelled or shut down.
     private func park() async throws {
+        // The machine learns the connection is gone (not connected any more); the session it
+        // keeps is not used again here: the next holder resumes it.
+        state.withLock { _ = $0.machine.connectionClosed(closeCode: Int(GatewayStateMachine.reconnectCloseCode)) }
         markParked()
         logger.info("gateway session handed over")
         while true { try await time.sleep(.seconds(3_600)) }
