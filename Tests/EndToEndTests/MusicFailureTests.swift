@@ -281,6 +281,9 @@ struct MusicFailureTests {
                 let boards = await world.nowPlayingMessages()
                 return boards.count == 1 && boards[0].edited && boards[0].embed?.contains(next) == true
             }, "the same message is edited, not re-posted")
+            // The bus reaches the new master before its gateway does (the shard's lease and
+            // READY); an interaction needs the gateway.
+            #expect(await world.eventually(timeout: .seconds(30)) { stage.mastersReady }, "the new master's gateway is up")
             #expect(try await alice.run("queue").text.contains(next))
         }
     }
@@ -325,6 +328,28 @@ struct MusicFailureTests {
                 return moved.track?.title == before.track?.title && moved.position >= 60_000 && !moved.paused
             }, "the same track goes on on the surviving node, not from the start")
             #expect(await stage.boundBot("Lounge") == bot, "members notice nothing: same bot, same session")
+        }
+    }
+
+    @Test("a trackEnd lost while another Lavalink node is down: the master still sees the player and moves on",
+          arguments: Mode.allCases)
+    func lostTrackEndWithANodeDown(mode: Mode) async throws {
+        var plan = SandboxWorld.Plan.testing
+        plan.extraLavalinkNodes = 1
+        try await withStage(mode, plan: plan) { stage in
+            let world = stage.world
+            let alice = stage.member("alice")
+            let bot = try await Self.startPlaying(stage)
+            let (_, node) = try #require(await stage.playerAndNode(of: bot))
+            let idle = try #require(world.lavalinkNodes.first { $0 !== node })
+            let next = try #require(boldTitle(try await alice.run("play", ["query": "https://youtu.be/next-up"]).text))
+            // The node without the player dies and stays down; the track then ends unheard.
+            await idle.kill()
+            await node.dropTrackEnds(guildId: "\(world.guild)")
+            await node.advance(byMilliseconds: 7 * 60_000)
+            #expect(await world.eventually(timeout: .seconds(25)) {
+                await stage.player(in: "Lounge")?.track?.title == next
+            }, "the next entry starts without /skip, although one node cannot be asked")
         }
     }
 

@@ -140,11 +140,14 @@ final class SessionReconciler: Sendable {
         let seenBefore = marks.withLock { $0.strays }
         for worker in workers {
             // Players first, bindings after: a player that exists had its binding saved before it.
-            guard let players = await players(of: worker) else { continue }
+            guard let read = await players(of: worker) else { continue }
+            let players = read.players
             let bindings = try await context.state.boundSessions(of: worker)
             context.logger.debug("observed players", metadata: ["worker.id": "\(worker)", "players": "\(players.count)",
-                                                                  "sessions": "\(bindings.count)"])
+                                                                  "sessions": "\(bindings.count)", "complete": "\(read.complete)"])
             for binding in bindings {
+                // With a node unread, a player not found may live there: only what was seen counts.
+                guard read.complete || players[binding.session.guild.description] != nil else { continue }
                 let observed = players[binding.session.guild.description].map { player in
                     ObservedPlayer(entry: player.track.flatMap(Self.entry(in:)), positionMs: player.state.position,
                                    paused: player.paused, at: now)
@@ -165,27 +168,31 @@ final class SessionReconciler: Sendable {
         for (worker, guild) in destroy { await endStray(of: worker, in: guild) }
     }
 
-    /// The players of `worker` on every node, by guild id; nil when they cannot all be read (no
-    /// saved Lavalink session yet, a node unreachable, a session Lavalink no longer knows).
-    private func players(of worker: WorkerID) async -> [String: Player]? {
+    /// The players of `worker` on the nodes that answered, by guild id, and whether every node
+    /// with a saved session answered. A node that is down (killed, restarting) must not blind the
+    /// reconciliation of players that moved to the others: those are still seen and repaired.
+    /// Nil when nothing could be read (no saved Lavalink session yet, no node answered).
+    private func players(of worker: WorkerID) async -> (players: [String: Player], complete: Bool)? {
         guard !nodes.isEmpty,
             let info = try? await context.state.resumeInfo(for: ResumeKey(bot: UserID(worker.rawValue), shard: 0))
         else { return nil }
         let sessions = info.lavalinkSessions(nodeNames: nodes.map(\.name))
         guard !sessions.isEmpty else { return nil }
         var players: [String: Player] = [:]
+        var answered = 0
         for node in nodes {
             guard let id = sessions[node.name] else { continue }
             do {
                 for player in try await node.rest.players(sessionId: id) { players[player.guildId] = player }
+                answered += 1
             } catch {
                 context.logger.debug("could not read a worker's players", metadata: [
                     "worker.id": "\(worker)", "lavalink.node": "\(node.name)", "error": "\(error)",
                 ])
-                return nil
             }
         }
-        return players
+        guard answered > 0 else { return nil }
+        return (players, answered == sessions.count)
     }
 
     /// A player that plays for no session (seen so on two passes): ended, so nobody hears music
