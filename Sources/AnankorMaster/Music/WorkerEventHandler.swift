@@ -31,10 +31,8 @@ struct WorkerEventHandler: Sendable {
         case .workerOffline(let offline):
             // Its sessions hold their jobs for the grace period (a spare may take the token over),
             // then move to another bot or end with a notice. New sessions are not routed to it.
-            // A worker that handed its token over left its players playing: the spare plays on.
             driver.liveWorkers.forget(offline.worker)
-            let report: WorkerReport = offline.playersKept == true ? .handingOver : .offline
-            try await everySession(of: offline.worker) { .worker(offline.worker, report) }
+            try await everySession(of: offline.worker) { .worker(offline.worker, .offline) }
         case .workerOnline(let online):
             try await everySession(of: online.worker) { .worker(online.worker, .online) }
         case .queueEmpty:
