@@ -29,9 +29,16 @@ struct AnankorChaos: AsyncParsableCommand {
     @Option(help: "The anankor executable (default: beside this one).")
     var anankor: String?
 
+    @Flag(help: "Keep every run's process logs in <output>/logs/<fault>-<seed>/, not only a failed run's.")
+    var keepLogs = false
+
     func run() async throws {
         // The smoke takes Redis down once (5 s); the longer outages only differ in duration.
-        var selected = smoke ? FaultKind.allCases.filter { $0 != .redisDown15s && $0 != .redisDown30s } : FaultKind.allCases
+        // With no free bot, the stopped variant takes the same path after its notice as the killed
+        // one (and its hand-over is exercised by worker-sigterm-no-spare): the killed one is enough.
+        var selected = smoke
+            ? FaultKind.allCases.filter { ![.redisDown15s, .redisDown30s, .workerTermNoFreeBot].contains($0) }
+            : FaultKind.allCases
         if let faults {
             selected = try faults.split(separator: ",").map { name in
                 guard let fault = FaultKind(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
@@ -62,7 +69,8 @@ struct AnankorChaos: AsyncParsableCommand {
                 print("chaos: \(fault.rawValue) run \(run)/\(runsPerFault) seed \(runSeed)")
                 let record = await ChaosRun(fault: fault, seed: runSeed, settings: settings, program: program,
                                             logger: logger,
-                                            logDirectory: URL(fileURLWithPath: output).appendingPathComponent("logs"))
+                                            logDirectory: URL(fileURLWithPath: output).appendingPathComponent("logs"),
+                                            keepAllLogs: keepLogs)
                     .execute()
                 let verdict = Verdict(record)
                 print("  " + Self.line(verdict))

@@ -161,7 +161,8 @@ final class ChaosCluster: Sendable {
                     .joined(separator: ","),
                 "REDIS_URL": "redis://127.0.0.1:\(startedProxy.port)",
                 "DYNAMODB_TABLE": "chaos-\(run)",
-                "ANANKOR_LOG_LEVEL": "info",
+                // ANANKOR_CHAOS_LOG_LEVEL=debug for a run whose logs (--keep-logs) should say more.
+                "ANANKOR_LOG_LEVEL": ProcessInfo.processInfo.environment["ANANKOR_CHAOS_LOG_LEVEL"] ?? "info",
                 "ANANKOR_LOG_FORMAT": "json",
                 "ANANKOR_IDLE_TIMEOUT": "1h",
             ]

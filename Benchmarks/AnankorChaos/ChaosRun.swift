@@ -38,6 +38,8 @@ struct RunRecord: Sendable {
     var drainEnd: Double
     var noticeAt: Double?
     var takeoverAt: Double?
+    /// With no free bot: when the victim's process was started again (Unix ms).
+    var victimRestartAt: Double?
     /// With the only master dead, interactions sent before this moment had nobody to answer them.
     var noMasterUntil: Double?
     /// When the store came back after a Redis outage (Unix ms).
@@ -85,6 +87,8 @@ struct ChaosRun: Sendable {
     let logger: Logger
     /// Where a failed run's process logs are kept (`<fault>-<seed>/<process>.log`).
     var logDirectory: URL?
+    /// Keep every run's logs there, not only a failed run's (`--keep-logs`).
+    var keepAllLogs = false
 
     func execute() async -> RunRecord {
         var generator = SeededGenerator(seed: seed)
@@ -95,7 +99,7 @@ struct ChaosRun: Sendable {
         let world: ChaosWorld
         do {
             world = try await ChaosWorld.start(guilds: settings.guilds, channels: settings.lanesPerGuild,
-                                               bots: settings.lanesPerGuild + 1, logger: logger)
+                                               bots: settings.lanesPerGuild + (fault.leavesABotFree ? 1 : 0), logger: logger)
         } catch {
             record.setupError = "the Discord emulator did not start: \(error)"
             return record
@@ -155,12 +159,20 @@ struct ChaosRun: Sendable {
                                             victimBot: record.victimBot, generator: &generator)
             record.faultAt = injected.faultAt
             record.noMasterUntil = injected.noMasterUntil
-            // The window: takeovers and notices.
-            let windowEnd = ContinuousClock.now + min(fault.window, settings.longestWindow)
+            // The window: takeovers and notices. With no free bot, long enough for the restarted
+            // process to take its token and the members' `/play` to resume on it.
+            var window = min(fault.window, settings.longestWindow)
+            if let restart = fault.restartsVictimAfter { window = max(window, restart + .seconds(12)) }
+            let windowEnd = ContinuousClock.now + window
             while ContinuousClock.now < windowEnd {
                 if record.takeoverAt == nil, fault.expectsTakeover, let bot = record.victimBot,
                    cluster.liveWorkers.contains(where: { $0.heldBot == bot && $0.process.pid != injected.victimPID }) {
                     record.takeoverAt = unixMilliseconds()
+                }
+                if record.victimRestartAt == nil, let restart = fault.restartsVictimAfter,
+                   unixMilliseconds() >= injected.faultAt + Double(restart.components.seconds * 1000) {
+                    _ = try cluster.startWorker()
+                    record.victimRestartAt = unixMilliseconds()
                 }
                 try await Task.sleep(for: .milliseconds(250))
             }
@@ -216,9 +228,10 @@ struct ChaosRun: Sendable {
             let first = json["responses"]?.arrayValue?.compactMap { $0["at_unix_ms"]?.doubleValue }.min()
             record.responseTimes[issued.interaction] = (created, first)
         }
-        if Verdict(record).failed {
-            if record.logTail == nil { record.logTail = cluster.logTails() }
-            if let logDirectory { cluster.keepLogs(in: logDirectory.appendingPathComponent("\(fault.rawValue)-\(seed)")) }
+        let failed = Verdict(record).failed
+        if failed, record.logTail == nil { record.logTail = cluster.logTails() }
+        if failed || keepAllLogs, let logDirectory {
+            cluster.keepLogs(in: logDirectory.appendingPathComponent("\(fault.rawValue)-\(seed)"))
         }
         await cluster.stop()
         await world.stop()
@@ -244,13 +257,17 @@ struct ChaosRun: Sendable {
     /// The members' reactions during the window: a crash notice is answered with `/play`.
     private func react(members: Members, world: ChaosWorld, since: Double) async {
         var answered: Set<Int> = []
+        var tried: [Int: Double] = [:]
         while !Task.isCancelled {
             for lane in world.lanes where !answered.contains(lane.index) {
+                if let last = tried[lane.index], unixMilliseconds() - last < 1_500 { continue }
                 let notices = await members.posts(in: lane, since: since)
-                    .filter { $0.message.content.hasPrefix("Playback crashed") }
+                    .filter { Self.isStopNotice($0.message.content) }
                 if !notices.isEmpty {
-                    answered.insert(lane.index)
-                    await members.play(lane: lane)
+                    tried[lane.index] = unixMilliseconds()
+                    // With no bot free, `/play` is refused until one is (the restarted process):
+                    // the member tries again, as people do.
+                    if await members.play(lane: lane).queued { answered.insert(lane.index) }
                 }
             }
             try? await Task.sleep(for: .milliseconds(200))
@@ -274,7 +291,13 @@ struct ChaosRun: Sendable {
     }
 
     private func firstNotice(members: Members, lane: ChaosLane, since: Double) async -> Double? {
-        await members.posts(in: lane, since: since).first { $0.message.content.hasPrefix("Playback crashed") }?.at
+        await members.posts(in: lane, since: since).first { Self.isStopNotice($0.message.content) }?.at
+    }
+
+    /// "Playback crashed, retry /play" (a worker died) or "The music bot in #… was stopped"
+    /// (stopped by its operator), when no other bot could take the session.
+    static func isStopNotice(_ content: String) -> Bool {
+        content.hasPrefix("Playback crashed") || (content.hasPrefix("The music bot in") && content.contains("was stopped"))
     }
 
     private struct Injection {
@@ -292,7 +315,8 @@ struct ChaosRun: Sendable {
     private func inject(into cluster: ChaosCluster, world: ChaosWorld, observer: Observer, victim: ChaosLane,
                         victimBot: UInt64?, generator: inout SeededGenerator) async throws -> Injection {
         switch fault {
-        case .workerKillWithSpare, .workerKillNoSpare, .workerTermWithSpare, .workerTermNoSpare, .trackEndsWhileWorkerDown:
+        case .workerKillWithSpare, .workerKillNoSpare, .workerTermWithSpare, .workerTermNoSpare, .trackEndsWhileWorkerDown,
+             .workerKillNoFreeBot, .workerTermNoFreeBot:
             guard let bot = victimBot, let holder = cluster.holder(of: bot) else {
                 throw ChaosError("no worker process holds the victim lane's bot")
             }
@@ -316,7 +340,7 @@ struct ChaosRun: Sendable {
                 }
             }
             let at = unixMilliseconds()
-            if fault == .workerTermWithSpare || fault == .workerTermNoSpare {
+            if fault == .workerTermWithSpare || fault == .workerTermNoSpare || fault == .workerTermNoFreeBot {
                 holder.process.terminate()
             } else {
                 await holder.process.crash()

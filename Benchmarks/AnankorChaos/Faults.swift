@@ -6,6 +6,8 @@ enum FaultKind: String, CaseIterable, Codable, Sendable {
     case workerKillNoSpare = "worker-kill9-no-spare"
     case workerTermWithSpare = "worker-sigterm-with-spare"
     case workerTermNoSpare = "worker-sigterm-no-spare"
+    case workerKillNoFreeBot = "worker-kill9-no-free-bot"
+    case workerTermNoFreeBot = "worker-sigterm-no-free-bot"
     case masterKillAlone = "master-kill9-alone"
     case masterKillOneOfTwo = "master-kill9-one-of-two"
     case redisDown5s = "redis-kill9-5s"
@@ -21,7 +23,7 @@ enum FaultKind: String, CaseIterable, Codable, Sendable {
 
     var spares: Int {
         switch self {
-        case .workerKillNoSpare, .workerTermNoSpare: 0
+        case .workerKillNoSpare, .workerTermNoSpare, .workerKillNoFreeBot, .workerTermNoFreeBot: 0
         default: 1
         }
     }
@@ -29,13 +31,25 @@ enum FaultKind: String, CaseIterable, Codable, Sendable {
     /// Kills or stops the worker of the victim lane.
     var hitsWorker: Bool {
         switch self {
-        case .workerKillWithSpare, .workerKillNoSpare, .workerTermWithSpare, .workerTermNoSpare, .trackEndsWhileWorkerDown: true
+        case .workerKillWithSpare, .workerKillNoSpare, .workerTermWithSpare, .workerTermNoSpare, .trackEndsWhileWorkerDown,
+             .workerKillNoFreeBot, .workerTermNoFreeBot: true
         default: false
         }
     }
 
-    /// Members are told the playback crashed and start it again with `/play`.
-    var expectsNotice: Bool { self == .workerKillNoSpare || self == .workerTermNoSpare }
+    /// Members are told the playback crashed (or the bot was stopped) and start it again with `/play`.
+    var expectsNotice: Bool {
+        [.workerKillNoSpare, .workerTermNoSpare, .workerKillNoFreeBot, .workerTermNoFreeBot].contains(self)
+    }
+
+    /// The world has one worker bot more than channels in each guild, so a bot is free when a
+    /// worker dies; the no-free-bot faults have exactly one bot per channel, all of them busy.
+    var leavesABotFree: Bool { self != .workerKillNoFreeBot && self != .workerTermNoFreeBot }
+
+    /// With no free bot, the victim's process is started again this long after the fault (as its
+    /// supervisor would, or an operator's restart), after the notice's promise: the members'
+    /// `/play` then resumes the kept queue on the same bot.
+    var restartsVictimAfter: Duration? { leavesABotFree ? nil : .seconds(6) }
 
     /// A spare takes the victim's token over.
     var expectsTakeover: Bool {
@@ -67,7 +81,9 @@ enum FaultKind: String, CaseIterable, Codable, Sendable {
         switch self {
         case .workerKillWithSpare: "spare holds the token ≤ 5 s, ≤ 1 s of silence after it"
         case .workerTermWithSpare: "spare holds the token ≤ 1 s"
-        case .workerKillNoSpare, .workerTermNoSpare: "crash notice ≤ 5 s; the dead bot's player stopped; /play resumes"
+        case .workerKillNoSpare, .workerTermNoSpare: "another bot plays on; the dead bot's player stopped"
+        case .workerKillNoFreeBot, .workerTermNoFreeBot:
+            "crash notice ≤ 5 s; the dead bot's player stopped; /play resumes once its process is back"
         case .masterKillAlone: "queues and boards carry on; every interaction answered"
         case .masterKillOneOfTwo: "the other master runs the shard ≤ 10 s; queues and boards carry on; every interaction answered"
         case .redisDown5s, .redisDown15s, .redisDown30s: "every interaction answered; no session stuck after recovery"

@@ -201,7 +201,10 @@ struct Verdict: Sendable, Codable {
         let lane = record.lanes[record.victimLane]
         if let notice = record.noticeAt { noticeMs = notice - record.faultAt }
         if record.fault.expectsNotice, let bot = record.victimBot {
-            let heard = record.snapshots.last { $0.at > record.faultAt && $0.players.contains { $0.bot == bot && $0.guild == lane.guild && $0.audible } }
+            // Until its process was started again (no free bot): the bot then plays for `/play`.
+            let until = record.victimRestartAt ?? .infinity
+            let heard = record.snapshots.last { $0.at > record.faultAt && $0.at < until
+                && $0.players.contains { $0.bot == bot && $0.guild == lane.guild && $0.audible } }
             phantomMs = heard.map { $0.at - record.faultAt } ?? 0
         }
         if let takeover = record.takeoverAt { takeoverMs = takeover - record.faultAt }

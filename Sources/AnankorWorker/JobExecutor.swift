@@ -14,6 +14,8 @@ extension WorkerBot {
     /// How long a completed job id is remembered (redeliveries come within minutes).
     static let jobRetention: Duration = .seconds(24 * 3600)
     static let jobBatch = 16
+    /// How long one read of the job stream waits for a job (see `consumeJobs`).
+    static let jobWait: Duration = .milliseconds(250)
 
     /// Runs until graceful shutdown (returns `.shutdown`) or cancellation (nil). Waits for the
     /// gateway first: every job needs it, and jobs left in the stream meanwhile are not lost.
@@ -33,8 +35,11 @@ extension WorkerBot {
             if Task.isShuttingDownGracefully { return .shutdown }
             let deliveries: [Delivery<Job>]
             do {
+                // A short wait: a graceful stop is seen only between two reads, and the hand-over
+                // to a spare (promised within a second of SIGTERM) starts after it. A job that
+                // comes meanwhile ends the wait at once, so this costs idle reads only.
                 deliveries = try await context.bus.receiveJobs(
-                    for: worker, as: context.configuration.consumer, limit: Self.jobBatch, waitingUpTo: .seconds(1))
+                    for: worker, as: context.configuration.consumer, limit: Self.jobBatch, waitingUpTo: Self.jobWait)
             } catch {
                 if Task.isCancelled { return nil }
                 logger.warning("could not receive jobs", metadata: ["error": "\(error)"])

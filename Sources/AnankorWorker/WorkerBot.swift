@@ -10,7 +10,10 @@ import Synchronization
 enum HoldEnd: Sendable {
     /// Renewal failed: another process holds the token now. Nothing was touched.
     case leaseLost
-    /// Graceful shutdown: voice left, `workerOffline` published, lease released.
+    /// Graceful shutdown. Handing over (`handsOverOnStop`): players left playing, the gateway
+    /// closed resumably, the resume records saved; `WorkerService` releases the lease once the
+    /// Lavalink connections are closed too. Otherwise: voice left, `workerOffline` published,
+    /// lease released.
     case shutdown
     /// The token cannot be used (Discord refused it): released; do not take it again.
     case refused(any Error)
@@ -77,6 +80,7 @@ final class WorkerBot: Service, Sendable {
     /// Nodes whose first `ready` was handled (players of a resumed session adopted).
     private let nodesSeen = Mutex<Set<String>>([])
     private let end = Mutex<HoldEnd?>(nil)
+    private let handedOverFlag = Mutex(false)
     /// Music session jobs this hold answered, for copies the bus delivers again.
     let answered = AnsweredJobs()
 
@@ -108,6 +112,9 @@ final class WorkerBot: Service, Sendable {
     /// How the run ended on its own (lease lost, graceful shutdown); nil while running or when it
     /// was cancelled (by its task, or because the gateway failed).
     var outcome: HoldEnd? { end.withLock { $0 } }
+    /// The graceful stop handed the token over (players playing, sessions resumable): the lease
+    /// is still to be released, after the Lavalink connections have closed.
+    var handedOver: Bool { handedOverFlag.withLock { $0 } }
 
     func run() async throws {
         let ended = await withTaskGroup(of: HoldEnd?.self) { group in
@@ -150,7 +157,9 @@ final class WorkerBot: Service, Sendable {
             group.cancelAll()
             return ended
         }
-        if case .shutdown = ended { await stepDown(reason: "shutdown") }
+        if case .shutdown = ended {
+            if context.configuration.handsOverOnStop { await handOver() } else { await stepDown(reason: "shutdown") }
+        }
         await voice.closeAll()
         end.withLock { $0 = ended }
     }
@@ -205,12 +214,14 @@ final class WorkerBot: Service, Sendable {
         return true
     }
 
-    func saveResumeRecords(now: Date) async {
+    /// - Parameter gatewayStates: the sessions to record (a hand-over passes what its closing
+    ///   gateway returned); the gateway's current ones when nil.
+    func saveResumeRecords(now: Date, gatewayStates: [Int: GatewayResumeState]? = nil) async {
         // A hold being torn down (cancelled, as when the process dies) must not overwrite the last
         // good records with the empty state of a gateway that is already closing: the next holder
         // resumes from them.
         guard !Task.isCancelled else { return }
-        let states = gateway.resumeStates
+        let states = gatewayStates ?? gateway.resumeStates
         let lavalink = ResumeRecords.encodeLavalink(lavalinkSessions.withLock { $0 })
         for shard in gateway.shards.map(\.configuration.shardID) {
             var gatewayState = states[shard]
@@ -247,6 +258,20 @@ final class WorkerBot: Service, Sendable {
 
     // MARK: Graceful shutdown
 
+    /// The first half of a hand-over, while jobs and events are no longer taken: the gateway is
+    /// closed with a code that keeps its sessions resumable and not opened again, and the resume
+    /// records get those sessions and the Lavalink ones, so a spare resumes where this process
+    /// stopped. Voice and players are left as they are: the music plays on meanwhile. The lease
+    /// is released by `WorkerService` after the group has stopped the Lavalink nodes: Lavalink
+    /// lets a session be resumed only once its previous connection has closed.
+    private func handOver() async {
+        let states = await gateway.handOver()
+        await saveResumeRecords(now: context.now(), gatewayStates: states)
+        handedOverFlag.withLock { $0 = true }
+        let playing = await voice.count
+        logger.info("handing the token over", metadata: ["voice.sessions": "\(playing)"])
+    }
+
     /// Leaves every voice channel (players destroyed), then tells the masters and frees the token.
     private func stepDown(reason: String) async {
         for session in await voice.sessions {
@@ -268,8 +293,10 @@ final class WorkerBot: Service, Sendable {
     /// they name were ended (`forgetResume`), forgets the resume records. A hold that failed for a
     /// passing reason keeps them, so whoever holds the token next still resumes.
     static func release(worker: WorkerID, lease: Lease, reason: String, shards: [Int], context: WorkerContext,
-                        events: EventPublisher, forgetResume: Bool = true, logger: Logger) async {
-        await events.publish(.workerOffline(WorkerOfflineEvent(worker: worker, reason: reason)))
+                        events: EventPublisher, forgetResume: Bool = true, playersKept: Bool = false,
+                        logger: Logger) async {
+        await events.publish(.workerOffline(WorkerOfflineEvent(worker: worker, reason: reason,
+                                                               playersKept: playersKept ? true : nil)))
         do {
             try await context.state.releaseLease(lease)
             try await context.state.removeWorker(worker)

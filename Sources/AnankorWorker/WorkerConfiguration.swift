@@ -70,6 +70,12 @@ public struct WorkerConfiguration: Sendable {
     public var clientName: String
     /// How often due reminders are looked for in the schedule.
     public var scheduleInterval: Duration
+    /// What a graceful stop does. True (`anankor worker`): hands the token over — players play
+    /// on, the gateway and Lavalink sessions are left resumable and their resume records kept, the
+    /// lease released at once — so a spare takes over without joining again, and with no spare
+    /// the masters stop the players and move the sessions as after a crash. False (`anankor run`,
+    /// where nothing takes over): leaves every voice channel and forgets the resume records.
+    public var handsOverOnStop: Bool = true
 
     /// - Parameters:
     ///   - leaseTTL: default 3 s: a killed holder's token is free 3 s after its last renewal, so a

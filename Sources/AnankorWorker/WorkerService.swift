@@ -148,12 +148,23 @@ public final class WorkerService: Service, Sendable {
             .init(service: bot, successTerminationBehavior: .cancelGroup, serviceName: "worker"),
         ], logger: logger)
         group.maximumGracefulShutdownDuration = .seconds(20)
+        var failure: (any Error)?
         do {
             try await ServiceGroup(configuration: group).run()
         } catch {
+            failure = error
+        }
+        if bot.handedOver {
+            // The gateway was closed resumably and the Lavalink nodes have stopped: the spare
+            // that takes the lease now resumes both. The resume records are kept for it.
+            await WorkerBot.release(worker: worker, lease: bot.currentLease, reason: "shutdown",
+                                    shards: bot.gateway.shards.map(\.configuration.shardID), context: context,
+                                    events: context.events, forgetResume: false, playersKept: true, logger: logger)
+        }
+        if let failure {
             if let ended = bot.outcome { return ended }
             if Task.isCancelled { return .cancelled }
-            return await giveUp(bot.currentLease, worker: worker, error: error, logger: logger)
+            return await giveUp(bot.currentLease, worker: worker, error: failure, logger: logger)
         }
         return bot.outcome ?? .cancelled
     }

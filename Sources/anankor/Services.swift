@@ -40,8 +40,9 @@ struct RunCommand: AsyncParsableCommand {
         let master = ServiceWiring.master(settings, bus: bus, state: state, ledger: ledger, logger: logger)
         // One worker per token, each holding just its own: every bot plays, none waits as a spare.
         let workers = settings.workerTokens.enumerated().map { index, token in
+            // Nothing takes a token over here: a stop leaves voice.
             ServiceWiring.worker(settings, tokens: [token], name: "worker-\(index + 1)", bus: bus, state: state,
-                                 ledger: ledger, logger: logger)
+                                 ledger: ledger, handsOverOnStop: false, logger: logger)
         }
         try await ServiceWiring.runServices(tracing: tracing, [master] + workers, settings: settings, registry: registry, checks: [
             ReadinessCheck("gateway") { master.isReady },
@@ -139,14 +140,15 @@ enum ServiceWiring {
 
     static func worker(_ settings: AnankorSettings, tokens: [Secret], name: String, bus: any JobBus,
                        state: any StateStore, ledger: any Ledger, claims: (any IdempotencyStore)? = nil,
-                       logger: Logger) -> WorkerService {
-        let configuration = WorkerConfiguration(
+                       handsOverOnStop: Bool = true, logger: Logger) -> WorkerService {
+        var configuration = WorkerConfiguration(
             tokens: tokens.map { BotToken($0.exposedValue) }, discordRESTBaseURL: settings.discordAPIURL,
             lavalinkNodes: settings.lavalinkNodes.map {
                 LavalinkNodeSpec(name: $0.name, host: $0.host, port: $0.port, secure: $0.secure,
                                  password: $0.password.exposedValue, region: $0.region)
             },
             holder: LeaseHolder("\(name)-\(processTag)"), consumer: ConsumerName(name))
+        configuration.handsOverOnStop = handsOverOnStop
         var logger = logger
         logger[metadataKey: "process"] = "\(name)"
         return WorkerService(configuration: configuration, bus: bus, state: state, ledger: ledger, claims: claims,

@@ -251,6 +251,11 @@ struct LifecycleTests {
             }
             do {
                 try await eventually("the holder is ready", timeout: .seconds(30)) { holder.isReady }
+                try await world.connect(to: world.music)
+                let entry = world.entry(try await world.track("emulator:track:handed?length=600000"))
+                try await world.send(.playbackPlay(PlaybackPlayJob(session: world.session(world.music), entry: entry)))
+                try await world.recorder.wait(for: "trackStart") { $0.trackStart }
+                let lavalinkSession = try #require(await world.lavalink.sessions().first { $0.userId == String(world.bot.userID) })
                 let held = try #require(try await world.state.currentLease(.workerToken(world.worker), now: Date()))
                 spareTask = Task { try await spare.run() }
                 // The spare tried, found the token held, and waits for its next try (500 ms).
@@ -269,6 +274,15 @@ struct LifecycleTests {
                 #expect(spareClock.now.offset <= .seconds(1))
                 let lease = try #require(try await world.state.currentLease(.workerToken(world.worker), now: Date()))
                 #expect(lease.holder == LeaseHolder("second") && lease.fencingToken > held.fencingToken)
+                // The spare resumed what the holder left: the same Lavalink session and player,
+                // the bot never out of voice, the track never restarted.
+                try await eventually("the spare resumed the Lavalink session", timeout: .seconds(15)) {
+                    await world.lavalink.sessions().first { $0.sessionId == lavalinkSession.sessionId }?.connected == true
+                }
+                #expect(await world.discord.voiceChannel(of: world.bot.userID, in: world.guild) == world.music)
+                let player = await world.lavalink.player(guildId: String(world.guild))
+                #expect(player?.sessionId == lavalinkSession.sessionId && player?.track != nil && player?.paused == false)
+                #expect(world.recorder.all.compactMap(\.trackStart).count == 1, "the track was not played again")
             } catch {
                 await stopAll()
                 throw error
@@ -293,10 +307,52 @@ struct LifecycleTests {
         }
     }
 
-    @Test("graceful shutdown leaves voice, publishes workerOffline, releases the token and leaves the registry")
-    func gracefulShutdown() async throws {
+    @Test("graceful shutdown hands the token over: the player plays on, the bot stays in voice, the sessions stay resumable and recorded, the token is released")
+    func gracefulShutdownHandsOver() async throws {
         try await WorkerWorld.with { world in
             let worker = world.makeWorker()
+            let group = ServiceGroup(configuration: .init(services: [worker], logger: WorkerWorld.logger))
+            let task = Task { try await group.run() }
+            do {
+                try await eventually("the worker is ready", timeout: .seconds(30)) { worker.isReady }
+                try await world.connect(to: world.music)
+                let entry = world.entry(try await world.track("emulator:track:handover?length=600000"))
+                try await world.send(.playbackPlay(PlaybackPlayJob(session: world.session(world.music), entry: entry)))
+                try await world.recorder.wait(for: "trackStart") { $0.trackStart }
+                #expect(try await world.state.liveWorkers(now: Date()).map(\.worker) == [world.worker])
+                await group.triggerGracefulShutdown()
+                try await task.value
+            } catch {
+                task.cancel()
+                _ = await task.result
+                throw error
+            }
+            let offline = try await world.recorder.wait(for: "workerOffline") { $0.workerOffline }
+            #expect(offline.worker == world.worker && offline.reason == "shutdown" && offline.playersKept == true)
+            #expect(await world.discord.voiceChannel(of: world.bot.userID, in: world.guild) == world.music,
+                    "the bot stays in voice for the spare")
+            let player = await world.lavalink.player(guildId: String(world.guild))
+            #expect(player?.track != nil && player?.paused == false, "the player plays on: \(String(describing: player))")
+            let saved = try #require(try await world.state.resumeInfo(for: ResumeKey(bot: UserID(world.bot.userID))))
+            #expect(saved.gatewaySessionID != nil && saved.lavalinkSessionID != nil, "a spare resumes both")
+            let lavalink = try #require(await world.lavalink.sessions().first { $0.userId == String(world.bot.userID) })
+            #expect(lavalink.resuming && !lavalink.connected, "Lavalink keeps the session for the resume")
+            let gateway = await world.discord.gatewaySessions().filter { $0["session_id"]?.stringValue == saved.gatewaySessionID }
+            #expect(gateway.count == 1 && gateway.allSatisfy { $0["resumable"]?.boolValue == true && $0["connected"]?.boolValue == false },
+                    "closed with a code that keeps the gateway session (not 1000/1001): \(gateway)")
+            #expect(try await world.state.currentLease(.workerToken(world.worker), now: Date()) == nil)
+            #expect(try await world.state.liveWorkers(now: Date()).isEmpty)
+            #expect(worker.heldWorker == nil)
+        }
+    }
+
+    @Test("graceful shutdown with no hand-over (anankor run) leaves voice, publishes workerOffline, releases the token and leaves the registry")
+    func gracefulShutdownLeaves() async throws {
+        try await WorkerWorld.with { world in
+            var configuration = world.configuration(holder: "holder-a")
+            configuration.handsOverOnStop = false
+            let worker = WorkerService(configuration: configuration, bus: world.bus, state: world.state,
+                                       ledger: world.ledger, logger: WorkerWorld.logger)
             let group = ServiceGroup(configuration: .init(services: [worker], logger: WorkerWorld.logger))
             let task = Task { try await group.run() }
             do {
@@ -311,7 +367,7 @@ struct LifecycleTests {
                 throw error
             }
             let offline = try await world.recorder.wait(for: "workerOffline") { $0.workerOffline }
-            #expect(offline.worker == world.worker)
+            #expect(offline.worker == world.worker && offline.playersKept == nil)
             try await eventually("the bot left voice") {
                 await world.discord.voiceChannel(of: world.bot.userID, in: world.guild) == nil
             }

@@ -1,5 +1,6 @@
 @testable import DiscordKit
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("REST client")
@@ -24,6 +25,48 @@ struct DiscordRESTTests {
         let body = try bodyJSON(request)
         #expect(body["embeds"]?.arrayCount == 1)
         #expect(body["components"]?[0]?["components"]?[0]?["custom_id"]?.stringValue == "skip")
+    }
+
+    @Test("an interaction callback that got no answer (transport error) is sent once more; 40060 then counts as done")
+    func interactionCallbackAfterTransportError() async throws {
+        struct Dropped: Error {}
+        let calls = Mutex(0)
+        let transport = FakeTransport { _, _ in
+            let call = calls.withLock { value -> Int in
+                value += 1
+                return value
+            }
+            if call == 1 { throw Dropped() }
+            return RESTResponse(status: 204)
+        }
+        let rest = DiscordREST(token: BotToken("bot-secret"), transport: transport)
+        try await rest.createInteractionResponse(interactionID: Snowflake(5), token: InteractionToken("t"),
+                                                 .message(MessageCreate(content: "x")))
+        #expect(transport.requests.count == 2, "sent once more after no answer")
+
+        // The first did arrive: the second is refused as already acknowledged, which is done.
+        let arrived = Mutex(0)
+        let acknowledged = FakeTransport { _, _ in
+            let call = arrived.withLock { value -> Int in
+                value += 1
+                return value
+            }
+            if call == 1 { throw Dropped() }
+            return jsonResponse(400, #"{"code": 40060, "message": "Interaction has already been acknowledged."}"#)
+        }
+        let again = DiscordREST(token: BotToken("bot-secret"), transport: acknowledged)
+        try await again.createInteractionResponse(interactionID: Snowflake(6), token: InteractionToken("t"),
+                                                  .message(MessageCreate(content: "x")))
+        #expect(acknowledged.requests.count == 2)
+
+        // An answer that says no is not sent again.
+        let refused = FakeTransport { _, _ in jsonResponse(404, #"{"code": 10062, "message": "Unknown interaction"}"#) }
+        let once = DiscordREST(token: BotToken("bot-secret"), transport: refused)
+        await #expect(throws: DiscordRESTError.self) {
+            try await once.createInteractionResponse(interactionID: Snowflake(7), token: InteractionToken("t"),
+                                                     .message(MessageCreate(content: "x")))
+        }
+        #expect(refused.requests.count == 1)
     }
 
     @Test("interaction callbacks need no bot token and encode every response type")

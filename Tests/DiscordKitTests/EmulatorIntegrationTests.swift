@@ -160,6 +160,36 @@ struct EmulatorIntegrationTests {
         }
     }
 
+    @Test("handOver closes resumably and connects no more; another gateway resumes the session and gets what came meanwhile")
+    func handOver() async throws {
+        try await EmulatedWorld.with(heartbeatInterval: 300) { world in
+            let first = ShardedGateway(configuration: .init(shard: world.shardConfiguration(compression: false), shardCount: 1))
+            let states = try await world.withGateway(first) { log in
+                try await log.wait(for: "READY", isReady)
+                let states = await first.handOver()
+                let sessions = await world.emulator.gatewaySessions()
+                #expect(sessions.count == 1 && sessions.allSatisfy {
+                    $0["resumable"]?.boolValue == true && $0["connected"]?.boolValue == false
+                }, "closed with a code that keeps the session (never 1000/1001): \(sessions)")
+                #expect(first.shards.allSatisfy { !$0.isConnected })
+                return states
+            }
+            let saved = try #require(states[0])
+            // Something happens while nobody is connected: the next holder gets it on RESUME.
+            try await world.emulator.setVoiceChannel(of: world.user, in: world.guildID, to: world.voiceChannel)
+            let second = ShardedGateway(configuration: .init(shard: world.shardConfiguration(compression: false), shardCount: 1,
+                                                             resumeStates: [0: saved]))
+            try await world.withGateway(second) { log in
+                try await log.wait(for: "RESUMED", isResumed)
+                try await log.wait(for: "the VOICE_STATE_UPDATE sent while handing over") {
+                    if case .voiceStateUpdate(let state) = $0.event { state.userID == Snowflake(world.user) } else { false }
+                }
+                #expect(log.count(where: isReady) == 0, "resumed, not identified again")
+                #expect(second.shards.first?.sessionID == saved.sessionID)
+            }
+        }
+    }
+
     @Test("RECONNECT and INVALID_SESSION: resume, or identify anew when not resumable")
     func reconnectAndInvalidSession() async throws {
         try await EmulatedWorld.with { world in

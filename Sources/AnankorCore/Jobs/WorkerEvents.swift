@@ -158,9 +158,14 @@ public struct WorkerOfflineEvent: VersionedPayload {
     public static let version = 1
     public var worker: WorkerID
     public var reason: String
-    public init(worker: WorkerID, reason: String) {
+    /// The worker handed its token over: its players play on and its gateway and Lavalink
+    /// sessions were left resumable for the spare that takes the token next (a graceful stop).
+    /// nil or false: it left voice first. Absent in events from older workers.
+    public var playersKept: Bool?
+    public init(worker: WorkerID, reason: String, playersKept: Bool? = nil) {
         self.worker = worker
         self.reason = reason
+        self.playersKept = playersKept
     }
 }
 

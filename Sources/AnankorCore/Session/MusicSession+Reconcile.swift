@@ -20,10 +20,14 @@ extension SessionStep {
                 if binding.awaySince != nil {
                     record.binding?.awaySince = nil
                     record.binding?.stopping = nil
+                    record.binding?.playersKept = nil
                     flushHeld()
                 }
             } else if let since = binding.awaySince {
-                if since.addingTimeInterval(policy.workerGrace.timeInterval) <= now { detach(routing: observation.routing) }
+                // A worker that handed its token over left its players playing for a spare, which
+                // needs a moment to take the lease and resume: twice the grace before moving on.
+                let grace = binding.playersKept == true ? policy.workerGrace * 2 : policy.workerGrace
+                if since.addingTimeInterval(grace.timeInterval) <= now { detach(routing: observation.routing) }
             } else {
                 record.binding?.awaySince = now  // the offline event was lost: the grace starts now
             }

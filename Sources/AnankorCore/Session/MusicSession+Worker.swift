@@ -40,10 +40,17 @@ extension SessionStep {
         case .offline:
             if record.binding?.awaySince == nil { record.binding?.awaySince = now }
             record.binding?.stopping = true
+            record.binding?.playersKept = nil
+        case .handingOver:
+            if record.binding?.awaySince == nil { record.binding?.awaySince = now }
+            record.binding?.stopping = true
+            record.binding?.playersKept = true
         case .online:
-            let rejoin = record.binding?.stopping == true && record.binding?.voice == .connected
+            let rejoin = record.binding?.stopping == true && record.binding?.playersKept != true
+                && record.binding?.voice == .connected
             record.binding?.awaySince = nil
             record.binding?.stopping = nil
+            record.binding?.playersKept = nil
             if rejoin {
                 // The stopped process left the channel; the spare now holding its token joins
                 // again, then plays on where the session was and sends what was held.

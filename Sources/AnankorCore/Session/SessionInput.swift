@@ -101,8 +101,11 @@ public enum WorkerReport: Sendable, Hashable {
     case position(QueueEntryID, positionMs: Int64, paused: Bool?, at: Date)
     /// A moderator disconnected the bot from the channel, or moved it to `movedTo`.
     case removed(movedTo: ChannelID?)
-    /// The worker is stopping (its token may be taken over by a spare).
+    /// The worker is stopping and has left voice (its token may be taken over by a spare).
     case offline
+    /// The worker stopped and handed its token over: it left its players playing and its gateway
+    /// and Lavalink sessions resumable, so a spare that takes the token over plays on as it is.
+    case handingOver
     /// The worker (or the spare that took its token) is running.
     case online
     /// SponsorBlock skipped a segment of `entry` (nil: whatever plays); the board shows it.

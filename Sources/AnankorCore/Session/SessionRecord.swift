@@ -151,6 +151,9 @@ public struct SessionBinding: Sendable, Hashable, Codable {
     /// The worker said it is stopping (rather than going silent): members are told it was
     /// stopped, not that it crashed, if no spare takes over.
     public var stopping: Bool?
+    /// The stopping worker handed its token over with its players playing (`handingOver`): the
+    /// spare that takes the token over resumes them, so it does not join again.
+    public var playersKept: Bool?
 
     public init(worker: WorkerID, boundAt: Date, voice: Voice = .connecting, awaySince: Date? = nil,
                 playFailures: Int = 0) {

@@ -31,8 +31,10 @@ struct WorkerEventHandler: Sendable {
         case .workerOffline(let offline):
             // Its sessions hold their jobs for the grace period (a spare may take the token over),
             // then move to another bot or end with a notice. New sessions are not routed to it.
+            // A worker that handed its token over left its players playing: the spare plays on.
             driver.liveWorkers.forget(offline.worker)
-            try await everySession(of: offline.worker) { .worker(offline.worker, .offline) }
+            let report: WorkerReport = offline.playersKept == true ? .handingOver : .offline
+            try await everySession(of: offline.worker) { .worker(offline.worker, report) }
         case .workerOnline(let online):
             try await everySession(of: online.worker) { .worker(online.worker, .online) }
         case .queueEmpty:

@@ -75,6 +75,11 @@ public final class GatewayShard: Service, Sendable {
         var identifySlotTaken = false
         /// Connection attempts since the shard started (the first one included).
         var connections = 0
+        /// `handOver()` was called: close the connection resumably and connect no more.
+        var handingOver = false
+        /// The shard connects no more (handed over, or `run()` ended); `handOver()` waits for it.
+        var parked = false
+        var parkWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     public let configuration: Configuration
@@ -142,10 +147,55 @@ public final class GatewayShard: Service, Sendable {
         try await writer.write(.text(try command.encoded(token: configuration.token)))
     }
 
+    // MARK: Handing the session over
+
+    /// Hands the session over to another process (a graceful stop that leaves a spare to carry
+    /// on): closes the connection with a code that keeps the session resumable (never 1000/1001,
+    /// which would end it), connects no more, and returns once the connection is closed, with the
+    /// state the next holder resumes from — taken before the close, so dispatches that arrive
+    /// while closing are replayed to it rather than lost. `run()` keeps running without a
+    /// connection until cancelled or shut down, so a service group does not see it end early.
+    @discardableResult
+    public func handOver() async -> GatewayResumeState? {
+        let (resume, writer) = state.withLock { state in
+            state.handingOver = true
+            return (state.machine.resumeState, state.writer)
+        }
+        if let writer { try? await writer.close(.unknown(GatewayStateMachine.reconnectCloseCode), reason: "handing over") }
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let parked = state.withLock { state in
+                if !state.parked { state.parkWaiters.append(waiter) }
+                return state.parked
+            }
+            if parked { waiter.resume() }
+        }
+        return resume
+    }
+
+    private func markParked() {
+        let waiters = state.withLock { state in
+            state.parked = true
+            defer { state.parkWaiters = [] }
+            return state.parkWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// After a hand-over: no connection until the shard is cancelled or shut down.
+    private func park() async throws {
+        // The machine learns the connection is gone (not connected any more); the session it
+        // keeps is not used again here: the next holder resumes it.
+        state.withLock { _ = $0.machine.connectionClosed(closeCode: Int(GatewayStateMachine.reconnectCloseCode)) }
+        markParked()
+        logger.info("gateway session handed over")
+        while true { try await time.sleep(.seconds(3_600)) }
+    }
+
     // MARK: Running
 
     public func run() async throws {
         defer { continuation.finish() }
+        defer { markParked() }
         do {
             try await cancelWhenGracefulShutdown { try await self.runConnections() }
         } catch is CancellationError {
@@ -163,6 +213,7 @@ public final class GatewayShard: Service, Sendable {
             case .reconnect(let url, let resume, let delay):
                 try await time.sleep(delay)
                 try Task.checkCancellation()
+                if state.withLock({ $0.handingOver }) { return try await park() }
                 state.withLock { $0.connections += 1 }
                 if !resume {
                     try await identifyLimiter.waitForTurn(shardID: configuration.shardID)
@@ -171,6 +222,7 @@ public final class GatewayShard: Service, Sendable {
                 logger.debug("connecting", metadata: ["resume": "\(resume)"])
                 let closeCode = await connect(to: url)
                 try Task.checkCancellation()
+                if state.withLock({ $0.handingOver }) { return try await park() }
                 plan = state.withLock { $0.machine.connectionClosed(closeCode: closeCode) }
                 logger.info("gateway connection closed", metadata: ["close_code": "\(closeCode.map(String.init) ?? "none")"])
             }
@@ -207,11 +259,17 @@ public final class GatewayShard: Service, Sendable {
 
     private func handle(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         await sendLimiter.reset()
-        state.withLock { state in
+        let handingOver = state.withLock { state in
             state.machine.connectionOpened(now: time.now())
             state.writer = outbound
+            return state.handingOver
         }
         defer { state.withLock { $0.writer = nil } }
+        if handingOver {
+            // Opened while `handOver()` was closing: close it the same way.
+            try? await outbound.close(.unknown(GatewayStateMachine.reconnectCloseCode), reason: "handing over")
+            return
+        }
         // Whichever ends first (the socket, or a close decided by the heartbeat) ends the other:
         // a zombie socket never delivers the close that would end the read loop.
         try await withThrowingTaskGroup(of: Void.self) { group in

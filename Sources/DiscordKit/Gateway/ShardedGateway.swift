@@ -90,6 +90,20 @@ public final class ShardedGateway: Service, Sendable {
         return states
     }
 
+    /// Hands every shard's session over to another process (`GatewayShard.handOver()`): the
+    /// connections are closed resumably and not opened again; returns the states the next holder
+    /// resumes from, by shard id.
+    public func handOver() async -> [Int: GatewayResumeState] {
+        await withTaskGroup(of: (Int, GatewayResumeState?).self) { group in
+            for shard in shards {
+                group.addTask { (shard.configuration.shardID, await shard.handOver()) }
+            }
+            var states: [Int: GatewayResumeState] = [:]
+            for await (id, state) in group { if let state { states[id] = state } }
+            return states
+        }
+    }
+
     /// Whether every shard this process runs has a ready session.
     public var isConnected: Bool { shards.allSatisfy(\.isConnected) }
 

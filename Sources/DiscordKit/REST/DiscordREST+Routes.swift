@@ -53,10 +53,28 @@ extension DiscordREST {
                               major: RESTRoute.webhookMajor(interactionID.rawValue, token: token.value),
                               query: withResponse ? [("with_response", "true")] : [],
                               countsTowardGlobal: false, authenticated: false)
-        if withResponse { return try await request(route, body: response) }
-        try await requestNoContent(route, body: response)
-        return nil
+        func send() async throws -> InteractionCallbackResponse? {
+            if withResponse { return try await request(route, body: response) }
+            try await requestNoContent(route, body: response)
+            return nil
+        }
+        do {
+            return try await send()
+        } catch let error as DiscordRESTError where error.kind == .transport {
+            // No answer: whether Discord got it is unknown (most often a pooled connection the
+            // server closed just as the request went out). Without an answer the member sees
+            // "The application did not respond", so it is sent once more at once; if the first
+            // did arrive, Discord refuses the second as already acknowledged (40060): done.
+            do {
+                return try await send()
+            } catch let again as DiscordRESTError where again.code == Self.interactionAlreadyAcknowledged {
+                return nil
+            }
+        }
     }
+
+    /// Discord's JSON error code for a second answer to one interaction.
+    static let interactionAlreadyAcknowledged = 40060
 
     public func getOriginalResponse(applicationID: Snowflake<Application>, token: InteractionToken) async throws -> Message {
         try await request(webhookRoute(.get, applicationID, token, "/messages/@original"))

@@ -217,6 +217,46 @@ struct MusicSessionEventTests {
         #expect(driver.report(.jobAcked(volumeJob.id)).reply(to: 2) == .volumeSet(30))
     }
 
+    @Test("a worker that handed its token over: jobs wait; the spare that resumed its players gets them, without joining or playing again")
+    func handOverNoRejoin() {
+        var driver = SessionDriver.playing()
+        driver.report(.handingOver)
+        #expect(driver.record.binding?.playersKept == true && driver.record.binding?.stopping == true)
+        let volume = driver.command(2, .volume(30))
+        #expect(volume.sent.isEmpty)
+        driver.advance(seconds: 1)
+        let back = driver.report(.online)
+        #expect(back.sent.map(\.job) == [.volume(30)], "the player plays on where it is: no connect, no play")
+        #expect(driver.record.binding?.awaySince == nil && driver.record.binding?.playersKept == nil)
+        #expect(driver.record.binding?.voice == .connected)
+    }
+
+    @Test("a worker that handed its token over and no spare came: after twice the grace its player is stopped, 'was stopped'")
+    func handOverNoSpare() {
+        var driver = SessionDriver.playing()
+        driver.report(.handingOver)
+        let gone = SessionObservation(players: [:], routing: F.routing([]))
+        driver.advance(seconds: 6)
+        #expect(driver.send(.observed(gone)).notices.isEmpty, "past one grace period a spare may still be resuming")
+        driver.advance(seconds: 4)
+        let ended = driver.send(.observed(gone))
+        #expect(ended.notices == [.workerStopped])
+        #expect(ended.destroyed == [F.w1], "the player it left playing is stopped")
+        #expect(driver.record.binding == nil)
+    }
+
+    @Test("a worker that handed its token over and no spare came: the session moves to a free bot at its position")
+    func handOverMovesToFreeBot() {
+        var driver = SessionDriver.playing()
+        driver.advance(seconds: 3)
+        driver.report(.handingOver)
+        driver.advance(seconds: 10)
+        let moved = driver.send(.observed(SessionObservation(players: [:], routing: F.routing([F.w2]))))
+        #expect(moved.destroyed == [F.w1])
+        #expect(driver.record.binding?.worker == F.w2)
+        #expect(moved.notices.isEmpty)
+    }
+
     @Test("a worker back from a silent gap (no offline announced, a resumed spare) gets its held jobs without rejoining")
     func silentGapNoRejoin() {
         var driver = SessionDriver.playing()

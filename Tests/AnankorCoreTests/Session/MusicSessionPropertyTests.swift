@@ -233,9 +233,9 @@ struct SessionSimulation {
         case (.live, 0):  // kill -9: the player keeps playing on its node, no event from the worker
             workers[worker] = .dead
             inbox.append(.dead(worker))
-        case (.live, _):  // SIGTERM
+        case (.live, _):  // SIGTERM: announced as stopping, or as handing the token over (players kept)
             workers[worker] = .away
-            inbox.append(.input(.worker(worker, .offline)))
+            inbox.append(.input(.worker(worker, random.next(below: 2) == 0 ? .offline : .handingOver)))
         case (.away, 0):
             workers[worker] = .dead
             inbox.append(.dead(worker))
@@ -280,10 +280,12 @@ struct SessionSimulation {
         if audible.contains(where: { $0 != record.binding?.worker }) {
             fail("players of \(audible.sorted()) after reconciliation, bound to \(String(describing: record.binding?.worker))")
         }
-        // A session is bound only to a live worker (or one still inside its grace period), and
-        // reconciliation never drops a binding whose worker is live.
+        // A session is bound only to a live worker (or one still inside its grace period: twice
+        // the grace for a worker that handed its token over), and reconciliation never drops a
+        // binding whose worker is live.
         if let binding = record.binding, workers[binding.worker] != .live {
-            let grace = binding.awaySince.map { now.timeIntervalSince($0) < SessionPolicy().workerGrace.timeInterval } ?? false
+            let period = SessionPolicy().workerGrace.timeInterval * (binding.playersKept == true ? 2 : 1)
+            let grace = binding.awaySince.map { now.timeIntervalSince($0) < period } ?? false
             if !grace { fail("bound to \(binding.worker) (\(workers[binding.worker]!)) after reconciliation") }
         }
         // (A worker that never confirmed joining the channel is given up at the connect deadline.)
