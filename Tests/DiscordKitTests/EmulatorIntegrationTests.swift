@@ -1,6 +1,7 @@
 import DiscordEmulator
 @testable import DiscordKit
 import Foundation
+import ServiceLifecycleTestKit
 import Synchronization
 import Testing
 
@@ -188,6 +189,59 @@ struct EmulatorIntegrationTests {
                 #expect(second.shards.first?.sessionID == saved.sessionID)
             }
         }
+    }
+
+    @Test("a cancelled gateway (a process going away) leaves its session resumable; a graceful shutdown ends it")
+    func cancellationKeepsTheSession() async throws {
+        try await EmulatedWorld.with(heartbeatInterval: 300) { world in
+            // Several rounds, each resuming what the last one left: on cancellation the read loop
+            // and the heartbeat race to notice, and whichever wins must not end the session.
+            var resume: [Int: GatewayResumeState] = [:]
+            var sessionID: String?
+            for round in 1...5 {
+                let gateway = ShardedGateway(configuration: .init(shard: world.shardConfiguration(compression: false),
+                                                                  shardCount: 1, resumeStates: resume))
+                try await world.withGateway(gateway) { log in
+                    try await log.wait(for: "round \(round): READY or RESUMED") { isReady($0) || isResumed($0) }
+                    let shard = try #require(gateway.shards.first)
+                    try await eventually("round \(round): a heartbeat ACK") { shard.latency != nil }
+                    if let sessionID { #expect(shard.sessionID == sessionID, "round \(round) resumed") }
+                    sessionID = shard.sessionID
+                    resume = gateway.resumeStates
+                }
+                let session = try await sessionState(world, sessionID, "round \(round): the connection is gone") {
+                    $0["connected"]?.boolValue == false
+                }
+                #expect(session["resumable"]?.boolValue == true, "round \(round): cancelled, the session stays: \(session)")
+            }
+            #expect(await world.emulator.gatewaySessions().count == 1, "every round resumed the first session")
+
+            // A graceful shutdown (not a hand-over) ends the session: the bot goes offline at once.
+            let gateway = ShardedGateway(configuration: .init(shard: world.shardConfiguration(compression: false),
+                                                              shardCount: 1, resumeStates: resume))
+            try await testGracefulShutdown { trigger in
+                try await world.withGateway(gateway) { log in
+                    try await log.wait(for: "RESUMED", isResumed)
+                    trigger.triggerGracefulShutdown()
+                    let session = try await sessionState(world, sessionID, "the connection is closed") {
+                        $0["connected"]?.boolValue == false
+                    }
+                    #expect(session["resumable"]?.boolValue == false, "a graceful shutdown ends the session: \(session)")
+                }
+            }
+        }
+    }
+
+    /// The emulator's view of one gateway session, once `condition` holds.
+    private func sessionState(_ world: EmulatedWorld, _ sessionID: String?, _ what: String,
+                              _ condition: (EmulatorJSON) -> Bool) async throws -> EmulatorJSON {
+        let id = try #require(sessionID)
+        var found: EmulatorJSON?
+        try await eventually(what) {
+            found = await world.emulator.gatewaySessions().first { $0["session_id"]?.stringValue == id }
+            return found.map(condition) ?? false
+        }
+        return try #require(found)
     }
 
     @Test("RECONNECT and INVALID_SESSION: resume, or identify anew when not resumable")

@@ -278,6 +278,11 @@ public final class GatewayShard: Service, Sendable {
             defer { group.cancelAll() }
             _ = try await group.next()
         }
+        // A cancelled read loop ends without an error, and a handler that returns closes with
+        // 1000, which ends the session. Cancellation outside a graceful shutdown stands for the
+        // process going away: the session must stay resumable for the next holder, so the
+        // connection ends with an error (1011) instead.
+        if Task.isCancelled, !Task.isShuttingDownGracefully { throw CancellationError() }
     }
 
     private func read(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async throws {

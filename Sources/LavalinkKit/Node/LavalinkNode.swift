@@ -141,9 +141,17 @@ public actor LavalinkNode: Service {
             logger: logger
         ) { inbound, outbound, _ in
             await self.attach(outbound)
-            for try await message in inbound.messages(maxSize: 1 << 24) {
-                guard case .text(let text) = message else { continue }
-                await self.receive(text)
+            // Cancelled (the worker stopping or dying): the socket is closed at once, so Lavalink
+            // pauses the session and the next holder can resume it. Waiting for the read loop to
+            // notice left the connection open until the next message arrived.
+            try await withTaskCancellationHandler {
+                for try await message in inbound.messages(maxSize: 1 << 24) {
+                    guard case .text(let text) = message else { continue }
+                    await self.receive(text)
+                }
+                try Task.checkCancellation()
+            } onCancel: {
+                Task { try? await outbound.close(.goingAway, reason: "stopping") }
             }
         }
         defer { outbound = nil }
