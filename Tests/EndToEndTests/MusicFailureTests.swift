@@ -175,8 +175,9 @@ struct MusicFailureTests {
                 let live = (try? await stage.ports.state.liveWorkers(now: Date()))?.contains { $0.worker.rawValue == bot }
                 return live == true
             })
-            // Still bound to the same bot, still playing, and the members were not told of a crash.
-            try await Task.sleep(for: .seconds(2))
+            // Still bound to the same bot, still playing, and the members were not told of a crash:
+            // after two passes of every master, anything they were to decide about the death is done.
+            try await stage.reconciliationPasses()
             #expect(await stage.boundBot("Lounge") == bot)
             #expect(await stage.player(of: bot)?.track != nil)
             #expect(!(await world.notices().contains { $0.content.hasPrefix("Playback crashed") }))
@@ -363,7 +364,10 @@ struct MusicFailureTests {
                 "play", application: world.master.applicationID, channel: world.textChannel, user: alice.id,
                 options: ["query": "https://youtu.be/once"])
             #expect(await world.answer(to: interaction)?.text.hasPrefix("Queued") == true)
-            try await Task.sleep(for: .seconds(1))
+            // Both masters are done with it (one answered, the other left it to the first).
+            #expect(await world.eventually {
+                stage.masterProgress.count == 2 && stage.masterProgress.allSatisfy { $0.interactionsSettled >= 1 }
+            })
             let record = try #require(await world.discord.interactionRecord(interaction.id))
             let callbacks = (record["responses"]?.arrayValue ?? []).filter { $0["kind"]?.stringValue == "callback" }
             #expect(callbacks.count == 1)

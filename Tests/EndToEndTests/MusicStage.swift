@@ -167,6 +167,18 @@ final class MusicStage: Sendable {
         await service.kill()
     }
 
+    /// How far each running master has got (interactions settled, reconciliation passes).
+    var masterProgress: [MasterProgress] { masterServices.withLock { $0.values.map(\.progress) } }
+
+    /// Waits until every running master has completed `passes` more reconciliation passes: what a
+    /// master was going to decide about the state before that has been decided and carried out.
+    func reconciliationPasses(_ passes: Int = 2) async throws {
+        let start = masterProgress.map { ($0, $0.reconciliationPasses) }
+        #expect(await world.eventually(timeout: .seconds(30)) {
+            start.allSatisfy { $0.0.reconciliationPasses >= $0.1 + passes }
+        }, "every master completes \(passes) reconciliation passes")
+    }
+
     /// The gateway shards each running master runs now, by master name.
     var masterShards: [String: [Int]] { masterServices.withLock { $0.mapValues(\.shardIDs) } }
 

@@ -74,6 +74,7 @@ final class SessionReconciler: Sendable {
             context.logger.debug("reconciliation pass", metadata: ["workers.live": "\(live.count)", "players": "\(observe)"])
             if observe { try await observePlayers(of: live.map(\.worker), now: now) }
             context.outage.ended(logger: context.logger)
+            context.progress.passCompleted()
         } catch where !Task.isCancelled {
             marks.withLock { $0.storeFailed = true }
             if InteractionDispatcher.isUnavailable(error) {

@@ -21,6 +21,7 @@ struct InteractionDispatcher: Sendable {
     func handle(_ interaction: Interaction) async {
         // The root of the trace a command makes: the jobs it sends and the worker's work on them
         // are its descendants (docs/operations.md, "Reading a trace").
+        defer { context.progress.interactionSettled() }
         await withSpan("interaction", ofKind: .server) { span in
             span.attributes[SpanAttributeName.guild] = interaction.guildID?.description
             guard let key = IdempotencyKey.interaction(interaction.id.description) else { return }

@@ -28,6 +28,8 @@ struct MasterContext: Sendable {
     let workerRoles: WorkerRoles
     /// One warning per store outage, however many interactions it fails.
     let outage = OutageLog()
+    /// What the master has finished, for supervisors and tests (`MasterService.progress`).
+    let progress: MasterProgress
 
     func text(_ key: MessageKey, _ locale: AnankorCore.DiscordLocale, _ arguments: [String: String] = [:]) -> String {
         catalog.text(key, locale, arguments)

@@ -26,6 +26,8 @@ public final class MasterService: Service, Sendable {
     private let status = Mutex(Status())
     /// The breakers of the master's searches, per Lavalink node and source.
     public let sourceBreakers: SourceBreakerBoard
+    /// Interactions settled and reconciliation passes completed so far.
+    public let progress = MasterProgress()
 
     private struct Status {
         var shards: MasterShards?
@@ -92,7 +94,7 @@ public final class MasterService: Service, Sendable {
                                     tracks: TrackResolver(nodes: configuration.lavalinkNodes, logger: logger,
                                                           breakers: sourceBreakers),
                                     catalog: .standard, now: now, clock: clock, logger: logger,
-                                    workerRoles: WorkerRoles(rest: rest, now: now))
+                                    workerRoles: WorkerRoles(rest: rest, now: now), progress: progress)
         let driver = SessionDriver(context: context, applicationID: application.id)
         let voiceChecks = CoalescedWork<GuildID>()
         let music = MusicCommands(context: context, driver: driver)
