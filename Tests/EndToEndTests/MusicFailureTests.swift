@@ -365,12 +365,18 @@ struct MusicFailureTests {
                 options: ["query": "https://youtu.be/once"])
             #expect(await world.answer(to: interaction)?.text.hasPrefix("Queued") == true)
             // Both masters are done with it (one answered, the other left it to the first).
-            #expect(await world.eventually {
+            #expect(await world.eventually(timeout: .seconds(30)) {
                 stage.masterProgress.count == 2 && stage.masterProgress.allSatisfy { $0.interactionsSettled >= 1 }
-            })
+            }, "interactions settled by each master: \(stage.masterProgress.map(\.interactionsSettled))")
             let record = try #require(await world.discord.interactionRecord(interaction.id))
-            let callbacks = (record["responses"]?.arrayValue ?? []).filter { $0["kind"]?.stringValue == "callback" }
+            let responses = record["responses"]?.arrayValue ?? []
+            let callbacks = responses.filter { $0["kind"]?.stringValue == "callback" }
             #expect(callbacks.count == 1)
+            // The master that took it did not contradict the other's answer afterwards (the job's
+            // acknowledgement may reach either master): no deleted original, no follow-up.
+            #expect(!responses.contains { ["followup", "original_deleted"].contains($0["kind"]?.stringValue ?? "") },
+                    "answered once, and never taken back: \(responses.map { $0["kind"]?.stringValue ?? "?" })")
+            #expect(await world.answer(to: interaction)?.text.hasPrefix("Queued") == true, "what the member still reads")
             let session = try await stage.ports.state.sessionRecord(stage.session("Lounge"))
             #expect(session?.nowPlaying != nil && session?.queue.isEmpty == true, "queued exactly once")
         }

@@ -24,7 +24,7 @@ final class MessageLog: Sendable {
 
     /// The first message at or after `index` matching `predicate`, waiting up to `timeout`.
     func first(
-        from index: Int = 0, timeout: Duration = .seconds(5), _ what: String = "message",
+        from index: Int = 0, timeout: Duration = .seconds(15), _ what: String = "message",
         where predicate: (JSONValue) -> Bool
     ) async throws -> JSONValue {
         let deadline = ContinuousClock.now.advanced(by: timeout)
@@ -86,7 +86,7 @@ final class RawLavalinkSocket: Sendable {
             }
         }
         socket.task.withLock { $0 = task }
-        let ready = try await socket.log.first(timeout: .seconds(10), "ready") { $0["op"] == "ready" }
+        let ready = try await socket.log.first(timeout: .seconds(30), "ready") { $0["op"] == "ready" }
         return (socket, ready)
     }
 
@@ -173,7 +173,14 @@ func rest(
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body.text))
     }
-    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+    let response: HTTPClientResponse
+    do {
+        response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+    } catch let error as HTTPClientError where error == .remoteConnectionClosed && method == .GET {
+        // The shared client may pick a kept-alive connection to an emulator of an earlier test
+        // that was on the same port and has stopped; a GET is safe to send again.
+        response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+    }
     let buffer = try await response.body.collect(upTo: 1 << 22)
     return RESTResponse(status: Int(response.status.code), headers: response.headers, text: String(buffer: buffer))
 }

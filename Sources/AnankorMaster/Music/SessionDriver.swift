@@ -207,12 +207,33 @@ final class SessionDriver: Sendable {
         // The machine answers by the latest deadline a job can have (held behind a join); past
         // that, and a little more, the command counts as not carried out.
         let patience = policy.connectTimeout + policy.ackTimeout + policy.workerGrace + .seconds(5)
-        guard let result = await replies.result(for: origin.command, patience: patience) else {
-            return .notCarriedOut(.timedOut)
+        var waited: Duration = .zero
+        while true {
+            let slice = min(Self.answerCheckInterval, patience - waited)
+            if let result = await replies.result(for: origin.command, patience: slice) { return result }
+            waited += slice
+            if Task.isCancelled { return .notCarriedOut(.timedOut) }
+            // Not answered here: the job's acknowledgement may have reached another master, which
+            // answered the member through the handle kept with the job and removed the job from
+            // the record. Answering again would contradict it ("not carried out" after "Queued").
+            if let record = try? await self.record(session),
+                !record.pending.contains(where: { $0.waiting?.command == origin.command })
+            {
+                throw CommandAnsweredElsewhere()
+            }
+            if waited >= patience { return .notCarriedOut(.timedOut) }
+            // An answer delivered here before this is registered again finds no waiter and is sent
+            // through the handle instead; the next look at the record then sees it answered.
+            replies.expect(origin.command)
         }
-        return result
     }
+
+    /// How often a command still waiting for its answer looks whether another master gave it.
+    static let answerCheckInterval: Duration = .seconds(1)
 }
+
+/// A command that another master answered (it saw the acknowledgement of the command's job).
+struct CommandAnsweredElsewhere: Error {}
 
 /// One lane per session: inputs of a session are handled one after another on this master.
 /// Waiting for a lane is cancellable; a cancelled waiter never runs.

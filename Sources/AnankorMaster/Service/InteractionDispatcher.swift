@@ -28,9 +28,11 @@ struct InteractionDispatcher: Sendable {
             let token: ClaimToken
             switch await claim(key) {
             case .claimed(let claimed):
+                context.logger.debug("interaction claimed", metadata: ["interaction.id": "\(interaction.id)"])
                 token = claimed
             case .duplicate:
                 MasterMetrics.duplicateInteraction()
+                context.logger.debug("interaction claimed elsewhere", metadata: ["interaction.id": "\(interaction.id)"])
                 span.attributes[SpanAttributeName.outcome] = "duplicate"
                 return
             case .unavailable:
@@ -166,6 +168,8 @@ struct InteractionDispatcher: Sendable {
             let result = await answerInTime(interaction, deferAtOnce: true) {
                 do {
                     return (try await self.music.pick(invocation, value: value), "ok")
+                } catch is CommandAnsweredElsewhere {
+                    return (.answeredElsewhere, "ok")
                 } catch {
                     return (self.problemReply(error, invocation.locale), error is InvocationProblem ? "refused" : "error")
                 }
@@ -225,7 +229,9 @@ struct InteractionDispatcher: Sendable {
             }
             return outcome ?? (Reply(context.text(.errorGeneric, locale(of: interaction)), ephemeral: true), "error")
         }
-        if progress.state.withLock({ $0.deferred }) {
+        if outcome.0.answeredElsewhere {
+            // Nothing to add: another master answered (on the acknowledgement this one deferred).
+        } else if progress.state.withLock({ $0.deferred }) {
             await finishDeferred(interaction, outcome.0)
         } else {
             await respond(interaction, outcome.0)
@@ -252,6 +258,8 @@ struct InteractionDispatcher: Sendable {
             return (try await music.run(invocation), "ok")
         } catch let problem as InvocationProblem {
             return (problemReply(problem, invocation.locale), "refused")
+        } catch is CommandAnsweredElsewhere {
+            return (.answeredElsewhere, "ok")
         } catch where Self.isUnavailable(error) {
             context.outage.began("command", error: "\(error)", logger: context.logger)
             return (Reply(context.text(.musicBrieflyUnavailable, invocation.locale), ephemeral: true), "unavailable")
@@ -378,6 +386,7 @@ struct InteractionDispatcher: Sendable {
         } catch {
             reply = problemReply(error, locale)
         }
+        if reply.answeredElsewhere { return }
         _ = try? await context.rest.createMessage(channelID: message.channelID,
                                                   MessageCreate(content: reply.content, components: reply.components,
                                                                 allowedMentions: AllowedMentions.none))

@@ -79,10 +79,11 @@ struct TimedOut: Error, CustomStringConvertible {
     var description: String
 }
 
-/// Polls `log` until an event after index `from` matches, or fails after `timeout`.
+/// Polls `log` until an event after index `from` matches, or fails after `timeout` (generous: at the
+/// start of a whole run hundreds of tests start their servers at once on a 2-core machine).
 @discardableResult
 func waitFor<Event: Sendable>(
-    _ what: String, in log: EventLog<Event>, from: Int = 0, timeout: Duration = .seconds(10),
+    _ what: String, in log: EventLog<Event>, from: Int = 0, timeout: Duration = .seconds(30),
     _ match: (Event) -> Bool
 ) async throws -> Event {
     let deadline = ContinuousClock.now + timeout
