@@ -23,9 +23,23 @@ final class Locked<Value: Sendable>: Sendable {
 
 /// Plain HTTP calls to the processes' operations endpoints and the Lavalink nodes' control APIs.
 enum HTTPProbe {
+    /// Unlike `HTTPClient.shared`, this client does not retry a refused connection until the
+    /// request's deadline: a killed process must read as "not answering" at once. With retries,
+    /// every probe of a dead Lavalink node waited out its whole timeout, so the observer, which
+    /// reads the nodes one after another, took a sample of the surviving node only every 1–5 s;
+    /// the checker took those gaps between samples for silence behind a ▶️ look (the "hidden
+    /// silence" of about 5 s after `lavalink-node-kill9`, while the moved players played on).
+    /// Lives for the whole process, like `shared`.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(2)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     static func status(_ url: String) async -> Int? {
         do {
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(2))
+            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(2))
             _ = try await response.body.collect(upTo: 1 << 20)
             return Int(response.status.code)
         } catch {
@@ -39,7 +53,7 @@ enum HTTPProbe {
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: json)))
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            let response = try await client.execute(request, timeout: .seconds(5))
             _ = try await response.body.collect(upTo: 1 << 20)
             return Int(response.status.code)
         } catch {
@@ -52,7 +66,7 @@ enum HTTPProbe {
         do {
             var request = HTTPClientRequest(url: url)
             for (name, value) in headers { request.headers.add(name: name, value: value) }
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            let response = try await client.execute(request, timeout: .seconds(5))
             let buffer = try await response.body.collect(upTo: 8 << 20)
             guard response.status == .ok else { return nil }
             return try JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any]
@@ -64,7 +78,7 @@ enum HTTPProbe {
     /// A JSON array from `url`; nil when the server does not answer (a dead node).
     static func array(_ url: String, timeout: Duration = .seconds(2)) async -> [[String: Any]]? {
         do {
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(timeout.components.seconds))
+            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(timeout.components.seconds))
             let buffer = try await response.body.collect(upTo: 32 << 20)
             guard response.status == .ok else { return nil }
             return try JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [[String: Any]]

@@ -94,6 +94,59 @@ struct PoolIntegrationTests {
         }
     }
 
+    /// After `lavalink-node-kill9` the chaos checker reported about 5 s of silence behind ▶️; the
+    /// suspicion was a track end of the moved player lost between the new node and the worker.
+    /// The worker reads player events from each node's own stream and keeps those of the node the
+    /// pool places the guild on: both must see the end, from the node the player moved to.
+    @Test("a player moved off a killed node reports its track end from the node it moved to")
+    func movedPlayersTrackEndReachesThePoolAndItsNode() async throws {
+        try await withEmulator { first in
+            try await withEmulator { second in
+                let nodes = [Emulated.node("a", first), Emulated.node("b", second)]
+                let emulators = ["a": first, "b": second]
+                // Subscribed before the pool starts the nodes, as the worker does.
+                let nodeLogs = ["a": EventLog<NodeEvent>(), "b": EventLog<NodeEvent>()]
+                let readers = nodes.map { node in
+                    let events = node.events()
+                    return Task { for await event in events { await nodeLogs[node.name]?.append(event) } }
+                }
+                defer { for reader in readers { reader.cancel() } }
+                try await withPool(nodes) { pool, log in
+                    try await waitFor("ready a", in: log) { $0.isReady("a") }
+                    try await waitFor("ready b", in: log) { $0.isReady("b") }
+                    let track = try #require(try await pool.loadTracks("emulator:track:moved?length=30000").tracks.first)
+                    try await pool.update(guildId: "70", PlayerUpdate(track: .encoded(track.encoded), voice: Emulated.voice))
+                    let source = try #require(await pool.snapshot(guildId: "70")?.node)
+                    let target = source == "a" ? "b" : "a"
+                    let dying = try #require(emulators[source]), surviving = try #require(emulators[target])
+                    await dying.advance(byMilliseconds: 10_000)
+                    try await eventually("position known") { await pool.snapshot(guildId: "70")?.position == 10_000 }
+
+                    await dying.kill()
+                    try await waitFor("move", in: log) {
+                        if case .playerMoved("70", source, target) = $0 { true } else { false }
+                    }
+                    #expect(await surviving.player(guildId: "70")?.position == 10_000)
+                    let movedAt = await log.events.count
+                    let targetLog = try #require(nodeLogs[target])
+                    let nodeMark = await targetLog.events.count
+
+                    // 20 s of audio were left: the end comes then, from the new node.
+                    await surviving.advance(byMilliseconds: 20_000)
+                    try await waitFor("the moved track's end in the pool's stream", in: log, from: movedAt) {
+                        if case .player(let event) = $0 { event.guildId == "70" && event.kind.endReason == .finished } else { false }
+                    }
+                    try await waitFor("the moved track's end in \(target)'s own stream", in: targetLog, from: nodeMark) {
+                        if case .player(let event) = $0 { event.guildId == "70" && event.kind.endReason == .finished } else { false }
+                    }
+                    // What the worker checks before it reports an event of that node.
+                    #expect(await pool.snapshot(guildId: "70")?.node == target)
+                    #expect(await pool.snapshot(guildId: "70")?.track == nil)
+                }
+            }
+        }
+    }
+
     @Test func playersWaitWithoutNodesAndMoveWhenOneConnects() async throws {
         try await withEmulator { emulator in
             try await withPool([Emulated.node("a", emulator)]) { pool, log in
