@@ -167,7 +167,12 @@ final class WorkerBot: Service, Sendable {
     // MARK: Lease, heartbeat, resume records
 
     private func keepLease() async -> HoldEnd? {
-        await heartbeat(now: context.now())
+        // Getting ready (the gateway's URL, the resume records, the nodes) can take seconds on a
+        // loaded machine: the lease is renewed at once, not only a heartbeat interval later.
+        if await !renew() {
+            logger.warning("token lease lost while starting; stopping without touching voice")
+            return .leaseLost
+        }
         while true {
             do {
                 try await context.time.sleep(context.configuration.heartbeatInterval)
