@@ -192,7 +192,9 @@ public final class WorkerService: Service, Sendable {
         }
         let gateway = ShardedGateway(configuration: .init(
             shard: GatewayShard.Configuration(token: token, intents: [.guilds, .guildVoiceStates],
-                                              gatewayURL: gatewayBot.url, compression: configuration.gatewayCompression),
+                                              gatewayURL: gatewayBot.url, compression: configuration.gatewayCompression,
+                                              // The worker reads no untyped dispatch's payload.
+                                              otherPayloads: false),
             shardCount: shardCount, maxConcurrency: gatewayBot.sessionStartLimit.maxConcurrency,
             resumeStates: resumeStates), logger: logger)
         let nodes = configuration.lavalinkNodes.map { spec in

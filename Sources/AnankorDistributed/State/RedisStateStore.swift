@@ -49,7 +49,8 @@ public final class RedisStateStore: StateStore {
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+        // `JSONEncoder`'s JSON, written in one pass (`StoredJSON`): records are rewritten on every change.
+        String(decoding: try StoredJSON.encode(value), as: UTF8.self)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ value: RESPValue?) throws -> T {

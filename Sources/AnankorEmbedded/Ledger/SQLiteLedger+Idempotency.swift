@@ -9,12 +9,12 @@ extension SQLiteLedger {
             let existing = try Self.record(key, db)
             if let existing, let blocking = existing.blockingClaim(at: now) { return blocking }
             let token = ClaimToken.random()
-            try db.execute(
-                sql: """
+            // Every interaction claims before its first answer: the statement is parsed once.
+            try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO ledger_idempotency (key, state, token, result, updated_at, expires_at)
                     VALUES (?, 'in_progress', ?, x'', ?, ?)
-                    """,
-                arguments: [key.rawValue, token.rawValue, now.epochMilliseconds, now.adding(lease).epochMilliseconds])
+                    """)
+                .execute(arguments: [key.rawValue, token.rawValue, now.epochMilliseconds, now.adding(lease).epochMilliseconds])
             return .claimed(token, takeover: existing?.state == .inProgress)
         }
     }
@@ -62,7 +62,7 @@ extension SQLiteLedger {
     static func record(_ key: IdempotencyKey, _ db: Database) throws -> IdempotencyRecord? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT state, token, result, updated_at, expires_at FROM ledger_idempotency WHERE key = ?",
+                db.cachedStatement(sql: "SELECT state, token, result, updated_at, expires_at FROM ledger_idempotency WHERE key = ?"),
                 arguments: [key.rawValue])
         else { return nil }
         guard let state = IdempotencyRecord.State(rawValue: row["state"]) else {

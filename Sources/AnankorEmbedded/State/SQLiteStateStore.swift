@@ -138,8 +138,9 @@ extension DiscordIdentifier {
 }
 
 enum StateCoding {
+    /// `JSONEncoder`'s JSON, written in one pass (`StoredJSON`): records are rewritten on every change.
     static func encode<T: Encodable>(_ value: T) throws -> Data {
-        try JSONEncoder().encode(value)
+        try StoredJSON.encode(value)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ data: Data?) throws -> T {

@@ -83,7 +83,9 @@ public final class MasterService: Service, Sendable {
         let gateway = MasterShards(
             settings: .init(shard: GatewayShard.Configuration(token: configuration.token, intents: intents,
                                                               gatewayURL: gatewayBot.url,
-                                                              compression: configuration.gatewayCompression),
+                                                              compression: configuration.gatewayCompression,
+                                                              // The master reads no untyped dispatch's payload.
+                                                              otherPayloads: false),
                             shardCount: max(1, gatewayBot.shards),
                             maxConcurrency: gatewayBot.sessionStartLimit.maxConcurrency,
                             leaseTTL: configuration.shardLeaseTTL, holder: LeaseHolder(configuration.consumer.description)),

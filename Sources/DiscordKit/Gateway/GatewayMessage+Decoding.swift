@@ -6,6 +6,10 @@ import NIOFoundationCompat
 extension GatewayMessage: Decodable {
     enum EnvelopeKeys: String, CodingKey { case op, d, s, t }
 
+    /// `false` in a decoder's `userInfo`: dispatches DiscordKit does not type arrive as `.other`
+    /// without their payload (`GatewayFrameDecoder.otherPayloads`).
+    static let otherPayloadsKey = CodingUserInfoKey(rawValue: "discordkit.gateway.otherPayloads")!
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: EnvelopeKeys.self)
         let op = try container.decode(Int.self, forKey: .op)
@@ -13,7 +17,8 @@ extension GatewayMessage: Decodable {
         case 0:
             let name = try container.decodeIfPresent(String.self, forKey: .t) ?? ""
             let sequence = try? container.decodeIfPresent(Int.self, forKey: .s)
-            self = .dispatch(sequence: sequence, event: try Self.event(name, container))
+            let otherPayloads = decoder.userInfo[Self.otherPayloadsKey] as? Bool ?? true
+            self = .dispatch(sequence: sequence, event: try Self.event(name, container, otherPayloads: otherPayloads))
         case 1: self = .heartbeatRequest
         case 7: self = .reconnect
         case 9: self = .invalidSession(resumable: (try? container.decodeIfPresent(Bool.self, forKey: .d)) ?? false)
@@ -28,7 +33,8 @@ extension GatewayMessage: Decodable {
         }
     }
 
-    private static func event(_ name: String, _ container: KeyedDecodingContainer<EnvelopeKeys>) throws -> GatewayEvent {
+    private static func event(_ name: String, _ container: KeyedDecodingContainer<EnvelopeKeys>,
+                              otherPayloads: Bool) throws -> GatewayEvent {
         func typed<T: Decodable>(_ type: T.Type, _ wrap: (T) -> GatewayEvent) throws -> GatewayEvent {
             do {
                 return wrap(try container.decode(T.self, forKey: .d))
@@ -57,7 +63,9 @@ extension GatewayMessage: Decodable {
         case "INTERACTION_CREATE": return try typed(Interaction.self, GatewayEvent.interactionCreate)
         case "MESSAGE_CREATE": return try typed(Message.self, GatewayEvent.messageCreate)
         case "GUILD_MEMBERS_CHUNK": return try typed(GuildMembersChunk.self, GatewayEvent.guildMembersChunk)
-        default: return .other(name: name, data: (try? container.decode(JSONValue.self, forKey: .d)) ?? .null)
+        default:
+            guard otherPayloads else { return .other(name: name, data: .null) }
+            return .other(name: name, data: (try? container.decode(JSONValue.self, forKey: .d)) ?? .null)
         }
     }
 }
@@ -70,9 +78,15 @@ public struct GatewayFrameDecoder: Sendable {
     }
 
     public var maxPayloadSize: Int
+    /// Whether dispatches DiscordKit does not type (`.other`) carry their payload. When false they
+    /// still arrive, in order and with their sequence, as `.other(name:data: .null)`: their `d`
+    /// is never decoded, which spares a consumer that does not read them (every MESSAGE_UPDATE of
+    /// every edited message, typing, presences) building a `JSONValue` tree for each.
+    public var otherPayloads: Bool
 
-    public init(maxPayloadSize: Int = 32 << 20) {
+    public init(maxPayloadSize: Int = 32 << 20, otherPayloads: Bool = true) {
         self.maxPayloadSize = maxPayloadSize
+        self.otherPayloads = otherPayloads
     }
 
     public func decode(_ buffer: ByteBuffer) throws -> GatewayMessage {
@@ -80,7 +94,9 @@ public struct GatewayFrameDecoder: Sendable {
             throw Failure(message: "a gateway payload of \(buffer.readableBytes) bytes exceeds the limit")
         }
         do {
-            return try JSONDecoder().decode(GatewayMessage.self, from: buffer)
+            let decoder = JSONDecoder()
+            if !otherPayloads { decoder.userInfo[GatewayMessage.otherPayloadsKey] = false }
+            return try decoder.decode(GatewayMessage.self, from: buffer)
         } catch {
             throw Failure(message: "a gateway payload did not decode: \(type(of: error))")
         }

@@ -36,6 +36,10 @@ public final class GatewayShard: Service, Sendable {
         public var largeThreshold: Int?
         public var properties: [String: String]
         public var maxPayloadSize: Int
+        /// Whether dispatches DiscordKit does not type arrive with their payload (`.other`'s
+        /// `data`); false: as `.other(name:data: .null)`, without decoding it
+        /// (`GatewayFrameDecoder.otherPayloads`). For consumers that never read `.other`'s data.
+        public var otherPayloads: Bool
         public var heartbeatJitter: @Sendable () -> Double
         public var invalidSessionDelay: @Sendable () -> Duration
         /// A saved session to RESUME on the first connection (falls back to IDENTIFY when the
@@ -47,7 +51,7 @@ public final class GatewayShard: Service, Sendable {
                     compressionAlgorithm: GatewayTransportCompression = .preferred, presence: PresenceUpdate? = nil,
                     largeThreshold: Int? = nil,
                     properties: [String: String] = ["os": "linux", "browser": "DiscordKit", "device": "DiscordKit"],
-                    maxPayloadSize: Int = 32 << 20,
+                    maxPayloadSize: Int = 32 << 20, otherPayloads: Bool = true,
                     heartbeatJitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                     invalidSessionDelay: @escaping @Sendable () -> Duration = { .milliseconds(Int.random(in: 1000...5000)) },
                     resume: GatewayResumeState? = nil) {
@@ -62,6 +66,7 @@ public final class GatewayShard: Service, Sendable {
             self.largeThreshold = largeThreshold
             self.properties = properties
             self.maxPayloadSize = maxPayloadSize
+            self.otherPayloads = otherPayloads
             self.heartbeatJitter = heartbeatJitter
             self.invalidSessionDelay = invalidSessionDelay
             self.resume = resume
@@ -106,7 +111,8 @@ public final class GatewayShard: Service, Sendable {
         var logger = logger
         logger[metadataKey: "shard.id"] = "\(configuration.shardID)"
         self.logger = logger
-        self.decoder = GatewayFrameDecoder(maxPayloadSize: configuration.maxPayloadSize)
+        self.decoder = GatewayFrameDecoder(maxPayloadSize: configuration.maxPayloadSize,
+                                           otherPayloads: configuration.otherPayloads)
     }
 
     /// The session id of the current session, if any.
