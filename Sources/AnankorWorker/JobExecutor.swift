@@ -2,6 +2,7 @@ import AnankorCore
 import AnankorTelemetry
 import Foundation
 import Logging
+import Synchronization
 import ServiceLifecycle
 import Tracing
 
@@ -14,6 +15,9 @@ extension WorkerBot {
     /// How long a completed job id is remembered (redeliveries come within minutes).
     static let jobRetention: Duration = .seconds(24 * 3600)
     static let jobBatch = 16
+    /// Jobs taken from the stream and not yet done, over all guilds: past this the stream is not
+    /// read until one is done.
+    static let jobsInFlight = 64
     /// How long one read of the job stream waits for a job (see `consumeJobs`).
     static let jobWait: Duration = .milliseconds(250)
 
@@ -30,42 +34,42 @@ extension WorkerBot {
         } catch {
             return Task.isShuttingDownGracefully ? .shutdown : nil
         }
-        while true {
-            if Task.isCancelled { return nil }
-            if Task.isShuttingDownGracefully { return .shutdown }
-            let deliveries: [Delivery<Job>]
-            do {
-                // A short wait: a graceful stop is seen only between two reads, and the hand-over
-                // to a spare (promised within a second of SIGTERM) starts after it. A job that
-                // comes meanwhile ends the wait at once, so this costs idle reads only.
-                deliveries = try await context.bus.receiveJobs(
-                    for: worker, as: context.configuration.consumer, limit: Self.jobBatch, waitingUpTo: Self.jobWait)
-            } catch {
+        // Each guild's jobs run in order on a lane of their own, and the stream is read again as
+        // soon as there is room: a job that waits (a voice join, a rate-limited status update)
+        // holds up its own guild only, never the other guilds of this bot.
+        let lanes = JobLanes(capacity: Self.jobsInFlight)
+        return await withDiscardingTaskGroup { group -> HoldEnd? in
+            while true {
                 if Task.isCancelled { return nil }
-                logger.warning("could not receive jobs", metadata: ["error": "\(error)"])
-                do { try await context.time.sleep(.seconds(1)) } catch { return nil }
-                continue
-            }
-            await execute(deliveries)
-        }
-    }
-
-    /// One lane per guild: a guild's jobs run in the order they were sent.
-    private func execute(_ deliveries: [Delivery<Job>]) async {
-        var lanes: [GuildID: [Delivery<Job>]] = [:]
-        var order: [GuildID] = []
-        for delivery in deliveries {
-            let guild = delivery.envelope.body.guild
-            if lanes[guild] == nil { order.append(guild) }
-            lanes[guild, default: []].append(delivery)
-        }
-        await withTaskGroup(of: Void.self) { group in
-            for guild in order {
-                let lane = lanes[guild] ?? []
-                group.addTask {
-                    for delivery in lane { await self.handle(delivery) }
+                if Task.isShuttingDownGracefully { break }
+                await lanes.waitForRoom()
+                let deliveries: [Delivery<Job>]
+                do {
+                    // A short wait: a graceful stop is seen only between two reads, and the hand-over
+                    // to a spare (promised within a second of SIGTERM) starts after it. A job that
+                    // comes meanwhile ends the wait at once, so this costs idle reads only.
+                    deliveries = try await context.bus.receiveJobs(
+                        for: worker, as: context.configuration.consumer, limit: min(Self.jobBatch, lanes.room),
+                        waitingUpTo: Self.jobWait)
+                } catch {
+                    if Task.isCancelled { return nil }
+                    logger.warning("could not receive jobs", metadata: ["error": "\(error)"])
+                    do { try await context.time.sleep(.seconds(1)) } catch { return nil }
+                    continue
+                }
+                for delivery in deliveries {
+                    let guild = delivery.envelope.body.guild
+                    guard lanes.enqueue(delivery, in: guild) else { continue }
+                    group.addTask {
+                        while let next = lanes.next(in: guild) {
+                            await self.handle(next)
+                            lanes.finished()
+                        }
+                    }
                 }
             }
+            // Graceful shutdown: the jobs taken are carried out before the group ends.
+            return .shutdown
         }
     }
 
@@ -430,6 +434,80 @@ extension Job {
         case .playerUpdate(let job): job.session
         case .voiceStatus(let job): job.session
         default: nil
+        }
+    }
+}
+
+/// The jobs taken from the stream, queued per guild: one guild's jobs run one after another,
+/// different guilds side by side. Lock-protected, shared by the reader and the guilds' runners.
+final class JobLanes: Sendable {
+    private struct State {
+        var queued: [GuildID: [Delivery<Job>]] = [:]
+        /// Guilds whose runner is going (it takes the queue until it is empty).
+        var running: Set<GuildID> = []
+        var inFlight = 0
+        var roomWaiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// How many more jobs may be taken now.
+    var room: Int { state.withLock { max(1, capacity - $0.inFlight) } }
+
+    /// Queues a job on its guild's lane; true when the lane needs a runner.
+    func enqueue(_ delivery: Delivery<Job>, in guild: GuildID) -> Bool {
+        state.withLock { state in
+            state.inFlight += 1
+            state.queued[guild, default: []].append(delivery)
+            return state.running.insert(guild).inserted
+        }
+    }
+
+    /// The guild's next job; nil (and the lane stops running) when there is none.
+    func next(in guild: GuildID) -> Delivery<Job>? {
+        state.withLock { state in
+            guard var queue = state.queued[guild], !queue.isEmpty else {
+                state.queued[guild] = nil
+                state.running.remove(guild)
+                return nil
+            }
+            let first = queue.removeFirst()
+            state.queued[guild] = queue.isEmpty ? nil : queue
+            return first
+        }
+    }
+
+    /// A job is done: room for another.
+    func finished() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.inFlight -= 1
+            guard state.inFlight < capacity else { return nil }
+            defer { state.roomWaiter = nil }
+            return state.roomWaiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns once fewer than `capacity` jobs are in flight (or the task is cancelled).
+    func waitForRoom() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Bool in
+                    if state.inFlight < capacity || Task.isCancelled { return true }
+                    state.roomWaiter = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                defer { state.roomWaiter = nil }
+                return state.roomWaiter
+            }
+            waiter?.resume()
         }
     }
 }

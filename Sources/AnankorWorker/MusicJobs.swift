@@ -54,6 +54,8 @@ extension WorkerBot {
                         metadata: ["channel.id": "\(job.session.channel)"])
             return
         }
+        // The status (its clear, sent just before) goes out while the bot is still in the channel.
+        await voiceStatuses.waitUntilSent(job.session.channel)
         // Forgotten first, so the VOICE_STATE_UPDATE that follows is not taken for a kick.
         await voice.forget(guild, leaving: true)
         await pool.destroy(guildId: guild.description)

@@ -14,12 +14,84 @@ extension WorkerBot {
                         metadata: ["channel.id": "\(current.channel)"])
             return
         }
-        do {
-            try await rest.setVoiceChannelStatus(channelID: Snowflake(job.session.channel.rawValue),
-                                                 status: job.status.map { String($0.prefix(500)) })
-        } catch let error as DiscordRESTError where error.code == 50013 {
-            logger.info("voice channel status skipped: the bot lacks Set Voice Channel Status there",
-                        metadata: ["channel.id": "\(job.session.channel)"])
+        // A status goes out beside the guild's jobs, the latest one winning: Discord allows a few
+        // per channel every few seconds, and a status waiting for its turn must not hold up a
+        // member's `/pause` or `/stop` behind it. A leave waits for it (`leave`).
+        await voiceStatuses.update(job.session.channel, to: job.status.map { String($0.prefix(500)) })
+    }
+}
+
+/// Sends voice channel statuses one channel at a time, the latest asked for winning over any not
+/// yet sent. Best effort: a refusal is logged (without Set Voice Channel Status, one line).
+actor VoiceStatusSender {
+    private let rest: DiscordREST
+    private let logger: Logger
+    private var asked: [ChannelID: (status: String?, version: Int)] = [:]
+    private var sent: [ChannelID: Int] = [:]
+    private var sending: Set<ChannelID> = []
+    private var waiters: [ChannelID: [(version: Int, id: Int, continuation: CheckedContinuation<Void, Never>)]] = [:]
+    private var nextWaiter = 0
+    private var version = 0
+
+    init(rest: DiscordREST, logger: Logger) {
+        self.rest = rest
+        self.logger = logger
+    }
+
+    /// Asks for `status` (nil clears it); returns the version to wait for.
+    @discardableResult
+    func update(_ channel: ChannelID, to status: String?) -> Int {
+        version += 1
+        asked[channel] = (status, version)
+        if sending.insert(channel).inserted {
+            // Ends once nothing newer is asked for; each send is bounded by the REST timeouts.
+            Task { await self.send(channel) }
         }
+        return version
+    }
+
+    /// Returns once everything asked for the channel so far was sent or refused.
+    func waitUntilSent(_ channel: ChannelID) async {
+        guard let pending = asked[channel]?.version else { return }
+        await waitUntilSent(channel, pending)
+    }
+
+    /// Returns once `version` (or a later one) of the channel's status was sent or refused.
+    func waitUntilSent(_ channel: ChannelID, _ version: Int) async {
+        guard (sent[channel] ?? 0) < version else { return }
+        nextWaiter += 1
+        let id = nextWaiter
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled { return continuation.resume() }
+                waiters[channel, default: []].append((version, id, continuation))
+            }
+        } onCancel: {
+            Task { await self.stopWaiting(channel, id) }
+        }
+    }
+
+    private func stopWaiting(_ channel: ChannelID, _ id: Int) {
+        guard let index = waiters[channel]?.firstIndex(where: { $0.id == id }) else { return }
+        waiters[channel]?.remove(at: index).continuation.resume()
+    }
+
+    private func send(_ channel: ChannelID) async {
+        while let next = asked[channel], (sent[channel] ?? 0) < next.version {
+            do {
+                try await rest.setVoiceChannelStatus(channelID: Snowflake(channel.rawValue), status: next.status)
+            } catch let error as DiscordRESTError where error.code == 50013 {
+                logger.info("voice channel status skipped: the bot lacks Set Voice Channel Status there",
+                            metadata: ["channel.id": "\(channel)"])
+            } catch {
+                logger.debug("voice channel status not set", metadata: ["channel.id": "\(channel)", "error": "\(error)"])
+            }
+            sent[channel] = next.version
+            let done = (waiters[channel] ?? []).filter { $0.version <= next.version }
+            waiters[channel] = (waiters[channel] ?? []).filter { $0.version > next.version }
+            for waiter in done { waiter.continuation.resume() }
+        }
+        sending.remove(channel)
+        if asked[channel]?.version == sent[channel] { asked[channel] = nil }
     }
 }

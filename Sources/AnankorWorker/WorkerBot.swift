@@ -52,6 +52,8 @@ final class WorkerBot: Service, Sendable {
     let gateway: ShardedGateway
     let pool: LavalinkNodePool
     let voice: VoiceSessions
+    /// Voice channel statuses, sent beside the guild's jobs (`VoiceStatusSender`).
+    let voiceStatuses: VoiceStatusSender
     let membership: GuildMembership
     let events: EventPublisher
     let logger: Logger
@@ -92,6 +94,7 @@ final class WorkerBot: Service, Sendable {
         self.gateway = gateway
         self.pool = pool
         self.voice = VoiceSessions(sessionsMeter: context.metrics.sessionsActive)
+        self.voiceStatuses = VoiceStatusSender(rest: rest, logger: logger)
         self.membership = GuildMembership(known: knownGuilds)
         self.events = context.events
         self.logger = logger

@@ -1,6 +1,7 @@
 import AnankorCore
 @testable import AnankorWorker
 import DiscordEmulator
+import DiscordKit
 import Foundation
 import Testing
 
@@ -103,6 +104,33 @@ struct JobTests {
                 }
                 #expect(await world.discord.voiceStatus(of: world.music) == nil)
                 #expect(!world.recorder.all.contains { $0.jobFailed?.job == skipped }, "a missing permission is not a failure")
+            }
+        }
+    }
+
+    @Test("a status waiting for Discord's pace holds up none of the guild's other jobs, and the latest one is shown")
+    func voiceStatusWaitsBesideTheJobs() async throws {
+        try await WorkerWorld.with { world in
+            let worker = world.makeWorker()
+            try await world.running(worker) {
+                let session = SessionKey(guild: GuildID(world.guild), channel: ChannelID(world.music))
+                // The channel's status bucket (5 per 5 s) is used up by the same bot just before.
+                let rest = DiscordREST(token: BotToken(world.bot.token), configuration: .init(baseURL: world.discord.restURL))
+                for index in 1...5 {
+                    try await rest.setVoiceChannelStatus(channelID: Snowflake(world.music), status: "earlier \(index)")
+                }
+                try await world.send(.voiceStatus(VoiceStatusJob(session: session, status: "🎶 first")))
+                try await world.send(.voiceStatus(VoiceStatusJob(session: session, status: "🎶 latest")))
+                try await world.send(.reminderPost(ReminderPostJob(
+                    lobby: LobbyID("l"), guild: GuildID(world.guild), channel: ChannelID(world.text), content: "marker")))
+                // The guild's next job ran while the statuses still wait for the bucket to reset.
+                try await eventually("the marker was posted") {
+                    await world.discord.messages(in: world.text).contains { $0["content"]?.stringValue == "marker" }
+                }
+                #expect(await world.discord.voiceStatus(of: world.music) == "earlier 5", "the bucket has not reset yet")
+                try await eventually("the latest status is shown once Discord allows it", timeout: .seconds(30)) {
+                    await world.discord.voiceStatus(of: world.music) == "🎶 latest"
+                }
             }
         }
     }

@@ -198,7 +198,7 @@ struct RESTRateLimiterTests {
         #expect(times[1] - times[0] >= .milliseconds(1500))
     }
 
-    @Test("a global 429 holds every route")
+    @Test("a global 429 holds every route bound by the global limit, but not a member's interaction answer")
     func global429HoldsAllRoutes() async throws {
         let limiter = RESTRateLimiter(time: time)
         let a = RESTRoute(.get, "/users/@me", template: "/users/@me")
@@ -210,6 +210,12 @@ struct RESTRateLimiterTests {
         #expect(wait == .seconds(2))
         let other = Task { try await limiter.acquire(b) }
         try await clock.waitForSleepers(1)
+        // Interaction endpoints are exempt from the global limit: the answer goes at once, while
+        // the other route still waits.
+        let callback = RESTRoute(.post, "/interactions/1/x/callback", template: "/interactions/:i/:t/callback",
+                                 major: "webhook:1", countsTowardGlobal: false, authenticated: false)
+        _ = try await limiter.acquire(callback)
+        #expect(clock.sleeperCount == 1, "only the global route is held")
         clock.advance(by: .seconds(2))
         _ = try await other.value
     }

@@ -110,7 +110,9 @@ public actor RESTRateLimiter {
         while true {
             try Task.checkCancellation()
             let now = time.now()
-            if now < globalBlockedUntil {
+            // Interaction callbacks and their webhooks are not bound by the bot's global limit:
+            // a global 429 must not hold a member's answer back.
+            if route.countsTowardGlobal, now < globalBlockedUntil {
                 try await time.sleep(globalBlockedUntil - now)
                 continue
             }
