@@ -114,7 +114,7 @@ final class RunningContender: Sendable {
         case .anankorDistributed:
             let redis = try await RedisServer(options: RedisServer.Options())
             let moto: MotoServer
-            do { moto = try await MotoServer.start() } catch {
+            do { moto = try await MotoServer.start(oneRequestAtATime: false) } catch {
                 redis.kill()
                 throw error
             }

@@ -60,7 +60,7 @@ struct ScaleRuns {
         let discord = DiscordEmulator(configuration: configuration, logger: logger)
         _ = try await discord.start()
         let redis = try await RedisServer(options: RedisServer.Options())
-        let moto = try await MotoServer.start()
+        let moto = try await MotoServer.start(oneRequestAtATime: false)
         defer {
             redis.kill()
             moto.stop()

@@ -152,7 +152,7 @@ final class ChaosCluster: Sendable {
             redis = startedRedis
             let startedProxy = try await DelayProxy.start(forwardingTo: startedRedis.port)
             proxy = startedProxy
-            let startedMoto = try await MotoServer.start()
+            let startedMoto = try await MotoServer.start(oneRequestAtATime: false)
             moto = startedMoto
             var environment: [String: String] = [
                 "DISCORD_API_URL": world.discord.restURL,

@@ -92,6 +92,9 @@ public final class LocalServerProcess: Sendable {
         try? FileManager.default.removeItem(at: logFile)
     }
 
+    /// Whether `executable` is on `PATH` (or, given as an absolute path, exists).
+    public static func isInstalled(_ executable: String) -> Bool { locate(executable) != nil }
+
     private static func locate(_ executable: String) -> String? {
         if executable.hasPrefix("/") {
             return FileManager.default.isExecutableFile(atPath: executable) ? executable : nil

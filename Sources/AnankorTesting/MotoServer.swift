@@ -16,11 +16,23 @@ public final class MotoServer: Sendable {
 
     /// Starts `moto_server`; throws (telling the reader that `scripts/test` installs it) when it
     /// is missing.
-    public static func start(readyTimeout: Duration = .seconds(60)) async throws -> MotoServer {
+    /// - Parameter oneRequestAtATime: serve requests one after another. DynamoDB applies a
+    ///   conditional write atomically; moto's threaded server checks the condition and writes in
+    ///   two steps, so two concurrent compare-and-set writes can both succeed and one update is
+    ///   lost. Tests of concurrency need the real behaviour; load generators may prefer threads.
+    public static func start(readyTimeout: Duration = .seconds(60), oneRequestAtATime: Bool = true) async throws
+        -> MotoServer
+    {
+        // `moto_server` on PATH is what `scripts/test` installs; its Python serves either way.
+        guard !oneRequestAtATime || LocalServerProcess.isInstalled("moto_server") else {
+            throw LocalServerProcess.LaunchError(description: "moto_server is not installed; run scripts/test, which installs it")
+        }
         let process = try await LocalServerProcess(
             name: "moto_server",
-            executable: "moto_server",
-            arguments: { port in ["-H", "127.0.0.1", "-p", String(port)] },
+            executable: oneRequestAtATime ? "python3" : "moto_server",
+            arguments: { port in
+                oneRequestAtATime ? ["-c", serialServer, "127.0.0.1", String(port)] : ["-H", "127.0.0.1", "-p", String(port)]
+            },
             environment: [
                 "AWS_ACCESS_KEY_ID": accessKeyID,
                 "AWS_SECRET_ACCESS_KEY": secretAccessKey,
@@ -31,6 +43,16 @@ public final class MotoServer: Sendable {
             readyTimeout: readyTimeout)
         return MotoServer(process: process)
     }
+
+    /// moto's own server, without threads (werkzeug then closes each connection after its answer,
+    /// so one client cannot hold the server).
+    private static let serialServer = """
+        import os, sys
+        from werkzeug.serving import run_simple
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+        os.environ.setdefault("MOTO_PORT", sys.argv[2])
+        run_simple(sys.argv[1], int(sys.argv[2]), DomainDispatcherApplication(create_backend_app), threaded=False)
+        """
 
     /// Starts a server, runs `body` with it and stops it, whether `body` returns or throws.
     public static func run<T>(_ body: (MotoServer) async throws -> T) async throws -> T {
