@@ -163,6 +163,9 @@ struct ChaosRun: Sendable {
             // process to take its token and the members' `/play` to resume on it.
             var window = min(fault.window, settings.longestWindow)
             if let restart = fault.restartsVictimAfter { window = max(window, restart + .seconds(12)) }
+            // Never shorter than the outage: a queue drained while Redis is still down reads as
+            // lost, though nothing could have been played then.
+            if let outage = fault.redisOutage { window = max(window, outage + .seconds(12)) }
             let windowEnd = ContinuousClock.now + window
             while ContinuousClock.now < windowEnd {
                 if record.takeoverAt == nil, fault.expectsTakeover, let bot = record.victimBot,
