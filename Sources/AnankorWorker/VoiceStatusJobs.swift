@@ -23,30 +23,53 @@ extension WorkerBot {
 
 /// Sends voice channel statuses one channel at a time, the latest asked for winning over any not
 /// yet sent. Best effort: a refusal is logged (without Set Voice Channel Status, one line).
+///
+/// The sends run in `run()`, a child of the worker's task tree: they end with the hold, and a
+/// wait for a status never outlives the sender.
 actor VoiceStatusSender {
     private let rest: DiscordREST
     private let logger: Logger
+    private let channels: AsyncStream<ChannelID>
+    private let channelsToSend: AsyncStream<ChannelID>.Continuation
     private var asked: [ChannelID: (status: String?, version: Int)] = [:]
     private var sent: [ChannelID: Int] = [:]
     private var sending: Set<ChannelID> = []
     private var waiters: [ChannelID: [(version: Int, id: Int, continuation: CheckedContinuation<Void, Never>)]] = [:]
     private var nextWaiter = 0
     private var version = 0
+    private var stopped = false
 
     init(rest: DiscordREST, logger: Logger) {
         self.rest = rest
         self.logger = logger
+        (channels, channelsToSend) = AsyncStream.makeStream(of: ChannelID.self)
+    }
+
+    /// Sends what is asked for until cancelled; then every wait for a status returns.
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            for await channel in channels {
+                group.addTask { await self.send(channel) }
+            }
+        }
+        stop()
+    }
+
+    private func stop() {
+        stopped = true
+        channelsToSend.finish()
+        for (_, list) in waiters { for waiter in list { waiter.continuation.resume() } }
+        waiters = [:]
     }
 
     /// Asks for `status` (nil clears it); returns the version to wait for.
     @discardableResult
     func update(_ channel: ChannelID, to status: String?) -> Int {
+        guard !stopped else { return version }
         version += 1
         asked[channel] = (status, version)
-        if sending.insert(channel).inserted {
-            // Ends once nothing newer is asked for; each send is bounded by the REST timeouts.
-            Task { await self.send(channel) }
-        }
+        // One send loop per channel; it ends once nothing newer is asked for.
+        if sending.insert(channel).inserted { channelsToSend.yield(channel) }
         return version
     }
 
@@ -56,14 +79,15 @@ actor VoiceStatusSender {
         await waitUntilSent(channel, pending)
     }
 
-    /// Returns once `version` (or a later one) of the channel's status was sent or refused.
+    /// Returns once `version` (or a later one) of the channel's status was sent or refused, or the
+    /// sender stopped.
     func waitUntilSent(_ channel: ChannelID, _ version: Int) async {
-        guard (sent[channel] ?? 0) < version else { return }
+        guard !stopped, (sent[channel] ?? 0) < version else { return }
         nextWaiter += 1
         let id = nextWaiter
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                if Task.isCancelled { return continuation.resume() }
+                if Task.isCancelled || stopped { return continuation.resume() }
                 waiters[channel, default: []].append((version, id, continuation))
             }
         } onCancel: {
@@ -77,7 +101,7 @@ actor VoiceStatusSender {
     }
 
     private func send(_ channel: ChannelID) async {
-        while let next = asked[channel], (sent[channel] ?? 0) < next.version {
+        while !Task.isCancelled, let next = asked[channel], (sent[channel] ?? 0) < next.version {
             do {
                 try await rest.setVoiceChannelStatus(channelID: Snowflake(channel.rawValue), status: next.status)
             } catch let error as DiscordRESTError where error.code == 50013 {

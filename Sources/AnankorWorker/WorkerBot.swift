@@ -143,6 +143,10 @@ final class WorkerBot: Service, Sendable {
             }
             group.addTask { await self.consumeJobs() }
             group.addTask {
+                await self.voiceStatuses.run()
+                return nil
+            }
+            group.addTask {
                 await StoreWork.periodic {
                     await ReminderRunner(worker: self.worker, holder: self.context.configuration.holder, context: self.context,
                                          rest: self.rest, logger: self.logger)

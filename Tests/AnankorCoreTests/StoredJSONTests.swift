@@ -86,6 +86,25 @@ struct StoredJSONTests {
         #expect(try Self.sameJSON([Self.records()[1].queue]))
     }
 
+    @Test("an entry written again is the same text; an entry changed under the same id is written anew")
+    func rememberedEntries() throws {
+        var record = Self.records()[1]
+        #expect(record.queue.count >= 2)
+        let first = try StoredJSON.encode(record)
+        #expect(try StoredJSON.encode(record) == first)
+        // The same ids with other tracks: what a stale memo would get wrong.
+        for index in record.queue.indices {
+            record.queue[index].track.title += " (live)"
+            record.queue[index].track.lengthMs += 1
+        }
+        #expect(try Self.sameJSON(record))
+        #expect(try Self.roundTrips(record))
+        let read = try JSONDecoder().decode(SessionRecord.self, from: StoredJSON.encode(record))
+        #expect(read.queue.map(\.track.title).allSatisfy { $0.hasSuffix(" (live)") })
+        // An entry inside other values than a record is remembered the same way.
+        #expect(try Self.sameJSON(["entries": record.queue + record.queue]))
+    }
+
     @Test("what the writer does not do is JSONEncoder's: superEncoder, containers out of order, errors")
     func fallsBack() throws {
         struct Super: Encodable {

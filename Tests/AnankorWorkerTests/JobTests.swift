@@ -96,7 +96,8 @@ struct JobTests {
                 // Without Manage Channels or Set Voice Channel Status (and not connected): skipped.
                 try await world.discord.addMember(world.bot.userID, to: world.guild, roles: [])
                 let skipped = try await world.send(.voiceStatus(VoiceStatusJob(session: session, status: "x")))
-                // Jobs of one guild run in order: once the marker is posted (@everyone may send), the status job is done.
+                // Statuses are sent beside the guild's jobs, so the marker (@everyone may send) only shows the status
+                // job was taken and acknowledged; what the member sees is checked: no status, and no failure reported.
                 try await world.send(.reminderPost(ReminderPostJob(
                     lobby: LobbyID("l"), guild: GuildID(world.guild), channel: ChannelID(world.text), content: "marker")))
                 try await eventually("the marker was posted") {

@@ -103,16 +103,21 @@ extension Envelope: Codable {
         try container.encode(Int64((createdAt.timeIntervalSince1970 * 1000).rounded()), forKey: .createdAt)
         try container.encodeIfPresent(trace?.traceparent, forKey: .traceparent)
         try container.encodeIfPresent(trace?.tracestate, forKey: .tracestate)
-        try body.encodePayload(to: container.superEncoder(forKey: .payload))
+        // As a nested value rather than through `superEncoder`: the same JSON, and one the
+        // streaming writer of `StoredJSON` can write.
+        try container.encode(Payload(body: body), forKey: .payload)
+    }
+
+    private struct Payload: Encodable {
+        var body: Body
+        func encode(to encoder: any Encoder) throws { try body.encodePayload(to: encoder) }
     }
 }
 
 extension Envelope {
     /// The bytes that travel on the bus.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(self)
+        try StoredJSON.encode(self)
     }
 
     /// Decodes bytes from the bus. Never throws anything but `EnvelopeDecodingError`, whose message

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The JSON that stores write (session records, lobbies, schedules): the same JSON as
 /// `JSONEncoder()` with its default strategies, read back by `JSONDecoder` to the same value,
@@ -147,11 +148,27 @@ final class JSONStreamWriter {
         } else if T.self == Decimal.self {
             failed = true
             throw JSONStreamUnsupported()
+        } else if T.self == QueueEntry.self {
+            try writeQueueEntry(unsafeBitCast(value, to: QueueEntry.self), slot: id)
         } else {
             let depth = frames.count
             try value.encode(to: JSONStreamEncoder(writer: self, slot: id))
             finishSlot(id, depth: depth)
         }
+    }
+
+    /// A queue or history entry: the bytes it had the last time it was written, when it is still
+    /// the same entry, else written as any value and remembered.
+    private func writeQueueEntry(_ entry: QueueEntry, slot id: Int) throws {
+        if let bytes = StoredQueueEntries.shared.bytes(of: entry) {
+            try fillSlot(id)
+            out.append(contentsOf: bytes)
+            return
+        }
+        let start = out.count, depth = frames.count
+        try entry.encode(to: JSONStreamEncoder(writer: self, slot: id))
+        finishSlot(id, depth: depth)
+        if !failed { StoredQueueEntries.shared.remember(entry, bytes: Array(out[start...])) }
     }
 
     /// A primitive goes into the waiting slot `id`.
@@ -440,4 +457,39 @@ struct JSONStreamSingleValueContainer: SingleValueEncodingContainer {
 
     /// A value coded as another (a wrapper's single value) goes into the same slot.
     mutating func encode<T: Encodable>(_ value: T) throws { try writer.writeValue(value, slot: slot) }
+}
+
+/// The JSON of queue and history entries written lately, by entry id.
+///
+/// Why: every change to a session rewrites its whole record, and its entries (up to the queue's
+/// length plus `AdvanceRule.historyLimit`) are what most of the record is, while they almost never
+/// change. Writing them was the largest cost of a command (docs/performance.md). A hit needs the
+/// whole entry equal, not only its id, so a changed entry is never written with its old text.
+/// Bounded: when full, it starts over (the entries of active sessions come back at their next write).
+final class StoredQueueEntries: Sendable {
+    static let shared = StoredQueueEntries(capacity: 4096)
+
+    private struct Remembered {
+        var entry: QueueEntry
+        var bytes: [UInt8]
+    }
+
+    private let capacity: Int
+    private let remembered = Mutex<[QueueEntryID: Remembered]>([:])
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func bytes(of entry: QueueEntry) -> [UInt8]? {
+        remembered.withLock { remembered in
+            guard let hit = remembered[entry.id], hit.entry == entry else { return nil }
+            return hit.bytes
+        }
+    }
+
+    func remember(_ entry: QueueEntry, bytes: [UInt8]) {
+        remembered.withLock { remembered in
+            if remembered.count >= capacity && remembered[entry.id] == nil { remembered.removeAll(keepingCapacity: true) }
+            remembered[entry.id] = Remembered(entry: entry, bytes: bytes)
+        }
+    }
 }
