@@ -62,6 +62,20 @@ final class JSONStreamWriter {
         return writer.failed ? nil : writer.out
     }
 
+    /// One entry as any value is written (never from the remembered ones).
+    static func encode(_ entry: QueueEntry) -> [UInt8]? {
+        let writer = JSONStreamWriter()
+        writer.out.reserveCapacity(512)
+        do {
+            let (slot, depth) = writer.beginSlot()
+            try entry.encode(to: JSONStreamEncoder(writer: writer, slot: slot))
+            writer.finishSlot(slot, depth: depth)
+        } catch {
+            return nil
+        }
+        return writer.failed ? nil : writer.out
+    }
+
     // MARK: Slots and frames
 
     func beginSlot() -> (slot: Int, depth: Int) {
@@ -149,7 +163,9 @@ final class JSONStreamWriter {
             failed = true
             throw JSONStreamUnsupported()
         } else if T.self == QueueEntry.self {
-            try writeQueueEntry(unsafeBitCast(value, to: QueueEntry.self), slot: id)
+            try writeQueueEntries(CollectionOfOne(unsafeBitCast(value, to: QueueEntry.self)), asArray: false, slot: id)
+        } else if T.self == [QueueEntry].self {
+            try writeQueueEntries(unsafeBitCast(value, to: [QueueEntry].self), asArray: true, slot: id)
         } else {
             let depth = frames.count
             try value.encode(to: JSONStreamEncoder(writer: self, slot: id))
@@ -157,18 +173,27 @@ final class JSONStreamWriter {
         }
     }
 
-    /// A queue or history entry: the bytes it had the last time it was written, when it is still
-    /// the same entry, else written as any value and remembered.
-    private func writeQueueEntry(_ entry: QueueEntry, slot id: Int) throws {
-        if let bytes = StoredQueueEntries.shared.bytes(of: entry) {
-            try fillSlot(id)
-            out.append(contentsOf: bytes)
-            return
+    /// Queue or history entries: the bytes each had the last time it was written, when it is
+    /// still the same entry, else written on their own and remembered. A queue is written whole,
+    /// without a container per entry.
+    private func writeQueueEntries(_ entries: some Collection<QueueEntry>, asArray: Bool, slot id: Int) throws {
+        try fillSlot(id)
+        var written = StoredQueueEntries.shared.bytes(of: entries)
+        for index in written.indices where written[index] == nil {
+            let entry = entries[entries.index(entries.startIndex, offsetBy: index)]
+            guard let bytes = Self.encode(entry) else {
+                failed = true
+                throw JSONStreamUnsupported()
+            }
+            StoredQueueEntries.shared.remember(entry, bytes: bytes)
+            written[index] = bytes
         }
-        let start = out.count, depth = frames.count
-        try entry.encode(to: JSONStreamEncoder(writer: self, slot: id))
-        finishSlot(id, depth: depth)
-        if !failed { StoredQueueEntries.shared.remember(entry, bytes: Array(out[start...])) }
+        if asArray { out.append(UInt8(ascii: "[")) }
+        for (index, bytes) in written.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            if let bytes { out.append(contentsOf: bytes) }
+        }
+        if asArray { out.append(UInt8(ascii: "]")) }
     }
 
     /// A primitive goes into the waiting slot `id`.
@@ -469,9 +494,14 @@ struct JSONStreamSingleValueContainer: SingleValueEncodingContainer {
 final class StoredQueueEntries: Sendable {
     static let shared = StoredQueueEntries(capacity: 4096)
 
-    private struct Remembered {
-        var entry: QueueEntry
-        var bytes: [UInt8]
+    /// A class, so a lookup copies a reference rather than the entry's strings.
+    private final class Remembered: Sendable {
+        let entry: QueueEntry
+        let bytes: [UInt8]
+        init(entry: QueueEntry, bytes: [UInt8]) {
+            self.entry = entry
+            self.bytes = bytes
+        }
     }
 
     private let capacity: Int
@@ -479,10 +509,13 @@ final class StoredQueueEntries: Sendable {
 
     init(capacity: Int) { self.capacity = capacity }
 
-    func bytes(of entry: QueueEntry) -> [UInt8]? {
+    /// The remembered bytes of each entry, nil where there are none for that very entry.
+    func bytes(of entries: some Collection<QueueEntry>) -> [[UInt8]?] {
         remembered.withLock { remembered in
-            guard let hit = remembered[entry.id], hit.entry == entry else { return nil }
-            return hit.bytes
+            entries.map { entry in
+                guard let hit = remembered[entry.id], hit.entry == entry else { return nil }
+                return hit.bytes
+            }
         }
     }
 
