@@ -173,16 +173,42 @@ func rest(
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body.text))
     }
-    let response: HTTPClientResponse
-    do {
-        response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-    } catch let error as HTTPClientError where error == .remoteConnectionClosed && method == .GET {
-        // The shared client may pick a kept-alive connection to an emulator of an earlier test
-        // that was on the same port and has stopped; a GET is safe to send again.
-        response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+    return try await EmulatorClients.with(emulator) { client in
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let buffer = try await response.body.collect(upTo: 1 << 22)
+        return RESTResponse(status: Int(response.status.code), headers: response.headers, text: String(buffer: buffer))
     }
-    let buffer = try await response.body.collect(upTo: 1 << 22)
-    return RESTResponse(status: Int(response.status.code), headers: response.headers, text: String(buffer: buffer))
+}
+
+/// One HTTP client per running emulator, shut down with it: a kept-alive connection never
+/// outlives its emulator, so a later test's emulator on the same port never meets a connection
+/// of an earlier one (a shared client did, and its requests failed as closed).
+enum EmulatorClients {
+    private static let clients = Mutex<[ObjectIdentifier: HTTPClient]>([:])
+
+    static func open(for emulator: LavalinkEmulator) {
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        clients.withLock { $0[ObjectIdentifier(emulator)] = client }
+    }
+
+    static func close(for emulator: LavalinkEmulator) async {
+        let client = clients.withLock { $0.removeValue(forKey: ObjectIdentifier(emulator)) }
+        try? await client?.shutdown()
+    }
+
+    /// The emulator's client, or for an emulator started without `withEmulator`, one for this call.
+    static func with<R>(_ emulator: LavalinkEmulator, _ body: (HTTPClient) async throws -> R) async throws -> R {
+        if let client = clients.withLock({ $0[ObjectIdentifier(emulator)] }) { return try await body(client) }
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        do {
+            let result = try await body(client)
+            try? await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
 }
 
 /// Starts an emulator with a manual clock (unless told otherwise), runs `body`, shuts it down.
@@ -197,11 +223,14 @@ func withEmulator<R>(
     logger.logLevel = .warning
     let emulator = LavalinkEmulator(configuration: .init(speed: speed, node: node), logger: logger)
     try await emulator.start()
+    EmulatorClients.open(for: emulator)
     do {
         let result = try await body(emulator)
+        await EmulatorClients.close(for: emulator)
         await emulator.shutdown()
         return result
     } catch {
+        await EmulatorClients.close(for: emulator)
         await emulator.shutdown()
         throw error
     }
