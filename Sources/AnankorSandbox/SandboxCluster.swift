@@ -46,6 +46,8 @@ public struct SandboxTuning: Sendable {
     /// Masters split the gateway shards through leases this long; nil: each master runs every
     /// shard (the embedded mode's one master).
     public var shardLeaseTTL: Duration? = nil
+    /// How many interactions each master works on at once and lets wait.
+    public var admission = AdmissionLimits()
 
     public init(guildSessionCap: Int = Anankor.defaultGuildSessionCap, idleTimeout: Duration = .seconds(600),
                 aloneTimeout: Duration = .seconds(120), leaseTTL: Duration = .seconds(3),
@@ -86,7 +88,7 @@ public enum SandboxCluster {
             reconcileInterval: tuning.reconcileInterval,
             lobbyHostGrace: tuning.lobbyHostGrace, lobbyMaxDuration: tuning.lobbyMaxDuration,
             lobbyOpenExpiry: tuning.lobbyOpenExpiry, textCommands: true,
-            consumer: ConsumerName(name), shardLeaseTTL: tuning.shardLeaseTTL)
+            consumer: ConsumerName(name), shardLeaseTTL: tuning.shardLeaseTTL, admission: tuning.admission)
         var logger = logger
         logger[metadataKey: "process"] = "\(name)"
         let breakers = MasterService.sourceBreakerBoard(

@@ -51,6 +51,10 @@ extension AnankorSettings {
         settings.shardLeaseTTL = try values.duration("ANANKOR_SHARD_LEASE_TTL", in: .seconds(2)...(.seconds(60)),
                                                      expected: "a duration from 2s to 60s such as 5s") ?? settings.shardLeaseTTL
         settings.shutdownDrainTimeout = try values.duration("ANANKOR_SHUTDOWN_DRAIN_TIMEOUT") ?? settings.shutdownDrainTimeout
+        settings.interactionsRunning = try values.integer("ANANKOR_INTERACTIONS_RUNNING", in: 1...100_000)
+            ?? settings.interactionsRunning
+        settings.interactionsWaiting = try values.integer("ANANKOR_INTERACTIONS_WAITING", in: 0...1_000_000)
+            ?? settings.interactionsWaiting
         settings.statePath = try values.text("ANANKOR_STATE_PATH") ?? settings.statePath
         settings.httpPort = try values.integer("ANANKOR_HTTP_PORT", in: 0...65535) ?? settings.httpPort
         settings.httpHost = try values.text("ANANKOR_HTTP_HOST", pattern: "an IP address or host name such as 0.0.0.0, 127.0.0.1 or ::",

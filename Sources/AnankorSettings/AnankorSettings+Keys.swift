@@ -33,6 +33,8 @@ extension AnankorSettings {
             Key(name: "ANANKOR_LOBBY_EXPIRY", modes: [.run, .master], summary: "default 2h"),
             Key(name: "ANANKOR_SHARD_LEASE_TTL", modes: [.master], summary: "masters split the shards with leases this long, 2s–60s (default 5s)"),
             Key(name: "ANANKOR_SHUTDOWN_DRAIN_TIMEOUT", modes: [.run, .master], summary: "default 10s"),
+            Key(name: "ANANKOR_INTERACTIONS_RUNNING", modes: [.run, .master], summary: "interactions worked on at once, 1–100000 (default 256)"),
+            Key(name: "ANANKOR_INTERACTIONS_WAITING", modes: [.run, .master], summary: "interactions that may wait for a turn, 0–1000000 (default 4096)"),
             Key(name: "ANANKOR_STATE_PATH", modes: [.run, .doctor], summary: "the SQLite file (default anankor.sqlite)"),
             Key(name: "ANANKOR_HTTP_HOST", modes: [.run, .master, .worker], summary: "address of the endpoints (default 0.0.0.0)"),
             Key(name: "ANANKOR_HTTP_PORT", modes: [.run, .master, .worker], summary: "port of /health /ready /metrics (default 9090)"),

@@ -52,6 +52,10 @@ public struct AnankorSettings: Sendable {
     public var shardLeaseTTL: Duration = .seconds(5)
     /// On SIGTERM the master answers the interactions in flight, waiting at most this long.
     public var shutdownDrainTimeout: Duration = .seconds(10)
+    /// Interactions the master works on at once; more wait for a turn, acknowledged.
+    public var interactionsRunning: Int = 256
+    /// Interactions that may wait for a turn; beyond, members are told the bot is busy.
+    public var interactionsWaiting: Int = 4096
     /// The SQLite file of the embedded mode.
     public var statePath: String = "anankor.sqlite"
     /// `/health`, `/ready`, `/metrics`.

@@ -133,7 +133,8 @@ enum ServiceWiring {
             lobbyHostGrace: settings.lobbyHostGrace, lobbyMaxDuration: settings.lobbyMaxDuration,
             lobbyOpenExpiry: settings.lobbyOpenExpiry, consumer: ConsumerName("master-\(processTag)"),
             shardLeaseTTL: splitsShards ? settings.shardLeaseTTL : nil,
-            shutdownDrainTimeout: settings.shutdownDrainTimeout)
+            shutdownDrainTimeout: settings.shutdownDrainTimeout,
+            admission: AdmissionLimits(running: settings.interactionsRunning, waiting: settings.interactionsWaiting))
         return MasterService(configuration: configuration, bus: bus, state: state, ledger: ledger, claims: claims,
                              logger: logger)
     }

@@ -32,6 +32,8 @@ struct SettingsTests {
             "ANANKOR_LOBBY_HOST_GRACE": "90s",
             "ANANKOR_LOBBY_MAX_DURATION": "6h",
             "ANANKOR_LOBBY_EXPIRY": "30m",
+            "ANANKOR_INTERACTIONS_RUNNING": "64",
+            "ANANKOR_INTERACTIONS_WAITING": "0",
         ])
         #expect(settings.masterToken?.exposedValue == masterToken)
         #expect(settings.workerTokens.map(\.exposedValue) == ["worker-one-token", "worker-two-token"])
@@ -41,6 +43,8 @@ struct SettingsTests {
         #expect(settings.lobbyHostGrace == .seconds(90))
         #expect(settings.lobbyMaxDuration == .seconds(6 * 3600))
         #expect(settings.lobbyOpenExpiry == .seconds(1800))
+        #expect(settings.interactionsRunning == 64)
+        #expect(settings.interactionsWaiting == 0)
         try settings.validate(for: .run)
     }
 
@@ -58,6 +62,8 @@ struct SettingsTests {
         ("ANANKOR_GUILD_SESSION_CAP", "0", "ANANKOR_GUILD_SESSION_CAP has the value \"0\", expected a whole number from 1 to 25"),
         ("ANANKOR_IDLE_TIMEOUT", "-5m", "ANANKOR_IDLE_TIMEOUT has the value \"-5m\", expected a positive duration up to 7 days such as 600, 600s, 10m or 1h"),
         ("ANANKOR_LOBBY_EXPIRY", "soon", "ANANKOR_LOBBY_EXPIRY has the value \"soon\", expected a positive duration up to 7 days such as 600, 600s, 10m or 1h"),
+        ("ANANKOR_INTERACTIONS_RUNNING", "0", "ANANKOR_INTERACTIONS_RUNNING has the value \"0\", expected a whole number from 1 to 100000"),
+        ("ANANKOR_INTERACTIONS_WAITING", "-1", "ANANKOR_INTERACTIONS_WAITING has the value \"-1\", expected a whole number from 0 to 1000000"),
         ("ANANKOR_SHARD_LEASE_TTL", "1s", "ANANKOR_SHARD_LEASE_TTL has the value \"1s\", expected a duration from 2s to 60s such as 5s"),
         ("ANANKOR_SHARD_LEASE_TTL", "5m", "ANANKOR_SHARD_LEASE_TTL has the value \"5m\", expected a duration from 2s to 60s such as 5s"),
         ("DYNAMODB_ENDPOINT", "localhost:8000", "DYNAMODB_ENDPOINT has the value \"localhost:8000\", expected a URL starting with http:// or https://"),

@@ -16,6 +16,7 @@ extension LocalizationCatalog {
         .musicWorkerStopped: "Der Musik-Bot in {channel} wurde angehalten. Deine Warteschlange bleibt erhalten: mit {/play} geht es weiter.",
         .musicNotCarriedOut: "Das wurde in {channel} nicht ausgeführt: Der Musik-Bot konnte es nicht umsetzen. Versuche es gleich noch einmal.",
         .musicBrieflyUnavailable: "Musik ist kurz nicht verfügbar. Versuche es gleich noch einmal.",
+        .masterBusy: "Der Bot ist gerade ausgelastet. Versuche es gleich noch einmal.",
         .musicJoinFailed: "Der Musik-Bot konnte {channel} nicht betreten: Vielleicht darf er sich dort nicht verbinden, oder der Kanal ist voll. Deine Warteschlange bleibt erhalten.",
         .musicIdleLeft: "{channel} nach {minutes, plural, one {# Minute} other {# Minuten}} ohne Musik verlassen.",
         .musicPausedEmptyChannel: "Pausiert: in {channel} hört niemand zu.",

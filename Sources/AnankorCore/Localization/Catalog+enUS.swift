@@ -16,6 +16,7 @@ extension LocalizationCatalog {
         .musicWorkerStopped: "The music bot in {channel} was stopped. Your queue is kept: use {/play} to carry on.",
         .musicNotCarriedOut: "That did not take effect in {channel}: the music bot could not carry it out. Try again in a moment.",
         .musicBrieflyUnavailable: "Music is briefly unavailable. Try again in a moment.",
+        .masterBusy: "The bot is busy right now. Try again in a moment.",
         .musicJoinFailed: "The music bot could not join {channel}: it may not be allowed to connect there, or the channel is full. Your queue is kept.",
         .musicIdleLeft: "Left {channel} after {minutes, plural, one {# minute} other {# minutes}} without music.",
         .musicPausedEmptyChannel: "Paused: nobody is listening in {channel}.",

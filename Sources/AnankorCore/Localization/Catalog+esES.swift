@@ -16,6 +16,7 @@ extension LocalizationCatalog {
         .musicWorkerStopped: "El bot de música de {channel} se ha detenido. Tu cola se conserva: usa {/play} para continuar.",
         .musicNotCarriedOut: "Eso no se aplicó en {channel}: el bot de música no pudo llevarlo a cabo. Inténtalo de nuevo en un momento.",
         .musicBrieflyUnavailable: "La música no está disponible por un momento. Inténtalo de nuevo enseguida.",
+        .masterBusy: "El bot está ocupado ahora mismo. Inténtalo de nuevo enseguida.",
         .musicJoinFailed: "El bot de música no pudo entrar en {channel}: quizá no tiene permiso para conectarse o el canal está lleno. Tu cola se conserva.",
         .musicIdleLeft: "He salido de {channel} tras {minutes, plural, one {# minuto} many {# de minutos} other {# minutos}} sin música.",
         .musicPausedEmptyChannel: "En pausa: nadie está escuchando en {channel}.",

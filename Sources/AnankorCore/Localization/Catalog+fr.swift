@@ -16,6 +16,7 @@ extension LocalizationCatalog {
         .musicWorkerStopped: "Le bot musical de {channel} a été arrêté. Ta file d’attente est conservée : utilise {/play} pour continuer.",
         .musicNotCarriedOut: "Cela n’a pas pris effet dans {channel} : le bot musical n’a pas pu l’exécuter. Réessaie dans un instant.",
         .musicBrieflyUnavailable: "La musique est brièvement indisponible. Réessaie dans un instant.",
+        .masterBusy: "Le bot est très sollicité en ce moment. Réessaie dans un instant.",
         .musicJoinFailed: "Le bot musical n’a pas pu rejoindre {channel} : il n’a peut-être pas le droit de s’y connecter, ou le salon est plein. Ta file d’attente est conservée.",
         .musicIdleLeft: "J’ai quitté {channel} après {minutes, plural, one {# minute} many {# de minutes} other {# minutes}} sans musique.",
         .musicPausedEmptyChannel: "En pause : personne n’écoute dans {channel}.",

@@ -16,6 +16,7 @@ extension LocalizationCatalog {
         .musicWorkerStopped: "{channel} の音楽ボットが停止されました。キューは保持されています。{/play} で続けられます。",
         .musicNotCarriedOut: "{channel} では反映されませんでした。音楽ボットが実行できませんでした。少し待ってからもう一度お試しください。",
         .musicBrieflyUnavailable: "音楽は一時的に利用できません。少し待ってからもう一度お試しください。",
+        .masterBusy: "ボットは現在混み合っています。少し待ってからもう一度お試しください。",
         .musicJoinFailed: "音楽ボットが {channel} に参加できませんでした。接続が許可されていないか、チャンネルが満員の可能性があります。キューは保持されています。",
         .musicIdleLeft: "{minutes, plural, other {# 分間}}音楽がなかったため {channel} から退出しました。",
         .musicPausedEmptyChannel: "一時停止中: {channel} で聴いている人がいません。",

@@ -16,6 +16,7 @@ extension LocalizationCatalog {
         .musicWorkerStopped: "O bot de música em {channel} foi parado. Sua fila foi mantida: use {/play} para continuar.",
         .musicNotCarriedOut: "Isso não teve efeito em {channel}: o bot de música não conseguiu executar. Tente de novo em instantes.",
         .musicBrieflyUnavailable: "A música está indisponível por um momento. Tente de novo em instantes.",
+        .masterBusy: "O bot está ocupado agora. Tente de novo em instantes.",
         .musicJoinFailed: "O bot de música não conseguiu entrar em {channel}: talvez não tenha permissão para se conectar ou o canal esteja cheio. Sua fila foi mantida.",
         .musicIdleLeft: "Saí de {channel} depois de {minutes, plural, one {# minuto} many {# de minutos} other {# minutos}} sem música.",
         .musicPausedEmptyChannel: "Pausado: ninguém está ouvindo em {channel}.",

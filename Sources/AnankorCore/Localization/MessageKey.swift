@@ -35,6 +35,8 @@ public enum MessageKey: String, CaseIterable, Sendable, Codable {
     case musicWorkerStopped = "music.workerStopped"
     case musicNotCarriedOut = "music.notCarriedOut"
     case musicBrieflyUnavailable = "music.brieflyUnavailable"
+    /// The master has more interactions in hand than it takes at once.
+    case masterBusy = "master.busy"
     case musicJoinFailed = "music.joinFailed"
     case musicIdleLeft = "music.idleLeft"
     case musicPausedEmptyChannel = "music.pausedEmptyChannel"

@@ -18,24 +18,48 @@ struct InteractionDispatcher: Sendable {
 
     // MARK: Interactions
 
-    func handle(_ interaction: Interaction) async {
+    /// Whether the interaction in hand was acknowledged ("thinking…") while it waited for a turn
+    /// (`InteractionAdmission`): its answer then replaces the acknowledgement.
+    @TaskLocal static var acknowledgedWhileWaiting = false
+
+    func handle(_ interaction: Interaction, admission: InteractionAdmission? = nil) async {
         // The root of the trace a command makes: the jobs it sends and the worker's work on them
         // are its descendants (docs/operations.md, "Reading a trace").
         defer { context.progress.interactionSettled() }
+        let ticket = admission?.arrive() ?? .run
+        var holdsTurn = ticket == .run
+        defer { if holdsTurn { admission?.leave() } }
+        if ticket != .run, interaction.type == .autocomplete {
+            // Suggestions are worth nothing late: none now, and no turn taken.
+            if ticket == .wait { admission?.withdraw() }
+            _ = try? await context.rest.createInteractionResponse(interactionID: interaction.id, token: interaction.token,
+                                                                  .autocompleteResult([]))
+            return
+        }
+        if ticket == .refuse {
+            MasterMetrics.command("other", outcome: "busy", seconds: 0)
+            await respond(interaction, Reply(context.text(.masterBusy, locale(of: interaction)), ephemeral: true))
+            return
+        }
         await withSpan("interaction", ofKind: .server) { span in
             span.attributes[SpanAttributeName.guild] = interaction.guildID?.description
-            guard let key = IdempotencyKey.interaction(interaction.id.description) else { return }
+            guard let key = IdempotencyKey.interaction(interaction.id.description) else {
+                if ticket == .wait { admission?.withdraw() }
+                return
+            }
             let token: ClaimToken
             switch await claim(key) {
             case .claimed(let claimed):
                 context.logger.debug("interaction claimed", metadata: ["interaction.id": "\(interaction.id)"])
                 token = claimed
             case .duplicate:
+                if ticket == .wait { admission?.withdraw() }
                 MasterMetrics.duplicateInteraction()
                 context.logger.debug("interaction claimed elsewhere", metadata: ["interaction.id": "\(interaction.id)"])
                 span.attributes[SpanAttributeName.outcome] = "duplicate"
                 return
             case .unavailable:
+                if ticket == .wait { admission?.withdraw() }
                 // Nobody can tell whether another master has it; an answer now beats Discord's "did
                 // not respond" (a second master's answer is refused by Discord as already given).
                 await respond(interaction, Reply(context.text(.musicBrieflyUnavailable, locale(of: interaction)), ephemeral: true))
@@ -43,8 +67,17 @@ struct InteractionDispatcher: Sendable {
                 span.attributes[SpanAttributeName.outcome] = "unavailable"
                 return
             }
+            if ticket == .wait {
+                // Claimed first, so an acknowledgement never takes the answer from another master.
+                await acknowledge(interaction)
+                guard await admission?.turn() == true else {
+                    span.attributes[SpanAttributeName.outcome] = "cancelled"
+                    return
+                }
+                holdsTurn = true
+            }
             let started = ContinuousClock.now
-            let outcome = await answer(interaction)
+            let outcome = await Self.$acknowledgedWhileWaiting.withValue(ticket == .wait) { await answer(interaction) }
             let elapsed = ContinuousClock.now - started
             MasterMetrics.command(outcome.name, outcome: outcome.result,
                                   seconds: elapsed.timeInterval)
@@ -202,9 +235,11 @@ struct InteractionDispatcher: Sendable {
                               _ work: @escaping @Sendable () async -> (Reply, String)) async -> String {
         let progress = AnswerProgress()
         let patience: Duration = deferAtOnce ? .zero : .milliseconds(2_000)
+        let acknowledged = Self.acknowledgedWhileWaiting
+        if acknowledged { progress.state.withLock { $0.deferred = true } }
         let outcome = await withTaskGroup(of: (Reply, String)?.self) { group in
             group.addTask { await work() }
-            group.addTask {
+            if !acknowledged { group.addTask {
                 if patience > .zero { try? await context.clock.sleep(for: patience) }
                 let shouldDefer = progress.state.withLock { state -> Bool in
                     guard !state.done else { return false }
@@ -213,7 +248,7 @@ struct InteractionDispatcher: Sendable {
                 }
                 if shouldDefer { await self.acknowledge(interaction) }
                 return nil
-            }
+            } }
             var outcome: (Reply, String)?
             for await value in group {
                 if let value {
@@ -300,6 +335,7 @@ struct InteractionDispatcher: Sendable {
     }
 
     private func respond(_ interaction: Interaction, _ reply: Reply) async {
+        if Self.acknowledgedWhileWaiting { return await finishDeferred(interaction, reply) }
         do {
             try await context.rest.createInteractionResponse(interactionID: interaction.id, token: interaction.token,
                                                              .message(reply.message))

@@ -51,6 +51,9 @@ public struct MasterConfiguration: Sendable {
     /// On a graceful shutdown, how long interactions already in flight may take to be answered
     /// before the rest of the master stops (no new ones are taken meanwhile).
     public var shutdownDrainTimeout: Duration
+    /// How many interactions are worked on at once and how many wait for a turn beyond that
+    /// (`InteractionAdmission`): the master's memory stays bounded under a backlog.
+    public var admission: AdmissionLimits
 
     public init(
         token: BotToken, discordRESTBaseURL: String? = nil, lavalinkNodes: [(name: String, endpoint: NodeEndpoint)],
@@ -62,7 +65,8 @@ public struct MasterConfiguration: Sendable {
         lobbyOpenExpiry: Duration = .seconds(2 * 3600), textCommands: Bool = false,
         defaultPrefix: String = "!", registerCommands: Bool = true,
         consumer: ConsumerName = ConsumerName("master-\(ProcessInfo.processInfo.processIdentifier)"),
-        gatewayCompression: Bool = true, shardLeaseTTL: Duration? = nil, shutdownDrainTimeout: Duration = .seconds(10)
+        gatewayCompression: Bool = true, shardLeaseTTL: Duration? = nil, shutdownDrainTimeout: Duration = .seconds(10),
+        admission: AdmissionLimits = AdmissionLimits()
     ) {
         self.token = token
         self.discordRESTBaseURL = discordRESTBaseURL
@@ -84,5 +88,6 @@ public struct MasterConfiguration: Sendable {
         self.gatewayCompression = gatewayCompression
         self.shardLeaseTTL = shardLeaseTTL
         self.shutdownDrainTimeout = shutdownDrainTimeout
+        self.admission = admission
     }
 }

@@ -9,6 +9,8 @@ struct MasterSampler: Sendable {
     let bus: any JobBus
     /// The gateway shards the master runs now.
     let shards: @Sendable () -> [GatewayShard]
+    /// Interactions worked on and waiting for a turn.
+    let admission: InteractionAdmission
     /// The configured worker bots, whose job streams' dead letters are counted.
     let workers: [WorkerID]
     let logger: Logger
@@ -22,9 +24,14 @@ struct MasterSampler: Sendable {
         var gatewayMetrics = GatewayMetricsSampler(shards: shards, role: "master")
         let eventLetters = Gauge(label: "anankor_bus_dead_letters", dimensions: [("stream", "events")])
         let jobLetters = Gauge(label: "anankor_bus_dead_letters", dimensions: [("stream", "jobs")])
+        let running = Gauge(label: "anankor_interactions_in_hand", dimensions: [("state", "running")])
+        let waiting = Gauge(label: "anankor_interactions_in_hand", dimensions: [("state", "waiting")])
         var round = 0
         while !Task.isCancelled {
             gatewayMetrics.sample()
+            let counts = admission.counts
+            running.record(counts.running)
+            waiting.record(counts.waiting)
             if round % Self.deadLetterEvery == 0 {
                 if let letters = try? await bus.deadLetters(in: .events, limit: bus.policy.maxDeadLetters) {
                     eventLetters.record(letters.count)

@@ -105,6 +105,7 @@ public final class MasterService: Service, Sendable {
                                  music: music)
         let dispatcher = InteractionDispatcher(context: context, music: music, games: games,
                                                applicationID: application.id)
+        let admission = InteractionAdmission(limits: configuration.admission)
         let events = WorkerEventHandler(context: context, driver: driver, games: games)
         let reconciler = SessionReconciler(context: context, driver: driver, music: music)
         MasterMetrics.prepare()
@@ -133,15 +134,15 @@ public final class MasterService: Service, Sendable {
                         case .guildCreate, .guildDelete: guilds.record(cache.guildCount)
                         default: break
                         }
-                        self.route(shardEvent.event, dispatcher: dispatcher, voiceChecks: voiceChecks, driver: driver,
-                                   into: &handlers)
+                        self.route(shardEvent.event, dispatcher: dispatcher, admission: admission,
+                                   voiceChecks: voiceChecks, driver: driver, into: &handlers)
                     }
                 }
             }
             group.addTask { try await self.consumeEvents(events) }
             group.addTask { try? await StoreWork.periodic { try await reconciler.run() } }
             group.addTask { await driver.run() }
-            group.addTask { await MasterSampler(bus: self.bus, shards: { gateway.shards },
+            group.addTask { await MasterSampler(bus: self.bus, shards: { gateway.shards }, admission: admission,
                                                        workers: self.configuration.workerBots, logger: self.logger,
                                                        clock: self.clock).run() }
             group.addTask { try? await StoreWork.periodic { try await games.watch() } }
@@ -166,14 +167,15 @@ public final class MasterService: Service, Sendable {
         }
     }
 
-    private func route(_ event: GatewayEvent, dispatcher: InteractionDispatcher, voiceChecks: CoalescedWork<GuildID>,
+    private func route(_ event: GatewayEvent, dispatcher: InteractionDispatcher, admission: InteractionAdmission,
+                       voiceChecks: CoalescedWork<GuildID>,
                        driver: SessionDriver,
                        into handlers: inout DiscardingTaskGroup) {
         switch event {
         case .ready(let ready):
             status.withLock { $0.botUser = ready.user.id.rawValue }
         case .interactionCreate(let interaction):
-            handlers.addTask { await dispatcher.handle(interaction) }
+            handlers.addTask { await dispatcher.handle(interaction, admission: admission) }
         case .messageCreate(let message):
             handlers.addTask { await dispatcher.handle(message) }
         case .voiceStateUpdate(let voice):
