@@ -43,17 +43,59 @@ public struct DeliveryReceipt: Hashable, Sendable {
     }
 }
 
+/// A job or event envelope carried as a value by an adapter that keeps messages in this process
+/// (the embedded mode's bus): no encoding on the way in, no decoding on the way out. `encode`
+/// gives its bytes where bytes are needed (a dead letter, a reader of `RawDelivery.body`).
+public struct CarriedEnvelope: Sendable {
+    public let value: any Sendable
+    public let encode: @Sendable () throws -> Data
+    /// Its kind and id, for errors.
+    public let label: String
+
+    public init<Body>(_ envelope: Envelope<Body>) {
+        value = envelope
+        encode = { try envelope.encoded() }
+        label = "\(envelope.kind) \(envelope.id)"
+    }
+
+    /// The bytes, or none when the envelope cannot be encoded (then it cannot be decoded either,
+    /// and a dead letter of it says so by its reason).
+    public var bytes: Data { (try? encode()) ?? Data() }
+}
+
 /// A delivered message before decoding.
 public struct RawDelivery: Sendable, Hashable {
     public var receipt: DeliveryReceipt
-    public var body: Data
     /// 1 on first delivery; higher when the message was reclaimed from a consumer that did not ack.
     public var deliveryCount: Int
+    /// The envelope as a value, when the adapter carried it so.
+    public let carried: CarriedEnvelope?
+    private let storedBody: Data?
+
+    /// The message's bytes (a carried envelope is encoded when they are asked for).
+    public var body: Data { storedBody ?? carried?.bytes ?? Data() }
 
     public init(receipt: DeliveryReceipt, body: Data, deliveryCount: Int) {
         self.receipt = receipt
-        self.body = body
+        self.storedBody = body
+        self.carried = nil
         self.deliveryCount = deliveryCount
+    }
+
+    public init(receipt: DeliveryReceipt, carried: CarriedEnvelope, deliveryCount: Int) {
+        self.receipt = receipt
+        self.storedBody = nil
+        self.carried = carried
+        self.deliveryCount = deliveryCount
+    }
+
+    public static func == (lhs: RawDelivery, rhs: RawDelivery) -> Bool {
+        lhs.receipt == rhs.receipt && lhs.deliveryCount == rhs.deliveryCount && lhs.body == rhs.body
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(receipt)
+        hasher.combine(deliveryCount)
     }
 }
 

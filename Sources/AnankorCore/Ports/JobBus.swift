@@ -22,6 +22,11 @@ public protocol JobBus: Sendable {
     @discardableResult
     func append(_ body: Data, to stream: BusStream) async throws -> BusMessageID
 
+    /// Appends a job or event envelope. The default encodes it and appends the bytes; an adapter
+    /// that keeps messages in this process may carry the value as is (`RawDelivery.carried`).
+    @discardableResult
+    func append(carrying envelope: CarriedEnvelope, to stream: BusStream) async throws -> BusMessageID
+
     /// Up to `limit` messages for `consumer`: first reclaimed ones (idle too long in another
     /// consumer's hands), then new ones. Waits up to `waitingUpTo` when there are none.
     func receive(from stream: BusStream, as consumer: ConsumerName, limit: Int, waitingUpTo: Duration)
@@ -67,16 +72,27 @@ public struct JobBusPolicy: Sendable, Hashable {
 }
 
 extension JobBus {
+    @discardableResult
+    public func append(carrying envelope: CarriedEnvelope, to stream: BusStream) async throws -> BusMessageID {
+        let body: Data
+        do {
+            body = try envelope.encode()
+        } catch {
+            throw JobBusError(code: .encoding, message: "could not encode \(envelope.label)", underlying: error)
+        }
+        return try await append(body, to: stream)
+    }
+
     /// Sends a job to one worker's stream.
     @discardableResult
     public func send(_ job: JobEnvelope, to worker: WorkerID) async throws -> BusMessageID {
-        try await append(Self.encode(job), to: .jobs(worker))
+        try await append(carrying: CarriedEnvelope(job), to: .jobs(worker))
     }
 
     /// Publishes an event for the masters.
     @discardableResult
     public func publish(_ event: EventEnvelope) async throws -> BusMessageID {
-        try await append(Self.encode(event), to: .events)
+        try await append(carrying: CarriedEnvelope(event), to: .events)
     }
 
     /// Jobs for `worker`; undecodable ones (unknown kind or version, malformed) are dead-lettered
@@ -111,6 +127,10 @@ extension JobBus {
         var result: [Delivery<Body>] = []
         result.reserveCapacity(raws.count)
         for raw in raws {
+            if let envelope = raw.carried?.value as? Envelope<Body> {
+                result.append(Delivery(raw: raw, envelope: envelope))
+                continue
+            }
             do {
                 result.append(Delivery(raw: raw, envelope: try Envelope<Body>.decode(raw.body)))
             } catch {
@@ -118,14 +138,5 @@ extension JobBus {
             }
         }
         return result
-    }
-
-    private static func encode<Body>(_ envelope: Envelope<Body>) throws -> Data {
-        do {
-            return try envelope.encoded()
-        } catch {
-            throw JobBusError(code: .encoding, message: "could not encode \(envelope.kind) \(envelope.id)",
-                              underlying: error)
-        }
     }
 }

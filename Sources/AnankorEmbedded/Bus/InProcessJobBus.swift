@@ -22,7 +22,15 @@ public actor InProcessJobBus<C: Clock>: JobBus where C.Duration == Duration {
     }
 
     public func append(_ body: Data, to stream: BusStream) async throws -> BusMessageID {
-        let id = streams[stream, default: StreamState()].append(body)
+        let id = streams[stream, default: StreamState()].append(.bytes(body))
+        wakeAll(stream)
+        return BusMessageID(String(id))
+    }
+
+    /// Master and workers share this process: envelopes travel as values, never encoded unless
+    /// they end up as dead letters.
+    public func append(carrying envelope: CarriedEnvelope, to stream: BusStream) async throws -> BusMessageID {
+        let id = streams[stream, default: StreamState()].append(.carried(envelope))
         wakeAll(stream)
         return BusMessageID(String(id))
     }
@@ -53,7 +61,7 @@ public actor InProcessJobBus<C: Clock>: JobBus where C.Duration == Duration {
         guard let id = UInt64(delivery.receipt.id.rawValue),
             let pending = streams[delivery.receipt.stream]?.settle(id)
         else { return }
-        record(DeadLetter(id: delivery.receipt.id, body: pending.body, reason: reason,
+        record(DeadLetter(id: delivery.receipt.id, body: pending.message.bytes, reason: reason,
                           deliveries: pending.count, at: wallClock()), in: delivery.receipt.stream)
     }
 
@@ -92,7 +100,7 @@ public actor InProcessJobBus<C: Clock>: JobBus where C.Duration == Duration {
             }
             if pending.count >= policy.maxDeliveries {
                 state.pending[id] = nil
-                exhausted.append(DeadLetter(id: BusMessageID(String(id)), body: pending.body,
+                exhausted.append(DeadLetter(id: BusMessageID(String(id)), body: pending.message.bytes,
                                             reason: DeadLetter.exhaustedReason(deliveries: pending.count),
                                             deliveries: pending.count, at: wallClock()))
                 continue
@@ -103,8 +111,8 @@ public actor InProcessJobBus<C: Clock>: JobBus where C.Duration == Duration {
             state.pending[id] = pending
             batch.append(delivery(id, pending, stream))
         }
-        while batch.count < limit, let (id, body) = state.popUndelivered() {
-            let pending = Pending(body: body, consumer: consumer, deliveredAt: now, count: 1)
+        while batch.count < limit, let (id, message) = state.popUndelivered() {
+            let pending = Pending(message: message, consumer: consumer, deliveredAt: now, count: 1)
             state.pending[id] = pending
             batch.append(delivery(id, pending, stream))
         }
@@ -114,8 +122,11 @@ public actor InProcessJobBus<C: Clock>: JobBus where C.Duration == Duration {
     }
 
     private func delivery(_ id: UInt64, _ pending: Pending, _ stream: BusStream) -> RawDelivery {
-        RawDelivery(receipt: DeliveryReceipt(stream: stream, id: BusMessageID(String(id)), consumer: pending.consumer),
-                    body: pending.body, deliveryCount: pending.count)
+        let receipt = DeliveryReceipt(stream: stream, id: BusMessageID(String(id)), consumer: pending.consumer)
+        switch pending.message {
+        case .bytes(let body): return RawDelivery(receipt: receipt, body: body, deliveryCount: pending.count)
+        case .carried(let envelope): return RawDelivery(receipt: receipt, carried: envelope, deliveryCount: pending.count)
+        }
     }
 
     private func record(_ letter: DeadLetter, in stream: BusStream) {
@@ -156,8 +167,20 @@ public actor InProcessJobBus<C: Clock>: JobBus where C.Duration == Duration {
         for continuation in pending.values { continuation.resume() }
     }
 
+    private enum Message {
+        case bytes(Data)
+        case carried(CarriedEnvelope)
+
+        var bytes: Data {
+            switch self {
+            case .bytes(let body): body
+            case .carried(let envelope): envelope.bytes
+            }
+        }
+    }
+
     private struct Pending {
-        var body: Data
+        var message: Message
         var consumer: ConsumerName
         var deliveredAt: C.Instant
         var count: Int
@@ -165,19 +188,19 @@ public actor InProcessJobBus<C: Clock>: JobBus where C.Duration == Duration {
 
     private struct StreamState {
         var nextID: UInt64 = 1
-        var undelivered: [(UInt64, Data)] = []
+        var undelivered: [(UInt64, Message)] = []
         var undeliveredHead = 0
         var pending: [UInt64: Pending] = [:]
         var consumers: Set<ConsumerName> = []
         var deadLetters: [DeadLetter] = []
 
-        mutating func append(_ body: Data) -> UInt64 {
+        mutating func append(_ message: Message) -> UInt64 {
             defer { nextID += 1 }
-            undelivered.append((nextID, body))
+            undelivered.append((nextID, message))
             return nextID
         }
 
-        mutating func popUndelivered() -> (UInt64, Data)? {
+        mutating func popUndelivered() -> (UInt64, Message)? {
             guard undeliveredHead < undelivered.count else { return nil }
             let next = undelivered[undeliveredHead]
             undeliveredHead += 1
