@@ -71,7 +71,17 @@ struct ScaleReport: Sendable, Codable {
     var sessions: Int?
     var sessionsPlaying: Int?
     var sessionsSeconds: Double?
+    var sessionWorkers: Int?
     var sessionProcesses: [ProcessUsage]?
+
+    /// The least time Discord's rules allow for the concurrent-sessions run: each worker bot sends
+    /// one voice join per guild it plays in, at most 120 gateway payloads a minute per connection,
+    /// and the members' /plays are paced at `ScaleRuns.playRate`; the larger of the two.
+    var sessionsPacingBound: Double? {
+        guard let sessions, let workers = sessionWorkers, workers > 0 else { return nil }
+        let joinsPerBot = (Double(sessions) / Double(workers)).rounded(.up)
+        return max(joinsPerBot / 120 * 60, Double(sessions) / ScaleRuns.playRate)
+    }
 }
 
 struct BenchmarkReport: Sendable, Codable {
@@ -225,7 +235,8 @@ extension BenchmarkReport {
                     + (scale.dispatchInteractionDuringLoad.map { "; an interaction meanwhile: first response \(cell($0)) ms" } ?? ""))
             }
             if let sessions = scale.sessions, let playing = scale.sessionsPlaying, let seconds = scale.sessionsSeconds {
-                lines.append("- concurrent sessions: \(playing) of \(sessions) playing after " + String(format: "%.1f", seconds) + " s")
+                lines.append("- concurrent sessions: \(playing) of \(sessions) playing after " + String(format: "%.1f", seconds) + " s"
+                    + (scale.sessionsPacingBound.map { String(format: " (Discord's pacing allows %.1f s at best: %.2f× that)", $0, seconds / $0) } ?? ""))
                 for usage in scale.sessionProcesses ?? [] {
                     lines.append("  - \(usage.name): " + String(format: "%.1f", usage.cpuSeconds) + " CPU s, peak RSS \(mib(usage.peakRSSBytes))")
                 }

@@ -37,6 +37,7 @@ struct ScaleRuns {
             report.sessions = sessions
             report.sessionsPlaying = result.playing
             report.sessionsSeconds = result.seconds
+            report.sessionWorkers = workers
             report.sessionProcesses = result.processes
         }
         return report
@@ -196,6 +197,9 @@ struct ScaleRuns {
 
     // MARK: Concurrent sessions
 
+    /// Members' /plays per second in the concurrent-sessions run.
+    static let playRate: Double = 100
+
     /// `count` voice channels with one member each, spread over guilds of `workers` channels, each
     /// member asking `/play` once; distributed mode with `workers` worker processes.
     private func concurrentSessions(_ count: Int, workers: Int) async throws
@@ -209,7 +213,12 @@ struct ScaleRuns {
         let contender: RunningContender
         do {
             contender = try await RunningContender.start(.anankorDistributed, world: world, programs: programs,
-                                                         extraEnvironment: ["ANANKOR_GUILD_SESSION_CAP": "\(channels)"])
+                                                         extraEnvironment: [
+                                                             "ANANKOR_GUILD_SESSION_CAP": "\(channels)",
+                                                             // Every member's /play may wait for a turn (acknowledged):
+                                                             // the flood is the point of the run, not a refusal.
+                                                             "ANANKOR_INTERACTIONS_WAITING": "\(count)",
+                                                         ])
         } catch {
             await world.stop()
             throw error
@@ -219,7 +228,7 @@ struct ScaleRuns {
             let started = ContinuousClock.now
             // Paced so the master's 3-second acknowledgements hold; each worker's voice joins are
             // bounded by Discord's 120 gateway payloads per minute anyway.
-            let gate = RateGate(rate: 100)
+            let gate = RateGate(rate: Self.playRate)
             await withTaskGroup(of: Void.self) { group in
                 for lane in lanes {
                     group.addTask {
