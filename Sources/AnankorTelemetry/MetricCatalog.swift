@@ -16,6 +16,7 @@ public enum MetricCatalog {
         "anankor_worker_events_total": "Worker events the master handled, by kind.",
         "anankor_events_redelivered_total": "Worker events delivered again because no master acknowledged them in time.",
         "anankor_bus_dead_letters": "Messages kept in the bus's dead-letter lists, by stream (jobs, events).",
+        "anankor_interactions_in_hand": "Interactions the master is working on (running) and those acknowledged that wait for a turn (waiting).",
         "anankor_sessions_bound_total": "Music sessions bound to a worker.",
         "anankor_sessions_unbound_total": "Music sessions unbound from their worker (left, reclaimed, or the worker was lost).",
         "anankor_session_notices_total": "Notices posted because a session lost its worker, by notice (crash, kicked, moved, stopped).",
