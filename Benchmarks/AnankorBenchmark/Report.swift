@@ -236,7 +236,11 @@ extension BenchmarkReport {
             }
             if let sessions = scale.sessions, let playing = scale.sessionsPlaying, let seconds = scale.sessionsSeconds {
                 lines.append("- concurrent sessions: \(playing) of \(sessions) playing after " + String(format: "%.1f", seconds) + " s"
-                    + (scale.sessionsPacingBound.map { String(format: " (Discord's pacing allows %.1f s at best: %.2f× that)", $0, seconds / $0) } ?? ""))
+                    + (scale.sessionsPacingBound.map { bound in
+                        playing >= sessions
+                            ? String(format: " (Discord's pacing allows %.1f s at best: %.2f× that)", bound, seconds / bound)
+                            : String(format: " (Discord's pacing would allow all of them in %.1f s)", bound)
+                    } ?? ""))
                 for usage in scale.sessionProcesses ?? [] {
                     lines.append("  - \(usage.name): " + String(format: "%.1f", usage.cpuSeconds) + " CPU s, peak RSS \(mib(usage.peakRSSBytes))")
                 }

@@ -173,6 +173,9 @@ func rest(
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body.text))
     }
+    // A connection per request: the emulator closes idle connections after 3 s, and a kept-alive
+    // one reused just as it closes fails the request (remoteConnectionClosed) on a loaded machine.
+    request.headers.add(name: "Connection", value: "close")
     return try await EmulatorClients.with(emulator) { client in
         let response = try await client.execute(request, timeout: .seconds(10))
         let buffer = try await response.body.collect(upTo: 1 << 22)
@@ -180,9 +183,9 @@ func rest(
     }
 }
 
-/// One HTTP client per running emulator, shut down with it: a kept-alive connection never
-/// outlives its emulator, so a later test's emulator on the same port never meets a connection
-/// of an earlier one (a shared client did, and its requests failed as closed).
+/// One HTTP client per running emulator, shut down with it: no connection of it outlives its
+/// emulator, so a later test's emulator on the same port never meets a connection of an earlier
+/// one (a shared client did, and its requests failed as closed).
 enum EmulatorClients {
     private static let clients = Mutex<[ObjectIdentifier: HTTPClient]>([:])
 
