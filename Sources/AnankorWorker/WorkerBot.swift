@@ -137,6 +137,7 @@ final class WorkerBot: Service, Sendable {
             }
             // Lease, heartbeat, resume records and reminders: periodic store work (`StoreWork`).
             group.addTask { await StoreWork.periodic { await self.keepLease() } }
+            group.addTask { await StoreWork.periodic { await self.keepRegistered() } }
             group.addTask {
                 await WorkerSampler(bot: self).run()
                 return nil
@@ -173,43 +174,74 @@ final class WorkerBot: Service, Sendable {
 
     // MARK: Lease, heartbeat, resume records
 
+    /// Renews the token lease every `heartbeatInterval`, counted from the start of the previous
+    /// renewal and nothing else in the loop: with a store that takes hundreds of milliseconds
+    /// a round trip, renewals that also waited for the registry heartbeat and the resume records
+    /// came further apart than the lease lives, and a spare took the token from a healthy holder.
     private func keepLease() async -> HoldEnd? {
         // Getting ready (the gateway's URL, the resume records, the nodes) can take seconds on a
         // loaded machine: the lease is renewed at once, not only a heartbeat interval later.
-        if await !renew() {
+        if await !renewLease() {
             logger.warning("token lease lost while starting; stopping without touching voice")
             return .leaseLost
         }
+        var started = context.time.now()
         while true {
             do {
-                try await context.time.sleep(context.configuration.heartbeatInterval)
+                try await sleepOutTheRound(from: started)
             } catch {
                 return nil
             }
-            if await !renew() {
+            started = context.time.now()
+            if await !renewLease() {
                 logger.warning("token lease lost; stopping without touching voice")
                 return .leaseLost
             }
-            await events.deliverBacklog()
         }
     }
 
-    /// Renews the lease, heartbeats in the registry and saves the resume records; false when the
-    /// lease is lost (or cannot be confirmed before it would have expired).
-    private func renew() async -> Bool {
+    /// The registry heartbeat (the worker counts as live for routing), the resume records and
+    /// the event backlog, on the same cadence as the lease but apart from it, so their round
+    /// trips never delay a renewal. Ends with `.leaseLost` when the registry says the fencing
+    /// token is stale.
+    private func keepRegistered() async -> HoldEnd? {
+        while true {
+            let started = context.time.now()
+            let now = context.now()
+            guard await heartbeat(now: now) else {
+                logger.warning("the registry has a newer holder of this token; stopping without touching voice")
+                return .leaseLost
+            }
+            await saveResumeRecords(now: now)
+            await events.deliverBacklog()
+            do {
+                try await sleepOutTheRound(from: started)
+            } catch {
+                return nil
+            }
+        }
+    }
+
+    /// Sleeps until `heartbeatInterval` after `started` (not at all when the round took longer).
+    private func sleepOutTheRound(from started: Duration) async throws {
+        let left = context.configuration.heartbeatInterval - (context.time.now() - started)
+        if left > .zero { try await context.time.sleep(left) } else { try Task.checkCancellation() }
+    }
+
+    /// Renews the lease; false when it is lost (or cannot be confirmed before it would have
+    /// expired).
+    private func renewLease() async -> Bool {
         let now = context.now()
         let current = currentLease
         do {
             guard let renewed = try await context.state.renewLease(current, ttl: context.configuration.leaseTTL, now: now)
             else { return false }
             lease.withLock { $0 = renewed }
+            return true
         } catch {
             logger.warning("could not renew the token lease", metadata: ["error": "\(error)"])
             return now < current.expiresAt
         }
-        guard await heartbeat(now: now) else { return false }
-        await saveResumeRecords(now: now)
-        return true
     }
 
     /// False when the registry says the fencing token is stale.

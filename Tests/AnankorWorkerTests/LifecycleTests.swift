@@ -300,6 +300,33 @@ struct LifecycleTests {
         }
     }
 
+    @Test("a slow store (registry heartbeats and resume-record saves that hang) never holds up the lease: it is renewed every interval and the holder keeps its token")
+    func leaseKeepsItsCadenceWhenTheStoreIsSlow() async throws {
+        try await WorkerWorld.with { world in
+            let clock = ManualClock()
+            let store = StallingStateStore(world.state)
+            let holder = world.makeWorker(holder: "steady", leaseTTL: .seconds(3), spareRetry: nil, clock: clock, state: store)
+            @Sendable func lease() async throws -> Lease? {
+                try await world.state.currentLease(.workerToken(world.worker), now: .distantPast)
+            }
+            try await world.running(holder) {
+                store.stall()
+                // Eight intervals: well past the 3 s the lease lives without a renewal.
+                for second in 1...8 {
+                    let before = try #require(try await lease()?.expiresAt)
+                    clock.advance(by: .seconds(1))
+                    try await eventually("renewal \(second) while the store stalls") {
+                        (try await lease()?.expiresAt ?? .distantPast) > before
+                    }
+                }
+                #expect(store.heldCalls > 0, "the registry heartbeat was held")
+                #expect(try await lease()?.holder == LeaseHolder("steady"))
+                #expect(holder.heldWorker == world.worker)
+            }
+            store.release()
+        }
+    }
+
     @Test("a token Discord refuses is released and, when it is the only one, ends run() with an error")
     func refusedToken() async throws {
         try await WorkerWorld.with { world in

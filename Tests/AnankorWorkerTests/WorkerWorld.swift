@@ -107,8 +107,10 @@ struct WorkerWorld {
     ///   retries, job timeouts) move only when the test advances it; its wall-clock time (leases,
     ///   claims) then follows that clock too, from the real time the worker was made.
     func makeWorker(holder: String = "holder-a", leaseTTL: Duration = .seconds(15), heartbeat: Duration = .seconds(1),
-                    spareRetry: Duration? = .milliseconds(200), clock: ManualClock? = nil) -> WorkerService
+                    spareRetry: Duration? = .milliseconds(200), clock: ManualClock? = nil,
+                    state: (any StateStore)? = nil) -> WorkerService
     {
+        let state = state ?? self.state
         var logger = Self.logger
         logger[metadataKey: "test.holder"] = "\(holder)"
         let configuration = configuration(holder: holder, leaseTTL: leaseTTL, heartbeat: heartbeat, spareRetry: spareRetry)

@@ -126,6 +126,9 @@ final class MasterShards: Sendable {
         var held: [Int: Lease] = [:]
         var seat: Lease?
         while true {
+            // Rounds keep their cadence however long the store takes to answer: with slow round
+            // trips, a round that also waited for all of them would stretch past the lease's life.
+            let started = ContinuousClock.now
             await renew(&held, seat: &seat, ttl: ttl)
             if let view = await read() {
                 let decisions = ownership.decide(view, now: now())
@@ -140,7 +143,8 @@ final class MasterShards: Sendable {
             }
             owned.record(held.count)
             do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.round(ttl: ttl)) }
+                let left = Self.round(ttl: ttl) - (ContinuousClock.now - started)
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: max(left, .zero)) }
             } catch where Task.isShuttingDownGracefully && !Task.isCancelled {
                 break
             }
@@ -165,9 +169,22 @@ final class MasterShards: Sendable {
     /// shard at once. One the store cannot confirm is kept, since no master can take it without
     /// the store either.
     private func renew(_ held: inout [Int: Lease], seat: inout Lease?, ttl: Duration) async {
+        // All at once: one round trip for every lease, not one after another.
+        let renewals = await withTaskGroup(of: (Int, Result<Lease?, any Error>).self) { group in
+            for (id, lease) in held {
+                group.addTask { [leases, now] in
+                    do { return (id, .success(try await leases.renewLease(lease, ttl: ttl, now: now()))) } catch {
+                        return (id, .failure(error))
+                    }
+                }
+            }
+            var all: [Int: Result<Lease?, any Error>] = [:]
+            for await (id, result) in group { all[id] = result }
+            return all
+        }
         for (id, lease) in held {
             do {
-                if let renewed = try await leases.renewLease(lease, ttl: ttl, now: now()) {
+                if let renewed = try renewals[id]?.get() {
                     held[id] = renewed
                 } else if case .acquired(let retaken) = try await leases.acquireLease(
                     lease.name, holder: settings.holder, ttl: ttl, now: now())
