@@ -169,9 +169,10 @@ final class MasterShards: Sendable {
     /// shard at once. One the store cannot confirm is kept, since no master can take it without
     /// the store either.
     private func renew(_ held: inout [Int: Lease], seat: inout Lease?, ttl: Duration) async {
-        // All at once: one round trip for every lease, not one after another.
+        // All at once, the seat too: one round trip for every lease, not one after another.
+        let seatID = -1
         let renewals = await withTaskGroup(of: (Int, Result<Lease?, any Error>).self) { group in
-            for (id, lease) in held {
+            for (id, lease) in held.map({ ($0.key, $0.value) }) + [seat].compactMap({ $0 }).map({ (seatID, $0) }) {
                 group.addTask { [leases, now] in
                     do { return (id, .success(try await leases.renewLease(lease, ttl: ttl, now: now()))) } catch {
                         return (id, .failure(error))
@@ -205,7 +206,7 @@ final class MasterShards: Sendable {
         }
         if let current = seat {
             do {
-                seat = try await leases.renewLease(current, ttl: ttl, now: now())  // nil: taken again next round
+                seat = try renewals[seatID]?.get()  // nil: taken again next round
             } catch {
                 if current.expiresAt <= now() { seat = nil }
             }
@@ -215,11 +216,21 @@ final class MasterShards: Sendable {
     /// Every shard lease and seat as the store has them now; nil when it cannot be read.
     private func read() async -> ShardOwnership.View? {
         var view = ShardOwnership.View()
+        let at = now()
         do {
-            for id in 0..<settings.shardCount {
-                let at = now()
-                view.shards[id] = try await leases.currentLease(.shard(id), now: at)
-                view.seats[id] = try await leases.currentLease(.masterSeat(id), now: at)
+            // All at once: one round trip, however many shards.
+            try await withThrowingTaskGroup(of: (Int, Lease?, Lease?).self) { group in
+                for id in 0..<settings.shardCount {
+                    group.addTask { [leases] in
+                        async let shard = leases.currentLease(.shard(id), now: at)
+                        async let seat = leases.currentLease(.masterSeat(id), now: at)
+                        return (id, try await shard, try await seat)
+                    }
+                }
+                for try await (id, shard, seat) in group {
+                    view.shards[id] = shard
+                    view.seats[id] = seat
+                }
             }
         } catch {
             logger.warning("could not read the shard leases; nothing changes this round", metadata: ["error": "\(error)"])
