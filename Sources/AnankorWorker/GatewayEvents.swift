@@ -25,6 +25,11 @@ extension WorkerBot {
             }
         case .guildCreate(let guild):
             await setMembership(true, in: GuildID(guild.id.rawValue))
+            if let me = guild.members?.first(where: { $0.user?.id.rawValue == worker.rawValue }) {
+                await recordRoles(me.roles, in: GuildID(guild.id.rawValue))
+            }
+        case .guildMemberUpdate(let update) where update.member.user?.id.rawValue == worker.rawValue:
+            await recordRoles(update.member.roles, in: GuildID(update.guildID.rawValue))
         case .guildDelete(let guild) where guild.unavailable != true:
             // Removed from the guild (an outage has `unavailable: true` and changes nothing).
             let guildID = GuildID(guild.id.rawValue)
@@ -63,6 +68,19 @@ extension WorkerBot {
             try await context.state.setMembership(isMember, of: worker, in: guild)
         } catch {
             logger.warning("could not record guild membership", metadata: ["guild.id": "\(guild)", "error": "\(error)"])
+        }
+    }
+
+    /// The bot's own roles in `guild`, recorded in the registry when they changed: the masters
+    /// check whether this bot may join a channel from them, without asking Discord per route.
+    private func recordRoles(_ roles: [Snowflake<Role>], in guild: GuildID) async {
+        let roles = roles.map { RoleID($0.rawValue) }
+        guard await membership.rolesChanged(roles, in: guild) else { return }
+        do {
+            try await context.state.setRoles(roles, of: worker, in: guild)
+        } catch {
+            await membership.unrecorded(guild)
+            logger.warning("could not record the bot's roles", metadata: ["guild.id": "\(guild)", "error": "\(error)"])
         }
     }
 

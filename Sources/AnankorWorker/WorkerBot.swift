@@ -395,7 +395,23 @@ actor GuildMembership {
     func joined(_ guild: GuildID) -> Bool { guilds.insert(guild).inserted }
 
     /// True when the guild was known.
-    func left(_ guild: GuildID) -> Bool { guilds.remove(guild) != nil }
+    func left(_ guild: GuildID) -> Bool {
+        recordedRoles[guild] = nil
+        return guilds.remove(guild) != nil
+    }
+
+    /// The bot's roles per guild as last recorded in the registry.
+    private var recordedRoles: [GuildID: [RoleID]] = [:]
+
+    /// True when `roles` differ from what was last recorded for `guild` (they are then taken as
+    /// recorded; `unrecorded` undoes that when the write failed).
+    func rolesChanged(_ roles: [RoleID], in guild: GuildID) -> Bool {
+        guard recordedRoles[guild] != roles else { return false }
+        recordedRoles[guild] = roles
+        return true
+    }
+
+    func unrecorded(_ guild: GuildID) { recordedRoles[guild] = nil }
 
     private func markReady(shard: Int, shardCount: Int) -> Bool {
         readyShards.insert(shard)

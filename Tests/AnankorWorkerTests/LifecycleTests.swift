@@ -327,6 +327,21 @@ struct LifecycleTests {
         }
     }
 
+    @Test("the worker records its own roles in each guild as its gateway reports them, so masters route without asking Discord")
+    func recordsItsRoles() async throws {
+        try await WorkerWorld.with { world in
+            let worker = world.makeWorker()
+            try await world.running(worker) {
+                let given = try #require(await world.discord.roles(of: world.bot.userID, in: world.guild))
+                #expect(!given.isEmpty)
+                try await eventually("the roles are in the registry") {
+                    try await world.state.workerRoles(in: GuildID(world.guild))[world.worker]?.map(\.rawValue).sorted()
+                        == given.sorted()
+                }
+            }
+        }
+    }
+
     @Test("a token Discord refuses is released and, when it is the only one, ends run() with an error")
     func refusedToken() async throws {
         try await WorkerWorld.with { world in

@@ -99,6 +99,10 @@ final class StallingStateStore: StateStore {
     }
     func guilds(of worker: WorkerID) async throws -> Set<GuildID> { try await base.guilds(of: worker) }
     func workers(in guild: GuildID) async throws -> Set<WorkerID> { try await base.workers(in: guild) }
+    func setRoles(_ roles: [RoleID], of worker: WorkerID, in guild: GuildID) async throws {
+        try await base.setRoles(roles, of: worker, in: guild)
+    }
+    func workerRoles(in guild: GuildID) async throws -> [WorkerID: [RoleID]] { try await base.workerRoles(in: guild) }
     func schedule(_ item: ScheduleItem) async throws -> Bool { try await base.schedule(item) }
     func claimDue(now: Date, limit: Int, claimant: LeaseHolder, lease: Duration) async throws -> [ScheduleClaim] {
         try await base.claimDue(now: now, limit: limit, claimant: claimant, lease: lease)

@@ -98,6 +98,28 @@ struct StateStoreLeaseContractTests {
         #expect(try await store.workers(in: GuildID(2)) == [WorkerID(100)])
     }
 
+    @Test("each worker's roles per guild, read for the whole guild at once; leaving the guild forgets them",
+          arguments: StateStoreAdapter.all)
+    func workerRoles(adapter: StateStoreAdapter) async throws {
+        let fixture = try await adapter.open()
+        defer { fixture.release() }
+        let store = fixture.store
+        try await store.setGuilds([GuildID(1), GuildID(2)], of: WorkerID(100))
+        try await store.setGuilds([GuildID(1)], of: WorkerID(200))
+        #expect(try await store.workerRoles(in: GuildID(1)).isEmpty, "nothing reported yet")
+        try await store.setRoles([RoleID(10), RoleID(11)], of: WorkerID(100), in: GuildID(1))
+        try await store.setRoles([], of: WorkerID(200), in: GuildID(1))
+        try await store.setRoles([RoleID(12)], of: WorkerID(100), in: GuildID(2))
+        #expect(try await store.workerRoles(in: GuildID(1)) == [WorkerID(100): [RoleID(10), RoleID(11)], WorkerID(200): []],
+                "no roles (only @everyone) is an entry of its own")
+        try await store.setRoles([RoleID(13)], of: WorkerID(100), in: GuildID(1))
+        #expect(try await store.workerRoles(in: GuildID(1))[WorkerID(100)] == [RoleID(13)], "replaced")
+        try await store.setMembership(false, of: WorkerID(200), in: GuildID(1))
+        try await store.setGuilds([GuildID(1)], of: WorkerID(100))
+        #expect(try await store.workerRoles(in: GuildID(1)) == [WorkerID(100): [RoleID(13)]])
+        #expect(try await store.workerRoles(in: GuildID(2)).isEmpty, "the guild it left forgets its roles")
+    }
+
     @Test("resume info is kept per bot and shard", arguments: StateStoreAdapter.all)
     func resumeInfo(adapter: StateStoreAdapter) async throws {
         let fixture = try await adapter.open()

@@ -61,6 +61,13 @@ public protocol WorkerRegistry: Sendable {
     func setMembership(_ isMember: Bool, of worker: WorkerID, in guild: GuildID) async throws
     func guilds(of worker: WorkerID) async throws -> Set<GuildID>
     func workers(in guild: GuildID) async throws -> Set<WorkerID>
+    /// Records the roles `worker`'s bot has in `guild`, as its own gateway reports them
+    /// (GUILD_CREATE, GUILD_MEMBER_UPDATE): the masters route by them without asking Discord.
+    /// Leaving the guild (`setMembership(false)`, `setGuilds` without it) forgets them.
+    func setRoles(_ roles: [RoleID], of worker: WorkerID, in guild: GuildID) async throws
+    /// The roles each worker reported for `guild`, by worker (one read for the whole guild);
+    /// a worker that reported none is absent.
+    func workerRoles(in guild: GuildID) async throws -> [WorkerID: [RoleID]]
 }
 
 /// Durable schedule (reminders), each item executed once even across crashes.

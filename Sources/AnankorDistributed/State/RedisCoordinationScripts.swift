@@ -77,28 +77,34 @@ enum RedisCoordinationScripts {
         """)
 
     /// KEYS: the worker's guild set, then one guild's worker set per new guild.
-    /// ARGV: worker, key prefix of guild sets, new guild ids (same order as KEYS[2…]).
-    /// Guild sets of guilds the worker left are derived from the prefix (same `{coord}` slot).
+    /// ARGV: worker, key prefix of guild sets, key prefix of guild role hashes, new guild ids
+    /// (same order as KEYS[2…]). Guild sets and role hashes of guilds the worker left are derived
+    /// from the prefixes (same `{coord}` slot).
     static let setGuilds = RedisScript("""
         local fresh = {}
-        for i = 3, #ARGV do fresh[ARGV[i]] = true end
+        for i = 4, #ARGV do fresh[ARGV[i]] = true end
         for _, guild in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-          if not fresh[guild] then redis.call('SREM', ARGV[2] .. guild, ARGV[1]) end
+          if not fresh[guild] then
+            redis.call('SREM', ARGV[2] .. guild, ARGV[1])
+            redis.call('HDEL', ARGV[3] .. guild, ARGV[1])
+          end
         end
         redis.call('DEL', KEYS[1])
-        for i = 3, #ARGV do
+        for i = 4, #ARGV do
           redis.call('SADD', KEYS[1], ARGV[i])
-          redis.call('SADD', KEYS[i - 1], ARGV[1])
+          redis.call('SADD', KEYS[i - 2], ARGV[1])
         end
         return 1
         """)
 
-    /// KEYS: the worker's guild set, the guild's worker set. ARGV: worker, guild, 1|0.
+    /// KEYS: the worker's guild set, the guild's worker set, the guild's role hash.
+    /// ARGV: worker, guild, 1|0.
     static let setMembership = RedisScript("""
         if ARGV[3] == '1' then
           redis.call('SADD', KEYS[1], ARGV[2]); redis.call('SADD', KEYS[2], ARGV[1])
         else
           redis.call('SREM', KEYS[1], ARGV[2]); redis.call('SREM', KEYS[2], ARGV[1])
+          redis.call('HDEL', KEYS[3], ARGV[1])
         end
         return 1
         """)

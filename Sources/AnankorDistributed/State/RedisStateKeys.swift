@@ -25,6 +25,9 @@ struct RedisStateKeys: Sendable {
     func guildsOfWorker(_ worker: WorkerID) -> String { "\(prefix){coord}:wg:\(worker)" }
     var workersOfGuildPrefix: String { "\(prefix){coord}:gw:" }
     func workersOfGuild(_ guild: GuildID) -> String { workersOfGuildPrefix + guild.description }
+    /// Hash: worker → its roles in the guild, comma-separated.
+    var workerRolesPrefix: String { "\(prefix){coord}:gr:" }
+    func workerRoles(in guild: GuildID) -> String { workerRolesPrefix + guild.description }
 
     var scheduleReady: String { "\(prefix){sched}:ready" }
     var scheduleItems: String { "\(prefix){sched}:items" }

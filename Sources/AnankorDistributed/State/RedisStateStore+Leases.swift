@@ -90,12 +90,12 @@ extension RedisStateStore {
         let ordered = guilds.sorted()
         try await script(RedisCoordinationScripts.setGuilds, "set guilds of worker \(worker)",
                          keys: [keys.guildsOfWorker(worker)] + ordered.map(keys.workersOfGuild),
-                         [worker.description, keys.workersOfGuildPrefix] + ordered.map(\.description))
+                         [worker.description, keys.workersOfGuildPrefix, keys.workerRolesPrefix] + ordered.map(\.description))
     }
 
     public func setMembership(_ isMember: Bool, of worker: WorkerID, in guild: GuildID) async throws {
         try await script(RedisCoordinationScripts.setMembership, "set membership of worker \(worker)",
-                         keys: [keys.guildsOfWorker(worker), keys.workersOfGuild(guild)],
+                         keys: [keys.guildsOfWorker(worker), keys.workersOfGuild(guild), keys.workerRoles(in: guild)],
                          [worker.description, guild.description, isMember ? "1" : "0"])
     }
 
@@ -107,5 +107,20 @@ extension RedisStateStore {
     public func workers(in guild: GuildID) async throws -> Set<WorkerID> {
         Set(try await command("read workers of guild", "SMEMBERS", keys.workersOfGuild(guild)).elements
             .compactMap { $0.string.flatMap(WorkerID.init) })
+    }
+
+    public func setRoles(_ roles: [RoleID], of worker: WorkerID, in guild: GuildID) async throws {
+        _ = try await command("set roles of worker \(worker)", "HSET", keys.workerRoles(in: guild), worker.description,
+                             WorkerRoleList.encode(roles))
+    }
+
+    public func workerRoles(in guild: GuildID) async throws -> [WorkerID: [RoleID]] {
+        let pairs = try await command("read worker roles of guild", "HGETALL", keys.workerRoles(in: guild)).pairs ?? []
+        var roles: [WorkerID: [RoleID]] = [:]
+        for pair in pairs {
+            guard let worker = pair.key.string.flatMap(WorkerID.init), let list = pair.value.string else { continue }
+            roles[worker] = WorkerRoleList.decode(list)
+        }
+        return roles
     }
 }

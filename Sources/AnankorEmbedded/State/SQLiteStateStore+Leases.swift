@@ -111,6 +111,12 @@ extension SQLiteStateStore {
 
     public func setGuilds(_ guilds: Set<GuildID>, of worker: WorkerID) async throws {
         try await write("set guilds of worker \(worker)") { db in
+            let before = Set(try Int64.fetchAll(db, sql: "SELECT guild FROM worker_guild WHERE worker = ?",
+                                                arguments: [worker.column]).map(GuildID.init(column:)))
+            for left in before.subtracting(guilds) {
+                try db.execute(sql: "DELETE FROM worker_role WHERE worker = ? AND guild = ?",
+                               arguments: [worker.column, left.column])
+            }
             try db.execute(sql: "DELETE FROM worker_guild WHERE worker = ?", arguments: [worker.column])
             for guild in guilds {
                 try db.execute(sql: "INSERT INTO worker_guild (worker, guild) VALUES (?, ?)",
@@ -124,6 +130,10 @@ extension SQLiteStateStore {
             try db.execute(sql: isMember ? "INSERT OR IGNORE INTO worker_guild (worker, guild) VALUES (?, ?)"
                                          : "DELETE FROM worker_guild WHERE worker = ? AND guild = ?",
                            arguments: [worker.column, guild.column])
+            if !isMember {
+                try db.execute(sql: "DELETE FROM worker_role WHERE worker = ? AND guild = ?",
+                               arguments: [worker.column, guild.column])
+            }
         }
     }
 
@@ -138,6 +148,24 @@ extension SQLiteStateStore {
         try await read("read workers of guild") { db in
             Set(try Int64.fetchAll(db, sql: "SELECT worker FROM worker_guild WHERE guild = ?", arguments: [guild.column])
                 .map(WorkerID.init(column:)))
+        }
+    }
+
+    public func setRoles(_ roles: [RoleID], of worker: WorkerID, in guild: GuildID) async throws {
+        try await write("set roles of worker \(worker)") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO worker_role (worker, guild, roles) VALUES (?, ?, ?)",
+                           arguments: [worker.column, guild.column, WorkerRoleList.encode(roles)])
+        }
+    }
+
+    public func workerRoles(in guild: GuildID) async throws -> [WorkerID: [RoleID]] {
+        try await read("read worker roles of guild") { db in
+            var roles: [WorkerID: [RoleID]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT worker, roles FROM worker_role WHERE guild = ?",
+                                        arguments: [guild.column]) {
+                roles[WorkerID(column: row["worker"])] = WorkerRoleList.decode(row["roles"])
+            }
+            return roles
         }
     }
 }

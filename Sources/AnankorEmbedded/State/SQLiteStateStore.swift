@@ -60,6 +60,12 @@ public final class SQLiteStateStore: StateStore {
                 DROP TABLE session_activity; DROP TABLE session_details;
                 """)
         }
+        migrator.registerMigration("state.v6") { db in
+            try db.execute(sql: """
+                CREATE TABLE worker_role (
+                    worker INTEGER NOT NULL, guild INTEGER NOT NULL, roles TEXT NOT NULL, PRIMARY KEY (guild, worker));
+                """)
+        }
         return migrator
     }
 

@@ -60,6 +60,14 @@ struct WorkerEventHandler: Sendable {
                 try await games.roleRefused(lobby, in: guild)
             }
             if let session = failed.session {
+                if failed.jobKind == VoiceConnectJob.kind,
+                    let worker = try await driver.record(session, cached: true)?.pending
+                        .first(where: { EnvelopeID(sessionJob: $0.id) == failed.job })?.worker
+                {
+                    // Discord refused or never confirmed the join: the roles the bot reported may be
+                    // stale, so the next route asks Discord.
+                    context.workerRoles.forget(worker, in: session.guild)
+                }
                 try await job(failed.job, in: session) { .jobFailed($0, reason: failed.reason) }
             }
             context.logger.warning("a worker could not carry out a job",

@@ -96,7 +96,7 @@ public final class MasterService: Service, Sendable {
                                     tracks: TrackResolver(nodes: configuration.lavalinkNodes, logger: logger,
                                                           breakers: sourceBreakers),
                                     catalog: .standard, now: now, clock: clock, logger: logger,
-                                    workerRoles: WorkerRoles(rest: rest, now: now), progress: progress)
+                                    workerRoles: WorkerRoles(rest: rest, registry: state, now: now), progress: progress)
         let driver = SessionDriver(context: context, applicationID: application.id)
         let voiceChecks = CoalescedWork<GuildID>()
         let music = MusicCommands(context: context, driver: driver)
