@@ -73,6 +73,12 @@ struct ScaleReport: Sendable, Codable {
     var sessionsSeconds: Double?
     var sessionWorkers: Int?
     var sessionProcesses: [ProcessUsage]?
+    /// The benchmark's own CPU during the run: the Discord and Lavalink emulators and the members.
+    var sessionEmulatorCPUSeconds: Double?
+    /// What the master did, from its `/metrics` at the end: Discord REST requests by route and
+    /// status, commands by name and outcome.
+    var sessionMasterREST: [String: Double]?
+    var sessionMasterCommands: [String: Double]?
 
     /// The least time Discord's rules allow for the concurrent-sessions run: each worker bot sends
     /// one voice join per guild it plays in, at most 120 gateway payloads a minute per connection,
@@ -244,6 +250,16 @@ extension BenchmarkReport {
                 for usage in scale.sessionProcesses ?? [] {
                     lines.append("  - \(usage.name): " + String(format: "%.1f", usage.cpuSeconds) + " CPU s, peak RSS \(mib(usage.peakRSSBytes))")
                 }
+                if let emulators = scale.sessionEmulatorCPUSeconds {
+                    lines.append("  - the emulators and members (this process): " + String(format: "%.1f", emulators) + " CPU s")
+                }
+                func counts(_ values: [String: Double]?) -> String? {
+                    guard let values, !values.isEmpty else { return nil }
+                    return values.sorted { $0.value > $1.value }.prefix(8)
+                        .map { "\($0.key) \(Int($0.value))" }.joined(separator: ", ")
+                }
+                if let rest = counts(scale.sessionMasterREST) { lines.append("  - the master's Discord REST requests: \(rest)") }
+                if let commands = counts(scale.sessionMasterCommands) { lines.append("  - the master's commands: \(commands)") }
             }
         }
         if !problems.isEmpty {

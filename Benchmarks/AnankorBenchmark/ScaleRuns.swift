@@ -39,6 +39,9 @@ struct ScaleRuns {
             report.sessionsSeconds = result.seconds
             report.sessionWorkers = workers
             report.sessionProcesses = result.processes
+            report.sessionEmulatorCPUSeconds = result.emulatorCPUSeconds
+            report.sessionMasterREST = result.masterREST
+            report.sessionMasterCommands = result.masterCommands
         }
         return report
     }
@@ -202,9 +205,17 @@ struct ScaleRuns {
 
     /// `count` voice channels with one member each, spread over guilds of `workers` channels, each
     /// member asking `/play` once; distributed mode with `workers` worker processes.
-    private func concurrentSessions(_ count: Int, workers: Int) async throws
-        -> (playing: Int, seconds: Double, processes: [ProcessUsage])
-    {
+    struct SessionsResult {
+        var playing: Int
+        var seconds: Double
+        var processes: [ProcessUsage]
+        var emulatorCPUSeconds: Double?
+        var masterREST: [String: Double]?
+        var masterCommands: [String: Double]?
+    }
+
+    private func concurrentSessions(_ count: Int, workers: Int) async throws -> SessionsResult {
+        let ownCPUBefore = ProcessProbe.sample(pid: getpid())?.cpuSeconds
         let channels = min(workers, 25)
         let shape = WorkloadShape(guilds: (count + channels - 1) / channels, channelsPerGuild: channels,
                                   usersPerChannel: 1, workerBots: workers, duration: 0, rate: nil, lavalinkSpeed: 1)
@@ -252,9 +263,25 @@ struct ScaleRuns {
                     ProcessProbe.sample(pid: item.pid).map { ProcessUsage(name: item.name, cpuSeconds: $0.cpuSeconds,
                                                                           peakRSSBytes: $0.peakRSSBytes) }
                 }
+            // Where the master's time went: what it asked Discord, and its commands.
+            var rest: [String: Double]?
+            var commands: [String: Double]?
+            if let url = contender.metricsURLs.first, let exposition = await OperationsProbe.body(url) {
+                rest = [:]
+                for (labels, value) in OperationsProbe.series("discord_rest_requests_total", in: exposition) {
+                    rest?["\(labels["method"] ?? "?") \(labels["route"] ?? "?") \(labels["status"] ?? "?")", default: 0] += value
+                }
+                commands = [:]
+                for (labels, value) in OperationsProbe.series("anankor_commands_total", in: exposition) {
+                    commands?["\(labels["command"] ?? "?") \(labels["outcome"] ?? "?")", default: 0] += value
+                }
+            }
+            let ownCPU = ProcessProbe.sample(pid: getpid())?.cpuSeconds
             await contender.stop()
             await world.stop()
-            return (playing, seconds, processes)
+            return SessionsResult(playing: playing, seconds: seconds, processes: processes,
+                                  emulatorCPUSeconds: ownCPU.flatMap { after in ownCPUBefore.map { after - $0 } },
+                                  masterREST: rest, masterCommands: commands)
         } catch {
             await contender.stop()
             await world.stop()
