@@ -418,7 +418,7 @@ let package = Package(
             dependencies: [
                 "AnankorSandbox", "AnankorMaster", "AnankorWorker", "AnankorCore", "AnankorEmbedded",
                 "AnankorDistributed", "AnankorTesting", "AnankorTestSupport", "RedisKit", "DynamoKit",
-                "DiscordEmulator", "LavalinkEmulator",
+                "DiscordEmulator", "LavalinkEmulator", "LavalinkKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -117,7 +117,8 @@ public enum SandboxCluster {
                              logger: logger)
     }
 
-    static func lavalinkNodes(_ world: SandboxWorld) -> [(name: String, endpoint: NodeEndpoint)] {
+    /// The name and endpoint under which masters and workers know each of the world's Lavalink nodes.
+    public static func lavalinkNodes(_ world: SandboxWorld) -> [(name: String, endpoint: NodeEndpoint)] {
         world.lavalinkNodes.enumerated().map { index, node in
             ("sandbox-\(index + 1)", NodeEndpoint(host: node.configuration.host, port: node.port,
                                                   password: SandboxWorld.lavalinkPassword))

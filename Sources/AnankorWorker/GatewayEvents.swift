@@ -105,11 +105,12 @@ extension WorkerBot {
 
     /// Hands the bot's voice connection to the guild's Lavalink player (created if needed).
     private func deliverVoice(_ state: LavalinkKit.VoiceState, in guild: GuildID) async {
+        let closesBefore = await voice.deliveryStart(guild: guild)
         do {
             try await pool.update(guildId: guild.description, PlayerUpdate(voice: state))
             // Before the join counts as done, so the first track already skips segments.
             await applySponsorBlock(in: guild)
-            await voice.voiceDelivered(guild: guild, state)
+            await voice.voiceDelivered(guild: guild, state, closesBefore: closesBefore)
         } catch {
             let reason = JobFailure.classify(error).reason
             logger.warning("Lavalink refused the voice connection", metadata: ["guild.id": "\(guild)", "error": "\(reason)"])

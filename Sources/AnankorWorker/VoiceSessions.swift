@@ -63,6 +63,9 @@ actor VoiceSessions {
         var confirmed = false
         /// Whether Lavalink has the voice state of `session.channel`.
         var connected = false
+        /// How many times Lavalink closed the voice connection: a delivery that began before a
+        /// close must not mark the session connected when its answer comes after it.
+        var closes: UInt64 = 0
         var attempt: (id: UInt64, channel: ChannelID)?
         /// Tracks handed to Lavalink, oldest first; bounded.
         var tracks: [TrackSlot] = []
@@ -225,9 +228,24 @@ actor VoiceSessions {
         return .none
     }
 
-    /// Lavalink accepted `state`: the session is connected, a join waiting for it succeeds.
-    func voiceDelivered(guild: GuildID, _ state: LavalinkKit.VoiceState) {
+    /// Where the guild's voice closes stand before a delivery to Lavalink begins; handed back to
+    /// `voiceDelivered`.
+    func deliveryStart(guild: GuildID) -> UInt64 { guilds[guild]?.closes ?? 0 }
+
+    /// Lavalink accepted `state`, sent when the guild's closes stood at `closesBefore`: the
+    /// session is connected and a join waiting for it succeeds — unless Lavalink closed the voice
+    /// connection meanwhile, then the close stands and a waiting join fails (the next connect job
+    /// joins again).
+    func voiceDelivered(guild: GuildID, _ state: LavalinkKit.VoiceState, closesBefore: UInt64) {
         guard var voice = guilds[guild], state.channelId == voice.session.channel.description else { return }
+        guard voice.closes == closesBefore else {
+            if let attempt = voice.attempt, attempt.channel == voice.session.channel {
+                voice.attempt = nil
+                guilds[guild] = voice
+                attempts.resolve(attempt.id, with: .failed("Lavalink closed the voice connection while it was joining"))
+            }
+            return
+        }
         voice.connected = true
         if let attempt = voice.attempt, attempt.channel == voice.session.channel {
             voice.attempt = nil
@@ -247,6 +265,7 @@ actor VoiceSessions {
     /// Lavalink lost the voice connection (WebSocketClosedEvent): the next connect job rejoins.
     func voiceConnectionClosed(guild: GuildID) {
         guilds[guild]?.connected = false
+        guilds[guild]?.closes &+= 1
     }
 
     // MARK: Tracks

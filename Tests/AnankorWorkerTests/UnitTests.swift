@@ -69,7 +69,7 @@ struct UnitTests {
             return
         }
         #expect(state.channelId == "20" && state.sessionId == "s1")
-        await voice.voiceDelivered(guild: guild, state)
+        await voice.voiceDelivered(guild: guild, state, closesBefore: await voice.deliveryStart(guild: guild))
         #expect(await voice.attempts.wait(for: attempt, timeout: .seconds(5), on: DiscordTimeSource(clock: ManualClock()))
             == .connected)
         #expect(await voice.beginConnect(session, textChannel: nil, selfDeaf: true) == .alreadyConnected)
@@ -85,6 +85,42 @@ struct UnitTests {
             == .kicked(SessionKey(guild: guild, channel: ChannelID(30))))
         #expect(await voice.count == 0)
         #expect(await voice.botVoiceState(guild: guild, channel: nil, sessionID: "s1") == .none)
+    }
+
+    @Test("Lavalink closing the voice while a delivery is on its way: the close stands, the join fails, the next connect joins again")
+    func closeDuringDelivery() async {
+        let voice = VoiceSessions(sessionsMeter: Meter(label: "test_sessions"))
+        let guild = GuildID(10)
+        let session = SessionKey(guild: guild, channel: ChannelID(20))
+        let time = DiscordTimeSource(clock: ManualClock())
+        guard case .join(let attempt) = await voice.beginConnect(session, textChannel: nil, selfDeaf: true) else {
+            Issue.record("expected a join")
+            return
+        }
+        _ = await voice.botVoiceState(guild: guild, channel: ChannelID(20), sessionID: "s1")
+        guard case .sendVoice(let state) = await voice.botVoiceServer(guild: guild, token: "t1", endpoint: "voice.example:443")
+        else {
+            Issue.record("expected the voice state")
+            return
+        }
+        let closesBefore = await voice.deliveryStart(guild: guild)
+        await voice.voiceConnectionClosed(guild: guild)  // the close overtakes the PATCH's answer
+        await voice.voiceDelivered(guild: guild, state, closesBefore: closesBefore)
+        #expect(await voice.attempts.wait(for: attempt, timeout: .seconds(5), on: time)
+            == .failed("Lavalink closed the voice connection while it was joining"))
+        guard case .join(let again) = await voice.beginConnect(session, textChannel: nil, selfDeaf: true) else {
+            Issue.record("a connect after the close must join again, not count as already connected")
+            return
+        }
+        // The rejoin of the same channel hands over the voice state it has; delivered, it connects.
+        guard case .sendVoice(let rejoined) = await voice.botVoiceState(guild: guild, channel: ChannelID(20), sessionID: "s1")
+        else {
+            Issue.record("expected the voice state on the rejoin")
+            return
+        }
+        await voice.voiceDelivered(guild: guild, rejoined, closesBefore: await voice.deliveryStart(guild: guild))
+        #expect(await voice.attempts.wait(for: again, timeout: .seconds(5), on: time) == .connected)
+        #expect(await voice.beginConnect(session, textChannel: nil, selfDeaf: true) == .alreadyConnected)
     }
 
     @Test("a leave of the channel the bot is moving away from is stale: the move asked after it goes on")

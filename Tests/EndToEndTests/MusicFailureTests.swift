@@ -4,6 +4,7 @@ import AnankorTestSupport
 import DiscordEmulator
 import Foundation
 import LavalinkEmulator
+import LavalinkKit
 import Testing
 
 /// DESIGN §4 failure handling, observed the way members would notice it.
@@ -67,6 +68,30 @@ struct MusicFailureTests {
             #expect(await world.eventually { await world.voiceChannel(of: bot) == nil }, "the dead bot is out of voice")
             let kept = try await stage.ports.state.sessionRecord(stage.session("Lounge"))
             #expect(kept?.entries.count == 2, "the queue is kept, the interrupted track first")
+        }
+    }
+
+    @Test("a dead worker's player that plays for no session (ending it when the session left was missed) is ended by reconciliation")
+    func deadWorkersStrayPlayerIsEnded() async throws {
+        try await withStage(.embedded, plan: .testing(workerBots: 1)) { stage in
+            let world = stage.world
+            let bot = try await Self.startPlaying(stage)
+            let process = try #require(stage.workerProcess(holding: bot))
+            await stage.killWorker(process)
+            #expect(await world.eventually(timeout: .seconds(20)) { await stage.boundBot("Lounge") == nil })
+            #expect(await world.eventually { await stage.player(of: bot) == nil })
+            // The dead bot's Lavalink session lives on for the node's resume timeout (60 s); a
+            // player on it that the session's one try to end missed keeps playing there.
+            let node = SandboxCluster.lavalinkNodes(world)[0]
+            let saved = try await stage.ports.state.resumeInfo(for: ResumeKey(bot: UserID(bot), shard: 0))
+            let lavalinkSession = try #require(saved?.lavalinkSessions(nodeNames: [node.name])[node.name])
+            let rest = LavalinkREST(endpoint: node.endpoint, nodeName: node.name)
+            let track = try #require(try await rest.loadTracks("https://youtu.be/left-behind").tracks.first)
+            _ = try await rest.updatePlayer(sessionId: lavalinkSession, guildId: "\(world.guild)",
+                                            PlayerUpdate(track: .encoded(track.encoded)))
+            #expect(await stage.player(of: bot)?.track != nil, "the stray plays")
+            #expect(await world.eventually(timeout: .seconds(20)) { await stage.player(of: bot) == nil },
+                    "the master ends a player nobody controls instead of letting it play out the resume window")
         }
     }
 

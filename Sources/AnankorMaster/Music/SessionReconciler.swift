@@ -72,7 +72,10 @@ final class SessionReconciler: Sendable {
                 return true
             }
             context.logger.debug("reconciliation pass", metadata: ["workers.live": "\(live.count)", "players": "\(observe)"])
-            if observe { try await observePlayers(of: live.map(\.worker), now: now) }
+            if observe {
+                let liveWorkers = Set(live.map(\.worker))
+                try await observePlayers(of: live.map(\.worker), gone: goneWorkers(live: liveWorkers, now: now), now: now)
+            }
             context.outage.ended(logger: context.logger)
             context.progress.passCompleted()
         } catch where !Task.isCancelled {
@@ -120,7 +123,7 @@ final class SessionReconciler: Sendable {
         guard !holdingOff else { return }
         let expired = try await context.state.expiredWorkers(now: now).map(\.worker)
         let known = Set(context.configuration.workerBots).union(expired)
-        for worker in known.subtracting(live).sorted(by: { $0.rawValue < $1.rawValue }) {
+        for worker in Self.gone(known: known, live: live) {
             let bindings = try await context.state.boundSessions(of: worker)
             for binding in bindings {
                 let record = try await driver.record(binding.session)
@@ -133,12 +136,38 @@ final class SessionReconciler: Sendable {
         }
     }
 
+    /// Workers that are known (configured or registered) but not live, in a stable order.
+    private static func gone(known: Set<WorkerID>, live: Set<WorkerID>) -> [WorkerID] {
+        known.subtracting(live).sorted { $0.rawValue < $1.rawValue }
+    }
+
+    private func goneWorkers(live: Set<WorkerID>, now: Date) async throws -> [WorkerID] {
+        let expired = try await context.state.expiredWorkers(now: now).map(\.worker)
+        return Self.gone(known: Set(context.configuration.workerBots).union(expired), live: live)
+    }
+
     // MARK: Players
 
-    private func observePlayers(of workers: [WorkerID], now: Date) async throws {
+    /// `live` workers' players are compared with their sessions. A `gone` worker's players (its
+    /// Lavalink session outlives the process until the node's resume timeout) are only looked at
+    /// for strays: when a session left a dead worker, ending its player was tried once, and a
+    /// player that try missed would play on where nobody controls it.
+    private func observePlayers(of workers: [WorkerID], gone: [WorkerID], now: Date) async throws {
         var strays: Set<String> = []
         var destroy: [(WorkerID, GuildID)] = []
         let seenBefore = marks.withLock { $0.strays }
+        func lookForStrays(_ players: [String: Player], of worker: WorkerID, bound: [Binding]) {
+            let boundGuilds = Set(bound.map(\.session.guild.description))
+            for (guild, player) in players where !boundGuilds.contains(guild) && player.track != nil {
+                let mark = "\(worker)/\(guild)"
+                strays.insert(mark)
+                if seenBefore.contains(mark), let id = UInt64(guild) { destroy.append((worker, GuildID(id))) }
+            }
+        }
+        for worker in gone {
+            guard let read = await players(of: worker), !read.players.isEmpty else { continue }
+            lookForStrays(read.players, of: worker, bound: try await context.state.boundSessions(of: worker))
+        }
         for worker in workers {
             // Players first, bindings after: a player that exists had its binding saved before it.
             guard let read = await players(of: worker) else { continue }
@@ -158,12 +187,7 @@ final class SessionReconciler: Sendable {
                     routing: RoutingSnapshot(live: [RoutingCandidate(worker: worker)]))
                 try await driver.handle(.observed(observation), in: binding.session)
             }
-            let boundGuilds = Set(bindings.map(\.session.guild.description))
-            for (guild, player) in players where !boundGuilds.contains(guild) && player.track != nil {
-                let mark = "\(worker)/\(guild)"
-                strays.insert(mark)
-                if seenBefore.contains(mark), let id = UInt64(guild) { destroy.append((worker, GuildID(id))) }
-            }
+            lookForStrays(players, of: worker, bound: bindings)
         }
         marks.withLock { $0.strays = strays }
         for (worker, guild) in destroy { await endStray(of: worker, in: guild) }
