@@ -275,6 +275,9 @@ struct ScaleRuns {
                 for (labels, value) in OperationsProbe.series("anankor_commands_total", in: exposition) {
                     commands?["\(labels["command"] ?? "?") \(labels["outcome"] ?? "?")", default: 0] += value
                 }
+                for (labels, value) in OperationsProbe.series("anankor_command_refusals_total", in: exposition) {
+                    commands?["\(labels["command"] ?? "?") refused: \(labels["reason"] ?? "?")", default: 0] += value
+                }
             }
             let ownCPU = ProcessProbe.sample(pid: getpid())?.cpuSeconds
             await contender.stop()

@@ -5,6 +5,7 @@ public enum MetricCatalog {
     public static let help: [String: String] = [
         // Master: commands and interactions.
         "anankor_commands_total": "Commands and button presses answered, by command and outcome (ok, refused, invalid, error).",
+        "anankor_command_refusals_total": "Commands refused with the member told why, by command and reason (the reply's message key: not in voice, nothing found, ...).",
         "anankor_command_seconds": "Time from receiving an interaction to its answer, by command.",
         "anankor_interactions_duplicate_total": "Interactions received again (another master or a gateway replay) and not answered twice.",
         "anankor_gateway_dispatches_total": "Gateway dispatch events the master received.",

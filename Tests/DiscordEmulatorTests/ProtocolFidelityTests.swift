@@ -50,13 +50,15 @@ struct ProtocolFidelityTests {
     @Test("a connection that stops heartbeating is closed with 4009 and its session ends")
     func zombieConnectionIsClosed() async throws {
         var configuration = DiscordEmulatorConfiguration()
-        // Long enough that READY always arrives first on a loaded machine; the wait below is
-        // bounded by the close itself.
-        configuration.zombieTimeout = .seconds(3)
+        configuration.zombieTimeout = .seconds(2)
+        // Emulated time stands still until the test moves it: READY comes first however slow
+        // the machine, and the lapse is decided by the advance, not by the scheduler.
+        configuration.clockFollowsRealTime = false
         try await EmulatorFixture.with(configuration: configuration) { fixture in
             let gateway = fixture.gateway()
             let ready = try await gateway.identify(token: fixture.bot.token)
-            // No heartbeat follows.
+            // No heartbeat follows while two emulated seconds and a bit pass.
+            fixture.emulator.advanceClock(by: .milliseconds(2100))
             #expect(try await gateway.closeCode(timeout: .seconds(10)) == 4009)
             let session = await fixture.emulator.gatewaySessions().first {
                 $0["session_id"] == ready["session_id"]

@@ -87,6 +87,13 @@ struct WorkerProcessTests {
             #expect(await world.eventually {
                 await Self.body(of: "http://127.0.0.1:\(process.port)/metrics")?.contains("anankor_commands_total") == true
             }, "the command shows in /metrics")
+            // A member outside voice is refused; the operator sees why in /metrics.
+            let refused = try await stage.member("bob").run("play", ["query": "https://youtu.be/outside"])
+            #expect(refused.ephemeral && !refused.text.hasPrefix("Queued"), "\(refused)")
+            #expect(await world.eventually {
+                await Self.body(of: "http://127.0.0.1:\(process.port)/metrics")?
+                    .contains("anankor_command_refusals_total{command=\"play\",reason=\"music.notInVoice\"} 1") == true
+            }, "the refusal shows in /metrics with its reason")
             let metrics = await Self.body(of: "http://127.0.0.1:\(process.port)/metrics") ?? ""
             #expect(!metrics.contains(world.master.token), "no token in the metrics")
         }

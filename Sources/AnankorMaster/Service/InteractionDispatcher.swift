@@ -292,6 +292,7 @@ struct InteractionDispatcher: Sendable {
             if invocation.name == "help" { return (try await HelpCommand(context: context).run(invocation), "ok") }
             return (try await music.run(invocation), "ok")
         } catch let problem as InvocationProblem {
+            MasterMetrics.commandRefused(invocation.name, reason: problem.key)
             return (problemReply(problem, invocation.locale), "refused")
         } catch is CommandAnsweredElsewhere {
             return (.answeredElsewhere, "ok")

@@ -1,3 +1,4 @@
+import AnankorCore
 import Metrics
 import Synchronization
 
@@ -6,15 +7,28 @@ import Synchronization
 /// sets of `AnankorCore`. Every handle is made once (first use, after the metrics backend is
 /// bootstrapped) and kept.
 enum MasterMetrics {
-    static func command(_ name: String, outcome: String, seconds: Double) {
-        let label = CommandValidation.specs[name.split(separator: ".").first.map(String.init) ?? ""] == nil
+    /// A command's metric label: its name when it is one of ours, else "other" (bounded).
+    private static func commandLabel(_ name: String) -> String {
+        CommandValidation.specs[name.split(separator: ".").first.map(String.init) ?? ""] == nil
             && !["toggle", "pick"].contains(name) ? "other" : name
+    }
+
+    static func command(_ name: String, outcome: String, seconds: Double) {
+        let label = commandLabel(name)
         commands.handle("\(label)|\(outcome)") {
             Counter(label: "anankor_commands_total", dimensions: [("command", label), ("outcome", outcome)])
         }.increment()
         commandTimers.handle(label) {
             Timer(label: "anankor_command_seconds", dimensions: [("command", label)])
         }.recordNanoseconds(Int64(seconds * 1e9))
+    }
+
+    /// A command refused with the member told why (`reason`: the reply's message key, a bounded set).
+    static func commandRefused(_ name: String, reason: MessageKey) {
+        let label = commandLabel(name)
+        refusals.handle("\(label)|\(reason.rawValue)") {
+            Counter(label: "anankor_command_refusals_total", dimensions: [("command", label), ("reason", reason.rawValue)])
+        }.increment()
     }
 
     static func jobsEnqueued(kind: String) {
@@ -87,6 +101,7 @@ enum MasterMetrics {
 
     private static let commands = Handles<Counter>()
     private static let commandTimers = Handles<Timer>()
+    private static let refusals = Handles<Counter>()
     private static let jobs = Handles<Counter>()
     private static let events = Handles<Counter>()
     private static let notices = Handles<Counter>()

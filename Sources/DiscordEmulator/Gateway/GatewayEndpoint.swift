@@ -38,7 +38,7 @@ struct GatewayEndpoint: Sendable {
                     // Never returns normally: the close it causes ends the writer, which ends the group.
                     while true {
                         try await Task.sleep(for: zombieCheck)
-                        _ = await state.closeIfZombie(connectionID, now: .now)
+                        _ = await state.closeIfZombie(connectionID)
                     }
                 }
                 group.addTask {

@@ -19,8 +19,9 @@ struct GatewayConnectionState {
     var closed = false
     /// `zlib-stream`, `zstd-stream` or nil (text frames), for the control API.
     var compression: String?
-    /// Real time of the last heartbeat (or of the connection's opening): zombie detection.
-    var lastHeartbeat = ContinuousClock.now
+    /// Emulator time (`EmulatorClock.elapsed`) of the last heartbeat or of the connection's
+    /// opening: zombie detection, so a test with a frozen clock decides when a connection lapses.
+    var lastHeartbeat: Duration
 }
 
 struct GatewaySession {

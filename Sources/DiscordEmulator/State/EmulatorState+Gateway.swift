@@ -5,7 +5,8 @@ extension EmulatorState {
     func openConnection(_ outbound: AsyncStream<GatewayOutbound>.Continuation, compression: String? = nil) -> Int {
         let id = nextConnectionID
         nextConnectionID += 1
-        connections[id] = GatewayConnectionState(id: id, outbound: outbound, compression: compression)
+        connections[id] = GatewayConnectionState(id: id, outbound: outbound, compression: compression,
+                                                 lastHeartbeat: clock.elapsed)
         send(["op": 10, "d": ["heartbeat_interval": .int(Int64(configuration.heartbeatInterval))]], to: id)
         return id
     }
@@ -25,9 +26,9 @@ extension EmulatorState {
 
     /// Closes the connection with 4009 and ends its session when it has not heartbeaten within
     /// the zombie timeout; true when it did.
-    func closeIfZombie(_ connectionID: Int, now: ContinuousClock.Instant) -> Bool {
+    func closeIfZombie(_ connectionID: Int) -> Bool {
         guard let connection = connections[connectionID], !connection.closed else { return false }
-        guard now - connection.lastHeartbeat > configuration.effectiveZombieTimeout else { return false }
+        guard clock.elapsed - connection.lastHeartbeat > configuration.effectiveZombieTimeout else { return false }
         if let sessionID = connection.sessionID { sessions[sessionID]?.resumable = false }
         close(connectionID, code: GatewayCloseCode.sessionTimedOut, reason: "Session timed out.")
         return true
@@ -64,7 +65,7 @@ extension EmulatorState {
         let session = connection.sessionID
         switch op {
         case 1:
-            connections[connectionID]?.lastHeartbeat = .now
+            connections[connectionID]?.lastHeartbeat = clock.elapsed
             if let session, let app = sessions[session]?.applicationID, heartbeatAcksWithheld.contains(app) { return }
             send(["op": 11], to: connectionID)
         case 2:
