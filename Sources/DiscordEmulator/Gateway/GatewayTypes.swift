@@ -1,3 +1,4 @@
+import DequeModule
 
 
 /// What a connection's writer task sends next.
@@ -33,7 +34,9 @@ struct GatewaySession {
     let largeThreshold: Int
     var seq = 0
     /// Dispatches kept for RESUME: (seq, payload).
-    var buffer: Array<(seq: Int, payload: String)> = []
+    /// The last events sent, for RESUME (bounded by `resumeBufferSize`; a deque, so keeping the
+    /// window costs no copy per event).
+    var buffer: Deque<(seq: Int, payload: String)> = []
     var connectionID: Int?
     var resumable = true
 

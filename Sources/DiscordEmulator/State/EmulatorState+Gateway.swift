@@ -187,44 +187,65 @@ extension EmulatorState {
 
     /// Sends one dispatch on a session: next sequence number, kept for replay.
     func emit(sessionID: String, _ event: String, _ data: JSON) {
-        guard var session = sessions[sessionID] else { return }
-        session.seq += 1
-        let payload = "{\"op\":0,\"s\":\(session.seq),\"t\":\"\(event)\",\"d\":\(data.encoded())}"
-        session.buffer.append((session.seq, payload))
-        if session.buffer.count > configuration.resumeBufferSize {
-            session.buffer.removeFirst(session.buffer.count - configuration.resumeBufferSize)
-        }
-        sessions[sessionID] = session
-        if let connectionID = session.connectionID {
+        emit(sessionID: sessionID, event, encoded: data.encoded())
+    }
+
+    /// `emit` with the event's data already encoded: a dispatch to many sessions encodes once.
+    /// The session is changed in place: a copy of it would copy its resume buffer per event.
+    func emit(sessionID: String, _ event: String, encoded data: String) {
+        guard let index = sessions.index(forKey: sessionID) else { return }
+        let limit = configuration.resumeBufferSize
+        let (payload, connectionID) = { (session: inout GatewaySession) -> (String, Int?) in
+            session.seq += 1
+            let payload = "{\"op\":0,\"s\":\(session.seq),\"t\":\"\(event)\",\"d\":\(data)}"
+            session.buffer.append((session.seq, payload))
+            if session.buffer.count > limit { session.buffer.removeFirst(session.buffer.count - limit) }
+            return (payload, session.connectionID)
+        }(&sessions.values[index])
+        if let connectionID {
             connections[connectionID]?.outbound.yield(.payload(payload))
         }
+    }
+
+    /// The sessions that get a dispatch of `guildID` needing `intent`, of the applications
+    /// `wanted` accepts. Gathered before emitting: emitting changes `sessions`.
+    private func receivers(guildID: UInt64?, intent: UInt64?, _ wanted: (UInt64) -> Bool) -> [(id: String, live: Bool)] {
+        var receivers: [(id: String, live: Bool)] = []
+        for session in sessions.values where session.resumable && wanted(session.applicationID) {
+            guard session.handles(guildID: guildID) else { continue }
+            if let intent, session.intents & intent == 0 { continue }
+            receivers.append((session.id, session.connectionID != nil))
+        }
+        return receivers
     }
 
     /// Dispatches to every live session of one application that handles the guild's shard and
     /// asked for the intent (`nil`: no intent needed). Returns whether any session got it.
     @discardableResult
     func dispatch(to applicationID: UInt64, guildID: UInt64?, _ event: String, _ data: JSON, intent: UInt64?) -> Bool {
-        var delivered = false
-        for session in sessions.values where session.applicationID == applicationID && session.resumable {
-            guard session.handles(guildID: guildID) else { continue }
-            if let intent, session.intents & intent == 0 { continue }
-            emit(sessionID: session.id, event, data)
-            delivered = delivered || session.connectionID != nil
-        }
-        return delivered
+        let receivers = receivers(guildID: guildID, intent: intent) { $0 == applicationID }
+        guard !receivers.isEmpty else { return false }
+        let encoded = data.encoded()
+        for receiver in receivers { emit(sessionID: receiver.id, event, encoded: encoded) }
+        return receivers.contains { $0.live }
     }
 
-    /// Dispatches to every bot that is a member of the guild.
+    /// Dispatches to every bot that is a member of the guild (the data encoded once for all).
     func dispatchToGuildBots(_ guildID: UInt64, _ event: String, _ data: JSON, intent: UInt64?, except: UInt64? = nil) {
         guard let guild = world.guilds[guildID] else { return }
-        for memberID in guild.members.keys where memberID != except && world.applications[memberID] != nil {
-            dispatch(to: memberID, guildID: guildID, event, data, intent: intent)
+        let receivers = receivers(guildID: guildID, intent: intent) { application in
+            application != except && guild.members[application] != nil && world.applications[application] != nil
         }
+        guard !receivers.isEmpty else { return }
+        let encoded = data.encoded()
+        for receiver in receivers { emit(sessionID: receiver.id, event, encoded: encoded) }
     }
 
     func sendGuildCreate(guildID: UInt64, applicationID: UInt64) {
         guard let guild = world.guilds[guildID] else { return }
-        for session in sessions.values where session.applicationID == applicationID && session.handles(guildID: guildID) {
+        let receivers = sessions.values.filter { $0.applicationID == applicationID && $0.handles(guildID: guildID) }
+            .map { (id: $0.id, intents: $0.intents, largeThreshold: $0.largeThreshold) }
+        for session in receivers {
             emit(sessionID: session.id, "GUILD_CREATE",
                  world.guildCreateJSON(guild, botUserID: applicationID, intents: session.intents,
                                        largeThreshold: session.largeThreshold))

@@ -108,20 +108,22 @@ extension EmulatorState {
         let intent = message.guildID == nil ? Intent.directMessages : Intent.guildMessages
         let recipients: [UInt64]
         if let guildID = message.guildID, let guild = world.guilds[guildID] {
-            recipients = guild.members.keys.filter {
-                world.applications[$0] != nil
+            // The bots among the members (a guild has far fewer bots than members).
+            recipients = world.applications.keys.filter {
+                guild.members[$0] != nil
                     && world.permissions(userID: $0, guild: guild, channelID: message.channelID)
                         & EmulatedPermission.viewChannel != 0
             }
         } else {
             recipients = world.directChannels[message.channelID]?.recipientIDs.filter { world.applications[$0] != nil } ?? []
         }
-        for botID in recipients {
-            for session in sessions.values where session.applicationID == botID && session.handles(guildID: message.guildID) {
-                guard session.intents & intent != 0 else { continue }
-                emit(sessionID: session.id, event, payload(session))
-            }
+        // Gathered first: emitting changes `sessions`, and changing it while iterating copies it.
+        var dispatches: [(session: String, data: JSON)] = []
+        for session in sessions.values where recipients.contains(session.applicationID) && session.handles(guildID: message.guildID) {
+            guard session.intents & intent != 0 else { continue }
+            dispatches.append((session.id, payload(session)))
         }
+        for dispatch in dispatches { emit(sessionID: dispatch.session, event, dispatch.data) }
     }
 
     func activityJSON(_ message: MessageRecord) -> JSON {
