@@ -255,7 +255,9 @@ struct ScaleRuns {
             while ContinuousClock.now < deadline {
                 playing = await world.lavalink.players().filter { $0.track != nil }.count
                 if playing >= count { break }
-                try await Task.sleep(for: .milliseconds(250))
+                // Each look snapshots every player of the emulator (in this process): once a
+                // second is precise enough for a run of minutes and costs the harness little.
+                try await Task.sleep(for: .seconds(1))
             }
             let seconds = (ContinuousClock.now - started).timeInterval
             let processes = contender.processes.compactMap { $0.usage() }

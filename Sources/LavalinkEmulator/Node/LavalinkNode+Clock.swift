@@ -13,15 +13,17 @@ extension LavalinkNode {
             next = min(next ?? time, time)
         }
         for sessionId in Array(sessions.keys) {
-            guard var session = sessions[sessionId] else { continue }
-            if let since = session.disconnectedAt {
-                let expiry = since + session.timeoutSeconds * 1000
+            if let since = sessions[sessionId]?.disconnectedAt, let timeout = sessions[sessionId]?.timeoutSeconds {
+                let expiry = since + timeout * 1000
                 if now >= expiry {
                     destroySession(sessionId)
                     continue
                 }
                 consider(expiry)
             }
+            // Taken out while it is worked on: a copy left in `sessions` would make every change
+            // below copy the session's whole player table (on every tick, for every session).
+            guard var session = sessions.removeValue(forKey: sessionId) else { continue }
             for guildId in session.sortedGuildIds {
                 guard var player = session.players[guildId] else { continue }
                 if let readyAt = player.voiceReadyAt {

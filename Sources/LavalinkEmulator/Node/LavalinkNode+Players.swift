@@ -30,7 +30,9 @@ extension LavalinkNode {
         _ = try existingSession(sessionId)
         let guildId = try Self.validGuildId(guildId)
         tick()
-        var session = try existingSession(sessionId)
+        // Taken out and put back below: changed while `sessions` kept a copy, the session's whole
+        // player table would be copied.
+        guard var session = sessions.removeValue(forKey: sessionId) else { throw .sessionNotFound }
         // The SponsorBlock plugin forgets a destroyed player's categories.
         session.sponsorBlockCategories[guildId] = nil
         guard var player = session.players.removeValue(forKey: guildId) else {
@@ -54,7 +56,8 @@ extension LavalinkNode {
         _ = try existingSession(sessionId)
         let guildId = try Self.validGuildId(guildId)
         tick()
-        var session = try existingSession(sessionId)
+        // Taken out and put back below (nothing in between throws): see `destroyPlayer`.
+        guard var session = sessions.removeValue(forKey: sessionId) else { throw .sessionNotFound }
         let now = self.now
         var player = session.players[guildId] ?? Player(guildId: guildId, now: now)
         player.settle(at: now, progressWithoutVoice: progressWithoutVoice)

@@ -45,8 +45,10 @@ struct Session {
         }
     }
 
+    /// Guild ids in numeric order (shorter first, then by text: ids are decimal). `utf8.count`,
+    /// not `count`: this runs on every tick over every player, and `count` walks the string.
     var sortedGuildIds: [String] {
-        players.keys.sorted { ($0.count, $0) < ($1.count, $1) }
+        players.keys.sorted { $0.utf8.count != $1.utf8.count ? $0.utf8.count < $1.utf8.count : $0 < $1 }
     }
 }
 

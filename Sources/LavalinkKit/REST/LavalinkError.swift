@@ -21,6 +21,9 @@ public struct LavalinkError: Error, Sendable, CustomStringConvertible {
         public static let unauthorized = Code("unauthorized")
         /// The node could not be reached or the connection broke.
         public static let transport = Code("transport")
+        /// The request never left: every connection to the node stayed in use for longer than
+        /// a request may wait for one (this client's own load; nothing is known of the node).
+        public static let clientBusy = Code("clientBusy")
         /// The node sent something this client could not decode.
         public static let decoding = Code("decoding")
         /// The node runs a Lavalink older than 4.2.

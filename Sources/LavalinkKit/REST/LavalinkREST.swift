@@ -194,6 +194,9 @@ public struct LavalinkREST: Sendable {
         do {
             response = try await httpClient.execute(request, timeout: timeout)
             buffer = try await response.body.collect(upTo: maxResponseBytes)
+        } catch let error as HTTPClientError where error == .getConnectionFromPoolTimeout {
+            throw LavalinkError(.clientBusy, "\(method) \(path) waited too long for a connection to the node",
+                                node: nodeName, underlying: error)
         } catch {
             throw LavalinkError(.transport, "\(method) \(path) failed", node: nodeName, underlying: error)
         }

@@ -60,7 +60,8 @@ public final class SourceBreakerBoard: Sendable {
     /// recently opened first. An error answer or no answer moves on to the next node, so the
     /// caller gets an error only when every node failed.
     ///
-    /// What counts against a node's source: no answer; an error answer when another node found
+    /// What counts against a node's source: no answer (a request that never left this client,
+    /// `clientBusy`, is no answer of the node's); an error answer when another node found
     /// the identifier (the source is broken there, not the item); an error of severity other
     /// than `common` ("something is wrong with the source"). An error every node gives with
     /// `common` severity is about the item (a deleted video) and counts against nobody.
@@ -76,6 +77,10 @@ public final class SourceBreakerBoard: Sendable {
             let result: LoadResult
             do {
                 result = try await load(node)
+            } catch let error as LavalinkError where error.code == .clientBusy {
+                // Never asked: says nothing of the node's source.
+                lastError = error
+                continue
             } catch {
                 recordFailure(node: node, source: source)
                 lastError = error

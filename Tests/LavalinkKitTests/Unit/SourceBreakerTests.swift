@@ -120,6 +120,32 @@ struct SourceBreakersOrderTests {
     }
 }
 
+@Suite("SourceBreakerBoard.load: what counts against a node's source")
+struct SourceBreakerBoardLoadTests {
+    let policy = SourceBreakerPolicy(failureThreshold: 3, initialBackoff: .seconds(30), maximumBackoff: .seconds(100),
+                                     multiplier: 2, probeTimeout: .seconds(10))
+
+    @Test func loadsThatNeverLeftThisClientOpenNothingButUnansweredOnesDo() async throws {
+        let board = SourceBreakerBoard(policy: policy, now: { .seconds(1) })
+        for _ in 0..<5 {
+            await #expect(throws: LavalinkError.self) {
+                try await board.load("ytsearch:anything", on: ["a"]) { node in
+                    throw LavalinkError(.clientBusy, "GET /v4/loadtracks waited too long for a connection", node: node)
+                }
+            }
+        }
+        #expect(board.admission(node: "a", source: "youtube") == .allowed, "five loads stuck in our own pool say nothing of the node")
+        for _ in 0..<3 {
+            await #expect(throws: LavalinkError.self) {
+                try await board.load("ytsearch:anything", on: ["a"]) { node in
+                    throw LavalinkError(.transport, "GET /v4/loadtracks failed", node: node)
+                }
+            }
+        }
+        #expect(board.admission(node: "a", source: "youtube") == .refused(retryIn: .seconds(30)), "three unanswered loads open it")
+    }
+}
+
 @Suite("TrackSource: which source a load or a track belongs to")
 struct TrackSourceTests {
     @Test func identifiersMapToLavalinksSourceNames() {
