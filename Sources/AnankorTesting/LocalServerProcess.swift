@@ -89,7 +89,10 @@ public final class LocalServerProcess: Sendable {
 
     deinit {
         stop()
-        try? FileManager.default.removeItem(at: logFile)
+        // Kept on request, to read after a failing test (as `ChildProcess` does).
+        if ProcessInfo.processInfo.environment["ANANKOR_KEEP_CHILD_LOGS"] == nil {
+            try? FileManager.default.removeItem(at: logFile)
+        }
     }
 
     /// Whether `executable` is on `PATH` (or, given as an absolute path, exists).

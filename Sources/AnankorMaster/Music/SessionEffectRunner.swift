@@ -225,6 +225,8 @@ final class SessionEffectRunner: Sendable {
     /// Ends `worker`'s player in the session's guild through Lavalink's REST API (the session ids
     /// it saved), and takes the bot out of voice (Move Members): a lost or replaced worker's
     /// player must not play on next to the new one. Best effort; failures are logged.
+    static let destroyAttempts = 3
+
     private func destroyPlayer(of worker: WorkerID, in session: SessionKey, driver: SessionDriver) async {
         let guild = session.guild
         let nodes = context.configuration.lavalinkNodes
@@ -232,13 +234,25 @@ final class SessionEffectRunner: Sendable {
         let sessions = (try? await context.state.resumeInfo(for: key))?.lavalinkSessions(nodeNames: nodes.map(\.name)) ?? [:]
         for node in nodes {
             guard let id = sessions[node.name] else { continue }
-            do {
-                try await LavalinkREST(endpoint: node.endpoint, nodeName: node.name)
-                    .destroyPlayer(sessionId: id, guildId: guild.description)
-            } catch {
-                context.logger.debug("could not end a player", metadata: [
-                    "worker.id": "\(worker)", "guild.id": "\(guild)", "lavalink.node": "\(node.name)", "error": "\(error)",
-                ])
+            let rest = LavalinkREST(endpoint: node.endpoint, nodeName: node.name)
+            // A few tries, a moment apart: a player left playing is a second bot audible in the
+            // channel. What is still missed, the reconciliation pass ends as a stray.
+            for attempt in 1...Self.destroyAttempts {
+                do {
+                    try await rest.destroyPlayer(sessionId: id, guildId: guild.description)
+                    break
+                } catch let error as LavalinkError where error.status == 404 {
+                    break  // no such player or session (any more): nothing plays
+                } catch {
+                    guard attempt < Self.destroyAttempts, !Task.isCancelled else {
+                        context.logger.warning("could not end a player of a worker the session left", metadata: [
+                            "worker.id": "\(worker)", "guild.id": "\(guild)", "lavalink.node": "\(node.name)",
+                            "error": "\(error)",
+                        ])
+                        break
+                    }
+                    try? await context.clock.sleep(for: .milliseconds(500 * attempt))
+                }
             }
         }
         // Only when the bot is still in the session's channel (or anywhere in the guild while it

@@ -156,17 +156,19 @@ final class SessionReconciler: Sendable {
         var strays: Set<String> = []
         var destroy: [(WorkerID, GuildID)] = []
         let seenBefore = marks.withLock { $0.strays }
-        func lookForStrays(_ players: [String: Player], of worker: WorkerID, bound: [Binding]) {
+        /// A live worker's player is ended on the second pass that finds it playing for no
+        /// session; a gone worker's at once (nothing of it can be on its way to a session).
+        func lookForStrays(_ players: [String: Player], of worker: WorkerID, bound: [Binding], atOnce: Bool) {
             let boundGuilds = Set(bound.map(\.session.guild.description))
             for (guild, player) in players where !boundGuilds.contains(guild) && player.track != nil {
                 let mark = "\(worker)/\(guild)"
                 strays.insert(mark)
-                if seenBefore.contains(mark), let id = UInt64(guild) { destroy.append((worker, GuildID(id))) }
+                if atOnce || seenBefore.contains(mark), let id = UInt64(guild) { destroy.append((worker, GuildID(id))) }
             }
         }
         for worker in gone {
             guard let read = await players(of: worker), !read.players.isEmpty else { continue }
-            lookForStrays(read.players, of: worker, bound: try await context.state.boundSessions(of: worker))
+            lookForStrays(read.players, of: worker, bound: try await context.state.boundSessions(of: worker), atOnce: true)
         }
         for worker in workers {
             // Players first, bindings after: a player that exists had its binding saved before it.
@@ -187,7 +189,7 @@ final class SessionReconciler: Sendable {
                     routing: RoutingSnapshot(live: [RoutingCandidate(worker: worker)]))
                 try await driver.handle(.observed(observation), in: binding.session)
             }
-            lookForStrays(players, of: worker, bound: bindings)
+            lookForStrays(players, of: worker, bound: bindings, atOnce: false)
         }
         marks.withLock { $0.strays = strays }
         for (worker, guild) in destroy { await endStray(of: worker, in: guild) }
