@@ -34,10 +34,18 @@ extension WorkerBot {
         case nil:
             // Stopping (lease lost, death): leave voice as it is for whoever holds the token next.
             try Task.checkCancellation()
+            // Which half did not happen: an operator reading "Discord did not confirm" checks
+            // permissions, one reading "Lavalink did not take it" checks the node.
+            let joined = await voice.joinConfirmed(job.session)
             if await voice.abandonConnect(guild, attempt: attempt) == .leave {
                 // In case Discord answers after all: do not stay in a channel nobody plays in.
                 try? await gateway.updateVoiceState(VoiceStateUpdate(
                     guildID: Snowflake(guild.rawValue), channelID: nil, selfMute: false, selfDeaf: false))
+            }
+            if joined {
+                throw JobFailure.refused(
+                    "joined voice channel \(job.session.channel), but Lavalink did not take the voice connection within "
+                        + "\(timeout): the node is slow or unreachable")
             }
             throw JobFailure.refused(
                 "Discord did not confirm joining voice channel \(job.session.channel) within \(timeout): the bot may "

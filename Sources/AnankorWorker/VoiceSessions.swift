@@ -140,6 +140,13 @@ actor VoiceSessions {
         return .join(attempt: attempt)
     }
 
+    /// Whether Discord confirmed the bot in `session`'s channel (what is left of a join is
+    /// Lavalink taking the voice connection).
+    func joinConfirmed(_ session: SessionKey) -> Bool {
+        guard let voice = guilds[session.guild] else { return false }
+        return voice.joining == nil && voice.confirmed && voice.session.channel == session.channel
+    }
+
     /// A join that was not confirmed in time.
     func abandonConnect(_ guild: GuildID, attempt: UInt64) -> Abandon {
         guard var voice = guilds[guild], voice.attempt?.id == attempt else { return .nothing }

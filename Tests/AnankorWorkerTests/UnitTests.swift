@@ -97,12 +97,15 @@ struct UnitTests {
             Issue.record("expected a join")
             return
         }
+        #expect(!(await voice.joinConfirmed(session)), "op 4 sent, Discord has not answered")
         _ = await voice.botVoiceState(guild: guild, channel: ChannelID(20), sessionID: "s1")
         guard case .sendVoice(let state) = await voice.botVoiceServer(guild: guild, token: "t1", endpoint: "voice.example:443")
         else {
             Issue.record("expected the voice state")
             return
         }
+        #expect(await voice.joinConfirmed(session), "Discord confirmed; only Lavalink's half is left")
+        #expect(!(await voice.joinConfirmed(SessionKey(guild: guild, channel: ChannelID(21)))))
         let closesBefore = await voice.deliveryStart(guild: guild)
         await voice.voiceConnectionClosed(guild: guild)  // the close overtakes the PATCH's answer
         await voice.voiceDelivered(guild: guild, state, closesBefore: closesBefore)
