@@ -151,7 +151,7 @@ struct GatewaySessionTests {
     }
 
     @Test func sendingMoreThanTheLimitClosesWith4008() async throws {
-        var configuration = DiscordEmulatorConfiguration()
+        var configuration = EmulatorFixture.frozenClock
         configuration.gatewaySendLimit = 5
         try await EmulatorFixture.with(configuration: configuration) { fixture in
             let gateway = fixture.gateway()
@@ -162,10 +162,9 @@ struct GatewaySessionTests {
     }
 
     @Test func identifyingTooSoonInOneConcurrencyBucketGetsInvalidSession() async throws {
-        var configuration = DiscordEmulatorConfiguration()
-        // Discord's window is 5 s; a longer one here, because the emulator's clock also runs in
-        // real time and a loaded machine can take seconds between the two IDENTIFYs.
-        configuration.identifyWindow = .seconds(120)
+        var configuration = EmulatorFixture.frozenClock
+        // Discord's window; the fixture's clock stands still until the test moves it.
+        configuration.identifyWindow = .seconds(5)
         try await EmulatorFixture.with(configuration: configuration) { fixture in
             let first = fixture.gateway()
             try await first.identify(token: fixture.bot.token, shard: [0, 2])
@@ -176,7 +175,7 @@ struct GatewaySessionTests {
             let refused = try await second.nextPayload()
             #expect(refused["op"]?.intValue == 9)
             #expect(refused["d"]?.boolValue == false)
-            fixture.emulator.advanceClock(by: .seconds(120))
+            fixture.emulator.advanceClock(by: .seconds(5))
             second.send(["op": 2, "d": ["token": .string(fixture.bot.token), "intents": 1, "properties": [:],
                                         "shard": [1, 2]]])
             _ = try await second.dispatch("READY")

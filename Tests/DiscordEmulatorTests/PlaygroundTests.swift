@@ -113,7 +113,7 @@ struct PlaygroundTests {
 
     @Test("a bot that lets the deadline pass shows as not responding")
     func unansweredInteraction() async throws {
-        var configuration = DiscordEmulatorConfiguration()
+        var configuration = EmulatorFixture.frozenClock
         configuration.clockFollowsRealTime = false
         try await EmulatorFixture.with(configuration: configuration) { fixture in
             try await registerPing(fixture)

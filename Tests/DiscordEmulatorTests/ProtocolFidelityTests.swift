@@ -49,7 +49,7 @@ struct ProtocolFidelityTests {
 
     @Test("a connection that stops heartbeating is closed with 4009 and its session ends")
     func zombieConnectionIsClosed() async throws {
-        var configuration = DiscordEmulatorConfiguration()
+        var configuration = EmulatorFixture.frozenClock
         configuration.zombieTimeout = .seconds(2)
         // Emulated time stands still until the test moves it: READY comes first however slow
         // the machine, and the lapse is decided by the advance, not by the scheduler.
@@ -100,7 +100,7 @@ struct ProtocolFidelityTests {
 
     @Test("too many invalid requests ban the client for a while; shared-scope 429s do not count")
     func invalidRequestLimit() async throws {
-        var configuration = DiscordEmulatorConfiguration()
+        var configuration = EmulatorFixture.frozenClock
         configuration.clockFollowsRealTime = false
         configuration.invalidRequestLimit = 5
         configuration.invalidRequestWindow = .seconds(600)

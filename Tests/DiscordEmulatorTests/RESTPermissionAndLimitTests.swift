@@ -113,7 +113,7 @@ struct RESTPermissionAndLimitTests {
     }
 
     @Test func bucketRunsOutInto429AndRecoversAfterTheWindow() async throws {
-        var configuration = DiscordEmulatorConfiguration()
+        var configuration = EmulatorFixture.frozenClock
         configuration.clockFollowsRealTime = false
         try await EmulatorFixture.with(configuration: configuration) { fixture in
             let path = "/channels/\(fixture.textChannelID)/messages"
@@ -190,7 +190,7 @@ struct RESTPermissionAndLimitTests {
     }
 
     @Test func globalLimitSpansBucketsButNotInteractionCallbacks() async throws {
-        var configuration = DiscordEmulatorConfiguration()
+        var configuration = EmulatorFixture.frozenClock
         configuration.globalRateLimit = 3
         configuration.clockFollowsRealTime = false
         try await EmulatorFixture.with(configuration: configuration) { fixture in

@@ -14,8 +14,17 @@ struct EmulatorFixture {
     let voiceChannelID: UInt64
     let userID: UInt64
 
+    /// The emulator's time stands still unless a test advances it: the 3-second interaction
+    /// deadline, token lifetimes, rate-limit windows and zombie detection then depend on the test,
+    /// never on how busy the machine is.
+    static var frozenClock: DiscordEmulatorConfiguration {
+        var configuration = DiscordEmulatorConfiguration()
+        configuration.clockFollowsRealTime = false
+        return configuration
+    }
+
     static func with(
-        configuration: DiscordEmulatorConfiguration = .init(),
+        configuration: DiscordEmulatorConfiguration = Self.frozenClock,
         _ body: (EmulatorFixture) async throws -> Void
     ) async throws {
         let emulator = DiscordEmulator(configuration: configuration)
