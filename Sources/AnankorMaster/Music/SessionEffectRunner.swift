@@ -222,11 +222,12 @@ final class SessionEffectRunner: Sendable {
 
     // MARK: Players nobody should own
 
+    /// Tries per node to end a player a session left.
+    static let destroyAttempts = 3
+
     /// Ends `worker`'s player in the session's guild through Lavalink's REST API (the session ids
     /// it saved), and takes the bot out of voice (Move Members): a lost or replaced worker's
     /// player must not play on next to the new one. Best effort; failures are logged.
-    static let destroyAttempts = 3
-
     private func destroyPlayer(of worker: WorkerID, in session: SessionKey, driver: SessionDriver) async {
         let guild = session.guild
         let nodes = context.configuration.lavalinkNodes

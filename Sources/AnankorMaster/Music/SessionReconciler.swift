@@ -60,7 +60,9 @@ final class SessionReconciler: Sendable {
             let live = try await context.state.liveWorkers(now: now)
             driver.liveWorkers.remember(live, at: now)
             MasterMetrics.workersAlive(live.count)
-            try await observeLostWorkers(live: Set(live.map(\.worker)), now: now)
+            let liveWorkers = Set(live.map(\.worker))
+            let gone = try await goneWorkers(live: liveWorkers, now: now)
+            try await observeLostWorkers(gone, now: now)
             let observe = marks.withLock { marks -> Bool in
                 marks.storeFailed = false
                 if let last = marks.lastObservation,
@@ -72,10 +74,7 @@ final class SessionReconciler: Sendable {
                 return true
             }
             context.logger.debug("reconciliation pass", metadata: ["workers.live": "\(live.count)", "players": "\(observe)"])
-            if observe {
-                let liveWorkers = Set(live.map(\.worker))
-                try await observePlayers(of: live.map(\.worker), gone: goneWorkers(live: liveWorkers, now: now), now: now)
-            }
+            if observe { try await observePlayers(of: live.map(\.worker), gone: gone, now: now) }
             context.outage.ended(logger: context.logger)
             context.progress.passCompleted()
         } catch where !Task.isCancelled {
@@ -114,36 +113,33 @@ final class SessionReconciler: Sendable {
 
     /// Sessions bound to a worker that is not live are shown that (an observation without its
     /// worker): the session starts the grace period, then moves or ends.
-    private func observeLostWorkers(live: Set<WorkerID>, now: Date) async throws {
+    private func observeLostWorkers(_ gone: [(worker: WorkerID, expired: Bool)], now: Date) async throws {
         let holdingOff = marks.withLock { marks -> Bool in
             if marks.storeFailed { marks.holdOffUntil = now.addingTimeInterval(Self.recoveryGrace) }
             guard let until = marks.holdOffUntil, now < until else { return false }
             return true
         }
         guard !holdingOff else { return }
-        let expired = try await context.state.expiredWorkers(now: now).map(\.worker)
-        let known = Set(context.configuration.workerBots).union(expired)
-        for worker in Self.gone(known: known, live: live) {
+        for (worker, expired) in gone {
             let bindings = try await context.state.boundSessions(of: worker)
             for binding in bindings {
                 let record = try await driver.record(binding.session)
                 let (routing, _) = try await music.snapshot(for: binding.session, record: record)
                 try await driver.handle(.observed(SessionObservation(players: [:], routing: routing)), in: binding.session)
             }
-            if bindings.isEmpty, expired.contains(worker) {
+            if bindings.isEmpty, expired {
                 try await context.state.removeWorker(worker)
             }
         }
     }
 
-    /// Workers that are known (configured or registered) but not live, in a stable order.
-    private static func gone(known: Set<WorkerID>, live: Set<WorkerID>) -> [WorkerID] {
-        known.subtracting(live).sorted { $0.rawValue < $1.rawValue }
-    }
-
-    private func goneWorkers(live: Set<WorkerID>, now: Date) async throws -> [WorkerID] {
-        let expired = try await context.state.expiredWorkers(now: now).map(\.worker)
-        return Self.gone(known: Set(context.configuration.workerBots).union(expired), live: live)
+    /// Workers that are known (configured, or registered with a lapsed heartbeat: `expired`)
+    /// but not live, in a stable order; read once per pass for both lost sessions and strays.
+    private func goneWorkers(live: Set<WorkerID>, now: Date) async throws -> [(worker: WorkerID, expired: Bool)] {
+        let expired = Set(try await context.state.expiredWorkers(now: now).map(\.worker))
+        return Set(context.configuration.workerBots).union(expired).subtracting(live)
+            .sorted { $0.rawValue < $1.rawValue }
+            .map { ($0, expired.contains($0)) }
     }
 
     // MARK: Players
@@ -152,7 +148,7 @@ final class SessionReconciler: Sendable {
     /// Lavalink session outlives the process until the node's resume timeout) are only looked at
     /// for strays: when a session left a dead worker, ending its player was tried once, and a
     /// player that try missed would play on where nobody controls it.
-    private func observePlayers(of workers: [WorkerID], gone: [WorkerID], now: Date) async throws {
+    private func observePlayers(of workers: [WorkerID], gone: [(worker: WorkerID, expired: Bool)], now: Date) async throws {
         var strays: Set<String> = []
         var destroy: [(WorkerID, GuildID)] = []
         let seenBefore = marks.withLock { $0.strays }
@@ -166,7 +162,7 @@ final class SessionReconciler: Sendable {
                 if atOnce || seenBefore.contains(mark), let id = UInt64(guild) { destroy.append((worker, GuildID(id))) }
             }
         }
-        for worker in gone {
+        for (worker, _) in gone {
             guard let read = await players(of: worker), !read.players.isEmpty else { continue }
             lookForStrays(read.players, of: worker, bound: try await context.state.boundSessions(of: worker), atOnce: true)
         }

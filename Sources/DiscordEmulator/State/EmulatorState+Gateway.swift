@@ -224,9 +224,7 @@ extension EmulatorState {
     @discardableResult
     func dispatch(to applicationID: UInt64, guildID: UInt64?, _ event: String, _ data: JSON, intent: UInt64?) -> Bool {
         let receivers = receivers(guildID: guildID, intent: intent) { $0 == applicationID }
-        guard !receivers.isEmpty else { return false }
-        let encoded = data.encoded()
-        for receiver in receivers { emit(sessionID: receiver.id, event, encoded: encoded) }
+        emit(event, data, to: receivers)
         return receivers.contains { $0.live }
     }
 
@@ -236,6 +234,11 @@ extension EmulatorState {
         let receivers = receivers(guildID: guildID, intent: intent) { application in
             application != except && guild.members[application] != nil && world.applications[application] != nil
         }
+        emit(event, data, to: receivers)
+    }
+
+    /// One dispatch to each of `receivers`, encoded once (not at all when nobody gets it).
+    private func emit(_ event: String, _ data: JSON, to receivers: [(id: String, live: Bool)]) {
         guard !receivers.isEmpty else { return }
         let encoded = data.encoded()
         for receiver in receivers { emit(sessionID: receiver.id, event, encoded: encoded) }
